@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const Id = z.uuid();
+export type Id = z.infer<typeof Id>;
+
+/** Realtime event ids: a monotonic bigint per installation, sent as a decimal string. */
+export const EventId = z.string().regex(/^\d{1,19}$/, 'Ereignis-ID muss eine Zahl sein');
+export type EventId = z.infer<typeof EventId>;
+
+export const Timestamp = z.iso.datetime({ offset: true });
+
+/** Short human text: names, labels. Trimmed, never empty. */
+export const Name = z.string().trim().min(1, 'darf nicht leer sein').max(200, 'höchstens 200 Zeichen');
+export const Phone = z
+  .string()
+  .trim()
+  .max(40, 'höchstens 40 Zeichen')
+  .regex(/^[+0-9 ()/-]*$/, 'nur Ziffern, Leerzeichen und + ( ) / -');
+
+export const roles = ['employee', 'helper', 'security_desk', 'control_centre', 'admin'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+/** German labels of the roles, as the UI shows them. */
+export const roleLabels: Record<Role, string> = {
+  employee: 'Beschäftigte/r',
+  helper: 'Helfer/in',
+  security_desk: 'Sicherheitsdienst / Pforte',
+  control_centre: 'Leitstelle',
+  admin: 'Administration',
+};
+
+export const IdParams = z.object({ id: Id }).strict();
+export type IdParams = z.infer<typeof IdParams>;

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { Id, Name, Phone, Role, Timestamp } from './common.js';
+
+export const Organisation = z.object({ id: Id, slug: z.string(), name: z.string() });
+export type Organisation = z.infer<typeof Organisation>;
+
+export const DepartmentInput = z.object({ name: Name }).strict();
+export const Department = DepartmentInput.extend({ id: Id });
+export type Department = z.infer<typeof Department>;
+
+export const BuildingInput = z.object({ name: Name, address: z.string().trim().max(300).default('') }).strict();
+export const Building = BuildingInput.extend({ id: Id });
+export type Building = z.infer<typeof Building>;
+
+export const FloorInput = z.object({ buildingId: Id, name: Name, level: z.number().int().min(-10).max(200) }).strict();
+export const Floor = FloorInput.extend({ id: Id });
+export type Floor = z.infer<typeof Floor>;
+
+export const RoomInput = z.object({ floorId: Id, name: Name, departmentId: Id.nullable().default(null) }).strict();
+export const Room = RoomInput.extend({ id: Id });
+export type Room = z.infer<typeof Room>;
+
+export const PersonInput = z
+  .object({
+    firstName: Name,
+    lastName: Name,
+    phone: Phone.default(''),
+    departmentId: Id.nullable().default(null),
+    /** Login for the web console; null: the person has no account (e.g. only a desk agent). */
+    login: z.string().trim().toLowerCase().min(3).max(200).nullable().default(null),
+    roles: z.array(Role).min(1).default(['employee']),
+  })
+  .strict();
+export type PersonInput = z.infer<typeof PersonInput>;
+export const Person = z.object({
+  id: Id,
+  firstName: z.string(),
+  lastName: z.string(),
+  phone: z.string(),
+  departmentId: Id.nullable(),
+  login: z.string().nullable(),
+  roles: z.array(Role),
+});
+export type Person = z.infer<typeof Person>;
+
+export const PasswordSet = z.object({ password: z.string().min(10, 'mindestens 10 Zeichen').max(200) }).strict();
+
+export const AlarmGroupInput = z.object({ name: Name, memberIds: z.array(Id).max(1000).default([]) }).strict();
+export const AlarmGroup = z.object({ id: Id, name: z.string(), memberIds: z.array(Id) });
+export type AlarmGroup = z.infer<typeof AlarmGroup>;
+
+/**
+ * Who an escalation step alerts. Relative targets ("floor", "department", "building") are
+ * resolved against the room the alarm was raised in, so one default plan serves every room.
+ */
+export const StepTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('person'), personId: Id }).strict(),
+  z.object({ kind: z.literal('group'), groupId: Id }).strict(),
+  z.object({ kind: z.literal('role'), role: Role }).strict(),
+  z.object({ kind: z.literal('same_floor') }).strict(),
+  z.object({ kind: z.literal('same_department') }).strict(),
+  z.object({ kind: z.literal('same_building') }).strict(),
+]);
+export type StepTarget = z.infer<typeof StepTarget>;
+
+export const PlanStep = z
+  .object({
+    targets: z.array(StepTarget).min(1, 'jede Stufe braucht mindestens ein Ziel').max(100),
+    /** Seconds without an acknowledgement before the next step is alerted. */
+    timeoutSeconds: z.number().int().min(5).max(3600),
+    /** Show receivers of this step the prompt to call the police (110). */
+    callPolice: z.boolean().default(false),
+  })
+  .strict();
+export type PlanStep = z.infer<typeof PlanStep>;
+
+export const PlanScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('organisation') }).strict(),
+  z.object({ kind: z.literal('department'), departmentId: Id }).strict(),
+  z.object({ kind: z.literal('room'), roomId: Id }).strict(),
+]);
+export type PlanScope = z.infer<typeof PlanScope>;
+
+export const AlarmPlanInput = z
+  .object({ name: Name, scope: PlanScope, steps: z.array(PlanStep).min(1).max(10) })
+  .strict();
+export type AlarmPlanInput = z.infer<typeof AlarmPlanInput>;
+export const AlarmPlan = AlarmPlanInput.extend({ id: Id });
+export type AlarmPlan = z.infer<typeof AlarmPlan>;
+
+/** The default plan of a new organisation (issue 2): floor/department 30 s, building + desk 60 s, control centre. */
+export const defaultPlanSteps: PlanStep[] = [
+  { targets: [{ kind: 'same_floor' }, { kind: 'same_department' }], timeoutSeconds: 30, callPolice: false },
+  {
+    targets: [{ kind: 'same_building' }, { kind: 'role', role: 'security_desk' }],
+    timeoutSeconds: 60,
+    callPolice: false,
+  },
+  { targets: [{ kind: 'role', role: 'control_centre' }], timeoutSeconds: 120, callPolice: true },
+];
+
+export const deviceKinds = ['workstation', 'button'] as const;
+export const DeviceKind = z.enum(deviceKinds);
+export type DeviceKind = z.infer<typeof DeviceKind>;
+
+export const DeviceInput = z
+  .object({
+    kind: DeviceKind,
+    name: Name,
+    roomId: Id,
+    personId: Id.nullable().default(null),
+    /** For network buttons: the id the button sends over MQTT or HTTP (e.g. its MAC). */
+    externalId: z.string().trim().min(1).max(100).nullable().default(null),
+    /** Scheduled function test interval in hours; 0 = only at agent start. */
+    functionTestHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 31)
+      .default(24),
+  })
+  .strict();
+export type DeviceInput = z.infer<typeof DeviceInput>;
+
+export const Device = z.object({
+  id: Id,
+  kind: DeviceKind,
+  name: z.string(),
+  roomId: Id,
+  personId: Id.nullable(),
+  externalId: z.string().nullable(),
+  functionTestHours: z.number(),
+  enrolled: z.boolean(),
+  revokedAt: Timestamp.nullable(),
+  lastSeenAt: Timestamp.nullable(),
+  online: z.boolean(),
+  lastFunctionTest: z.object({ at: Timestamp, result: z.enum(['passed', 'failed', 'pending']) }).nullable(),
+});
+export type Device = z.infer<typeof Device>;
+
+export const EnrolmentCode = z.object({
+  deviceId: Id,
+  code: z.string(),
+  expiresAt: Timestamp,
+});
+export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
+
+export const EnrolRequest = z
+  .object({ code: z.string().trim().min(6).max(64), hostname: z.string().trim().max(200).default('') })
+  .strict();
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+
+export const EnrolResponse = z.object({
+  deviceId: Id,
+  /** Secret bearer token. Shown once; the server keeps only its hash. */
+  token: z.string(),
+  organisation: Organisation,
+  workstation: z.object({ name: z.string(), room: z.string(), floor: z.string(), building: z.string() }),
+  person: z.object({ id: Id, firstName: z.string(), lastName: z.string() }).nullable(),
+});
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+export const FunctionTest = z.object({
+  id: Id,
+  deviceId: Id,
+  deviceName: z.string(),
+  requestedAt: Timestamp,
+  completedAt: Timestamp.nullable(),
+  result: z.enum(['passed', 'failed', 'pending']),
+  detail: z.string(),
+});
+export type FunctionTest = z.infer<typeof FunctionTest>;
+
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;

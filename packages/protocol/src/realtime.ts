@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { Alarm } from './alarms.js';
+import { EventId, Id, Timestamp } from './common.js';
+
+/** Both sides send a heartbeat at least this often; a peer silent for 3 intervals is dead. */
+export const heartbeatIntervalMs = 10_000;
+
+export const alarmEventTypes = [
+  'alarm.raised',
+  'alarm.escalated',
+  'alarm.delivered',
+  'alarm.responded',
+  'alarm.cancelled',
+  'alarm.resolved',
+] as const;
+
+/** Every alarm event carries the whole alarm, so a receiver first alerted at any step has everything. */
+export const AlarmEvent = z.object({
+  id: EventId,
+  type: z.enum(alarmEventTypes),
+  at: Timestamp,
+  alarm: Alarm,
+});
+export type AlarmEvent = z.infer<typeof AlarmEvent>;
+
+export const DeviceEvent = z.object({
+  id: EventId,
+  type: z.enum(['device.offline', 'device.online']),
+  at: Timestamp,
+  device: z.object({ id: Id, name: z.string(), room: z.string() }),
+});
+export type DeviceEvent = z.infer<typeof DeviceEvent>;
+
+/** The server asks an agent to prove its alarm path now (scheduled function test). */
+export const FunctionTestEvent = z.object({
+  id: EventId,
+  type: z.literal('function_test.requested'),
+  at: Timestamp,
+  functionTestId: Id,
+  deviceId: Id,
+});
+export type FunctionTestEvent = z.infer<typeof FunctionTestEvent>;
+
+export const RealtimeEvent = z.discriminatedUnion('type', [AlarmEvent, DeviceEvent, FunctionTestEvent]);
+export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
+
+/**
+ * Server → client frames. `event` frames carry monotonic ids; a client stores the last id it
+ * processed and passes it as `?since=` when it reconnects; it must drop ids it already has.
+ */
+export const ServerFrame = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('hello'), connectionId: z.string(), heartbeatMs: z.number(), lastEventId: EventId }),
+  z.object({ kind: z.literal('event'), event: RealtimeEvent }),
+  /** Replay after reconnect is complete; everything after this frame is live. */
+  z.object({ kind: z.literal('replayed'), count: z.number().int(), lastEventId: EventId }),
+  z.object({ kind: z.literal('ping'), at: z.number() }),
+  z.object({ kind: z.literal('pong'), at: z.number() }),
+  z.object({ kind: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** Client → server frames. */
+export const ClientFrame = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ping'), at: z.number() }).strict(),
+  z.object({ kind: z.literal('pong'), at: z.number() }).strict(),
+  /** Receipt: the client has shown this alarm (recorded per receiver with the time). */
+  z.object({ kind: z.literal('receipt'), alarmId: Id }).strict(),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const FunctionTestResult = z
+  .object({ result: z.enum(['passed', 'failed']), detail: z.string().max(2000).default('') })
+  .strict();
+export type FunctionTestResult = z.infer<typeof FunctionTestResult>;

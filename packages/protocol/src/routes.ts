@@ -1,0 +1,338 @@
+import { z } from 'zod';
+import {
+  AlarmDetail,
+  AlarmList,
+  AlarmListQuery,
+  Alarm,
+  ButtonPress,
+  RaiseAlarmRequest,
+  RaiseAlarmResponse,
+  ResolveRequest,
+  RespondRequest,
+} from './alarms.js';
+import { LoginRequest, Me } from './auth.js';
+import { IdParams, type Role } from './common.js';
+import {
+  AlarmGroup,
+  AlarmGroupInput,
+  AlarmPlan,
+  AlarmPlanInput,
+  AuditEntry,
+  Building,
+  BuildingInput,
+  Department,
+  DepartmentInput,
+  Device,
+  DeviceInput,
+  EnrolRequest,
+  EnrolResponse,
+  EnrolmentCode,
+  Floor,
+  FloorInput,
+  FunctionTest,
+  PasswordSet,
+  Person,
+  PersonInput,
+  Room,
+  RoomInput,
+} from './org.js';
+import { FunctionTestResult } from './realtime.js';
+
+/**
+ * Who may call a route.
+ * - `public`: nobody needs to be known (login, enrolment with a one-time code).
+ * - `session`: a person logged in to the web console, with one of `roles`.
+ * - `device`: an enrolled agent or button with its bearer token.
+ * - `sender`: a session (any role) or a device: whoever can raise an alarm.
+ */
+export type RouteAuth =
+  { kind: 'public' } | { kind: 'session'; roles: readonly Role[] } | { kind: 'device' } | { kind: 'sender' };
+
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+  /** Success status and body; `null` for 204. */
+  status: 200 | 201 | 204;
+  response: z.ZodType | null;
+}
+
+const everyone: readonly Role[] = ['employee', 'helper', 'security_desk', 'control_centre', 'admin'];
+/** Roles that receive alarms and may act on them. */
+export const receiverRoles: readonly Role[] = ['helper', 'security_desk', 'control_centre', 'admin'];
+const admin: readonly Role[] = ['admin'];
+const adminOrDesk: readonly Role[] = ['admin', 'security_desk', 'control_centre'];
+
+const NoContent = null;
+const list = <T extends z.ZodType>(item: T) => z.array(item);
+
+/** list / create / update / delete of one administered resource, with the same shape for all. */
+function crud<I extends z.ZodType, O extends z.ZodType>(path: string, tag: string, label: string, input: I, output: O) {
+  const base = `/api/admin/${path}`;
+  return {
+    list: {
+      method: 'GET',
+      url: base,
+      summary: `${label}: Liste`,
+      tag,
+      auth: { kind: 'session', roles: adminOrDesk },
+      status: 200,
+      response: list(output),
+    },
+    create: {
+      method: 'POST',
+      url: base,
+      summary: `${label}: anlegen`,
+      tag,
+      auth: { kind: 'session', roles: admin },
+      body: input,
+      status: 201,
+      response: output,
+    },
+    update: {
+      method: 'PUT',
+      url: `${base}/:id`,
+      summary: `${label}: ändern`,
+      tag,
+      auth: { kind: 'session', roles: admin },
+      params: IdParams,
+      body: input,
+      status: 200,
+      response: output,
+    },
+    remove: {
+      method: 'DELETE',
+      url: `${base}/:id`,
+      summary: `${label}: löschen`,
+      tag,
+      auth: { kind: 'session', roles: admin },
+      params: IdParams,
+      status: 204,
+      response: NoContent,
+    },
+  } as const satisfies Record<string, RouteDef>;
+}
+
+export const adminResources = {
+  departments: crud('departments', 'Organisation', 'Abteilungen', DepartmentInput, Department),
+  buildings: crud('buildings', 'Organisation', 'Gebäude', BuildingInput, Building),
+  floors: crud('floors', 'Organisation', 'Etagen', FloorInput, Floor),
+  rooms: crud('rooms', 'Organisation', 'Räume', RoomInput, Room),
+  people: crud('people', 'Organisation', 'Personen', PersonInput, Person),
+  groups: crud('groups', 'Alarmplan', 'Alarmgruppen', AlarmGroupInput, AlarmGroup),
+  plans: crud('plans', 'Alarmplan', 'Alarmpläne', AlarmPlanInput, AlarmPlan),
+  devices: crud('devices', 'Geräte', 'Geräte', DeviceInput, Device),
+} as const;
+
+export const AuditQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.string().regex(/^\d+$/).optional() })
+  .strict();
+
+export const FunctionTestReport = FunctionTestResult.extend({
+  /** The scheduled test being answered; absent for the test an agent runs at its start. */
+  functionTestId: z.uuid().optional(),
+  alarmId: z.uuid().nullable().default(null),
+}).strict();
+export type FunctionTestReport = z.infer<typeof FunctionTestReport>;
+
+export const routes = {
+  login: {
+    method: 'POST',
+    url: '/api/auth/login',
+    summary: 'Anmelden (setzt das Sitzungs-Cookie)',
+    tag: 'Anmeldung',
+    auth: { kind: 'public' },
+    body: LoginRequest,
+    status: 200,
+    response: Me,
+  },
+  logout: {
+    method: 'POST',
+    url: '/api/auth/logout',
+    summary: 'Abmelden',
+    tag: 'Anmeldung',
+    auth: { kind: 'session', roles: everyone },
+    status: 204,
+    response: NoContent,
+  },
+  me: {
+    method: 'GET',
+    url: '/api/auth/me',
+    summary: 'Angemeldete Person',
+    tag: 'Anmeldung',
+    auth: { kind: 'session', roles: everyone },
+    status: 200,
+    response: Me,
+  },
+
+  raiseAlarm: {
+    method: 'POST',
+    url: '/api/alarms',
+    summary: 'Alarm auslösen (Header Idempotency-Key erforderlich)',
+    tag: 'Alarme',
+    auth: { kind: 'sender' },
+    body: RaiseAlarmRequest,
+    status: 201,
+    response: RaiseAlarmResponse,
+  },
+  listAlarms: {
+    method: 'GET',
+    url: '/api/alarms',
+    summary: 'Alarme, die die Person sehen darf',
+    tag: 'Alarme',
+    auth: { kind: 'sender' },
+    querystring: AlarmListQuery,
+    status: 200,
+    response: AlarmList,
+  },
+  getAlarm: {
+    method: 'GET',
+    url: '/api/alarms/:id',
+    summary: 'Alarm mit Empfängerstatus',
+    tag: 'Alarme',
+    auth: { kind: 'sender' },
+    params: IdParams,
+    status: 200,
+    response: AlarmDetail,
+  },
+  respond: {
+    method: 'POST',
+    url: '/api/alarms/:id/respond',
+    summary: '„Ich komme“ oder „Polizei verständigt“',
+    tag: 'Alarme',
+    auth: { kind: 'session', roles: receiverRoles },
+    params: IdParams,
+    body: RespondRequest,
+    status: 200,
+    response: Alarm,
+  },
+  cancel: {
+    method: 'POST',
+    url: '/api/alarms/:id/cancel',
+    summary: 'Abbruch durch die auslösende Person (Empfänger prüfen trotzdem vor Ort)',
+    tag: 'Alarme',
+    auth: { kind: 'sender' },
+    params: IdParams,
+    status: 200,
+    response: Alarm,
+  },
+  resolve: {
+    method: 'POST',
+    url: '/api/alarms/:id/resolve',
+    summary: 'Entwarnung mit Ergebnis',
+    tag: 'Alarme',
+    auth: { kind: 'session', roles: receiverRoles },
+    params: IdParams,
+    body: ResolveRequest,
+    status: 200,
+    response: Alarm,
+  },
+
+  enrol: {
+    method: 'POST',
+    url: '/api/devices/enrol',
+    summary: 'Gerät mit Einmalcode registrieren',
+    tag: 'Geräte',
+    auth: { kind: 'public' },
+    body: EnrolRequest,
+    status: 201,
+    response: EnrolResponse,
+  },
+  heartbeat: {
+    method: 'POST',
+    url: '/api/devices/heartbeat',
+    summary: 'Lebenszeichen eines Geräts (Taster ohne WebSocket)',
+    tag: 'Geräte',
+    auth: { kind: 'device' },
+    status: 204,
+    response: NoContent,
+  },
+  buttonPress: {
+    method: 'POST',
+    url: '/api/buttons/press',
+    summary: 'Netzwerk-Alarmtaster gedrückt',
+    tag: 'Geräte',
+    auth: { kind: 'device' },
+    body: ButtonPress,
+    status: 201,
+    response: RaiseAlarmResponse,
+  },
+  reportFunctionTest: {
+    method: 'POST',
+    url: '/api/devices/function-tests',
+    summary: 'Ergebnis eines Funktionstests melden',
+    tag: 'Geräte',
+    auth: { kind: 'device' },
+    body: FunctionTestReport,
+    status: 200,
+    response: FunctionTest,
+  },
+
+  enrolmentCode: {
+    method: 'POST',
+    url: '/api/admin/devices/:id/enrolment-code',
+    summary: 'Einmalcode für ein Gerät erzeugen',
+    tag: 'Geräte',
+    auth: { kind: 'session', roles: admin },
+    params: IdParams,
+    status: 201,
+    response: EnrolmentCode,
+  },
+  revokeDevice: {
+    method: 'POST',
+    url: '/api/admin/devices/:id/revoke',
+    summary: 'Gerätezugang sperren',
+    tag: 'Geräte',
+    auth: { kind: 'session', roles: admin },
+    params: IdParams,
+    status: 200,
+    response: Device,
+  },
+  requestFunctionTest: {
+    method: 'POST',
+    url: '/api/admin/devices/:id/function-test',
+    summary: 'Funktionstest jetzt anfordern',
+    tag: 'Geräte',
+    auth: { kind: 'session', roles: adminOrDesk },
+    params: IdParams,
+    status: 201,
+    response: FunctionTest,
+  },
+  listFunctionTests: {
+    method: 'GET',
+    url: '/api/admin/function-tests',
+    summary: 'Funktionstests',
+    tag: 'Geräte',
+    auth: { kind: 'session', roles: adminOrDesk },
+    status: 200,
+    response: list(FunctionTest),
+  },
+  setPassword: {
+    method: 'PUT',
+    url: '/api/admin/people/:id/password',
+    summary: 'Passwort setzen',
+    tag: 'Organisation',
+    auth: { kind: 'session', roles: admin },
+    params: IdParams,
+    body: PasswordSet,
+    status: 204,
+    response: NoContent,
+  },
+  audit: {
+    method: 'GET',
+    url: '/api/admin/audit',
+    summary: 'Protokoll',
+    tag: 'Protokoll',
+    auth: { kind: 'session', roles: admin },
+    querystring: AuditQuery,
+    status: 200,
+    response: list(AuditEntry),
+  },
+} as const satisfies Record<string, RouteDef>;
+
+export type Routes = typeof routes;
