@@ -4,9 +4,10 @@ import { defineConfig } from 'vitest/config';
 // Tests import the protocol from source, so unit tests need no build. End-to-end tests start
 // the built server and agent as a user would, so `npm test` builds first.
 const protocol = fileURLToPath(new URL('./packages/protocol/src/index.ts', import.meta.url));
+const serverTesting = fileURLToPath(new URL('./packages/server/src/testing.ts', import.meta.url));
 
 export default defineConfig({
-  resolve: { alias: { '@wachsam/protocol': protocol } },
+  resolve: { alias: { '@wachsam/protocol': protocol, '@wachsam/server/testing': serverTesting } },
   test: {
     projects: [
       {

@@ -5,3 +5,4 @@ export * from './org.js';
 export * from './alarms.js';
 export * from './realtime.js';
 export * from './routes.js';
+export * from './agent.js';
