@@ -26,6 +26,8 @@ export const PersonInput = z
     lastName: Name,
     phone: Phone.default(''),
     departmentId: Id.nullable().default(null),
+    /** The person's usual workplace: where "same floor / building" alarm targets find them. */
+    roomId: Id.nullable().default(null),
     /** Login for the web console; null: the person has no account (e.g. only a desk agent). */
     login: z.string().trim().toLowerCase().min(3).max(200).nullable().default(null),
     roles: z.array(Role).min(1).default(['employee']),
@@ -38,6 +40,7 @@ export const Person = z.object({
   lastName: z.string(),
   phone: z.string(),
   departmentId: Id.nullable(),
+  roomId: Id.nullable(),
   login: z.string().nullable(),
   roles: z.array(Role),
 });

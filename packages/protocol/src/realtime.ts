@@ -50,7 +50,11 @@ export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
  */
 export const ServerFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hello'), connectionId: z.string(), heartbeatMs: z.number(), lastEventId: EventId }),
-  z.object({ kind: z.literal('event'), event: RealtimeEvent }),
+  /**
+   * `forYou`: this connection's person is an alerted receiver of the alarm, so the client
+   * shows the full-screen alert; false for overview roles, the sender and the raising device.
+   */
+  z.object({ kind: z.literal('event'), event: RealtimeEvent, forYou: z.boolean() }),
   /** Replay after reconnect is complete; everything after this frame is live. */
   z.object({ kind: z.literal('replayed'), count: z.number().int(), lastEventId: EventId }),
   z.object({ kind: z.literal('ping'), at: z.number() }),
