@@ -1,0 +1,299 @@
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import type { PlanStep, Responder } from '@wachsam/protocol';
+import type { Executor } from '../db/client.js';
+import {
+  alarmPlans,
+  alarmReceivers,
+  alarms,
+  buildings,
+  connections,
+  devices,
+  floors,
+  people,
+  rooms,
+  type LocationSnapshot,
+  type SenderSnapshot,
+} from '../db/schema.js';
+import type { AlarmRow } from './presenter.js';
+
+export type NewAlarm = typeof alarms.$inferInsert;
+
+const unknownLocation: LocationSnapshot = {
+  roomId: null,
+  floorId: null,
+  buildingId: null,
+  departmentId: null,
+  building: 'unbekannt',
+  address: '',
+  floor: '',
+  room: '',
+  workstation: '',
+};
+
+/** Where a room is, as it will be frozen into the alarm. */
+export async function locate(
+  ex: Executor,
+  orgId: string,
+  roomId: string | null,
+  workstation: string,
+): Promise<LocationSnapshot> {
+  if (!roomId) return { ...unknownLocation, workstation };
+  const [r] = await ex
+    .select({ room: rooms, floor: floors, building: buildings })
+    .from(rooms)
+    .innerJoin(floors, eq(floors.id, rooms.floorId))
+    .innerJoin(buildings, eq(buildings.id, floors.buildingId))
+    .where(and(eq(rooms.orgId, orgId), eq(rooms.id, roomId)));
+  if (!r) return { ...unknownLocation, workstation };
+  return {
+    roomId: r.room.id,
+    floorId: r.floor.id,
+    buildingId: r.building.id,
+    departmentId: r.room.departmentId,
+    building: r.building.name,
+    address: r.building.address,
+    floor: r.floor.name,
+    room: r.room.name,
+    workstation,
+  };
+}
+
+export async function personSnapshot(
+  ex: Executor,
+  orgId: string,
+  personId: string | null,
+): Promise<SenderSnapshot & { roomId: string | null; departmentId: string | null }> {
+  const [p] = personId
+    ? await ex
+        .select()
+        .from(people)
+        .where(and(eq(people.orgId, orgId), eq(people.id, personId)))
+    : [];
+  if (!p) return { personId: null, firstName: '', lastName: 'unbekannt', phone: '', roomId: null, departmentId: null };
+  return {
+    personId: p.id,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    phone: p.phone,
+    roomId: p.roomId,
+    departmentId: p.departmentId,
+  };
+}
+
+export async function deviceRow(ex: Executor, orgId: string, deviceId: string) {
+  const [d] = await ex
+    .select()
+    .from(devices)
+    .where(and(eq(devices.orgId, orgId), eq(devices.id, deviceId)));
+  return d ?? null;
+}
+
+/** The most specific plan: the room's, else the department's, else the organisation's. */
+export async function planSteps(
+  ex: Executor,
+  orgId: string,
+  roomId: string | null,
+  departmentId: string | null,
+): Promise<PlanStep[] | null> {
+  const plans = await ex.select().from(alarmPlans).where(eq(alarmPlans.orgId, orgId));
+  const byRoom = plans.find((p) => p.scope.kind === 'room' && p.scope.roomId === roomId);
+  const byDept = plans.find((p) => p.scope.kind === 'department' && p.scope.departmentId === departmentId);
+  const byOrg = plans.find((p) => p.scope.kind === 'organisation');
+  return (byRoom ?? byDept ?? byOrg)?.steps ?? null;
+}
+
+/** Insert unless the sender already used this key; null means it did (a repeat). */
+export async function insertAlarm(ex: Executor, a: NewAlarm): Promise<AlarmRow | null> {
+  const [row] = await ex.insert(alarms).values(a).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export async function alarmByKey(ex: Executor, orgId: string, scope: string, key: string): Promise<AlarmRow | null> {
+  const [row] = await ex
+    .select()
+    .from(alarms)
+    .where(and(eq(alarms.orgId, orgId), eq(alarms.idempotencyScope, scope), eq(alarms.idempotencyKey, key)));
+  return row ?? null;
+}
+
+export async function alarmById(ex: Executor, orgId: string, id: string, lock = false): Promise<AlarmRow | null> {
+  const q = ex
+    .select()
+    .from(alarms)
+    .where(and(eq(alarms.orgId, orgId), eq(alarms.id, id)));
+  const [row] = lock ? await q.for('update') : await q;
+  return row ?? null;
+}
+
+export async function updateAlarm(ex: Executor, id: string, set: Partial<NewAlarm>): Promise<AlarmRow> {
+  const [row] = await ex.update(alarms).set(set).where(eq(alarms.id, id)).returning();
+  return row!;
+}
+
+export async function insertReceivers(
+  ex: Executor,
+  alarmId: string,
+  personIds: string[],
+  step: number,
+  at: Date,
+): Promise<void> {
+  if (personIds.length === 0) return;
+  await ex
+    .insert(alarmReceivers)
+    .values(personIds.map((personId) => ({ alarmId, personId, step, alertedAt: at })))
+    .onConflictDoNothing();
+}
+
+export async function alreadyAlerted(ex: Executor, alarmId: string): Promise<Set<string>> {
+  const rows = await ex
+    .select({ id: alarmReceivers.personId })
+    .from(alarmReceivers)
+    .where(eq(alarmReceivers.alarmId, alarmId));
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function receiverState(ex: Executor, alarmId: string) {
+  return ex
+    .select({ r: alarmReceivers, firstName: people.firstName, lastName: people.lastName })
+    .from(alarmReceivers)
+    .innerJoin(people, eq(people.id, alarmReceivers.personId))
+    .where(eq(alarmReceivers.alarmId, alarmId))
+    .orderBy(alarmReceivers.step, people.lastName);
+}
+
+/** Alerted count and responders of each alarm, for presenting them. */
+export async function summaries(
+  ex: Executor,
+  alarmIds: string[],
+): Promise<Map<string, { alerted: number; responders: Responder[] }>> {
+  const map = new Map(alarmIds.map((id) => [id, { alerted: 0, responders: [] as Responder[] }]));
+  if (alarmIds.length === 0) return map;
+  const counts = await ex
+    .select({ alarmId: alarmReceivers.alarmId, n: sql<number>`count(*)::int` })
+    .from(alarmReceivers)
+    .where(and(inArray(alarmReceivers.alarmId, alarmIds), gt(alarmReceivers.step, 0)))
+    .groupBy(alarmReceivers.alarmId);
+  for (const c of counts) map.get(c.alarmId)!.alerted = c.n;
+  const responders = await ex
+    .select({ r: alarmReceivers, firstName: people.firstName, lastName: people.lastName })
+    .from(alarmReceivers)
+    .innerJoin(people, eq(people.id, alarmReceivers.personId))
+    .where(and(inArray(alarmReceivers.alarmId, alarmIds), isNotNull(alarmReceivers.response)))
+    .orderBy(alarmReceivers.respondedAt);
+  for (const x of responders) {
+    map.get(x.r.alarmId)!.responders.push({
+      personId: x.r.personId,
+      firstName: x.firstName,
+      lastName: x.lastName,
+      response: x.r.response!,
+      at: x.r.respondedAt!.toISOString(),
+    });
+  }
+  return map;
+}
+
+/** How many of these people have a live connection right now (on any instance). */
+export async function onlineCount(ex: Executor, orgId: string, personIds: string[], since: Date): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const [row] = await ex
+    .select({ n: sql<number>`count(distinct ${connections.personId})::int` })
+    .from(connections)
+    .where(
+      and(eq(connections.orgId, orgId), inArray(connections.personId, personIds), gt(connections.lastSeenAt, since)),
+    );
+  return row?.n ?? 0;
+}
+
+export async function respond(
+  ex: Executor,
+  alarmId: string,
+  personId: string,
+  response: 'coming' | 'police_called',
+  at: Date,
+): Promise<void> {
+  await ex
+    .insert(alarmReceivers)
+    .values({ alarmId, personId, step: 0, alertedAt: at, response, respondedAt: at })
+    .onConflictDoUpdate({
+      target: [alarmReceivers.alarmId, alarmReceivers.personId],
+      set: { response, respondedAt: at },
+    });
+}
+
+export async function isReceiver(ex: Executor, alarmId: string, personId: string): Promise<boolean> {
+  const [r] = await ex
+    .select({ id: alarmReceivers.personId })
+    .from(alarmReceivers)
+    .where(and(eq(alarmReceivers.alarmId, alarmId), eq(alarmReceivers.personId, personId)));
+  return !!r;
+}
+
+/** Alarms due to escalate, locked so that only one instance escalates each. */
+export async function lockDueEscalations(ex: Executor, now: Date, limit: number): Promise<AlarmRow[]> {
+  return ex
+    .select()
+    .from(alarms)
+    .where(and(isNotNull(alarms.nextEscalationAt), lte(alarms.nextEscalationAt, now), isNull(alarms.resolvedAt)))
+    .orderBy(alarms.nextEscalationAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Record receipts; returns the alarms that thereby moved from raised to delivered. */
+export async function recordReceipts(
+  ex: Executor,
+  receipts: Array<{ alarmId: string; personId: string; at: Date }>,
+): Promise<AlarmRow[]> {
+  // One statement for the whole batch: after a large alarm thousands of receipts arrive at once.
+  const a = receipts.map((r) => r.alarmId);
+  const p = receipts.map((r) => r.personId);
+  const t = receipts.map((r) => r.at.toISOString());
+  await ex.execute(sql`
+    update alarm_receivers r set delivered_at = x.at
+    from (select unnest(${a}::uuid[]) as a, unnest(${p}::uuid[]) as p, unnest(${t}::timestamptz[]) as at) x
+    where r.alarm_id = x.a and r.person_id = x.p and r.delivered_at is null`);
+  return ex
+    .update(alarms)
+    .set({ status: 'delivered' })
+    .where(and(inArray(alarms.id, [...new Set(a)]), eq(alarms.status, 'raised')))
+    .returning();
+}
+
+export interface Visibility {
+  orgId: string;
+  /** Sees every alarm of the organisation (overview roles). */
+  all: boolean;
+  personId: string | null;
+  deviceId: string | null;
+}
+
+export async function listVisible(
+  ex: Executor,
+  v: Visibility,
+  open: boolean | undefined,
+  limit: number,
+): Promise<AlarmRow[]> {
+  const mine = [
+    v.personId
+      ? sql`${alarms.id} in (select alarm_id from alarm_receivers where person_id = ${v.personId})`
+      : undefined,
+    v.personId ? sql`${alarms.sender}->>'personId' = ${v.personId}` : undefined,
+    v.deviceId ? eq(alarms.deviceId, v.deviceId) : undefined,
+  ].filter((x) => x !== undefined);
+  const visible = v.all ? eq(alarms.functionTest, false) : or(...mine);
+  const openFilter = open === undefined ? undefined : open ? isNull(alarms.resolvedAt) : isNotNull(alarms.resolvedAt);
+  return ex
+    .select()
+    .from(alarms)
+    .where(and(eq(alarms.orgId, v.orgId), visible, openFilter))
+    .orderBy(desc(alarms.raisedAt))
+    .limit(limit);
+}
+
+export async function canSee(ex: Executor, v: Visibility, alarm: AlarmRow): Promise<boolean> {
+  if (alarm.orgId !== v.orgId) return false;
+  if (v.all) return true;
+  if (v.deviceId && alarm.deviceId === v.deviceId) return true;
+  if (!v.personId) return false;
+  return alarm.sender.personId === v.personId || isReceiver(ex, alarm.id, v.personId);
+}

@@ -1,0 +1,322 @@
+import {
+  defaultPlanSteps,
+  type Alarm,
+  type AlarmEvent,
+  type AlarmDetail,
+  type AlarmList,
+  type RaiseAlarmRequest,
+  type RaiseAlarmResponse,
+  type Response,
+} from '@wachsam/protocol';
+import { appendAudit } from '../audit/repository.js';
+import { hasRole, type Actor } from '../auth/actor.js';
+import type { Clock } from '../clock.js';
+import type { Db, Executor, Tx } from '../db/client.js';
+import { overviewRoles } from '../delivery/audience.js';
+import { appendEvents, lastEventId } from '../delivery/events.js';
+import { AppError, notFound } from '../http/errors.js';
+import { presentAlarm, type AlarmRow } from './presenter.js';
+import * as repo from './repository.js';
+import { resolveTargets } from './targets.js';
+
+type AlarmEventType = AlarmEvent['type'];
+
+export class AlarmService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly offlineSeconds: number,
+  ) {}
+
+  /**
+   * Raise an alarm. The answer is built only after the transaction committed: a sender that
+   * got it can rely on the alarm existing. A repeat with the same key returns the same alarm.
+   */
+  async raise(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
+    const orgId = actor.orgId;
+    const scope = actor.kind === 'device' ? `device:${actor.deviceId}` : `person:${actor.personId}`;
+    const functionTest = req.functionTest;
+    const test = req.test || functionTest;
+    const fingerprint = `${req.source}|${test}|${functionTest}`;
+    if (functionTest && actor.kind !== 'device')
+      throw new AppError('bad_request', 'Funktionstests lösen nur Geräte aus');
+
+    const device = actor.kind === 'device' ? await repo.deviceRow(this.db, orgId, actor.deviceId) : null;
+    const sender = await repo.personSnapshot(this.db, orgId, device ? device.personId : actor.personId);
+    const location = await repo.locate(this.db, orgId, device ? device.roomId : sender.roomId, device?.name ?? '');
+    const departmentId = location.departmentId ?? sender.departmentId;
+    const steps = (await repo.planSteps(this.db, orgId, location.roomId, departmentId)) ?? defaultPlanSteps;
+    const first = steps[0]!;
+
+    return this.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      const row = await repo.insertAlarm(tx, {
+        orgId,
+        idempotencyScope: scope,
+        idempotencyKey: key,
+        requestFingerprint: fingerprint,
+        status: 'raised',
+        source: req.source,
+        test,
+        functionTest,
+        deviceId: device?.id ?? null,
+        sender: {
+          personId: sender.personId,
+          firstName: sender.firstName,
+          lastName: sender.lastName,
+          phone: sender.phone,
+        },
+        location: { ...location, departmentId },
+        steps,
+        step: 1,
+        nextEscalationAt: test ? null : new Date(now.getTime() + first.timeoutSeconds * 1000),
+        raisedAt: now,
+        triggeredAt: req.triggeredAt ? new Date(req.triggeredAt) : null,
+      });
+      if (!row) return this.replay(tx, orgId, scope, key, fingerprint);
+
+      const receivers = functionTest
+        ? []
+        : await resolveTargets(
+            tx,
+            orgId,
+            row.location,
+            first.targets,
+            new Set(sender.personId ? [sender.personId] : []),
+          );
+      await repo.insertReceivers(tx, row.id, receivers, 1, now);
+      const alarm = presentAlarm(row, receivers.length, []);
+      await this.emit(tx, row, alarm, 'alarm.raised', now);
+      await appendAudit(tx, {
+        orgId,
+        at: now,
+        actor,
+        action: functionTest ? 'alarm.function_test' : 'alarm.raised',
+        subject: `Alarm ${row.id}`,
+        detail: {
+          source: req.source,
+          test,
+          receivers: receivers.length,
+          room: location.room,
+          building: location.building,
+        },
+      });
+      const receiversOnline = functionTest ? 1 : await repo.onlineCount(tx, orgId, receivers, this.onlineSince(now));
+      return { alarm, receiversOnline, replayed: false };
+    });
+  }
+
+  private async replay(
+    tx: Tx,
+    orgId: string,
+    scope: string,
+    key: string,
+    fingerprint: string,
+  ): Promise<RaiseAlarmResponse> {
+    const existing = await repo.alarmByKey(tx, orgId, scope, key);
+    if (!existing) throw new AppError('conflict', 'Alarm konnte nicht angelegt werden; bitte erneut senden');
+    if (existing.requestFingerprint !== fingerprint) {
+      throw new AppError(
+        'idempotency_conflict',
+        'Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet',
+      );
+    }
+    const alarm = await this.present(tx, existing);
+    const receivers = [...(await repo.alreadyAlerted(tx, existing.id))];
+    const online = existing.functionTest
+      ? 1
+      : await repo.onlineCount(tx, orgId, receivers, this.onlineSince(this.clock.now()));
+    return { alarm, receiversOnline: online, replayed: true };
+  }
+
+  async respond(actor: Actor, alarmId: string, response: Response): Promise<Alarm> {
+    return this.change(actor, alarmId, 'alarm.responded', async (tx, row, now) => {
+      if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur Personen können reagieren');
+      await this.mustBeReceiverOrOverview(tx, actor, row);
+      if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
+      await repo.respond(tx, row.id, actor.personId, response, now);
+      const acknowledged = row.status === 'raised' || row.status === 'delivered';
+      const updated = await repo.updateAlarm(
+        tx,
+        row.id,
+        acknowledged ? { status: 'acknowledged', nextEscalationAt: null } : {},
+      );
+      return { row: updated, detail: { response } };
+    });
+  }
+
+  /** A cancel may be forced by the attacker: receivers are still asked to check in person. */
+  async cancel(actor: Actor, alarmId: string): Promise<Alarm> {
+    return this.change(actor, alarmId, 'alarm.cancelled', async (_tx, row, now) => {
+      const isSender =
+        actor.kind === 'device' ? row.deviceId === actor.deviceId : row.sender.personId === actor.personId;
+      if (!isSender) throw new AppError('forbidden', 'Nur die auslösende Person kann abbrechen');
+      if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
+      if (row.cancelledAt) return { row, detail: {}, silent: true };
+      return { row: await repo.updateAlarm(_tx, row.id, { cancelledAt: now, nextEscalationAt: null }), detail: {} };
+    });
+  }
+
+  async resolve(actor: Actor, alarmId: string, outcome: 'real' | 'false_alarm' | 'test', note: string): Promise<Alarm> {
+    return this.change(actor, alarmId, 'alarm.resolved', async (tx, row, now) => {
+      if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur Personen können Entwarnung geben');
+      await this.mustBeReceiverOrOverview(tx, actor, row);
+      if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
+      const updated = await repo.updateAlarm(tx, row.id, {
+        status: 'resolved',
+        resolvedAt: now,
+        resolvedBy: actor.name,
+        outcome,
+        note,
+        nextEscalationAt: null,
+      });
+      return { row: updated, detail: { outcome } };
+    });
+  }
+
+  /**
+   * Widen the circle for every alarm whose step timed out unanswered. Each alarm is escalated
+   * in its own transaction under a row lock (SKIP LOCKED), so several instances share the work
+   * and none escalates the same step twice. Timers live in the database: a restart loses none.
+   */
+  async escalateDue(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const did = await this.db.transaction(async (tx) => {
+        const now = this.clock.now();
+        const [row] = await repo.lockDueEscalations(tx, now, 1);
+        if (!row) return false;
+        const next = row.step + 1;
+        const step = row.steps[next - 1];
+        if (row.test || !step) {
+          await repo.updateAlarm(tx, row.id, { nextEscalationAt: null });
+          return true;
+        }
+        const exclude = await repo.alreadyAlerted(tx, row.id);
+        if (row.sender.personId) exclude.add(row.sender.personId);
+        const receivers = await resolveTargets(tx, row.orgId, row.location, step.targets, exclude);
+        await repo.insertReceivers(tx, row.id, receivers, next, now);
+        const nextAt = next < row.steps.length ? new Date(now.getTime() + step.timeoutSeconds * 1000) : null;
+        const updated = await repo.updateAlarm(tx, row.id, { step: next, nextEscalationAt: nextAt });
+        const alarm = await this.present(tx, updated);
+        await this.emit(tx, updated, alarm, 'alarm.escalated', now);
+        await appendAudit(tx, {
+          orgId: row.orgId,
+          at: now,
+          actor: { system: 'Eskalation' },
+          action: 'alarm.escalated',
+          subject: `Alarm ${row.id}`,
+          detail: { step: next, newReceivers: receivers.length },
+        });
+        return true;
+      });
+      if (!did) return count;
+      count++;
+    }
+  }
+
+  /** Receipts from receivers' screens, batched; the first one moves the alarm to delivered. */
+  async recordReceipts(receipts: Array<{ alarmId: string; personId: string; at: Date }>): Promise<void> {
+    if (receipts.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      const moved = await repo.recordReceipts(tx, receipts);
+      const now = this.clock.now();
+      for (const row of moved) await this.emit(tx, row, await this.present(tx, row), 'alarm.delivered', now);
+    });
+  }
+
+  async list(actor: Actor, open: boolean | undefined, limit: number): Promise<AlarmList> {
+    const last = await lastEventId(this.db, actor.orgId);
+    const rows = await repo.listVisible(this.db, this.visibility(actor), open, limit);
+    const sums = await repo.summaries(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    const alarms = rows.map((r) => {
+      const s = sums.get(r.id)!;
+      return presentAlarm(r, s.alerted, s.responders);
+    });
+    return { alarms, lastEventId: last.toString() };
+  }
+
+  async detail(actor: Actor, alarmId: string): Promise<AlarmDetail> {
+    const row = await repo.alarmById(this.db, actor.orgId, alarmId);
+    if (!row || !(await repo.canSee(this.db, this.visibility(actor), row))) throw notFound('Alarm');
+    const receivers = await repo.receiverState(this.db, row.id);
+    return {
+      alarm: await this.present(this.db, row),
+      receivers: receivers.map(({ r, firstName, lastName }) => ({
+        personId: r.personId,
+        firstName,
+        lastName,
+        step: r.step,
+        alertedAt: r.alertedAt.toISOString(),
+        deliveredAt: r.deliveredAt?.toISOString() ?? null,
+        response: r.response,
+        respondedAt: r.respondedAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  private visibility(actor: Actor): repo.Visibility {
+    return actor.kind === 'device'
+      ? { orgId: actor.orgId, all: false, personId: actor.personId, deviceId: actor.deviceId }
+      : { orgId: actor.orgId, all: hasRole(actor, overviewRoles), personId: actor.personId, deviceId: null };
+  }
+
+  private async mustBeReceiverOrOverview(
+    ex: Executor,
+    actor: Actor & { kind: 'person' },
+    row: AlarmRow,
+  ): Promise<void> {
+    if (hasRole(actor, overviewRoles)) return;
+    if (await repo.isReceiver(ex, row.id, actor.personId)) return;
+    throw new AppError('forbidden', 'Sie sind für diesen Alarm nicht als Empfänger eingetragen');
+  }
+
+  /** Lock the alarm, apply one change, present it, and emit and audit the event, in one transaction. */
+  private async change(
+    actor: Actor,
+    alarmId: string,
+    type: AlarmEventType,
+    apply: (
+      tx: Tx,
+      row: AlarmRow,
+      now: Date,
+    ) => Promise<{ row: AlarmRow; detail: Record<string, unknown>; silent?: boolean }>,
+  ): Promise<Alarm> {
+    return this.db.transaction(async (tx) => {
+      const row = await repo.alarmById(tx, actor.orgId, alarmId, true);
+      if (!row || !(await repo.canSee(tx, this.visibility(actor), row))) throw notFound('Alarm');
+      const now = this.clock.now();
+      const result = await apply(tx, row, now);
+      const alarm = await this.present(tx, result.row);
+      if (result.silent) return alarm;
+      await this.emit(tx, result.row, alarm, type, now);
+      await appendAudit(tx, {
+        orgId: row.orgId,
+        at: now,
+        actor,
+        action: type,
+        subject: `Alarm ${row.id}`,
+        detail: result.detail,
+      });
+      return alarm;
+    });
+  }
+
+  private async present(ex: Executor, row: AlarmRow): Promise<Alarm> {
+    const s = (await repo.summaries(ex, [row.id])).get(row.id)!;
+    return presentAlarm(row, s.alerted, s.responders);
+  }
+
+  private emit(tx: Tx, row: AlarmRow, alarm: Alarm, type: AlarmEventType, at: Date) {
+    return appendEvents(tx, row.orgId, [
+      { body: { type, at: at.toISOString(), alarm }, alarmId: row.id, deviceId: row.deviceId },
+    ]);
+  }
+
+  private onlineSince(now: Date): Date {
+    return new Date(now.getTime() - this.offlineSeconds * 1000);
+  }
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { alarmRoutes } from './alarms/routes.js';
+import { AlarmService } from './alarms/service.js';
+import { authRoutes } from './auth/routes.js';
+import { AuthService } from './auth/service.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { Hub } from './delivery/hub.js';
+import { Presence } from './delivery/presence.js';
+import { realtimeRoutes } from './delivery/routes.js';
+import { deviceRoutes } from './devices/routes.js';
+import { DeviceService } from './devices/service.js';
+import { installErrorHandling, unknownRoute } from './http/errors.js';
+import { MqttButtons } from './notify/mqtt.js';
+import { orgRoutes } from './org/routes.js';
+import { OrgService } from './org/service.js';
+
+export interface Wachsam {
+  app: FastifyInstance;
+  database: Database;
+  services: { auth: AuthService; alarms: AlarmService; devices: DeviceService; org: OrgService };
+  hub: Hub;
+  /** Listen on the configured port; returns the base URL. */
+  listen(): Promise<string>;
+  /** Run the periodic jobs once now (tests drive them with a fake clock). */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export async function createWachsam(
+  config: Config,
+  opts: { clock?: Clock; database?: Database; timers?: boolean } = {},
+): Promise<Wachsam> {
+  const clock = opts.clock ?? systemClock;
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = database.db;
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 64 * 1024,
+    // Error responses never carry stack traces; ids let an admin find the log line.
+    genReqId: () => randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  // An empty body on a JSON POST (logout, cancel) is no body, not malformed JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' || body === undefined) return done(null, undefined);
+    parseJson(req, body.toString(), done);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Wachsam API',
+        version: '0.1.0',
+        description: 'Stiller Alarm, Alarmplan, Geräte. Fehler: {error:{code,message}}.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'wachsam_session' },
+          device: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const auth = new AuthService(db, clock, config.sessionHours);
+  const alarms = new AlarmService(db, clock, config.deviceOfflineSeconds);
+  const devices = new DeviceService(db, clock, config.deviceOfflineSeconds);
+  const org = new OrgService(db, clock);
+  const hub = new Hub(db, app.log);
+  const instanceId = randomUUID();
+  const presence = new Presence(db, clock, instanceId, alarms, devices, app.log);
+
+  authRoutes(app, auth, config);
+  alarmRoutes(app, auth, alarms);
+  deviceRoutes(app, auth, devices, alarms, config.loginAttemptsPerMinute);
+  orgRoutes(app, auth, org, db);
+  const realtime = realtimeRoutes(app, auth, hub, presence);
+  app.get('/api/openapi.json', { schema: { hide: true } as object }, () => app.swagger());
+  app.get('/api/health', { schema: { hide: true } as object }, () => ({
+    ok: true,
+    database: database.kind,
+    connections: hub.connectionCount,
+  }));
+
+  const webDist = config.webDist ?? defaultWebDist;
+  const hasWeb = existsSync(webDist);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  // The console is a single-page app: unknown non-API paths get index.html.
+  app.setNotFoundHandler((req, reply) => {
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+    return reply.status(404).send(unknownRoute(req.method, req.url));
+  });
+
+  await database.listen(
+    (payload) => hub.onNotify(payload),
+    () => hub.onReconnect(),
+  );
+
+  const mqtt = config.mqttUrl ? new MqttButtons(config.mqttUrl, db, alarms, devices, app.log) : null;
+
+  const jobs = async () => {
+    await alarms.escalateDue();
+    await devices.sweepOffline();
+    await devices.scheduleFunctionTests();
+  };
+  const timers: NodeJS.Timeout[] = [];
+  let jobsRunning = false;
+  const runJobs = () => {
+    if (jobsRunning) return;
+    jobsRunning = true;
+    jobs()
+      .catch((err: unknown) => app.log.error({ err }, 'periodic job failed'))
+      .finally(() => (jobsRunning = false));
+  };
+
+  return {
+    app,
+    database,
+    services: { auth, alarms, devices, org },
+    hub,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      if (mqtt) await mqtt.start();
+      if (opts.timers !== false) timers.push(setInterval(runJobs, config.escalationPollMs));
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    },
+    tick: jobs,
+    async close() {
+      for (const t of timers) clearInterval(t);
+      realtime.stop();
+      if (mqtt) await mqtt.stop();
+      await app.close();
+      await presence.close();
+      if (!opts.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import argon2 from 'argon2';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Me } from '@wachsam/protocol';
+import { appendAudit } from '../audit/repository.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { devices, organisations, people, sessions } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import type { Actor } from './actor.js';
+import { newToken, sha256 } from './tokens.js';
+
+export const hashPassword = (password: string): Promise<string> => argon2.hash(password, { type: argon2.argon2id });
+
+// Verifying against this when the login is unknown keeps the answer time the same, so the
+// timing does not tell an attacker which logins exist.
+const dummyHash = hashPassword('wachsam-timing-equaliser');
+
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly sessionHours: number,
+  ) {}
+
+  async login(login: string, password: string): Promise<{ token: string; me: Me; expiresAt: Date }> {
+    const [person] = await this.db.select().from(people).where(eq(people.login, login));
+    const ok = person?.passwordHash
+      ? await argon2.verify(person.passwordHash, password)
+      : (await argon2.verify(await dummyHash, password), false);
+    const now = this.clock.now();
+    if (!person || !ok) {
+      await appendAudit(this.db, {
+        orgId: person?.orgId ?? null,
+        at: now,
+        actor: { system: login },
+        action: 'login.failed',
+        subject: `Anmeldung ${login}`,
+      });
+      throw new AppError('invalid_credentials', 'Anmeldename oder Passwort ist falsch');
+    }
+    const token = newToken();
+    const expiresAt = new Date(now.getTime() + this.sessionHours * 3600_000);
+    await this.db.transaction(async (tx) => {
+      await tx
+        .insert(sessions)
+        .values({ tokenHash: sha256(token), orgId: person.orgId, personId: person.id, createdAt: now, expiresAt });
+      await appendAudit(tx, {
+        orgId: person.orgId,
+        at: now,
+        actor: { system: `${person.firstName} ${person.lastName} (${login})` },
+        action: 'login',
+        subject: `Person ${person.id}`,
+      });
+    });
+    return { token, me: await this.me(person.id), expiresAt };
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    if (actor.kind !== 'person') return;
+    await this.db.delete(sessions).where(eq(sessions.tokenHash, actor.sessionHash));
+    await appendAudit(this.db, {
+      orgId: actor.orgId,
+      at: this.clock.now(),
+      actor,
+      action: 'logout',
+      subject: `Person ${actor.personId}`,
+    });
+  }
+
+  async me(personId: string): Promise<Me> {
+    const [row] = await this.db
+      .select({ p: people, o: organisations })
+      .from(people)
+      .innerJoin(organisations, eq(organisations.id, people.orgId))
+      .where(eq(people.id, personId));
+    if (!row || !row.p.login) throw new AppError('unauthenticated', 'Bitte anmelden');
+    return {
+      personId: row.p.id,
+      firstName: row.p.firstName,
+      lastName: row.p.lastName,
+      login: row.p.login,
+      roles: row.p.roles,
+      organisation: { id: row.o.id, slug: row.o.slug, name: row.o.name },
+    };
+  }
+
+  /** The person behind a session cookie, or null when it is unknown or expired. */
+  async sessionActor(token: string): Promise<Actor | null> {
+    const hash = sha256(token);
+    const [row] = await this.db
+      .select({ p: people })
+      .from(sessions)
+      .innerJoin(people, eq(people.id, sessions.personId))
+      .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, this.clock.now())));
+    if (!row || !row.p.login) return null;
+    return {
+      kind: 'person',
+      orgId: row.p.orgId,
+      personId: row.p.id,
+      roles: row.p.roles,
+      name: `${row.p.firstName} ${row.p.lastName}`,
+      login: row.p.login,
+      sessionHash: hash,
+    };
+  }
+
+  /** The device behind a bearer token. A revoked token is told apart so the agent can say so. */
+  async deviceActor(token: string): Promise<Actor> {
+    const [d] = await this.db
+      .select()
+      .from(devices)
+      .where(eq(devices.tokenHash, sha256(token)));
+    if (!d) throw new AppError('invalid_token', 'Unbekannter Gerätezugang');
+    if (d.revokedAt) throw new AppError('token_revoked', 'Der Zugang dieses Geräts wurde gesperrt');
+    return { kind: 'device', orgId: d.orgId, deviceId: d.id, personId: d.personId, roomId: d.roomId, name: d.name };
+  }
+
+  async purgeExpiredSessions(): Promise<void> {
+    await this.db.delete(sessions).where(lt(sessions.expiresAt, this.clock.now()));
+  }
+}

@@ -1,0 +1,13 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+
+export const newToken = (): string => randomBytes(32).toString('base64url');
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+// No 0/O, 1/I/L: the code is read off a screen and typed on another machine.
+const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export function newEnrolmentCode(): string {
+  const pick = () => Array.from({ length: 4 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('');
+  return `${pick()}-${pick()}-${pick()}`;
+}
+/** Codes are compared case- and dash-insensitively. */
+export const normaliseCode = (code: string): string => code.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -1,0 +1,55 @@
+import { and, gt, inArray } from 'drizzle-orm';
+import type { Role } from '@wachsam/protocol';
+import type { Executor } from '../db/client.js';
+import { alarmReceivers } from '../db/schema.js';
+import type { EventRow } from './events.js';
+
+/** Roles that watch every alarm of their organisation in the overview (not alerted by it). */
+export const overviewRoles: readonly Role[] = ['security_desk', 'control_centre', 'admin'];
+const deviceEventRoles: readonly Role[] = ['admin', 'security_desk'];
+
+export interface Listener {
+  personId: string | null;
+  deviceId: string | null;
+  roles: readonly Role[];
+}
+
+/** Alerted receivers (step > 0) of each alarm, one query for a batch of events. */
+export async function receiversOf(ex: Executor, alarmIds: string[]): Promise<Map<string, Set<string>>> {
+  const map = new Map<string, Set<string>>(alarmIds.map((id) => [id, new Set<string>()]));
+  if (alarmIds.length === 0) return map;
+  const rows = await ex
+    .select({ alarmId: alarmReceivers.alarmId, personId: alarmReceivers.personId })
+    .from(alarmReceivers)
+    .where(and(inArray(alarmReceivers.alarmId, alarmIds), gt(alarmReceivers.step, 0)));
+  for (const r of rows) map.get(r.alarmId)?.add(r.personId);
+  return map;
+}
+
+interface AlarmPayload {
+  alarm: { deviceId: string | null; functionTest: boolean; sender: { personId: string | null } };
+}
+
+/**
+ * Who gets an event, and whether it is "for you" (show the full-screen alert):
+ * - alarm events: alerted receivers (for you), the sender person and the raising device, and
+ *   the overview roles; a function test goes back to the raising device only;
+ * - device events: administration and security desk; function-test requests: that device.
+ * Returns null when the listener must not see the event.
+ */
+export function audience(row: EventRow, receivers: Set<string> | undefined, l: Listener): { forYou: boolean } | null {
+  if (row.type.startsWith('alarm.')) {
+    const { alarm } = row.payload as AlarmPayload;
+    const ownDevice = l.deviceId !== null && l.deviceId === alarm.deviceId;
+    if (alarm.functionTest) return ownDevice ? { forYou: false } : null;
+    if (l.personId && receivers?.has(l.personId)) return { forYou: true };
+    if (ownDevice) return { forYou: false };
+    if (l.personId && l.personId === alarm.sender.personId) return { forYou: false };
+    if (l.roles.some((r) => overviewRoles.includes(r))) return { forYou: false };
+    return null;
+  }
+  if (row.type === 'function_test.requested') return l.deviceId === row.deviceId ? { forYou: false } : null;
+  if (row.type.startsWith('device.'))
+    return l.roles.some((r) => deviceEventRoles.includes(r)) ? { forYou: false } : null;
+  return null;
+}

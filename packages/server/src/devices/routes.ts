@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { adminResources, routes } from '@wachsam/protocol';
+import type { AlarmService } from '../alarms/service.js';
+import type { AuthService } from '../auth/service.js';
+import { AppError } from '../http/errors.js';
+import { register } from '../http/register.js';
+import type { DeviceService } from './service.js';
+
+export function deviceRoutes(
+  app: FastifyInstance,
+  auth: AuthService,
+  devices: DeviceService,
+  alarms: AlarmService,
+  enrolPerMinute: number,
+): void {
+  const r = adminResources.devices;
+  register(app, auth, r.list, ({ actor }) => devices.list(actor.orgId));
+  register(app, auth, r.create, ({ actor, body }) => devices.create(actor, body));
+  register(app, auth, r.update, ({ actor, params, body }) => devices.update(actor, params.id, body));
+  register(app, auth, r.remove, ({ actor, params }) => devices.remove(actor, params.id));
+  register(app, auth, routes.enrolmentCode, ({ actor, params }) => devices.enrolmentCode(actor, params.id));
+  register(app, auth, routes.revokeDevice, ({ actor, params }) => devices.revoke(actor, params.id));
+  register(app, auth, routes.requestFunctionTest, ({ actor, params }) => devices.requestFunctionTest(actor, params.id));
+  register(app, auth, routes.listFunctionTests, ({ actor }) => devices.listFunctionTests(actor.orgId));
+
+  // Guessing codes is throttled like guessing passwords.
+  register(app, auth, routes.enrol, ({ body }) => devices.enrol(body.code, body.hostname), {
+    config: { rateLimit: { max: enrolPerMinute, timeWindow: 60_000 } },
+  });
+  register(app, auth, routes.heartbeat, async ({ actor }) => {
+    if (actor.kind === 'device') await devices.seen([actor.deviceId]);
+  });
+  register(app, auth, routes.reportFunctionTest, async ({ actor, body }) => {
+    if (actor.kind !== 'device') throw new AppError('forbidden', 'Nur für registrierte Geräte');
+    return devices.reportFunctionTest(actor, body);
+  });
+  register(app, auth, routes.buttonPress, async ({ actor, body }) => {
+    if (actor.kind === 'device') await devices.seen([actor.deviceId]);
+    return alarms.raise(
+      actor,
+      { source: 'network_button', test: body.test, functionTest: false },
+      `button:${body.pressId}`,
+    );
+  });
+}

@@ -1,0 +1,90 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { ApiError, ErrorCode } from '@wachsam/protocol';
+
+const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  malformed_json: 400,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  invalid_token: 401,
+  token_revoked: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_conflict: 409,
+  enrolment_code_invalid: 400,
+  rate_limited: 429,
+  invalid_transition: 409,
+  internal_error: 500,
+};
+
+/** A failure the client caused or may see: stable code, German message, right status. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: Array<{ path: string; message: string }>,
+  ) {
+    super(message);
+    this.status = statusOf[code];
+  }
+}
+
+export const unknownRoute = (method: string, url: string): ApiError =>
+  body('not_found', `Unbekannte Adresse: ${method} ${url.split('?')[0]}`);
+
+export const notFound = (what: string) => new AppError('not_found', `${what} nicht gefunden`);
+
+const body = (code: ErrorCode, message: string, issues?: ApiError['error']['issues']): ApiError => ({
+  error: issues ? { code, message, issues } : { code, message },
+});
+
+const fastifyCodes: Record<string, [ErrorCode, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'unsupported_media_type',
+    'Dieser Inhaltstyp wird nicht unterstützt; bitte JSON senden',
+  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'Die Anfrage ist zu groß'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['malformed_json', 'Der Inhalt ist kein gültiges JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed_json', 'Der Inhalt ist leer'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad_request', 'Ungültige Inhaltslänge'],
+};
+
+/**
+ * One error handler for the whole API: every failure leaves as `{error:{code,message}}`.
+ * A 5xx is logged with its stack and answered with a generic message: no internals to clients.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError) return reply.status(err.status).send(body(err.code, err.message, err.issues));
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      const issues = err.validation.map((v) => ({
+        path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+        message: v.message ?? 'ungültig',
+      }));
+      return reply.status(400).send(body('validation_failed', 'Die Eingaben sind ungültig', issues));
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ err }, 'response did not match its schema');
+      return reply.status(500).send(body('internal_error', 'Interner Fehler'));
+    }
+    const mapped = err.code ? fastifyCodes[err.code] : undefined;
+    if (mapped) return reply.status(statusOf[mapped[0]]).send(body(mapped[0], mapped[1]));
+    if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
+      return reply.status(400).send(body('malformed_json', 'Der Inhalt ist kein gültiges JSON'));
+    }
+    if (err.statusCode === 429)
+      return reply.status(429).send(body('rate_limited', 'Zu viele Versuche; bitte kurz warten'));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.status(err.statusCode).send(body('bad_request', 'Ungültige Anfrage'));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(body('internal_error', 'Interner Fehler'));
+  });
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { sessionCookie, type RouteDef } from '@wachsam/protocol';
+import type { Actor } from '../auth/actor.js';
+import type { AuthService } from '../auth/service.js';
+import { AppError } from './errors.js';
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+export interface Call<D extends RouteDef> {
+  body: Infer<D['body']>;
+  params: Infer<D['params']>;
+  query: Infer<D['querystring']>;
+  actor: D['auth'] extends { kind: 'public' } ? null : Actor;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+type Result<D extends RouteDef> = D['response'] extends z.ZodType ? z.input<D['response']> : void;
+
+const bearer = (req: FastifyRequest): string | null => {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
+};
+
+/** Resolve the caller from the bearer token (devices) or the session cookie (people). */
+export async function authenticate(req: FastifyRequest, auth: AuthService): Promise<Actor | null> {
+  const token = bearer(req);
+  if (token) return auth.deviceActor(token);
+  const cookie = req.cookies[sessionCookie];
+  return cookie ? auth.sessionActor(cookie) : null;
+}
+
+/** Check the caller against the route's rule from the protocol's route table. */
+export function authorise(def: RouteDef, actor: Actor | null): Actor | null {
+  const rule = def.auth;
+  if (rule.kind === 'public') return null;
+  if (!actor) throw new AppError('unauthenticated', 'Bitte anmelden');
+  if (rule.kind === 'device' && actor.kind !== 'device') throw new AppError('forbidden', 'Nur für registrierte Geräte');
+  if (rule.kind === 'session') {
+    if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur für angemeldete Personen');
+    if (!actor.roles.some((r) => rule.roles.includes(r)))
+      throw new AppError('forbidden', 'Dafür fehlt die Berechtigung');
+  }
+  return actor;
+}
+
+/**
+ * Register one route of the protocol's table: the route is a pipeline of
+ * validate (zod, from the shared schema) → authenticate → authorise → handler → serialise.
+ */
+export function register<D extends RouteDef>(
+  app: FastifyInstance,
+  auth: AuthService,
+  def: D,
+  handler: (call: Call<D>) => Promise<Result<D>>,
+  extra: { config?: Record<string, unknown> } = {},
+): void {
+  const schema: Record<string, unknown> = {
+    summary: def.summary,
+    tags: [def.tag],
+    response: def.response ? { [def.status]: def.response } : undefined,
+  };
+  if (def.body) schema.body = def.body;
+  if (def.params) schema.params = def.params;
+  if (def.querystring) schema.querystring = def.querystring;
+  app.route({
+    method: def.method,
+    url: def.url,
+    schema,
+    config: extra.config ?? {},
+    handler: async (req, reply) => {
+      const actor = authorise(def, def.auth.kind === 'public' ? null : await authenticate(req, auth));
+      const result = await handler({
+        body: req.body as Infer<D['body']>,
+        params: req.params as Infer<D['params']>,
+        query: req.query as Infer<D['querystring']>,
+        actor: actor as Call<D>['actor'],
+        req,
+        reply,
+      });
+      reply.status(def.status);
+      return def.response ? result : reply.send();
+    },
+  });
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { createWachsam } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { demoPassword, seedDemo } from './org/demo.js';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const wachsam = await createWachsam(config);
+const url = await wachsam.listen();
+const publicUrl = config.publicUrl ?? url;
+const dataDir = resolve(config.dataDir);
+
+const demo = config.demo ? await seedDemo(wachsam.database.db, { dataDir, publicUrl }) : null;
+const lines = [
+  '',
+  `Wachsam läuft: ${publicUrl}`,
+  `Datenbank: ${wachsam.database.kind === 'pglite' ? `PGlite in ${dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+  `API-Beschreibung: ${publicUrl}/api/openapi.json`,
+];
+if (demo) {
+  lines.push('', `Demo-Organisation angelegt. Anmeldungen (Passwort für alle: ${demoPassword}):`);
+  for (const d of demo) lines.push(`  ${d.login.padEnd(40)} ${d.role}`);
+  lines.push('', `Demo-Arbeitsplatz: WACHSAM_AGENT_DIR=${resolve(dataDir, 'demo-agent')} npx wachsam-agent trigger`);
+}
+console.log(lines.join('\n') + '\n');
+
+const stop = async (signal: string) => {
+  wachsam.app.log.info({ signal }, 'shutting down');
+  await wachsam.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));
