@@ -1,0 +1,137 @@
+import { useId } from 'react';
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export type FieldSpec =
+  | { name: string; label: string; kind: 'text' | 'password'; nullable?: boolean; autoComplete?: string }
+  | { name: string; label: string; kind: 'number' }
+  | { name: string; label: string; kind: 'select'; options: Option[]; nullable?: boolean; emptyLabel?: string }
+  | { name: string; label: string; kind: 'checkboxes'; options: Option[] };
+
+/** What the form holds: exactly what the person typed, so nothing is lost on an error. */
+export type Draft = Record<string, string | string[]>;
+
+/** Turns the typed text into the request body. Bad input is sent as typed: the server explains. */
+export function draftToBody(fields: FieldSpec[], draft: Draft): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const f of fields) {
+    const value = draft[f.name];
+    if (f.kind === 'checkboxes') {
+      body[f.name] = Array.isArray(value) ? value : [];
+      continue;
+    }
+    const text = typeof value === 'string' ? value : '';
+    if (f.kind === 'number') body[f.name] = /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+    else if ((f.kind === 'select' || f.kind === 'text' || f.kind === 'password') && f.nullable && text.trim() === '')
+      body[f.name] = null;
+    else body[f.name] = text;
+  }
+  return body;
+}
+
+export function FieldInput({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: FieldSpec;
+  value: string | string[] | undefined;
+  error?: string | undefined;
+  onChange: (value: string | string[]) => void;
+}) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const describedBy = error ? errorId : undefined;
+  const text = typeof value === 'string' ? value : '';
+  let control;
+  switch (field.kind) {
+    case 'checkboxes': {
+      const selected = Array.isArray(value) ? value : [];
+      return (
+        <fieldset className="field" aria-describedby={describedBy}>
+          <legend>{field.label}</legend>
+          <div className="checkbox-list">
+            {field.options.map((o) => (
+              <label key={o.value} className="inline">
+                <input
+                  type="checkbox"
+                  checked={selected.includes(o.value)}
+                  onChange={(e) =>
+                    onChange(e.target.checked ? [...selected, o.value] : selected.filter((v) => v !== o.value))
+                  }
+                />
+                {o.label}
+              </label>
+            ))}
+          </div>
+          {error && (
+            <p id={errorId} className="error">
+              {error}
+            </p>
+          )}
+        </fieldset>
+      );
+    }
+    case 'select':
+      control = (
+        <select id={id} value={text} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)}>
+          {(field.nullable || text === '') && <option value="">{field.emptyLabel ?? '–'}</option>}
+          {field.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      );
+      break;
+    case 'number':
+      control = (
+        <input
+          id={id}
+          inputMode="numeric"
+          value={text}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
+      break;
+    default:
+      control = (
+        <input
+          id={id}
+          type={field.kind === 'password' ? 'password' : 'text'}
+          autoComplete={field.autoComplete ?? 'off'}
+          value={text}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>{field.label}</label>
+      {control}
+      {error && (
+        <p id={errorId} className="error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Field-level issues from a validation error, by the first segment of their path. */
+export function issuesByField(issues: { path: string; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.replace(/^\//, '').split(/[./[]/)[0] ?? '';
+    out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import type { Alarm } from '@wachsam/protocol';
+import { describe, expect, it } from 'vitest';
+import { alertingFor, applyEvent, applySnapshot, emptyAlarms, fromList, markForYou, openAlarms } from './store.js';
+
+const me = '00000000-0000-4000-8000-0000000000aa';
+const base: Alarm = {
+  id: '00000000-0000-4000-8000-000000000001',
+  status: 'raised',
+  source: 'hotkey',
+  test: false,
+  functionTest: false,
+  raisedAt: '2026-01-01T10:00:00.000Z',
+  sender: { personId: '00000000-0000-4000-8000-0000000000bb', firstName: 'Anna', lastName: 'Schmidt', phone: '' },
+  location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
+  deviceId: null,
+  step: 1,
+  steps: 3,
+  nextEscalationAt: null,
+  callPolice: false,
+  alerted: 2,
+  responders: [],
+  cancelledAt: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  outcome: null,
+};
+const ev = (alarm: Alarm, type: 'alarm.raised' | 'alarm.responded' | 'alarm.resolved' = 'alarm.raised') => ({
+  id: '1',
+  type,
+  at: alarm.raisedAt,
+  alarm,
+});
+
+describe('alarm store', () => {
+  it('alerts only for alarms marked for me, and stops once I answered', () => {
+    let s = applyEvent(emptyAlarms, ev(base), false);
+    expect(alertingFor(s, me)).toEqual([]);
+    s = applyEvent(s, ev({ ...base, step: 2 }), true);
+    expect(alertingFor(s, me).map((a) => a.id)).toEqual([base.id]);
+    const answered = {
+      ...base,
+      status: 'acknowledged' as const,
+      step: 2,
+      responders: [{ personId: me, firstName: 'P', lastName: 'F', response: 'coming' as const, at: base.raisedAt }],
+    };
+    s = applyEvent(s, ev(answered, 'alarm.responded'), false);
+    expect(alertingFor(s, me)).toEqual([]);
+    expect(openAlarms(s)).toHaveLength(1);
+  });
+
+  it('never alerts the sender and never for device function tests', () => {
+    let s = applyEvent(emptyAlarms, ev({ ...base, sender: { ...base.sender, personId: me } }), true);
+    expect(alertingFor(s, me)).toEqual([]);
+    s = applyEvent(emptyAlarms, ev({ ...base, functionTest: true, test: true }), true);
+    expect(alertingFor(s, me)).toEqual([]);
+  });
+
+  it('removes an alarm from the open list when resolved', () => {
+    let s = applyEvent(emptyAlarms, ev(base), true);
+    s = applyEvent(
+      s,
+      ev({ ...base, status: 'resolved', resolvedAt: base.raisedAt, outcome: 'real' }, 'alarm.resolved'),
+    );
+    expect(openAlarms(s)).toEqual([]);
+  });
+
+  it('ignores an HTTP snapshot older than what is shown', () => {
+    let s = fromList([{ ...base, step: 2, status: 'delivered' }]);
+    s = applySnapshot(s, { ...base, step: 1, status: 'acknowledged' });
+    expect(s.alarms.get(base.id)?.step).toBe(2);
+    s = applySnapshot(s, { ...base, step: 2, status: 'acknowledged' });
+    expect(s.alarms.get(base.id)?.status).toBe('acknowledged');
+  });
+
+  it('keeps "for you" once set, and orders open alarms oldest first', () => {
+    const later = { ...base, id: '00000000-0000-4000-8000-000000000002', raisedAt: '2026-01-01T10:05:00.000Z' };
+    let s = fromList([later, base]);
+    s = markForYou(markForYou(s, base.id), later.id);
+    s = applyEvent(s, ev({ ...base, step: 3 }), false);
+    expect(alertingFor(s, me).map((a) => a.id)).toEqual([base.id, later.id]);
+  });
+});

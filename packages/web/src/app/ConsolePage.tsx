@@ -1,0 +1,25 @@
+import { receiverRoles, type Me } from '@wachsam/protocol';
+import { useTranslation } from 'react-i18next';
+import { Overview } from '../alarms/Overview.js';
+import { RaisePanel } from '../alarms/RaisePanel.js';
+import { SoundBanner } from '../alarms/SoundBanner.js';
+import type { useRaise } from '../alarms/useRaise.js';
+
+export function isReceiver(me: Me): boolean {
+  return me.roles.some((r) => receiverRoles.includes(r));
+}
+
+/** Receivers see the overview first; everyone can raise an alarm. */
+export function ConsolePage({ me, raise }: { me: Me; raise: ReturnType<typeof useRaise> }) {
+  const { t } = useTranslation();
+  const receiver = isReceiver(me);
+  return (
+    <>
+      <h1>{receiver ? t('console.titleReceiver') : t('console.titleEmployee')}</h1>
+      {receiver && <SoundBanner />}
+      {receiver && <Overview canAct />}
+      <RaisePanel state={raise.state} raise={raise.raise} reset={raise.reset} />
+      {!receiver && <Overview canAct={false} />}
+    </>
+  );
+}

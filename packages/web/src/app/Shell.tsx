@@ -1,0 +1,87 @@
+import { routes, type Me } from '@wachsam/protocol';
+import { useTranslation } from 'react-i18next';
+import { AdminPage, canSeeAdmin } from '../admin/AdminPage.js';
+import { AlarmAlert } from '../alarms/AlarmAlert.js';
+import { alertingFor } from '../alarms/store.js';
+import { useRaise } from '../alarms/useRaise.js';
+import { call } from '../api/http.js';
+import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
+import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
+import { ConsolePage, isReceiver } from './ConsolePage.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+import { navigate, usePath } from './router.js';
+
+function NavLink({ to, children }: { to: string; children: string }) {
+  const path = usePath();
+  const current = to === '/' ? path === '/' : path.startsWith(to);
+  return (
+    <a
+      href={to}
+      aria-current={current ? 'page' : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  const { t } = useTranslation();
+  const path = usePath();
+  const { alarms } = useRealtime();
+  const raise = useRaise(me.personId);
+  const receiver = isReceiver(me);
+  // The raise state lives here, above the pages, so a retry keeps running while the person navigates.
+  const alerting = receiver ? alertingFor(alarms, me.personId) : [];
+  const page =
+    path.startsWith('/admin') && canSeeAdmin(me) ? <AdminPage me={me} /> : <ConsolePage me={me} raise={raise} />;
+
+  async function logout(): Promise<void> {
+    try {
+      await call(routes.logout);
+    } finally {
+      onLogout();
+    }
+  }
+
+  return (
+    <>
+      <div className="app" inert={alerting.length > 0}>
+        <a className="skip-link" href="#main">
+          {t('app.skipToContent')}
+        </a>
+        <header className="topbar">
+          <span className="brand">{t('app.name')}</span>
+          <span className="org">{me.organisation.name}</span>
+          <nav aria-label={t('app.mainNav')}>
+            <NavLink to="/">{t('nav.console')}</NavLink>
+            {canSeeAdmin(me) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+          </nav>
+          <ConnectionIndicator audible={receiver} />
+          <span className="user">
+            {me.firstName} {me.lastName}
+          </span>
+          <LanguageSwitch />
+          <button type="button" onClick={() => void logout()}>
+            {t('app.logout')}
+          </button>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {page}
+        </main>
+      </div>
+      <AlarmAlert alerting={alerting} />
+    </>
+  );
+}
+
+export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  return (
+    <RealtimeProvider personId={me.personId} onSessionEnded={onLogout}>
+      <Layout me={me} onLogout={onLogout} />
+    </RealtimeProvider>
+  );
+}

@@ -1,0 +1,21 @@
+/** Clock time of an ISO timestamp in the UI language; with the date when not today. */
+export function formatTime(iso: string | null | undefined, lang: string): string {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  const today = new Date().toDateString() === date.toDateString();
+  return new Intl.DateTimeFormat(lang, {
+    ...(today ? {} : { day: '2-digit', month: '2-digit', year: 'numeric' }),
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(date);
+}
+
+export function fullName(p: { firstName: string; lastName: string }): string {
+  return `${p.firstName} ${p.lastName}`.trim();
+}
+
+/** Seconds between two instants, for "raised 12 s ago". */
+export function secondsBetween(fromIso: string, now: number): number {
+  return Math.max(0, Math.round((now - Date.parse(fromIso)) / 1000));
+}
