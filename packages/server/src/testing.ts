@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { WebSocket } from 'ws';
+import type { ServerFrame } from '@wachsam/protocol';
 import { createWachsam, type Wachsam } from './app.js';
 import type { Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
@@ -110,4 +112,100 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A realtime client for tests: collects frames and waits for the one you expect. */
+export class TestRealtime {
+  readonly frames: ServerFrame[] = [];
+  private waiters: Array<() => void> = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as ServerFrame;
+      if (frame.kind === 'ping') ws.send(JSON.stringify({ kind: 'pong', at: frame.at }));
+      this.frames.push(frame);
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  static async connect(baseUrl: string, auth: { cookie?: string; token?: string }, since?: string): Promise<TestRealtime> {
+    const url = `${baseUrl.replace(/^http/, 'ws')}/api/realtime${since !== undefined ? `?since=${since}` : ''}`;
+    const headers: Record<string, string> = {};
+    if (auth.cookie) headers.cookie = auth.cookie;
+    if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+    const ws = new WebSocket(url, { headers });
+    const client = new TestRealtime(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    await client.next((f) => f.kind === 'replayed');
+    return client;
+  }
+
+  events(): Array<Extract<ServerFrame, { kind: 'event' }>> {
+    return this.frames.filter((f): f is Extract<ServerFrame, { kind: 'event' }> => f.kind === 'event');
+  }
+
+  /** Wait for a frame (already received or arriving) that matches. */
+  async next<F extends ServerFrame>(match: (f: ServerFrame) => f is F, timeoutMs?: number): Promise<F>;
+  async next(match: (f: ServerFrame) => boolean, timeoutMs?: number): Promise<ServerFrame>;
+  async next(match: (f: ServerFrame) => boolean, timeoutMs = 5000): Promise<ServerFrame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find(match);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.kind === 'event' ? f.event.type : f.kind))}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Wait for the event of this type about this alarm. */
+  alarmEvent(type: string, alarmId: string, timeoutMs?: number) {
+    return this.next(
+      (f): f is Extract<ServerFrame, { kind: 'event' }> =>
+        f.kind === 'event' && f.event.type === type && 'alarm' in f.event && f.event.alarm.id === alarmId,
+      timeoutMs,
+    );
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) return resolve();
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+}
+
+/** JSON over HTTP against a test server, returning status and parsed body. */
+export async function api(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { cookie?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever came back
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }

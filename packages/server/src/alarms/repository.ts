@@ -245,13 +245,12 @@ export async function recordReceipts(
   receipts: Array<{ alarmId: string; personId: string; at: Date }>,
 ): Promise<AlarmRow[]> {
   // One statement for the whole batch: after a large alarm thousands of receipts arrive at once.
-  const a = receipts.map((r) => r.alarmId);
-  const p = receipts.map((r) => r.personId);
-  const t = receipts.map((r) => r.at.toISOString());
+  const rows = JSON.stringify(receipts.map((r) => ({ a: r.alarmId, p: r.personId, at: r.at.toISOString() })));
   await ex.execute(sql`
     update alarm_receivers r set delivered_at = x.at
-    from (select unnest(${a}::uuid[]) as a, unnest(${p}::uuid[]) as p, unnest(${t}::timestamptz[]) as at) x
+    from jsonb_to_recordset(${rows}::jsonb) as x(a uuid, p uuid, at timestamptz)
     where r.alarm_id = x.a and r.person_id = x.p and r.delivered_at is null`);
+  const a = receipts.map((r) => r.alarmId);
   return ex
     .update(alarms)
     .set({ status: 'delivered' })

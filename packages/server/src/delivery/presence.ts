@@ -15,6 +15,7 @@ export class Presence {
   private receipts: Array<{ alarmId: string; personId: string; at: Date }> = [];
   private receiptTimer: NodeJS.Timeout | null = null;
   private receiptFlush: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly db: Db,
@@ -52,6 +53,7 @@ export class Presence {
     try {
       await this.alarms.recordReceipts(batch);
     } catch (err) {
+      if (this.closed) return;
       this.log.error({ err }, 'recording receipts failed; will retry');
       this.receipts.push(...batch);
       this.receiptTimer ??= setTimeout(() => {
@@ -83,6 +85,7 @@ export class Presence {
       this.receiptFlush = this.receiptFlush.then(() => this.flushReceipts());
     }
     await this.receiptFlush;
+    this.closed = true;
     await this.db.delete(connections).where(eq(connections.instanceId, this.instanceId));
   }
 }
