@@ -1,0 +1,145 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RaiseAlarmResponse } from '@wachsam/protocol';
+import type { ApiClient, ApiResult } from './client.js';
+import { deliverOnce, deliverWithin, isFinalRejection } from './delivery.js';
+import { Outbox } from './outbox.js';
+
+/**
+ * A stand-in for the HTTP client (not for the server): it records what would be sent and
+ * answers with scripted results, so the outbox rules can be checked answer by answer.
+ */
+function scriptedClient(answers: Array<ApiResult<unknown>>) {
+  const sent: Array<{ key: string | undefined; body: unknown }> = [];
+  const client = {
+    async call(_name: string, options: { body?: unknown; headers?: Record<string, string> }) {
+      sent.push({ key: options.headers?.['idempotency-key'], body: options.body });
+      const answer = answers.shift();
+      if (!answer) throw new Error('no scripted answer left');
+      return answer;
+    },
+  };
+  return { client: client as unknown as ApiClient, sent };
+}
+
+const noAnswer: ApiResult<unknown> = {
+  ok: false,
+  status: null,
+  code: 'network_error',
+  message: 'ECONNREFUSED',
+  retryable: true,
+};
+const committed = (replayed = false): ApiResult<unknown> => ({
+  ok: true,
+  status: replayed ? 200 : 201,
+  data: { alarm: {}, receiversOnline: 2, replayed } as unknown as RaiseAlarmResponse,
+});
+const failure = (status: number, code: string, retryable = false): ApiResult<unknown> => ({
+  ok: false,
+  status,
+  code,
+  message: code,
+  retryable,
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wachsam-delivery-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('deliverOnce', () => {
+  it('removes the entry only after the server confirmed the commit', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' });
+    const { client, sent } = scriptedClient([committed()]);
+    const outcome = await deliverOnce(client, outbox, entry);
+    expect(outcome.kind).toBe('delivered');
+    expect(sent).toEqual([{ key: entry.key, body: entry.request }]);
+    expect((await outbox.pending()).entries).toEqual([]);
+  });
+
+  it('keeps the entry without an answer and retries with the same key and body', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' });
+    const { client, sent } = scriptedClient([noAnswer, failure(503, 'internal_error', true), committed(true)]);
+
+    expect((await deliverOnce(client, outbox, entry)).kind).toBe('pending');
+    expect((await outbox.pending()).entries).toEqual([entry]);
+    expect((await deliverOnce(client, outbox, entry)).kind).toBe('pending');
+    // The third try is answered as a replay of the first (which the server had committed).
+    expect((await deliverOnce(client, outbox, entry)).kind).toBe('delivered');
+
+    expect(new Set(sent.map((s) => s.key))).toEqual(new Set([entry.key]));
+    expect(sent.every((s) => JSON.stringify(s.body) === JSON.stringify(entry.request))).toBe(true);
+    expect((await outbox.pending()).entries).toEqual([]);
+  });
+
+  it('treats a committed status with an unreadable body as delivered (a retry would only replay)', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' });
+    const { client } = scriptedClient([failure(201, 'invalid_response')]);
+    expect((await deliverOnce(client, outbox, entry)).kind).toBe('delivered');
+    expect((await outbox.pending()).entries).toEqual([]);
+  });
+
+  it('moves a final 4xx to failed/', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' });
+    const { client } = scriptedClient([failure(401, 'token_revoked')]);
+    const outcome = await deliverOnce(client, outbox, entry);
+    expect(outcome.kind).toBe('failed');
+    expect((await outbox.pending()).entries).toEqual([]);
+    expect((await outbox.failed()).map((f) => f.code)).toEqual(['token_revoked']);
+  });
+
+  it.each([
+    [408, 'http_408', true],
+    [429, 'rate_limited', true],
+    [500, 'internal_error', true],
+    [409, 'idempotency_conflict', false],
+  ])('keeps the entry on %i %s', async (status, code, retryable) => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' });
+    const { client } = scriptedClient([failure(status, code, retryable)]);
+    expect((await deliverOnce(client, outbox, entry)).kind).toBe('pending');
+    expect((await outbox.pending()).entries).toEqual([entry]);
+  });
+});
+
+describe('isFinalRejection', () => {
+  it('is true only for a 4xx other than 408, 429 and an idempotency conflict', () => {
+    expect(isFinalRejection({ ok: false, status: 400, code: 'validation_failed', message: '', retryable: false })).toBe(
+      true,
+    );
+    expect(isFinalRejection({ ok: false, status: 403, code: 'forbidden', message: '', retryable: false })).toBe(true);
+    expect(isFinalRejection({ ok: false, status: null, code: 'timeout', message: '', retryable: true })).toBe(false);
+    expect(isFinalRejection({ ok: false, status: 302, code: 'http_302', message: '', retryable: false })).toBe(false);
+  });
+});
+
+describe('deliverWithin', () => {
+  it('retries until the budget is spent, then leaves the entry pending', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' });
+    const { client, sent } = scriptedClient(Array.from({ length: 20 }, () => noAnswer));
+    const started = Date.now();
+    const outcome = await deliverWithin(client, outbox, entry, 1_000);
+    expect(outcome.kind).toBe('pending');
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect((await outbox.pending()).entries).toEqual([entry]);
+  });
+
+  it('stops at the first confirmation', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' });
+    const { client, sent } = scriptedClient([noAnswer, committed()]);
+    expect((await deliverWithin(client, outbox, entry, 5_000)).kind).toBe('delivered');
+    expect(sent).toHaveLength(2);
+  });
+});

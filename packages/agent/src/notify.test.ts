@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { Alarm } from '@wachsam/protocol';
+import { alarmText, alarmWav, commandsFor, type Platform } from './notify.js';
+
+const platform = (os: NodeJS.Platform, env: NodeJS.ProcessEnv, commands: string[]): Platform => ({
+  os,
+  env,
+  has: (c) => commands.includes(c),
+});
+
+describe('commandsFor', () => {
+  it('uses notify-send, zenity and paplay on a Linux desktop', () => {
+    const c = commandsFor(
+      platform('linux', { DISPLAY: ':0' }, ['notify-send', 'zenity', 'paplay', 'aplay']),
+      '/t/a.wav',
+    );
+    expect(c.notify('critical')?.join(' ')).toContain('notify-send');
+    expect(c.window?.join(' ')).toContain('zenity --warning --no-markup');
+    expect(c.sound).toEqual(['paplay', '/t/a.wav']);
+  });
+
+  it('has no notification or window without a desktop session, and falls back to aplay', () => {
+    const c = commandsFor(platform('linux', {}, ['notify-send', 'zenity', 'aplay']), '/t/a.wav');
+    expect(c.notify('low')).toBeNull();
+    expect(c.window).toBeNull();
+    expect(c.sound).toEqual(['aplay', '-q', '/t/a.wav']);
+  });
+
+  it('never puts message text into a command line', () => {
+    for (const os of ['linux', 'win32', 'darwin'] as const) {
+      const c = commandsFor(platform(os, { DISPLAY: ':0' }, ['notify-send', 'zenity', 'paplay']), '/t/a.wav');
+      for (const command of [c.notify('critical'), c.window]) {
+        expect(command?.join(' ') ?? '').not.toContain('Hilfe');
+      }
+    }
+  });
+
+  it('uses PowerShell on Windows and osascript on macOS', () => {
+    expect(commandsFor(platform('win32', {}, []), 'a.wav').window?.[0]).toBe('powershell.exe');
+    expect(commandsFor(platform('darwin', {}, []), 'a.wav').notify('low')?.[0]).toBe('osascript');
+  });
+});
+
+describe('alarmWav', () => {
+  it('is a valid 16-bit mono PCM WAV of one second', () => {
+    const wav = alarmWav(8000);
+    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(wav.toString('ascii', 8, 16)).toBe('WAVEfmt ');
+    expect(wav.readUInt16LE(22)).toBe(1);
+    expect(wav.readUInt32LE(24)).toBe(8000);
+    expect(wav.readUInt32LE(40)).toBe(8000 * 2);
+    expect(wav.length).toBe(44 + 8000 * 2);
+  });
+});
+
+describe('alarmText', () => {
+  it('says who, where, when and how to call', () => {
+    const alarm = {
+      id: '5b1f8d5e-3c1a-4a77-9d2e-1c3f1e1b2a11',
+      status: 'raised',
+      source: 'hotkey',
+      test: false,
+      functionTest: false,
+      raisedAt: '2026-01-02T10:15:00Z',
+      sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '0221 123' },
+      location: { building: 'Rathaus', address: '', floor: '2. OG', room: '204', workstation: 'Platz 1' },
+      deviceId: null,
+      step: 2,
+      steps: 3,
+      nextEscalationAt: null,
+      callPolice: true,
+      alerted: 4,
+      responders: [],
+      cancelledAt: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      outcome: null,
+    } satisfies Alarm;
+    const { title, text } = alarmText(alarm);
+    expect(title).toBe('Wachsam ALARM');
+    expect(text).toContain('Anna Schmidt braucht Hilfe – Rathaus, Etage 2. OG, Raum 204, Platz 1');
+    expect(text).toContain('Telefon: 0221 123');
+    expect(text).toContain('Polizei verständigen: 110');
+    expect(text).toContain('Eskalationsstufe 2 von 3');
+    expect(alarmText({ ...alarm, test: true }).title).toBe('Wachsam TESTALARM');
+  });
+});

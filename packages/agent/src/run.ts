@@ -1,0 +1,288 @@
+import type { AgentConfigFile, Alarm, AlarmEvent, RealtimeEvent } from '@wachsam/protocol';
+import { exitCodes, type ExitCode } from './args.js';
+import { ApiClient } from './client.js';
+import { readState, writeState, type AgentState } from './config.js';
+import { Drainer, type DeliveryOutcome } from './delivery.js';
+import { raisedText, rejectionText, senderFeedback } from './feedback.js';
+import { FunctionTestWatcher, runFunctionTest } from './functionTest.js';
+import { alarmText, type AlertHandle, type Notifier } from './notify.js';
+import { Outbox } from './outbox.js';
+import { RealtimeConnection } from './realtime.js';
+
+/** EN 50136-1 SP6: a failed path is reported within 20 s. */
+export const connectionLostAfterMs = 20_000;
+const connectionReminderMs = 5 * 60_000;
+const drainEveryMs = 3_000;
+
+export interface AgentOptions {
+  dir: string;
+  config: AgentConfigFile;
+  notifier: Notifier;
+  functionTestAtStart: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * The long-running agent: receives alarms for this PC's person, shows the sender's feedback,
+ * keeps sending the outbox, proves its alarm path at start and on request, and says so
+ * audibly when the connection to the server is lost.
+ */
+export class Agent {
+  private readonly client: ApiClient;
+  private readonly outbox: Outbox;
+  private readonly drainer: Drainer;
+  private readonly watcher = new FunctionTestWatcher();
+  private readonly realtime: RealtimeConnection;
+  private readonly deviceId: string;
+  private readonly alerts = new Map<string, AlertHandle>();
+  private readonly replayBuffer: Array<{ event: RealtimeEvent; forYou: boolean }> = [];
+  private state: AgentState = { lastEventId: null, lastFunctionTest: null, deviceId: null };
+  private timers: NodeJS.Timeout[] = [];
+  private lostSignalledAt: number | null = null;
+  private functionTest: Promise<void> = Promise.resolve();
+  private stateWrite: Promise<void> = Promise.resolve();
+  private finished: ((code: ExitCode) => void) | null = null;
+
+  constructor(
+    private readonly options: AgentOptions,
+    initialState: AgentState,
+  ) {
+    const { config } = options;
+    this.deviceId = config.enrolment.deviceId;
+    this.client = new ApiClient(config.server, config.enrolment.token);
+    this.outbox = new Outbox(options.dir);
+    this.drainer = new Drainer(this.client, this.outbox);
+    // A state file from another enrolment must not decide where this device's stream resumes.
+    this.state =
+      initialState.deviceId === this.deviceId
+        ? initialState
+        : { ...initialState, lastEventId: null, deviceId: this.deviceId };
+    this.realtime = new RealtimeConnection(config.server, config.enrolment.token, this.state.lastEventId, {
+      onEvent: (event, forYou, replay) => this.onEvent(event, forYou, replay),
+      onReplayDone: () => this.flushReplay(),
+      onConnected: () => {
+        this.log('Verbunden mit dem Alarmserver');
+        void this.drain();
+      },
+      onDisconnected: (reason) => this.log(`Verbindung getrennt: ${reason}`),
+      onRejected: (failure) => this.rejected(failure.code, failure.message),
+      onResumePoint: (lastEventId) => this.saveState({ lastEventId }),
+      log: (line) => this.log(line),
+    });
+  }
+
+  static async start(options: Omit<AgentOptions, 'log'> & { log?: (line: string) => void }): Promise<Agent> {
+    return new Agent(options, await readState(options.dir));
+  }
+
+  /** Runs until stopped; resolves with the exit code. */
+  run(): Promise<ExitCode> {
+    const done = new Promise<ExitCode>((resolve) => (this.finished = resolve));
+    this.log(
+      `Agent gestartet: ${this.options.config.enrolment.workstation.name}, Server ${this.options.config.server}`,
+    );
+    this.realtime.start();
+    void this.drain();
+    this.timers.push(setInterval(() => void this.drain(), drainEveryMs));
+    this.timers.push(setInterval(() => this.watchConnection(), 1_000));
+    if (this.options.functionTestAtStart) this.scheduleFunctionTest(undefined);
+    return done;
+  }
+
+  async stop(code: ExitCode = exitCodes.ok): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.realtime.stop();
+    for (const alert of this.alerts.values()) alert.stop();
+    await this.stateWrite;
+    this.finished?.(code);
+    this.finished = null;
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((l: string) => process.stdout.write(`[${new Date().toLocaleTimeString('de-DE')}] ${l}\n`)))(
+      line,
+    );
+  }
+
+  // ------------------------------------------------------------------ outbox
+
+  private async drain(): Promise<void> {
+    let outcomes: DeliveryOutcome[];
+    try {
+      const result = await this.drainer.drain();
+      outcomes = result.outcomes;
+      for (const path of result.unreadable)
+        this.options.notifier.warn('Wachsam', `Ausstehender Alarm unlesbar: ${path}`);
+    } catch (error) {
+      this.log(`Ausstehende Alarme konnten nicht gesendet werden: ${String(error)}`);
+      return;
+    }
+    for (const outcome of outcomes) {
+      const at = new Date(outcome.entry.request.triggeredAt).toLocaleTimeString('de-DE');
+      if (outcome.kind === 'delivered') {
+        const text = outcome.response ? raisedText(outcome.response, outcome.entry.request.test) : 'Alarm ausgelöst.';
+        this.options.notifier.discreet(`Nachgesendet (${at}): ${text}`);
+      } else if (outcome.kind === 'failed') {
+        this.options.notifier.warn('Wachsam', rejectionText(outcome.failure.code, outcome.failure.message));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private async onEvent(event: RealtimeEvent, forYou: boolean, replay: boolean): Promise<void> {
+    // History after a reconnect is collected and shown compacted at its end: an alarm that was
+    // raised and resolved while we were away must not pop up now.
+    if (replay) {
+      this.replayBuffer.push({ event, forYou });
+      return;
+    }
+    await this.handle(event, forYou, false);
+  }
+
+  private async flushReplay(): Promise<void> {
+    const batch = this.replayBuffer.splice(0);
+    const latest = new Map<string, number>();
+    batch.forEach(({ event }, index) => {
+      if (event.type.startsWith('alarm.')) latest.set((event as AlarmEvent).alarm.id, index);
+    });
+    for (const [index, { event, forYou }] of batch.entries()) {
+      if (event.type.startsWith('alarm.') && latest.get((event as AlarmEvent).alarm.id) !== index) continue;
+      await this.handle(event, forYou, true);
+    }
+  }
+
+  private async handle(event: RealtimeEvent, forYou: boolean, fromReplay: boolean): Promise<void> {
+    switch (event.type) {
+      case 'function_test.requested':
+        if (event.deviceId === this.deviceId) {
+          this.log('Funktionstest angefordert');
+          this.scheduleFunctionTest(event.functionTestId);
+        }
+        return;
+      case 'device.online':
+      case 'device.offline':
+        this.log(
+          `${event.device.name} (${event.device.room}) ${event.type === 'device.online' ? 'online' : 'OFFLINE'}`,
+        );
+        return;
+      default:
+        return this.handleAlarm(event, forYou, fromReplay);
+    }
+  }
+
+  private handleAlarm(event: AlarmEvent, forYou: boolean, fromReplay: boolean): void {
+    const alarm = event.alarm;
+    const own = alarm.deviceId === this.deviceId;
+    if (alarm.functionTest) {
+      if (own && event.type === 'alarm.raised') this.watcher.arrive(alarm);
+      return;
+    }
+    if (forYou) return this.receiverAlert(event.type, alarm, fromReplay);
+    if (own) {
+      const text = senderFeedback(event);
+      if (text) this.options.notifier.discreet(text);
+      return;
+    }
+    this.log(
+      `${event.type}: ${alarm.sender.firstName} ${alarm.sender.lastName}, ${alarm.location.room} (${alarm.status})`,
+    );
+  }
+
+  /**
+   * A colleague needs help and this PC's person is alerted: notification, window, sound until
+   * someone acknowledged; then receipt to the server (the alarm has been shown).
+   */
+  private receiverAlert(type: AlarmEvent['type'], alarm: Alarm, fromReplay: boolean): void {
+    const existing = this.alerts.get(alarm.id);
+    if (alarm.status === 'resolved' || type === 'alarm.resolved') {
+      existing?.stop();
+      this.alerts.delete(alarm.id);
+      if (existing || !fromReplay) this.log(`Entwarnung: Alarm von ${alarm.sender.firstName} ${alarm.sender.lastName}`);
+      return;
+    }
+    if (existing) {
+      if (type === 'alarm.responded') {
+        const names = alarm.responders.map((r) => `${r.firstName} ${r.lastName}`).join(', ');
+        this.options.notifier.discreet(`Alarm ${alarm.sender.firstName} ${alarm.sender.lastName}: ${names} reagiert`);
+      }
+      if (type === 'alarm.escalated') this.log(`Alarm eskaliert auf Stufe ${alarm.step}`);
+      if (type === 'alarm.cancelled') {
+        this.options.notifier.warn('Wachsam', 'Abbruch durch die auslösende Person – trotzdem persönlich nachsehen!');
+      }
+      return;
+    }
+    const { title, text } = alarmText(alarm);
+    const handle = this.options.notifier.alarm(title, text);
+    this.alerts.set(alarm.id, handle);
+    void handle.closed.then(() => this.log(`Alarmfenster geschlossen (${alarm.id})`));
+    this.realtime.send({ kind: 'receipt', alarmId: alarm.id });
+  }
+
+  // ------------------------------------------------------------------ function test
+
+  private scheduleFunctionTest(functionTestId: string | undefined): void {
+    this.functionTest = this.functionTest.then(async () => {
+      const outcome = await runFunctionTest(
+        { client: this.client, watcher: this.watcher, realtime: this.realtime },
+        functionTestId,
+      );
+      const at = new Date().toISOString();
+      this.saveState({
+        lastFunctionTest: { at, result: outcome.result, detail: outcome.detail, reported: outcome.reported },
+      });
+      if (outcome.result === 'passed') {
+        this.log(
+          `Funktionstest bestanden: ${outcome.detail}${outcome.reported ? '' : ' (Meldung an den Server fehlgeschlagen)'}`,
+        );
+      } else {
+        this.options.notifier.warn(
+          'FUNKTIONSTEST FEHLGESCHLAGEN',
+          `${outcome.detail}. Stiller Alarm an diesem PC nicht gesichert – IT informieren.`,
+        );
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ connection watch
+
+  private watchConnection(): void {
+    const now = Date.now();
+    const silentFor = now - this.realtime.lastHeardAt;
+    if (silentFor <= connectionLostAfterMs && this.realtime.connected) {
+      if (this.lostSignalledAt !== null) {
+        this.lostSignalledAt = null;
+        this.options.notifier.discreet('Verbindung zum Alarmserver wiederhergestellt.');
+      }
+      return;
+    }
+    if (silentFor <= connectionLostAfterMs) return;
+    if (this.lostSignalledAt !== null && now - this.lostSignalledAt < connectionReminderMs) return;
+    this.lostSignalledAt = now;
+    this.options.notifier.warn(
+      'Wachsam: Verbindung unterbrochen',
+      `Keine Verbindung zum Alarmserver seit ${Math.round(silentFor / 1000)} s – Alarme kommen evtl. nicht an. Notfalls Telefon/110.`,
+    );
+  }
+
+  private rejected(code: string, message: string): void {
+    const why =
+      code === 'token_revoked' ? 'Gerät gesperrt' : code === 'invalid_token' ? 'Gerät dem Server unbekannt' : message;
+    this.options.notifier.warn(
+      'Wachsam: kein stiller Alarm',
+      `${why} (${code}). Dieser PC kann keine Alarme senden oder empfangen – IT informieren.`,
+    );
+    void this.stop(exitCodes.rejected);
+  }
+
+  // ------------------------------------------------------------------ state
+
+  private saveState(patch: Partial<AgentState>): void {
+    this.state = { ...this.state, ...patch, deviceId: this.deviceId };
+    const snapshot = this.state;
+    this.stateWrite = this.stateWrite
+      .then(() => writeState(this.options.dir, snapshot))
+      .catch((error: unknown) => this.log(`Zustand nicht gespeichert: ${String(error)}`));
+  }
+}
