@@ -102,6 +102,7 @@ describe('deliverOnce', () => {
     [429, 'rate_limited', true],
     [500, 'internal_error', true],
     [409, 'idempotency_conflict', false],
+    [409, 'conflict', false],
   ])('keeps the entry on %i %s', async (status, code, retryable) => {
     const outbox = new Outbox(dir);
     const entry = await outbox.add({ source: 'hotkey' });
@@ -112,7 +113,7 @@ describe('deliverOnce', () => {
 });
 
 describe('isFinalRejection', () => {
-  it('is true only for a 4xx other than 408, 429 and an idempotency conflict', () => {
+  it('is true only for a 4xx other than 408, 409 and 429', () => {
     expect(isFinalRejection({ ok: false, status: 400, code: 'validation_failed', message: '', retryable: false })).toBe(
       true,
     );

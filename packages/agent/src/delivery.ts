@@ -8,15 +8,15 @@ export type DeliveryOutcome =
   | { kind: 'failed'; entry: OutboxEntry; failure: ApiFailure; record: FailedEntry };
 
 /**
- * Is this answer a final "no"? Only a 4xx other than 408/429 is. A 409 `idempotency_conflict`
- * is not: our retries carry the identical body, so a conflict can only mean the server is
- * still committing the first attempt with this key — retrying is safe, giving up is not.
+ * Is this answer a final "no"? Only a 4xx other than 408/429 is — and not a 409: our retries
+ * carry the identical body under the same key, so a conflict can only mean the server is still
+ * committing (or lost a race on) an earlier attempt with this key. The server answers that
+ * case with `conflict` "bitte erneut senden". Retrying is safe, giving up is not.
  */
 export function isFinalRejection(failure: ApiFailure): boolean {
   if (failure.retryable || failure.status === null) return false;
   if (failure.status < 400 || failure.status >= 500) return false;
-  if (failure.status === 409 && failure.code === 'idempotency_conflict') return false;
-  return true;
+  return failure.status !== 409;
 }
 
 /** 200 or 201 from the raise route means: committed (a replay of the same key answers 200 or 201). */

@@ -63,6 +63,12 @@ export class EventDeduper {
     if (this.newest === null || value > this.newest) this.newest = value;
   }
 
+  /** The server says everything up to `id` has been sent: resume after it, without marking it seen. */
+  resumeAfter(id: EventId): void {
+    const value = BigInt(id);
+    if (this.newest === null || value > this.newest) this.newest = value;
+  }
+
   /** Where to resume: the newest id handled (ids are monotonic per installation). */
   get lastEventId(): EventId | null {
     return this.newest === null ? null : this.newest.toString();
@@ -237,10 +243,8 @@ export class RealtimeConnection {
         const interval = Math.min(frame.heartbeatMs || heartbeatIntervalMs, heartbeatIntervalMs);
         if (this.heartbeat) clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => this.send({ kind: 'ping', at: Date.now() }), interval);
-        // Without a resume point there is no history to wait for; with one, the server
-        // replays what we missed and ends with `replayed`.
+        // With a resume point the server replays what we missed and ends with `replayed`.
         if (since !== null) this.beginReplay();
-        else if (this.dedupe.lastEventId === null) this.advance(frame.lastEventId);
         this.handlers.onConnected?.({ connectionId: frame.connectionId, resumedFrom: since });
         for (const waiter of this.connectedWaiters.splice(0)) waiter();
         return;
@@ -251,7 +255,15 @@ export class RealtimeConnection {
       case 'pong':
         return;
       case 'replayed':
-        this.enqueue(() => this.endReplay());
+        // Everything up to the server's newest id has been sent to us: resume from there. On a
+        // first connection (no resume point yet) this is where our history starts.
+        this.enqueue(() => {
+          if (frame.lastEventId !== '0') {
+            this.dedupe.resumeAfter(frame.lastEventId);
+            this.advance(null);
+          }
+          return this.endReplay();
+        });
         return;
       case 'error':
         this.handlers.log?.(`Server meldet Fehler: ${frame.code} – ${frame.message}`);
@@ -269,8 +281,8 @@ export class RealtimeConnection {
     }
   }
 
-  private advance(id: EventId): void {
-    this.dedupe.markHandled(id);
+  private advance(id: EventId | null): void {
+    if (id !== null) this.dedupe.markHandled(id);
     const last = this.dedupe.lastEventId;
     if (last !== null) this.handlers.onResumePoint?.(last);
   }
