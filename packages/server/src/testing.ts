@@ -127,7 +127,11 @@ export class TestRealtime {
     });
   }
 
-  static async connect(baseUrl: string, auth: { cookie?: string; token?: string }, since?: string): Promise<TestRealtime> {
+  static async connect(
+    baseUrl: string,
+    auth: { cookie?: string; token?: string },
+    since?: string,
+  ): Promise<TestRealtime> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/api/realtime${since !== undefined ? `?since=${since}` : ''}`;
     const headers: Record<string, string> = {};
     if (auth.cookie) headers.cookie = auth.cookie;
@@ -156,7 +160,10 @@ export class TestRealtime {
       const found = this.frames.find(match);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.kind === 'event' ? f.event.type : f.kind))}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => (f.kind === 'event' ? f.event.type : f.kind)))}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {

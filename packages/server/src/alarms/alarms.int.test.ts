@@ -22,7 +22,9 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
 
   it('raises, delivers with every field, acknowledges, is cancelled and resolved', async () => {
     server = await startTestServer({ backend });
-    const [anna, jonas, leitstelle] = await Promise.all(['anna.schmidt', 'jonas.becker', 'leitstelle'].map((n) => server.login(login(n))));
+    const [anna, jonas, leitstelle] = await Promise.all(
+      ['anna.schmidt', 'jonas.becker', 'leitstelle'].map((n) => server.login(login(n))),
+    );
     const jonasWs = await connect(jonas!);
     const leitWs = await connect(leitstelle!);
 
@@ -46,15 +48,24 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     expect((await leitWs.alarmEvent('alarm.raised', alarm.id)).forYou).toBe(false);
 
     jonasWs.send({ kind: 'receipt', alarmId: alarm.id });
-    expect((await jonasWs.alarmEvent('alarm.delivered', alarm.id)).event).toMatchObject({ alarm: { status: 'delivered' } });
+    expect((await jonasWs.alarmEvent('alarm.delivered', alarm.id)).event).toMatchObject({
+      alarm: { status: 'delivered' },
+    });
     const detail = await api(server.url, 'GET', `/api/alarms/${alarm.id}`, { cookie: jonas });
     const jonasState = detail.body.receivers.find((r: { firstName: string }) => r.firstName === 'Jonas');
     expect(jonasState.deliveredAt).not.toBeNull();
     expect(jonasState.step).toBe(1);
 
-    const responded = await api(server.url, 'POST', `/api/alarms/${alarm.id}/respond`, { cookie: jonas, body: { response: 'coming' } });
+    const responded = await api(server.url, 'POST', `/api/alarms/${alarm.id}/respond`, {
+      cookie: jonas,
+      body: { response: 'coming' },
+    });
     expect(responded.status).toBe(200);
-    expect(responded.body).toMatchObject({ status: 'acknowledged', nextEscalationAt: null, responders: [{ firstName: 'Jonas', response: 'coming' }] });
+    expect(responded.body).toMatchObject({
+      status: 'acknowledged',
+      nextEscalationAt: null,
+      responders: [{ firstName: 'Jonas', response: 'coming' }],
+    });
 
     // The sender sees who is coming.
     const mine = await api(server.url, 'GET', '/api/alarms?open=true', { cookie: anna });
@@ -67,15 +78,24 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     expect(cancelled.body.resolvedAt).toBeNull();
     await jonasWs.alarmEvent('alarm.cancelled', alarm.id);
 
-    const resolved = await api(server.url, 'POST', `/api/alarms/${alarm.id}/resolve`, { cookie: jonas, body: { outcome: 'false_alarm' } });
+    const resolved = await api(server.url, 'POST', `/api/alarms/${alarm.id}/resolve`, {
+      cookie: jonas,
+      body: { outcome: 'false_alarm' },
+    });
     expect(resolved.body).toMatchObject({ status: 'resolved', outcome: 'false_alarm', resolvedBy: 'Jonas Becker' });
-    const again = await api(server.url, 'POST', `/api/alarms/${alarm.id}/resolve`, { cookie: jonas, body: { outcome: 'real' } });
+    const again = await api(server.url, 'POST', `/api/alarms/${alarm.id}/resolve`, {
+      cookie: jonas,
+      body: { outcome: 'real' },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('invalid_transition');
 
-    const audit = await api(server.url, 'GET', '/api/admin/audit?limit=50', { cookie: await server.login(login('it')) });
+    const audit = await api(server.url, 'GET', '/api/admin/audit?limit=50', {
+      cookie: await server.login(login('it')),
+    });
     const actions = audit.body.map((e: { action: string }) => e.action);
-    for (const a of ['alarm.raised', 'alarm.responded', 'alarm.cancelled', 'alarm.resolved', 'login']) expect(actions).toContain(a);
+    for (const a of ['alarm.raised', 'alarm.responded', 'alarm.cancelled', 'alarm.resolved', 'login'])
+      expect(actions).toContain(a);
   });
 
   it('returns the same alarm for a repeated idempotency key, also when repeats race', async () => {
@@ -98,7 +118,9 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
   it('escalates on timeouts held in the database, also across a restart', async () => {
     const clock = new FakeClock();
     server = await startTestServer({ backend, clock });
-    const [anna, thomas, leitstelle] = await Promise.all(['anna.schmidt', 'thomas.klein', 'leitstelle'].map((n) => server.login(login(n))));
+    const [anna, thomas, leitstelle] = await Promise.all(
+      ['anna.schmidt', 'thomas.klein', 'leitstelle'].map((n) => server.login(login(n))),
+    );
     const thomasWs = await connect(thomas!);
     const leitWs = await connect(leitstelle!);
     const { body } = await raise(server, anna!);
@@ -118,17 +140,22 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
 
     // Restart: a new server process on the same database finds the timer and carries on.
     await server.wachsam.close();
-    const restarted = await (await import('../app.js')).createWachsam(
-      (await import('../config.js')).loadConfig({ PORT: '0', LOG_LEVEL: 'warn' }),
-      { clock, database: server.database, timers: false },
-    );
+    const restarted = await (
+      await import('../app.js')
+    ).createWachsam((await import('../config.js')).loadConfig({ PORT: '0', LOG_LEVEL: 'warn' }), {
+      clock,
+      database: server.database,
+      timers: false,
+    });
     try {
       const url = await restarted.listen();
       clock.advance(61_000);
       expect(await restarted.services.alarms.escalateDue()).toBe(1);
       const detail = (await api(url, 'GET', `/api/alarms/${id}`, { cookie: leitstelle })).body;
       expect(detail.alarm).toMatchObject({ step: 3, callPolice: true, nextEscalationAt: null });
-      expect(detail.receivers.some((r: { firstName: string; step: number }) => r.firstName === 'Leitstelle' && r.step === 3)).toBe(true);
+      expect(
+        detail.receivers.some((r: { firstName: string; step: number }) => r.firstName === 'Leitstelle' && r.step === 3),
+      ).toBe(true);
       // Nothing left to escalate after the last step.
       clock.advance(600_000);
       expect(await restarted.services.alarms.escalateDue()).toBe(0);
@@ -153,7 +180,10 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     server = await startTestServer({ backend, clock });
     const [anna, jonas] = await Promise.all(['anna.schmidt', 'jonas.becker'].map((n) => server.login(login(n))));
     const { body } = await raise(server, anna!);
-    await api(server.url, 'POST', `/api/alarms/${body.alarm.id}/respond`, { cookie: jonas, body: { response: 'police_called' } });
+    await api(server.url, 'POST', `/api/alarms/${body.alarm.id}/respond`, {
+      cookie: jonas,
+      body: { response: 'police_called' },
+    });
     clock.advance(600_000);
     expect(await server.wachsam.services.alarms.escalateDue()).toBe(0);
   });

@@ -47,7 +47,7 @@ export function authorise(def: RouteDef, actor: Actor | null): Actor | null {
 
 /**
  * Register one route of the protocol's table: the route is a pipeline of
- * validate (zod, from the shared schema) → authenticate → authorise → handler → serialise.
+ * authenticate → authorise → validate (zod, from the shared schema) → handler → serialise.
  */
 export function register<D extends RouteDef>(
   app: FastifyInstance,
@@ -64,13 +64,19 @@ export function register<D extends RouteDef>(
   if (def.body) schema.body = def.body;
   if (def.params) schema.params = def.params;
   if (def.querystring) schema.querystring = def.querystring;
+  const actors = new WeakMap<FastifyRequest, Actor | null>();
   app.route({
     method: def.method,
     url: def.url,
     schema,
     config: extra.config ?? {},
+    // Who is calling is settled before the body is even parsed: the anonymous learn nothing
+    // about a route's schema, and a wrong role is told so, not that a field is missing.
+    onRequest: async (req) => {
+      actors.set(req, authorise(def, def.auth.kind === 'public' ? null : await authenticate(req, auth)));
+    },
     handler: async (req, reply) => {
-      const actor = authorise(def, def.auth.kind === 'public' ? null : await authenticate(req, auth));
+      const actor = actors.get(req) ?? null;
       const result = await handler({
         body: req.body as Infer<D['body']>,
         params: req.params as Infer<D['params']>,

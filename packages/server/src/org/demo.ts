@@ -157,16 +157,14 @@ export async function seedDemo(
       .update(devices)
       .set({ tokenHash: sha256(token) })
       .where(eq(devices.id, ws!.id));
-    await tx
-      .insert(devices)
-      .values({
-        orgId,
-        kind: 'button',
-        name: 'Taster Schalter 2',
-        roomId: roomByName.get('E.02')!,
-        externalId: 'taster-e02',
-        functionTestHours: 0,
-      });
+    await tx.insert(devices).values({
+      orgId,
+      kind: 'button',
+      name: 'Taster Schalter 2',
+      roomId: roomByName.get('E.02')!,
+      externalId: 'taster-e02',
+      functionTestHours: 0,
+    });
 
     const agentConfig: AgentConfigFile = {
       version: 1,

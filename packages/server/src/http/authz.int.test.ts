@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminResources, routes, type Role, type RouteDef } from '@wachsam/protocol';
+import { api, backends, startTestServer, type TestServer } from '../testing.js';
+
+/** Every route of the protocol's table, so a new route is covered the day it is added. */
+const allRoutes: Array<[string, RouteDef]> = [
+  ...Object.entries(routes),
+  ...Object.entries(adminResources).flatMap(([name, crud]) =>
+    Object.entries(crud).map(([op, def]) => [`${name}.${op}`, def] as [string, RouteDef]),
+  ),
+];
+
+const people: Array<[string, Role[]]> = [
+  ['it', ['admin']],
+  ['pforte', ['security_desk']],
+  ['leitstelle', ['control_centre']],
+  ['jonas.becker', ['employee', 'helper']],
+  ['anna.schmidt', ['employee']],
+];
+
+const pathOf = (def: RouteDef) => def.url.replace(':id', randomUUID());
+const headers = { 'idempotency-key': 'authz-test-key-1' };
+
+describe.each(backends)('authorisation and bad input on %s', (backend) => {
+  let server: TestServer;
+  const cookies = new Map<string, string>();
+  let token = '';
+  let revokedToken = '';
+
+  beforeAll(async () => {
+    server = await startTestServer({ backend });
+    for (const [name] of people) cookies.set(name, await server.login(`${name}@musterstadt.example`));
+    const admin = cookies.get('it')!;
+    const devices = (await api(server.url, 'GET', '/api/admin/devices', { cookie: admin })).body;
+    const enrol = async (id: string) => {
+      const code = (await api(server.url, 'POST', `/api/admin/devices/${id}/enrolment-code`, { cookie: admin })).body
+        .code;
+      return (await api(server.url, 'POST', '/api/devices/enrol', { body: { code } })).body.token as string;
+    };
+    token = await enrol(devices[0].id);
+    revokedToken = await enrol(devices[1].id);
+    await api(server.url, 'POST', `/api/admin/devices/${devices[1].id}/revoke`, { cookie: admin });
+  });
+  afterAll(() => server?.close());
+
+  it.each(allRoutes.filter(([, d]) => d.auth.kind !== 'public'))(
+    '%s refuses the unauthenticated and wrong credentials',
+    async (_n, def) => {
+      const anon = await api(server.url, def.method, pathOf(def), { headers });
+      expect(anon.status).toBe(401);
+      expect(anon.body.error.code).toBe('unauthenticated');
+      const bad = await api(server.url, def.method, pathOf(def), { token: 'not-a-token', headers });
+      expect(bad.status).toBe(401);
+      expect(bad.body.error.code).toBe('invalid_token');
+      const revoked = await api(server.url, def.method, pathOf(def), { token: revokedToken, headers });
+      expect(revoked.status).toBe(401);
+      expect(revoked.body.error.code).toBe('token_revoked');
+    },
+  );
+
+  it.each(allRoutes.filter(([, d]) => d.auth.kind !== 'public'))(
+    '%s lets exactly the right roles and devices in',
+    async (_n, def) => {
+      for (const [name, roles] of people) {
+        // Logging out ends the session: use a fresh one so the other tests keep theirs.
+        const cookie = def === routes.logout ? await server.login(`${name}@musterstadt.example`) : cookies.get(name);
+        const res = await api(server.url, def.method, pathOf(def), { cookie, headers });
+        const allowed =
+          def.auth.kind === 'sender' || (def.auth.kind === 'session' && def.auth.roles.some((r) => roles.includes(r)));
+        if (allowed) expect([401, 403], `${name} must be let in`).not.toContain(res.status);
+        else
+          expect({ who: name, status: res.status, code: res.body?.error?.code }).toEqual({
+            who: name,
+            status: 403,
+            code: 'forbidden',
+          });
+        expect(res.status).toBeLessThan(500);
+      }
+      const dev = await api(server.url, def.method, pathOf(def), { token, headers });
+      if (def.auth.kind === 'session') expect(dev.status).toBe(403);
+      else expect([401, 403]).not.toContain(dev.status);
+    },
+  );
+
+  it.each(allRoutes.filter(([, d]) => d.body))(
+    '%s answers bad bodies with a 4xx code and keeps serving',
+    async (_n, def) => {
+      const cookie = cookies.get('it');
+      const auth = def.auth.kind === 'device' ? { token } : { cookie };
+      const send = (body: string, extra: Record<string, string> = {}) =>
+        fetch(`${server.url}${pathOf(def)}`, {
+          method: def.method,
+          headers: {
+            'content-type': 'application/json',
+            ...headers,
+            ...extra,
+            ...(auth.cookie ? { cookie: auth.cookie } : { authorization: `Bearer ${auth.token}` }),
+          },
+          body,
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { error: { code: string; message: string } },
+        }));
+
+      const cases: Array<[string, Record<string, string>, number, string]> = [
+        ['{"broken', {}, 400, 'malformed_json'],
+        ['[1,2,3]', {}, 400, 'validation_failed'],
+        ['{"unknownField":true,"alsoUnknown":1}', {}, 400, 'validation_failed'],
+        ['"just a string"', {}, 400, 'validation_failed'],
+        [JSON.stringify({ pad: 'x'.repeat(70 * 1024) }), {}, 413, 'body_too_large'],
+        ['a=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
+      ];
+      for (const [body, extra, status, code] of cases) {
+        const res = await send(body, extra);
+        expect({ body: body.slice(0, 30), status: res.status, code: res.body.error?.code }).toEqual({
+          body: body.slice(0, 30),
+          status,
+          code,
+        });
+        expect(typeof res.body.error.message).toBe('string');
+        expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
+      }
+      expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+    },
+  );
+
+  it('rejects wrong types field by field, in German', async () => {
+    const res = await api(server.url, 'POST', '/api/admin/floors', {
+      cookie: cookies.get('it'),
+      body: { buildingId: 'nope', name: '', level: 'one' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'body.buildingId',
+      'body.level',
+      'body.name',
+    ]);
+  });
+
+  it('a raise without Idempotency-Key is refused, not guessed', async () => {
+    const res = await api(server.url, 'POST', '/api/alarms', {
+      cookie: cookies.get('anna.schmidt'),
+      body: { source: 'console' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].path).toBe('headers.idempotency-key');
+  });
+
+  it('throttles password guessing', async () => {
+    const limited = await startTestServer({ backend: 'pglite', env: { LOGIN_ATTEMPTS_PER_MINUTE: '3' }, demo: false });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (await api(limited.url, 'POST', '/api/auth/login', { body: { login: 'x@y.z', password: 'guess' } })).status,
+        );
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
