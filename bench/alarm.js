@@ -1,0 +1,582 @@
+/* global setImmediate, fetch */
+// Alarm fan-out benchmark (`npm run bench:alarm`; not a test).
+//
+// The Wachsam server runs on PostgreSQL in a child process (bench/server.js); this process holds
+// the sender and all N receivers, so one clock (performance.now()) measures from the start of the
+// raise request to the receipt of the `event` frame at each receiver. In the same run, the same
+// fan-out through the local Mosquitto broker (MQTT QoS 1) and through a bare `ws` broadcast
+// without persistence (bench/wsserver.js, also a child process) serve as references.
+//
+// Environment: BENCH_SIZES=1000,10000  BENCH_SINGLES=20  BENCH_BURSTS=5  BENCH_BURST=10
+//              BENCH_RECEIPTS=1 (receivers send receipts like the web client)  MQTT_URL
+import { execSync, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import mqtt from 'mqtt';
+import { WebSocket } from 'ws';
+
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const singles = Number(process.env.BENCH_SINGLES ?? 20);
+const bursts = Number(process.env.BENCH_BURSTS ?? 5);
+const burstSize = Number(process.env.BENCH_BURST ?? 10);
+const sendReceipts = process.env.BENCH_RECEIPTS !== '0';
+const mqttUrl = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const pauseMs = 300;
+const started = Date.now();
+const budgetMs = 9.5 * 60_000;
+const maxN = Math.max(...sizes);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+
+// ---------- children ----------
+const children = new Set();
+function spawnChild(file) {
+  const child = fork(new URL(file, import.meta.url), [], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  let seq = 0;
+  const waiting = new Map();
+  let onReady;
+  const ready = new Promise((resolve, reject) => {
+    onReady = resolve;
+    child.once('exit', (code) => {
+      children.delete(child);
+      reject(new Error(`${file} exited with ${code}`));
+      for (const w of waiting.values()) w.reject(new Error(`${file} exited with ${code}`));
+    });
+  });
+  child.on('message', (m) => {
+    if (m.ready) return onReady(m);
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve(m.result);
+    else w.reject(new Error(m.error));
+  });
+  return {
+    child,
+    ready,
+    call: (cmd, args) =>
+      new Promise((resolve, reject) => {
+        const id = ++seq;
+        waiting.set(id, { resolve, reject });
+        child.send({ id, cmd, args });
+      }),
+  };
+}
+function killChildren() {
+  for (const c of children) c.kill('SIGTERM');
+}
+process.on('exit', killChildren);
+const hardStop = setTimeout(() => {
+  log('time budget exceeded: stopping');
+  killChildren();
+  setTimeout(() => process.exit(2), 3000);
+}, budgetMs + 20_000);
+hardStop.unref();
+
+// ---------- arrivals: one clock for everything ----------
+/** alarm/message id → { times: Float64Array (−1 = not yet), count } */
+const arrivals = new Map();
+let expectedN = 0;
+function arrived(id, idx, t) {
+  let a = arrivals.get(id);
+  if (!a) arrivals.set(id, (a = { times: new Float64Array(expectedN).fill(-1), count: 0 }));
+  if (a.times[idx] >= 0) return false; // duplicate: shown once
+  a.times[idx] = t;
+  a.count++;
+  return true;
+}
+const alarmIdOf = (s) => {
+  const i = s.indexOf('"alarm":{"id":"');
+  if (i >= 0) return s.slice(i + 15, i + 51);
+  try {
+    return JSON.parse(s).event.alarm.id;
+  } catch {
+    return null;
+  }
+};
+
+// Replies (receipts, pongs) are sent after the I/O phase, so that answering one receiver does not
+// delay the timestamp of the next one: real receivers are separate machines.
+let replies = [];
+let replyScheduled = false;
+function reply(ws, frame) {
+  replies.push(ws, frame);
+  if (!replyScheduled) {
+    replyScheduled = true;
+    setImmediate(() => {
+      const r = replies;
+      replies = [];
+      replyScheduled = false;
+      for (let i = 0; i < r.length; i += 2) if (r[i].readyState === WebSocket.OPEN) r[i].send(r[i + 1]);
+    });
+  }
+}
+
+let sampleFrame = null;
+let sampleId = null;
+
+// ---------- WebSocket receivers (product and bare ws) ----------
+function connectWs(url, headers, idx) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('connect timeout'));
+    }, 60_000);
+    ws.on('message', (data) => {
+      const t = performance.now();
+      const s = data.toString();
+      if (s.startsWith('{"kind":"event","forYou":true')) {
+        if (!s.includes('"type":"alarm.raised"')) return;
+        const id = alarmIdOf(s);
+        if (id && arrived(id, idx, t)) {
+          if (!sampleFrame) [sampleFrame, sampleId] = [s, id];
+          if (sendReceipts) reply(ws, `{"kind":"receipt","alarmId":"${id}"}`);
+        }
+      } else if (s.startsWith('{"kind":"ping"')) {
+        reply(ws, `{"kind":"pong","at":${JSON.parse(s).at}}`);
+      } else if (s.startsWith('{"kind":"replayed"')) {
+        clearTimeout(timer);
+        resolve(ws);
+      }
+    });
+    ws.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      reject(new Error(`upgrade refused: ${res.statusCode}`));
+    });
+  });
+}
+
+async function pool(count, concurrency, fn) {
+  const out = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+const closeWs = (list) =>
+  Promise.all(
+    list.map(
+      (ws) =>
+        new Promise((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) return resolve();
+          const t = setTimeout(() => (ws.terminate(), resolve()), 10_000);
+          ws.once('close', () => (clearTimeout(t), resolve()));
+          ws.close();
+        }),
+    ),
+  );
+
+// ---------- MQTT receivers ----------
+const topic = `wachsam/bench/${process.pid}`;
+function connectMqtt(idx, subscribe) {
+  return new Promise((resolve, reject) => {
+    const c = mqtt.connect(mqttUrl, {
+      clientId: `wachsam-bench-${process.pid}-${idx}`,
+      clean: true,
+      reconnectPeriod: 0,
+      keepalive: 30,
+      connectTimeout: 60_000,
+    });
+    c.once('error', reject);
+    c.once('connect', () => {
+      if (!subscribe) return resolve(c);
+      c.subscribe(topic, { qos: 1 }, (err, granted) => {
+        if (err || granted?.[0]?.qos !== 1) reject(err ?? new Error(`subscribe refused: ${JSON.stringify(granted)}`));
+        else resolve(c);
+      });
+    });
+    if (subscribe)
+      c.on('message', (_topic, payload) => {
+        const t = performance.now();
+        const id = alarmIdOf(payload.toString());
+        if (id) arrived(id, idx, t);
+      });
+  });
+}
+const closeMqtt = (list) => Promise.all(list.map((c) => new Promise((r) => c.end(true, {}, () => r()))));
+
+// ---------- measurement ----------
+function pct(sorted, q) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+function summary(values) {
+  const s = Float64Array.from(values).sort();
+  return { n: s.length, p50: pct(s, 0.5), p95: pct(s, 0.95), p99: pct(s, 0.99), max: s[s.length - 1] ?? NaN };
+}
+
+/** Wait until every receiver has the message, or the timeout. */
+async function waitDelivered(ids, n, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (ids.every((id) => (arrivals.get(id)?.count ?? 0) >= n)) return;
+    await sleep(2);
+  }
+}
+
+/**
+ * Singles then bursts through one target. `raise(sender)` returns { id, t0, ack, ok }.
+ * Returns per phase the latency summary, delivered/expected, and the per-alarm records.
+ */
+async function measure(name, n, raise, senders) {
+  const timeout = n >= 5000 ? 20_000 : 5_000;
+  const result = {};
+  // Warm-up (connections, JIT, caches): one single and one burst, not counted.
+  {
+    const r = await raise(0);
+    await waitDelivered([r.id], n, timeout);
+    const rs = await Promise.all(Array.from({ length: burstSize }, (_, i) => raise(i % senders)));
+    await waitDelivered(
+      rs.map((x) => x.id),
+      n,
+      timeout,
+    );
+    await sleep(pauseMs);
+  }
+  for (const phase of ['single', 'burst']) {
+    const records = [];
+    const rounds = phase === 'single' ? singles : bursts;
+    for (let k = 0; k < rounds; k++) {
+      if (Date.now() - started > budgetMs) break;
+      const rs =
+        phase === 'single'
+          ? [await raise(k % senders)]
+          : await Promise.all(Array.from({ length: burstSize }, (_, i) => raise(i % senders)));
+      await waitDelivered(
+        rs.map((x) => x.id),
+        n,
+        timeout,
+      );
+      records.push(...rs);
+      await sleep(phase === 'single' ? pauseMs : 3 * pauseMs);
+    }
+    const lat = [];
+    const first = [];
+    let delivered = 0;
+    for (const r of records) {
+      const a = arrivals.get(r.id);
+      if (!a) continue;
+      let f = Infinity;
+      for (const t of a.times)
+        if (t >= 0) {
+          lat.push(t - r.t0);
+          f = Math.min(f, t - r.t0);
+        }
+      first.push(f);
+      delivered += a.count;
+      r.last = Math.max(...a.times) - r.t0;
+      r.first = f;
+    }
+    for (const r of records) arrivals.delete(r.id);
+    result[phase] = {
+      ...summary(lat),
+      delivered,
+      expected: records.length * n,
+      messages: records.length,
+      committed: records.filter((r) => r.ok).length,
+      ack: summary(records.map((r) => r.ack)),
+      first: summary(first),
+      records,
+    };
+    log(
+      `${name} N=${n} ${phase}: p50 ${result[phase].p50.toFixed(1)} p99 ${result[phase].p99.toFixed(1)} ms, ` +
+        `${delivered}/${records.length * n} delivered, ack p50 ${result[phase].ack.p50.toFixed(1)} ms`,
+    );
+  }
+  return result;
+}
+
+// ---------- targets ----------
+async function runWachsam(srv, setup, n) {
+  await srv.call('plan', { n });
+  expectedN = n;
+  const before = await srv.call('memory');
+  const wsUrl = `${setup.url.replace(/^http/, 'ws')}/api/realtime`;
+  const t = performance.now();
+  const clients = await pool(n, 50, (i) =>
+    connectWs(wsUrl, { cookie: `wachsam_session=${setup.receiverTokens[i]}` }, i),
+  );
+  log(`wachsam: ${n} receivers connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  await sleep(2000);
+  const after = await srv.call('memory');
+  await srv.call('traces'); // reset
+  const clientLoop = monitorEventLoopDelay({ resolution: 1 });
+  clientLoop.enable();
+  const cpu0 = process.cpuUsage();
+  const raise = async (sender) => {
+    const t0 = performance.now();
+    const res = await fetch(`${setup.url}/api/alarms`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: `wachsam_session=${setup.senderTokens[sender]}`,
+        'idempotency-key': `bench-${randomUUID()}`,
+      },
+      body: '{"source":"console"}',
+    });
+    const ack = performance.now() - t0;
+    const body = await res.json();
+    if (res.status !== 201) throw new Error(`raise: ${res.status} ${JSON.stringify(body)}`);
+    return { id: body.alarm.id, t0, ack, ok: true, alerted: body.alarm.alerted ?? null };
+  };
+  const result = await measure('wachsam', n, raise, setup.senderTokens.length);
+  result.clientCpu = process.cpuUsage(cpu0);
+  result.clientLoopMax = clientLoop.max / 1e6;
+  clientLoop.disable();
+  const traces = await srv.call('traces');
+  result.server = traces;
+  result.memory = { before, after, n };
+  await closeWs(clients);
+  return result;
+}
+
+async function runBareWs(n) {
+  const ref = spawnChild('./wsserver.js');
+  const { url } = await ref.ready;
+  expectedN = n;
+  const before = await ref.call('memory');
+  const wsUrl = url.replace(/^http/, 'ws');
+  const clients = await pool(n, 200, (i) => connectWs(wsUrl, {}, i));
+  await sleep(1000);
+  const after = await ref.call('memory');
+  const raise = async () => {
+    const id = randomUUID();
+    const frame = sampleFrame.split(sampleId).join(id);
+    const t0 = performance.now();
+    const res = await fetch(`${url}/broadcast`, { method: 'POST', body: frame });
+    const ack = performance.now() - t0;
+    await res.arrayBuffer();
+    return { id, t0, ack, ok: res.status === 200 };
+  };
+  const result = await measure('bare ws', n, raise, burstSize);
+  result.memory = { before, after, n };
+  await closeWs(clients);
+  await ref.call('close');
+  return result;
+}
+
+function mosquittoRss() {
+  try {
+    const pid =
+      readFileSync('/run/mosquitto/mosquitto.pid', 'utf8').trim() || execSync('pidof mosquitto').toString().trim();
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function runMqtt(n) {
+  expectedN = n;
+  const before = mosquittoRss();
+  const subs = await pool(n, 50, (i) => connectMqtt(i, true));
+  const pubs = await pool(burstSize, burstSize, (i) => connectMqtt(n + i, false));
+  await sleep(1000);
+  const after = mosquittoRss();
+  const raise = async (sender) => {
+    const id = randomUUID();
+    const frame = sampleFrame.split(sampleId).join(id);
+    const t0 = performance.now();
+    const ack = await new Promise((resolve, reject) =>
+      pubs[sender].publish(topic, frame, { qos: 1 }, (err) => (err ? reject(err) : resolve(performance.now() - t0))),
+    );
+    return { id, t0, ack, ok: true };
+  };
+  const result = await measure('mosquitto', n, raise, burstSize);
+  result.memory = { before: before && { rss: before }, after: after && { rss: after }, n };
+  await closeMqtt([...subs, ...pubs]);
+  return result;
+}
+
+// ---------- report ----------
+const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+function machine(pgVersion) {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? '?';
+  let mosq = '?';
+  try {
+    mosq = /version ([\d.]+)/.exec(execSync('mosquitto -h 2>&1 || true').toString())?.[1] ?? '?';
+  } catch {
+    /* not installed as a command */
+  }
+  return [
+    `- date: ${new Date().toISOString()}`,
+    `- cores (nproc): ${os.availableParallelism?.() ?? os.cpus().length}; CPU: ${model}`,
+    `- RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${os.release()}; open files limit ${execSync('ulimit -n', { shell: '/bin/sh' }).toString().trim()}`,
+    `- Node ${process.version}; ${pgVersion.split(',')[0]}; Mosquitto ${mosq}`,
+  ].join('\n');
+}
+
+function report(results, pgVersion) {
+  const lines = [];
+  lines.push('# Alarm fan-out benchmark (`npm run bench:alarm`)', '');
+  lines.push(machine(pgVersion), '');
+  lines.push(
+    `Latency: start of the raise request → receipt of the frame at each receiver, one clock in the client process ` +
+      `(the sender and all receivers; the servers run in their own processes on the same 2 cores). ` +
+      `single = ${singles} alarms one after another (${pauseMs} ms pause); burst = ${bursts} × ${burstSize} alarms from ${burstSize} senders at once. ` +
+      `Warm-up excluded. Receivers send receipts: ${sendReceipts ? 'yes (like the web client)' : 'no'}. Milliseconds.`,
+    '',
+  );
+  lines.push(
+    '| scenario | N | messages | p50 | p95 | p99 | max | delivered/expected | p99 / Mosquitto p99 | p99 / bare ws p99 |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const goals = [];
+  for (const { n, wachsam, ws, mq } of results) {
+    for (const phase of ['single', 'burst']) {
+      const ref = { mq: mq?.[phase], ws: ws?.[phase] };
+      for (const [label, r] of [
+        ['Wachsam (PostgreSQL, committed)', wachsam?.[phase]],
+        ['bare ws broadcast', ref.ws],
+        [`Mosquitto MQTT QoS 1`, ref.mq],
+      ]) {
+        if (!r) continue;
+        lines.push(
+          `| ${label}, ${phase} | ${n} | ${r.messages} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ` +
+            `${r.delivered}/${r.expected}${r.delivered === r.expected ? '' : ' ⚠'} | ${ref.mq ? f(r.p99 / ref.mq.p99, 2) : '–'} | ${ref.ws ? f(r.p99 / ref.ws.p99, 2) : '–'} |`,
+        );
+      }
+      if (wachsam?.[phase]) {
+        const r = wachsam[phase];
+        const limit = n <= 1000 ? 50 : 150;
+        const okAbs = r.p99 <= limit;
+        const okRel = ref.mq ? r.p99 <= 1.5 * ref.mq.p99 : null;
+        const okAll = r.delivered === r.expected && r.committed === r.messages;
+        goals.push(
+          `- N=${n} ${phase}: p99 ${f(r.p99)} ms vs goal ≤ ${limit} ms: **${okAbs ? 'met' : 'missed'}**; ` +
+            `vs 1.5 × Mosquitto p99 (${ref.mq ? f(1.5 * ref.mq.p99) : '–'} ms): **${okRel === null ? 'n/a' : okRel ? 'met' : 'missed'}**; ` +
+            `all committed (201) and 100 % delivered: **${okAll ? 'yes' : 'no'}**`,
+        );
+      }
+    }
+  }
+  lines.push('', '## Goals', '', ...goals, '');
+
+  lines.push('## Where the time goes (Wachsam)', '');
+  lines.push(
+    'Client side (from the start of the POST): the 201, the first and the last receiver. Server side (inside the server ' +
+      'process, from the entry of `AlarmService.raise`): the commit returned, the NOTIFY heard, the fan-out queries done ' +
+      '(send loop starts), the send loop done. p50 / p99 over alarms, ms.',
+    '',
+  );
+  lines.push(
+    '| N | phase | 201 | first receipt | last receipt | raise→commit | →NOTIFY heard | →send loop start | →send loop end | send loop | server loop delay max | client loop delay max |',
+  );
+  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { n, wachsam } of results) {
+    if (!wachsam) continue;
+    const tr = new Map(wachsam.server.alarms.map((a) => [a.id, a]));
+    for (const phase of ['single', 'burst']) {
+      const r = wachsam[phase];
+      if (!r) continue;
+      const ts = r.records.map((x) => tr.get(x.id)).filter(Boolean);
+      const s = (fn) => summary(ts.map(fn));
+      const pp = (x) => `${f(x.p50)} / ${f(x.p99)}`;
+      lines.push(
+        `| ${n} | ${phase} | ${pp(r.ack)} | ${pp(r.first)} | ${pp(summary(r.records.map((x) => x.last)))} | ` +
+          `${pp(s((a) => a.raiseEnd - a.raiseStart))} | ${pp(s((a) => a.notify - a.raiseStart))} | ` +
+          `${pp(s((a) => a.sendStart - a.raiseStart))} | ${pp(s((a) => a.sendEnd - a.raiseStart))} | ` +
+          `${pp(s((a) => a.sendEnd - a.sendStart))} | ${f(wachsam.server.loopDelay.max)} | ${f(wachsam.clientLoopMax)} |`,
+      );
+    }
+  }
+  lines.push('', '## Memory per idle connection', '');
+  lines.push(
+    '| N | Wachsam server RSS | Wachsam heap+external | bare ws RSS | bare ws heap+external | Mosquitto RSS |',
+  );
+  lines.push('|---:|---:|---:|---:|---:|---:|');
+  const per = (m, key) => {
+    if (!m?.before || !m?.after) return '–';
+    const v =
+      key === 'heap'
+        ? m.after.heapUsed + m.after.external - m.before.heapUsed - m.before.external
+        : m.after.rss - m.before.rss;
+    return `${f(v / m.n / 1024)} KiB`;
+  };
+  for (const { n, wachsam, ws, mq } of results)
+    lines.push(
+      `| ${n} | ${per(wachsam?.memory, 'rss')} | ${per(wachsam?.memory, 'heap')} | ${per(ws?.memory, 'rss')} | ${per(ws?.memory, 'heap')} | ${per(mq?.memory, 'rss')} |`,
+    );
+  lines.push(
+    '',
+    'Memory: (after − before connecting N clients, each side after a forced GC) / N; RSS of the server process ' +
+      '(Mosquitto: VmRSS of the broker).',
+  );
+  return lines.join('\n') + '\n';
+}
+
+// ---------- main ----------
+async function main() {
+  log(`sizes ${sizes.join(', ')}; ${singles} singles, ${bursts} bursts of ${burstSize}; receipts ${sendReceipts}`);
+  const srv = spawnChild('./server.js');
+  await srv.ready;
+  const setup = await srv.call('setup', { receivers: maxN, sizes, senders: burstSize });
+  log(`server ${setup.url}: ${maxN} receivers and ${burstSize} senders inserted`);
+  const results = [];
+  try {
+    for (const n of sizes) {
+      const entry = { n };
+      results.push(entry);
+      entry.wachsam = await runWachsam(srv, setup, n);
+      if (!sampleFrame) throw new Error('no alarm frame received: cannot build the reference payload');
+      if (Date.now() - started < budgetMs) entry.ws = await runBareWs(n);
+      if (Date.now() - started < budgetMs) {
+        try {
+          entry.mq = await runMqtt(n);
+        } catch (err) {
+          log(`mosquitto N=${n} failed: ${err.message}`);
+        }
+      }
+    }
+  } finally {
+    await srv.call('close').catch(() => undefined);
+  }
+  const md = report(results, setup.postgres);
+  console.log(md);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/alarm.md', import.meta.url), md);
+  const raw = results.map(({ n, ...rest }) => ({
+    n,
+    ...Object.fromEntries(
+      Object.entries(rest).map(([k, v]) => [
+        k,
+        Object.fromEntries(
+          Object.entries(v ?? {}).map(([p, r]) => [p, r && typeof r === 'object' ? { ...r, records: undefined } : r]),
+        ),
+      ]),
+    ),
+  }));
+  writeFileSync(new URL('./results/alarm.json', import.meta.url), JSON.stringify(raw, null, 2));
+  log('done; written to bench/results/alarm.md');
+}
+
+main()
+  .then(() => {
+    clearTimeout(hardStop);
+    process.exit(0);
+  })
+  .catch((err) => {
+    console.error(err);
+    killChildren();
+    process.exit(1);
+  });

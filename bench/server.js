@@ -1,0 +1,192 @@
+// The Wachsam server under test, in its own process (spawned by bench/alarm.js with an IPC
+// channel): a real server on PostgreSQL with a throwaway database, the demo organisation, and
+// bench receivers inserted directly. It answers commands over IPC and records, without changing
+// the server's code, where the time of each alarm goes inside the server (raise, NOTIFY, the
+// fan-out queries and the send loop) by wrapping the instances' methods.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { eq, sql } from 'drizzle-orm';
+import { startTestServer } from '../packages/server/dist/testing.js';
+import {
+  alarmGroupMembers,
+  alarmGroups,
+  alarmPlans,
+  organisations,
+  people,
+  rooms,
+  sessions,
+} from '../packages/server/dist/db/schema.js';
+import { newToken, sha256 } from '../packages/server/dist/auth/tokens.js';
+
+const server = await startTestServer({ backend: 'postgres', timers: true });
+const { db } = server.wachsam.database;
+const hub = server.wachsam.hub;
+const alarms = server.wachsam.services.alarms;
+
+// ---- tracing (durations inside this process only) ----
+/** alarm id → { raiseStart, raiseEnd, notify, queryStart, queryEnd, sendStart, sendEnd, sent } */
+const trace = new Map();
+const pendingNotifies = [];
+const traceOf = (id) => {
+  let t = trace.get(id);
+  if (!t) trace.set(id, (t = {}));
+  return t;
+};
+
+const raise = alarms.raise.bind(alarms);
+alarms.raise = async (...args) => {
+  const start = performance.now();
+  const res = await raise(...args);
+  const t = traceOf(res.alarm.id);
+  t.raiseStart = start;
+  t.raiseEnd = performance.now();
+  return res;
+};
+const onNotify = hub.onNotify.bind(hub);
+hub.onNotify = (payload) => {
+  pendingNotifies.push(performance.now());
+  onNotify(payload);
+};
+const dispatchNew = hub.dispatchNew.bind(hub);
+let dispatchStart = 0;
+let dispatchNotify = 0;
+hub.dispatchNew = async (orgId) => {
+  dispatchStart = performance.now();
+  dispatchNotify = pendingNotifies.length ? pendingNotifies[0] : dispatchStart;
+  pendingNotifies.length = 0;
+  return dispatchNew(orgId);
+};
+const fanOut = hub.fanOut.bind(hub);
+hub.fanOut = (orgId, row, receivers) => {
+  const start = performance.now();
+  fanOut(orgId, row, receivers);
+  const end = performance.now();
+  if (row.type === 'alarm.raised' && row.alarmId) {
+    const t = traceOf(row.alarmId);
+    t.notify = dispatchNotify;
+    t.queryStart = dispatchStart;
+    t.sendStart = start;
+    t.sendEnd = end;
+    t.receivers = receivers?.size ?? 0;
+  }
+};
+
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
+// ---- bench data ----
+const [org] = await db.select().from(organisations).limit(1);
+const orgId = org.id;
+const [room] = await db.select().from(rooms).where(eq(rooms.orgId, orgId)).limit(1);
+const groups = new Map(); // n → group id
+let receiverTokens = [];
+let senderTokens = [];
+
+async function insertPeople(count, prefix, roles) {
+  const tokens = [];
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + 24 * 3600 * 1000);
+  const ids = [];
+  for (let i = 0; i < count; i += 1000) {
+    const rows = await db
+      .insert(people)
+      .values(
+        Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({
+          orgId,
+          firstName: 'Bench',
+          lastName: `${prefix}${i + j}`,
+          phone: '+49 221 555-000',
+          departmentId: room.departmentId,
+          roomId: room.id,
+          login: `bench.${prefix.toLowerCase()}${i + j}@bench.example`,
+          roles,
+        })),
+      )
+      .returning({ id: people.id });
+    const batch = rows.map((r) => ({ personId: r.id, token: newToken() }));
+    await db
+      .insert(sessions)
+      .values(
+        batch.map((b) => ({ tokenHash: sha256(b.token), orgId, personId: b.personId, createdAt: now, expiresAt })),
+      );
+    for (const b of batch) {
+      ids.push(b.personId);
+      tokens.push(b.token);
+    }
+  }
+  return { ids, tokens };
+}
+
+const commands = {
+  /** N receivers (helpers), `senders` senders; one alarm group per requested size. */
+  async setup({ receivers, sizes, senders }) {
+    const r = await insertPeople(receivers, 'R', ['employee', 'helper']);
+    const s = await insertPeople(senders, 'S', ['employee']);
+    receiverTokens = r.tokens;
+    senderTokens = s.tokens;
+    for (const n of sizes) {
+      const [g] = await db
+        .insert(alarmGroups)
+        .values({ orgId, name: `Bench ${n}` })
+        .returning();
+      for (let i = 0; i < n; i += 5000)
+        await db
+          .insert(alarmGroupMembers)
+          .values(r.ids.slice(i, Math.min(n, i + 5000)).map((personId) => ({ groupId: g.id, personId })));
+      groups.set(n, g.id);
+    }
+    const [{ version }] = (await db.execute(sql`select version() as version`)).rows;
+    return { url: server.url, receiverTokens, senderTokens, postgres: version };
+  },
+  /** Replace the organisation's plans by one whose step 1 alerts the group of size n. */
+  async plan({ n }) {
+    await db.delete(alarmPlans).where(eq(alarmPlans.orgId, orgId));
+    await db.insert(alarmPlans).values({
+      orgId,
+      name: `Bench ${n}`,
+      scope: { kind: 'organisation' },
+      steps: [{ targets: [{ kind: 'group', groupId: groups.get(n) }], timeoutSeconds: 60, callPolice: false }],
+    });
+    return { ok: true };
+  },
+  memory() {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    return { ...process.memoryUsage(), connections: hub.connectionCount };
+  },
+  /** Per-alarm server-side durations since the last call, plus event loop delay. */
+  traces() {
+    const out = [];
+    for (const [id, t] of trace) if (t.raiseEnd !== undefined && t.sendEnd !== undefined) out.push({ id, ...t });
+    for (const o of out) trace.delete(o.id);
+    const delay = {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    };
+    loopDelay.reset();
+    return { alarms: out, loopDelay: delay, cpu: process.cpuUsage() };
+  },
+  async close() {
+    closing = true;
+    await server.close();
+    setTimeout(() => process.exit(0), 50);
+    return { ok: true };
+  },
+};
+
+process.on('message', async ({ id, cmd, args }) => {
+  try {
+    const result = await commands[cmd](args ?? {});
+    process.send({ id, ok: true, result });
+  } catch (err) {
+    process.send({ id, ok: false, error: String(err?.stack ?? err) });
+  }
+});
+// The parent died: drop the database anyway.
+let closing = false;
+process.on('disconnect', () => {
+  if (closing) return;
+  closing = true;
+  server.close().finally(() => process.exit(0));
+});
+process.send({ ready: true, url: server.url });
