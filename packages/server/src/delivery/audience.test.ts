@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { audience, type Listener } from './audience.js';
+import type { EventRow } from './events.js';
+
+const alarmRow = (over: { functionTest?: boolean } = {}): EventRow => ({
+  id: 1n,
+  orgId: 'org',
+  type: 'alarm.raised',
+  alarmId: 'a1',
+  deviceId: 'dev-sender',
+  at: new Date(),
+  payload: {
+    alarm: { deviceId: 'dev-sender', functionTest: over.functionTest ?? false, sender: { personId: 'p-sender' } },
+  },
+});
+const who = (
+  personId: string | null,
+  roles: Listener['roles'] = ['employee'],
+  deviceId: string | null = null,
+): Listener => ({ personId, roles, deviceId });
+const receivers = new Set(['p-helper']);
+
+describe('who receives an alarm event', () => {
+  it('alerted receivers get it for the full-screen alert; watchers only for the overview', () => {
+    expect(audience(alarmRow(), receivers, who('p-helper', ['helper']))).toEqual({ forYou: true });
+    expect(audience(alarmRow(), receivers, who('p-desk', ['security_desk']))).toEqual({ forYou: false });
+    expect(audience(alarmRow(), receivers, who('p-sender'))).toEqual({ forYou: false });
+    expect(audience(alarmRow(), receivers, who(null, [], 'dev-sender'))).toEqual({ forYou: false });
+  });
+
+  it('nobody else, not even a helper who was not alerted', () => {
+    expect(audience(alarmRow(), receivers, who('p-other', ['helper']))).toBeNull();
+    expect(audience(alarmRow(), receivers, who(null, [], 'dev-other'))).toBeNull();
+  });
+
+  it('a function test goes back to the raising device only', () => {
+    expect(audience(alarmRow({ functionTest: true }), receivers, who(null, [], 'dev-sender'))).toEqual({
+      forYou: false,
+    });
+    expect(audience(alarmRow({ functionTest: true }), receivers, who('p-desk', ['security_desk']))).toBeNull();
+    expect(audience(alarmRow({ functionTest: true }), receivers, who('p-helper', ['helper']))).toBeNull();
+  });
+
+  it('device offline reports go to administration and the security desk', () => {
+    const row = { ...alarmRow(), type: 'device.offline', alarmId: null, payload: {} };
+    expect(audience(row, undefined, who('p', ['admin']))).toEqual({ forYou: false });
+    expect(audience(row, undefined, who('p', ['helper']))).toBeNull();
+  });
+});
