@@ -1,5 +1,4 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
 import type {
   AlarmGroup,
   AlarmPlan,
@@ -12,8 +11,8 @@ import type {
   Room,
   StepTarget,
 } from '@wachsam/protocol';
-import { z } from 'zod';
-import { adminResources } from '@wachsam/protocol';
+import type { z } from 'zod';
+import type { adminResources } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
 import { hashPassword } from '../auth/service.js';
@@ -38,20 +37,21 @@ const refError = (path: string, what: string) =>
     { path: `body.${path}`, message: `unbekannt: ${what}` },
   ]);
 
+type OrgTable =
+  | typeof departments
+  | typeof buildings
+  | typeof floors
+  | typeof rooms
+  | typeof people
+  | typeof alarmGroups
+  | typeof alarmPlans;
+
 /** Is the row with this id in this organisation? Foreign keys never point across organisations. */
-async function owned(
-  ex: Executor,
-  table: PgTable & { id: never; orgId: never },
-  orgId: string,
-  id: string | null,
-  path: string,
-  what: string,
-) {
+async function owned(ex: Executor, t: OrgTable, orgId: string, id: string | null, path: string, what: string) {
   if (!id) return;
-  const t = table as unknown as typeof rooms;
   const [row] = await ex
     .select({ id: t.id })
-    .from(t)
+    .from(t as typeof rooms)
     .where(and(eq(t.orgId, orgId), eq(t.id, id)));
   if (!row) throw refError(path, what);
 }
@@ -159,7 +159,7 @@ export class OrgService {
       id ? 'floor.updated' : 'floor.created',
       (f: Floor) => `Etage ${f.name}`,
       async (tx) => {
-        await owned(tx, buildings as never, actor.orgId, input.buildingId, 'buildingId', 'Gebäude');
+        await owned(tx, buildings, actor.orgId, input.buildingId, 'buildingId', 'Gebäude');
         const [row] = id
           ? await tx
               .update(floors)
@@ -188,8 +188,8 @@ export class OrgService {
       id ? 'room.updated' : 'room.created',
       (r: Room) => `Raum ${r.name}`,
       async (tx) => {
-        await owned(tx, floors as never, actor.orgId, input.floorId, 'floorId', 'Etage');
-        await owned(tx, departments as never, actor.orgId, input.departmentId, 'departmentId', 'Abteilung');
+        await owned(tx, floors, actor.orgId, input.floorId, 'floorId', 'Etage');
+        await owned(tx, departments, actor.orgId, input.departmentId, 'departmentId', 'Abteilung');
         const [row] = id
           ? await tx
               .update(rooms)
@@ -216,8 +216,8 @@ export class OrgService {
       id ? 'person.updated' : 'person.created',
       (p: Person) => `Person ${p.firstName} ${p.lastName}`,
       async (tx) => {
-        await owned(tx, departments as never, actor.orgId, input.departmentId, 'departmentId', 'Abteilung');
-        await owned(tx, rooms as never, actor.orgId, input.roomId, 'roomId', 'Raum');
+        await owned(tx, departments, actor.orgId, input.departmentId, 'departmentId', 'Abteilung');
+        await owned(tx, rooms, actor.orgId, input.roomId, 'roomId', 'Raum');
         if (input.login) {
           const [taken] = await tx.select({ id: people.id }).from(people).where(eq(people.login, input.login));
           if (taken && taken.id !== id)
@@ -279,7 +279,7 @@ export class OrgService {
       (g: AlarmGroup) => `Alarmgruppe ${g.name}`,
       async (tx) => {
         const memberIds = [...new Set(input.memberIds)];
-        for (const m of memberIds) await owned(tx, people as never, actor.orgId, m, 'memberIds', 'Person');
+        for (const m of memberIds) await owned(tx, people, actor.orgId, m, 'memberIds', 'Person');
         const [row] = id
           ? await tx
               .update(alarmGroups)
@@ -326,30 +326,18 @@ export class OrgService {
     );
 
   private async checkPlanRefs(ex: Executor, orgId: string, input: AlarmPlanInput): Promise<void> {
-    if (input.scope.kind === 'room') await owned(ex, rooms as never, orgId, input.scope.roomId, 'scope.roomId', 'Raum');
+    if (input.scope.kind === 'room') await owned(ex, rooms, orgId, input.scope.roomId, 'scope.roomId', 'Raum');
     if (input.scope.kind === 'department')
-      await owned(ex, departments as never, orgId, input.scope.departmentId, 'scope.departmentId', 'Abteilung');
+      await owned(ex, departments, orgId, input.scope.departmentId, 'scope.departmentId', 'Abteilung');
     const targets: StepTarget[] = input.steps.flatMap((s) => s.targets);
     for (const t of targets) {
-      if (t.kind === 'person') await owned(ex, people as never, orgId, t.personId, 'steps', 'Person');
-      if (t.kind === 'group') await owned(ex, alarmGroups as never, orgId, t.groupId, 'steps', 'Alarmgruppe');
+      if (t.kind === 'person') await owned(ex, people, orgId, t.personId, 'steps', 'Person');
+      if (t.kind === 'group') await owned(ex, alarmGroups, orgId, t.groupId, 'steps', 'Alarmgruppe');
     }
   }
 
   /** Delete one administered row of the organisation; a row still in use is refused, not cascaded. */
-  async remove(
-    actor: Actor,
-    table:
-      | typeof departments
-      | typeof buildings
-      | typeof floors
-      | typeof rooms
-      | typeof people
-      | typeof alarmGroups
-      | typeof alarmPlans,
-    what: string,
-    id: string,
-  ): Promise<void> {
+  async remove(actor: Actor, table: OrgTable, what: string, id: string): Promise<void> {
     await this.change(
       actor,
       'deleted',
