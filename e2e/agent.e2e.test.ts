@@ -278,6 +278,18 @@ describe('desktop agent (built CLI) against the real server', () => {
     expect(await stopAgent(run)).toBe(0);
   });
 
+  it('starts a background sender for a pending alarm when `run` is not running', async () => {
+    const { dir, deviceId } = await enrolledAgent('PC-E2E-BACKGROUND');
+    await relay.stop();
+    const trigger = await agent(dir, 'trigger', '--wait', '1');
+    expect(trigger.code).toBe(3);
+    expect(await pendingFiles(dir)).toHaveLength(1);
+
+    await relay.start();
+    await waitFor('background delivery', async () => ((await pendingFiles(dir)).length === 0 ? true : undefined));
+    expect(await alarmsOf(deviceId)).toHaveLength(1);
+  });
+
   it('retries an alarm whose answer was lost after the commit with the same key: still one alarm', async () => {
     const { dir, deviceId } = await enrolledAgent('PC-E2E-LOSTANSWER');
     relay.mode = 'swallow';
@@ -351,6 +363,18 @@ describe('desktop agent (built CLI) against the real server', () => {
     expect(respond.status, JSON.stringify(respond.body)).toBe(200);
     await waitForOutput(run, /Hilfe kommt: \d+ alarmiert, 1 unterwegs \(Jonas Becker\)/);
   });
+
+  it('reports a failed start test loudly and proves the path once the server is back', async () => {
+    const { dir } = await enrolledAgent('PC-E2E-BOOTOFFLINE');
+    await relay.stop();
+    const run = startAgent(dir, ['run']);
+    running.push(run);
+    await waitForOutput(run, /FUNKTIONSTEST FEHLGESCHLAGEN: Keine Echtzeitverbindung/, 20_000);
+    expect(run.exitCode).toBeNull();
+    await relay.start();
+    await waitForOutput(run, /Funktionstest bestanden/, 20_000);
+    expect((await agent(dir, 'status')).stdout).toMatch(/Letzter Funktionstest: .* bestanden/);
+  }, 60_000);
 
   it("shows a colleague's alarm on the receiver's PC and confirms receipt", async () => {
     const { dir } = await enrolledAgent('PC-E2E-JONAS', 'jonas.becker@musterstadt.example', 'E.02');

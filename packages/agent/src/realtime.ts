@@ -196,7 +196,7 @@ export class RealtimeConnection {
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.closeCurrent = null;
       this.enqueue(() => this.endReplay());
-      if (wasOpen || this.attempt === 0) this.handlers.onDisconnected?.(reason);
+      if (!this.stopped && (wasOpen || this.attempt === 0)) this.handlers.onDisconnected?.(reason);
       if (reconnect) this.scheduleReconnect();
     };
 

@@ -39,6 +39,11 @@ export class Agent {
   private state: AgentState = { lastEventId: null, lastFunctionTest: null, deviceId: null };
   private timers: NodeJS.Timeout[] = [];
   private lostSignalledAt: number | null = null;
+  /** Set once a function test passed in this process; until then every reconnect tries again. */
+  private pathProven = false;
+  private testRunning = false;
+  private startTestDone = false;
+  private autoRetests = 0;
   private functionTest: Promise<void> = Promise.resolve();
   private stateWrite: Promise<void> = Promise.resolve();
   private finished: ((code: ExitCode) => void) | null = null;
@@ -63,6 +68,16 @@ export class Agent {
       onConnected: () => {
         this.log('Verbunden mit dem Alarmserver');
         void this.drain();
+        // The start test failed (e.g. server down at boot): prove the path as soon as it is back.
+        if (
+          options.functionTestAtStart &&
+          !this.pathProven &&
+          !this.testRunning &&
+          this.startTestDone &&
+          this.autoRetests++ < 3
+        ) {
+          this.scheduleFunctionTest(undefined);
+        }
       },
       onDisconnected: (reason) => this.log(`Verbindung getrennt: ${reason}`),
       onRejected: (failure) => this.rejected(failure.code, failure.message),
@@ -224,10 +239,16 @@ export class Agent {
 
   private scheduleFunctionTest(functionTestId: string | undefined): void {
     this.functionTest = this.functionTest.then(async () => {
+      this.testRunning = true;
       const outcome = await runFunctionTest(
         { client: this.client, watcher: this.watcher, realtime: this.realtime },
         functionTestId,
       );
+      this.testRunning = false;
+      this.startTestDone = true;
+      if (outcome.result === 'passed') this.pathProven = true;
+      // The start test found no connection but it is there now: try again (a few times at most).
+      const retry = !this.pathProven && functionTestId === undefined && this.realtime.connected;
       const at = new Date().toISOString();
       this.saveState({
         lastFunctionTest: { at, result: outcome.result, detail: outcome.detail, reported: outcome.reported },
@@ -241,6 +262,7 @@ export class Agent {
           'FUNKTIONSTEST FEHLGESCHLAGEN',
           `${outcome.detail}. Stiller Alarm an diesem PC nicht gesichert – IT informieren.`,
         );
+        if (retry && this.autoRetests++ < 3) this.scheduleFunctionTest(undefined);
       }
     });
   }
