@@ -1,8 +1,8 @@
 import { roles, type AlarmPlan, type AlarmPlanInput, type PlanScope, type StepTarget } from '@wachsam/protocol';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { messageOf } from '../api/http.js';
-import type { Option } from './fields.js';
+import { messageOf, RequestError } from '../api/http.js';
+import { issuePath, type Option } from './fields.js';
 import { useRoleLabel, type Lookups } from './lookups.js';
 
 /** Step and target as typed, so a bad number is kept and explained by the server. */
@@ -159,7 +159,14 @@ export function PlanEditor({
     try {
       await onSave(draftToPlan(draft));
     } catch (err) {
-      setError(messageOf(err));
+      // Step issues name their place (steps.1.timeoutSeconds): show it, 1-based, with the message.
+      const details =
+        err instanceof RequestError
+          ? err.issues.map(
+              (i) => `${issuePath(i.path).replace(/\.(\d+)/g, (_, n: string) => ` ${Number(n) + 1}`)}: ${i.message}`,
+            )
+          : [];
+      setError([messageOf(err), ...details].join(' – '));
     } finally {
       setBusy(false);
     }

@@ -83,17 +83,19 @@ export function PlansSection({ canEdit, lookups }: { canEdit: boolean; lookups: 
                     ))}
                   </ol>
                 </td>
-                <td className="actions">
-                  {canEdit && (
-                    <>
-                      <button type="button" onClick={() => setEditing(plan)}>
-                        {t('admin.edit')}
-                      </button>
-                      <button type="button" onClick={() => void remove(plan)}>
-                        {t('admin.delete')}
-                      </button>
-                    </>
-                  )}
+                <td>
+                  <div className="actions">
+                    {canEdit && (
+                      <>
+                        <button type="button" onClick={() => setEditing(plan)}>
+                          {t('admin.edit')}
+                        </button>
+                        <button type="button" onClick={() => void remove(plan)}>
+                          {t('admin.delete')}
+                        </button>
+                      </>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}

@@ -68,9 +68,16 @@ export function ResourceForm({
       ))}
       {children}
       {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+        <div role="alert" className="error">
+          <p>{error}</p>
+          {Object.entries(fieldErrors)
+            .filter(([name]) => !fields.some((f) => f.name === name))
+            .map(([name, message]) => (
+              <p key={name}>
+                {name}: {message}
+              </p>
+            ))}
+        </div>
       )}
       {saved && <p role="status">{t('admin.saved')}</p>}
       <div className="button-row">

@@ -104,25 +104,27 @@ export function ResourceSection<C extends Crud>({
                 {columns.map((c) => (
                   <td key={c.header}>{c.cell(row)}</td>
                 ))}
-                <td className="actions">
-                  {canEdit && (
-                    <>
-                      <button
-                        type="button"
-                        onClick={() => {
-                          setSaved(false);
-                          setEditing(row);
-                          setFormKey((k) => k + 1);
-                        }}
-                      >
-                        {t('admin.edit')}
-                      </button>
-                      <button type="button" onClick={() => void remove(row)}>
-                        {t('admin.delete')}
-                      </button>
-                    </>
-                  )}
-                  {rowActions?.(row, list.reload)}
+                <td>
+                  <div className="actions">
+                    {canEdit && (
+                      <>
+                        <button
+                          type="button"
+                          onClick={() => {
+                            setSaved(false);
+                            setEditing(row);
+                            setFormKey((k) => k + 1);
+                          }}
+                        >
+                          {t('admin.edit')}
+                        </button>
+                        <button type="button" onClick={() => void remove(row)}>
+                          {t('admin.delete')}
+                        </button>
+                      </>
+                    )}
+                    {rowActions?.(row, list.reload)}
+                  </div>
                 </td>
               </tr>
             ))}

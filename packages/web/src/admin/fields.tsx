@@ -126,11 +126,16 @@ export function FieldInput({
   );
 }
 
+/** Where an issue points, without the request part: `body.steps.0.timeoutSeconds` → `steps.0.timeoutSeconds`. */
+export function issuePath(path: string): string {
+  return path.replace(/^\//, '').replace(/^(body|params|querystring|headers)\./, '');
+}
+
 /** Field-level issues from a validation error, by the first segment of their path. */
 export function issuesByField(issues: { path: string; message: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
-    const key = issue.path.replace(/^\//, '').split(/[./[]/)[0] ?? '';
+    const key = issuePath(issue.path).split(/[./[]/)[0] ?? '';
     out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message;
   }
   return out;

@@ -2,6 +2,8 @@ import { alarmOutcomes, routes, type Alarm, type AlarmOutcome, type Response } f
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf } from '../api/http.js';
+import { formatTime } from '../app/format.js';
+import { useMe } from '../app/me.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 
 /**
@@ -10,8 +12,11 @@ import { useRealtime } from '../realtime/RealtimeProvider.js';
  * the all-clear after checking in person.
  */
 export function AlarmActions({ alarm, onResponded }: { alarm: Alarm; onResponded?: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { applyAlarm } = useRealtime();
+  const me = useMe();
+  const mine = alarm.responders.filter((r) => r.personId === me.personId);
+  const answered = (response: Response) => mine.some((r) => r.response === response);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [resolving, setResolving] = useState(false);
@@ -40,13 +45,26 @@ export function AlarmActions({ alarm, onResponded }: { alarm: Alarm; onResponded
 
   return (
     <div className="alarm-actions">
+      {mine.length > 0 && (
+        <p>
+          {t('alarm.yourAnswer', {
+            answers: mine
+              .map((r) => `${t(`alarm.response.${r.response}`)} (${formatTime(r.at, i18n.language)})`)
+              .join(', '),
+          })}
+        </p>
+      )}
       <div className="button-row">
-        <button type="button" className="primary" disabled={busy} onClick={() => void respond('coming')}>
-          {t('alarm.actions.coming')}
-        </button>
-        <button type="button" disabled={busy} onClick={() => void respond('police_called')}>
-          {t('alarm.actions.policeCalled')}
-        </button>
+        {!answered('coming') && (
+          <button type="button" className="primary" disabled={busy} onClick={() => void respond('coming')}>
+            {t('alarm.actions.coming')}
+          </button>
+        )}
+        {!answered('police_called') && (
+          <button type="button" disabled={busy} onClick={() => void respond('police_called')}>
+            {t('alarm.actions.policeCalled')}
+          </button>
+        )}
         <button type="button" disabled={busy} aria-expanded={resolving} onClick={() => setResolving((v) => !v)}>
           {t('alarm.actions.resolve')}
         </button>

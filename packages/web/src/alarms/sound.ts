@@ -14,9 +14,9 @@ class Sound {
 
   constructor() {
     if (typeof window === 'undefined') return;
+    // `click` rather than `pointerdown`: the banner's own button must still receive its click.
     const unlock = (): void => this.unlock();
-    window.addEventListener('pointerdown', unlock, { capture: true });
-    window.addEventListener('keydown', unlock, { capture: true });
+    for (const type of ['click', 'keydown', 'touchend']) window.addEventListener(type, unlock, { capture: true });
   }
 
   isUnlocked = (): boolean => this.unlocked;

@@ -9,6 +9,7 @@ import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
 import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
 import { ConsolePage, isReceiver } from './ConsolePage.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { MeContext } from './me.js';
 import { navigate, usePath } from './router.js';
 
 function NavLink({ to, children }: { to: string; children: string }) {
@@ -80,8 +81,10 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
 
 export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   return (
-    <RealtimeProvider personId={me.personId} onSessionEnded={onLogout}>
-      <Layout me={me} onLogout={onLogout} />
-    </RealtimeProvider>
+    <MeContext.Provider value={me}>
+      <RealtimeProvider personId={me.personId} onSessionEnded={onLogout}>
+        <Layout me={me} onLogout={onLogout} />
+      </RealtimeProvider>
+    </MeContext.Provider>
   );
 }

@@ -33,6 +33,7 @@ export const de = {
     cancelledNotice: 'Vom Auslöser abgebrochen ({{time}}) – bitte trotzdem persönlich nachsehen',
     stepOf: 'Stufe {{step}} von {{steps}}',
     noResponders: 'noch niemand',
+    yourAnswer: 'Ihre Rückmeldung: {{answers}}',
     moreAlarms_one: 'Ein weiterer Alarm wartet.',
     moreAlarms_other: '{{count}} weitere Alarme warten.',
     fields: {

@@ -32,6 +32,7 @@ export const en: Messages = {
     cancelledNotice: 'Cancelled by the sender ({{time}}) – please check in person anyway',
     stepOf: 'Step {{step}} of {{steps}}',
     noResponders: 'nobody yet',
+    yourAnswer: 'Your answer: {{answers}}',
     moreAlarms_one: 'One more alarm is waiting.',
     moreAlarms_other: '{{count}} more alarms are waiting.',
     fields: {
