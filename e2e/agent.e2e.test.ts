@@ -401,6 +401,38 @@ describe('desktop agent (built CLI) against the real server', () => {
     });
   });
 
+  it('after a reconnect shows the alarm still open and not the one resolved meanwhile', async () => {
+    const { dir } = await enrolledAgent('PC-E2E-RESUME', 'jonas.becker@musterstadt.example', 'E.02');
+    const run = startAgent(dir, ['run', '--no-function-test']);
+    running.push(run);
+    await waitForOutput(run, /Verbunden mit dem Alarmserver/);
+    await relay.stop();
+
+    const anna = await server.login('anna.schmidt@musterstadt.example');
+    const pforte = await server.login('pforte@musterstadt.example');
+    const raise = async (key: string) => {
+      const res = await api(server.url, 'POST', '/api/alarms', {
+        cookie: anna,
+        headers: { 'idempotency-key': key },
+        body: { source: 'console' },
+      });
+      expect(res.status).toBe(201);
+      return res.body.alarm.id as string;
+    };
+    const over = await raise(`e2e-over-${Date.now()}`);
+    const resolved = await api(server.url, 'POST', `/api/alarms/${over}/resolve`, {
+      cookie: pforte,
+      body: { outcome: 'false_alarm' },
+    });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    await raise(`e2e-open-${Date.now()}`);
+
+    await relay.start();
+    await waitForOutput(run, /Wachsam ALARM: Anna Schmidt braucht Hilfe/, 20_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(run.output().match(/Wachsam ALARM:/g)).toHaveLength(1);
+  }, 60_000);
+
   it('signals a lost server connection within about 20 s and its return', async () => {
     const { dir } = await enrolledAgent('PC-E2E-LOST');
     const run = startAgent(dir, ['run', '--no-function-test']);

@@ -21,8 +21,10 @@ export interface Notifier {
 }
 
 export interface AlertHandle {
-  /** Stop the sound and close the window (the alarm was answered or resolved). */
+  /** Stop the sound and close the window (the alarm was resolved). */
   stop(): void;
+  /** Stop the sound, keep the window (someone acknowledged: help is on its way). */
+  silence(): void;
   /** Resolves when the person closed the window, or immediately when there is no window. */
   readonly closed: Promise<void>;
 }
@@ -199,17 +201,17 @@ export class DesktopNotifier implements Notifier {
     this.playSound();
     const repeat = setInterval(() => this.playSound(), this.repeatMs);
     const limit = setTimeout(() => clearInterval(repeat), this.maxSoundMs);
-    const stop = () => {
+    const silence = () => {
       clearInterval(repeat);
       clearTimeout(limit);
+    };
+    const stop = () => {
+      silence();
       if (window && window.exitCode === null) window.kill();
     };
     const closed = window ? new Promise<void>((resolve) => window.once('exit', () => resolve())) : Promise.resolve();
-    void closed.then(() => {
-      clearInterval(repeat);
-      clearTimeout(limit);
-    });
-    return { stop, closed };
+    void closed.then(silence);
+    return { stop, silence, closed };
   }
 
   private print(text: string): void {

@@ -44,6 +44,8 @@ export class Agent {
   private testRunning = false;
   private startTestDone = false;
   private autoRetests = 0;
+  /** Outbox problems already told (each once, not at every drain). */
+  private readonly reported = new Set<string>();
   private functionTest: Promise<void> = Promise.resolve();
   private stateWrite: Promise<void> = Promise.resolve();
   private finished: ((code: ExitCode) => void) | null = null;
@@ -86,7 +88,7 @@ export class Agent {
     });
   }
 
-  static async start(options: Omit<AgentOptions, 'log'> & { log?: (line: string) => void }): Promise<Agent> {
+  static async start(options: AgentOptions): Promise<Agent> {
     return new Agent(options, await readState(options.dir));
   }
 
@@ -127,8 +129,11 @@ export class Agent {
     try {
       const result = await this.drainer.drain();
       outcomes = result.outcomes;
-      for (const path of result.unreadable)
-        this.options.notifier.warn('Wachsam', `Ausstehender Alarm unlesbar: ${path}`);
+      for (const path of result.unreadable) {
+        if (this.reported.has(path)) continue;
+        this.reported.add(path);
+        this.options.notifier.warn('Wachsam', `Ausstehender Alarm unlesbar: ${path} – IT informieren.`);
+      }
     } catch (error) {
       this.log(`Ausstehende Alarme konnten nicht gesendet werden: ${String(error)}`);
       return;
@@ -140,6 +145,9 @@ export class Agent {
         this.options.notifier.discreet(`Nachgesendet (${at}): ${text}`);
       } else if (outcome.kind === 'failed') {
         this.options.notifier.warn('Wachsam', rejectionText(outcome.failure.code, outcome.failure.message));
+      } else if (!this.reported.has(outcome.entry.key)) {
+        this.reported.add(outcome.entry.key);
+        this.log(`Alarm von ${at} noch nicht zugestellt (${outcome.failure.message}) – wird weiter gesendet`);
       }
     }
   }
@@ -157,13 +165,7 @@ export class Agent {
   }
 
   private async flushReplay(): Promise<void> {
-    const batch = this.replayBuffer.splice(0);
-    const latest = new Map<string, number>();
-    batch.forEach(({ event }, index) => {
-      if (event.type.startsWith('alarm.')) latest.set((event as AlarmEvent).alarm.id, index);
-    });
-    for (const [index, { event, forYou }] of batch.entries()) {
-      if (event.type.startsWith('alarm.') && latest.get((event as AlarmEvent).alarm.id) !== index) continue;
+    for (const { event, forYou } of compactReplay(this.replayBuffer.splice(0))) {
       await this.handle(event, forYou, true);
     }
   }
@@ -222,6 +224,7 @@ export class Agent {
         const names = alarm.responders.map((r) => `${r.firstName} ${r.lastName}`).join(', ');
         this.options.notifier.discreet(`Alarm ${alarm.sender.firstName} ${alarm.sender.lastName}: ${names} reagiert`);
       }
+      if (alarm.status === 'acknowledged') existing.silence();
       if (type === 'alarm.escalated') this.log(`Alarm eskaliert auf Stufe ${alarm.step}`);
       if (type === 'alarm.cancelled') {
         this.options.notifier.warn('Wachsam', 'Abbruch durch die auslösende Person – trotzdem persönlich nachsehen!');
@@ -307,4 +310,22 @@ export class Agent {
       .then(() => writeState(this.options.dir, snapshot))
       .catch((error: unknown) => this.log(`Zustand nicht gespeichert: ${String(error)}`));
   }
+}
+
+/**
+ * History replayed after a reconnect, reduced to what matters now: for each alarm only its
+ * latest event (which carries the whole alarm), so an alarm raised and resolved while the
+ * agent was away does not pop up; other events are kept in order.
+ */
+export function compactReplay<T extends { event: RealtimeEvent }>(batch: T[]): T[] {
+  const alarmId = (event: RealtimeEvent) => ('alarm' in event ? event.alarm.id : null);
+  const latest = new Map<string, number>();
+  batch.forEach(({ event }, index) => {
+    const id = alarmId(event);
+    if (id) latest.set(id, index);
+  });
+  return batch.filter(({ event }, index) => {
+    const id = alarmId(event);
+    return id === null || latest.get(id) === index;
+  });
 }
