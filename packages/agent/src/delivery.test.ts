@@ -113,13 +113,15 @@ describe('deliverOnce', () => {
 });
 
 describe('isFinalRejection', () => {
-  it('is true only for a 4xx other than 408, 409 and 429', () => {
+  it('is true only for a 4xx other than 408, 409 and 429 that carries a Wachsam error code', () => {
     expect(isFinalRejection({ ok: false, status: 400, code: 'validation_failed', message: '', retryable: false })).toBe(
       true,
     );
     expect(isFinalRejection({ ok: false, status: 403, code: 'forbidden', message: '', retryable: false })).toBe(true);
     expect(isFinalRejection({ ok: false, status: null, code: 'timeout', message: '', retryable: true })).toBe(false);
     expect(isFinalRejection({ ok: false, status: 302, code: 'http_302', message: '', retryable: false })).toBe(false);
+    // A bare 404 from a proxy in front of the server is not the server refusing the alarm.
+    expect(isFinalRejection({ ok: false, status: 404, code: 'http_404', message: '', retryable: false })).toBe(false);
   });
 });
 

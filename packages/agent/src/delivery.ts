@@ -8,15 +8,17 @@ export type DeliveryOutcome =
   | { kind: 'failed'; entry: OutboxEntry; failure: ApiFailure; record: FailedEntry };
 
 /**
- * Is this answer a final "no"? Only a 4xx other than 408/429 is — and not a 409: our retries
- * carry the identical body under the same key, so a conflict can only mean the server is still
- * committing (or lost a race on) an earlier attempt with this key. The server answers that
- * case with `conflict` "bitte erneut senden". Retrying is safe, giving up is not.
+ * Is this answer a final "no"? Only a 4xx other than 408/429 is, and only when the Wachsam
+ * server said so in its own words (an `{error: {code}}` body): a bare 404 or 403 from a reverse
+ * proxy or captive portal in between says nothing about the alarm, so it is retried. Never a
+ * 409 either: our retries carry the identical body under the same key, so a conflict can only
+ * mean an earlier attempt with this key is still being committed (the server answers `conflict`
+ * "bitte erneut senden"). Retrying is safe; giving up is not.
  */
 export function isFinalRejection(failure: ApiFailure): boolean {
   if (failure.retryable || failure.status === null) return false;
-  if (failure.status < 400 || failure.status >= 500) return false;
-  return failure.status !== 409;
+  if (failure.status < 400 || failure.status >= 500 || failure.status === 409) return false;
+  return !failure.code.startsWith('http_');
 }
 
 /** 200 or 201 from the raise route means: committed (a replay of the same key answers 200 or 201). */

@@ -210,7 +210,8 @@ export class RealtimeConnection {
         const parsed = ApiError.safeParse(safeJson(Buffer.concat(chunks).toString('utf8')));
         const code = parsed.success ? parsed.data.error.code : `http_${status}`;
         const message = parsed.success ? parsed.data.error.message : `HTTP ${status}`;
-        if (status === 401 || status === 403) {
+        // Only the server's own refusal is final; a bare 401/403 from a proxy is retried.
+        if ((status === 401 || status === 403) && parsed.success) {
           closeOnce(`abgewiesen: ${code}`, false);
           this.stop();
           this.handlers.onRejected?.({ status, code, message });
