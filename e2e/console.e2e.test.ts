@@ -66,6 +66,11 @@ describe('web console', () => {
     // What was typed stays.
     expect(await page.getByLabel('Anmeldename').inputValue()).toBe(pforte);
     await screenshot(page, 'wachsam-login');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -157,6 +162,9 @@ describe('web console', () => {
     await dialog.getByRole('button', { name: 'Ich komme' }).click();
     await page.getByText(/Hilfe kommt: \d+ alarmiert, 1 unterwegs \(Petra Hoffmann\)/).waitFor({ timeout: 10_000 });
     await screenshot(page, 'wachsam-sender');
+    // After a reload the sender still sees the state of the own alarm.
+    await page.reload();
+    await page.getByText(/Hilfe kommt: \d+ alarmiert, 1 unterwegs \(Petra Hoffmann\)/).waitFor();
     expect(await seriousAxeFindings(page)).toEqual([]);
 
     // The desk gives the all-clear from the overview; the sender sees it.
@@ -219,6 +227,7 @@ describe('web console', () => {
     serverClosed = true;
     await server.close();
     await page.getByRole('status').filter({ hasText: 'getrennt – Verbindung wird wiederhergestellt' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Keine Verbindung zum Server' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'wachsam-disconnected');
     await page.context().close();
   });

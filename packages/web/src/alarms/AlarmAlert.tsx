@@ -22,11 +22,17 @@ export function AlarmAlert({ alerting }: { alerting: Alarm[] }) {
     for (const a of alerting) sendReceipt(a.id);
   }, [alerting, sendReceipt]);
 
+  // Sound, and the tab title for a console that sits in a background tab.
   useEffect(() => {
     if (!alarmId) return;
     sound.startAlarm();
-    return () => sound.stopAlarm();
-  }, [alarmId]);
+    const title = document.title;
+    document.title = `${t('alarm.alertTitle')} – ${title}`;
+    return () => {
+      sound.stopAlarm();
+      document.title = title;
+    };
+  }, [alarmId, t]);
 
   // Focus moves into the alert whenever a (new) alarm takes over the screen.
   useEffect(() => {

@@ -19,7 +19,8 @@ function HelpStatus({
   onDone,
 }: {
   initial: Alarm;
-  receiversOnline: number;
+  /** Receivers online at the raise; null when unknown (view restored after a reload). */
+  receiversOnline: number | null;
   onDone: () => void;
 }) {
   const { t } = useTranslation();
@@ -102,9 +103,24 @@ function HelpStatus({
  * "Alarm auslösen" for the person at the desk: press, then confirm. Everything stays plain
  * and quiet on screen: the person threatening the sender may be looking at it.
  */
-export function RaisePanel({ state, raise, reset }: { state: RaiseState; raise: () => void; reset: () => void }) {
+export function RaisePanel({
+  state,
+  raise,
+  reset,
+  myOpenAlarm,
+}: {
+  state: RaiseState;
+  raise: () => void;
+  reset: () => void;
+  /** An open alarm this person raised earlier (e.g. before a reload): its status is shown. */
+  myOpenAlarm: Alarm | undefined;
+}) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  // Kept until the sender closes it: the store forgets an alarm once resolved, the sender
+  // should still read who gave the all-clear.
+  const [restored, setRestored] = useState<Alarm | null>(null);
+  if (myOpenAlarm && state.kind === 'idle' && restored?.id !== myOpenAlarm.id) setRestored(myOpenAlarm);
   const confirmRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
@@ -131,6 +147,8 @@ export function RaisePanel({ state, raise, reset }: { state: RaiseState; raise: 
         onDone={reset}
       />
     );
+  } else if (state.kind === 'idle' && restored) {
+    body = <HelpStatus key={restored.id} initial={restored} receiversOnline={null} onDone={() => setRestored(null)} />;
   } else if (confirming) {
     body = (
       <div className="button-row">

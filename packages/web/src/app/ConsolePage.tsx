@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Overview } from '../alarms/Overview.js';
 import { RaisePanel } from '../alarms/RaisePanel.js';
 import { SoundBanner } from '../alarms/SoundBanner.js';
+import { openAlarms } from '../alarms/store.js';
 import type { useRaise } from '../alarms/useRaise.js';
+import { ConnectionBanner } from '../realtime/ConnectionIndicator.js';
+import { useRealtime } from '../realtime/RealtimeProvider.js';
 
 export function isReceiver(me: Me): boolean {
   return me.roles.some((r) => receiverRoles.includes(r));
@@ -13,12 +16,15 @@ export function isReceiver(me: Me): boolean {
 export function ConsolePage({ me, raise }: { me: Me; raise: ReturnType<typeof useRaise> }) {
   const { t } = useTranslation();
   const receiver = isReceiver(me);
+  const { alarms } = useRealtime();
+  const myOpenAlarm = openAlarms(alarms).find((a) => a.sender.personId === me.personId && !a.functionTest);
   return (
     <>
       <h1>{receiver ? t('console.titleReceiver') : t('console.titleEmployee')}</h1>
+      <ConnectionBanner />
       {receiver && <SoundBanner />}
       {receiver && <Overview canAct />}
-      <RaisePanel state={raise.state} raise={raise.raise} reset={raise.reset} />
+      <RaisePanel state={raise.state} raise={raise.raise} reset={raise.reset} myOpenAlarm={myOpenAlarm} />
       {!receiver && <Overview canAct={false} />}
     </>
   );

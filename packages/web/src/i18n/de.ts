@@ -17,6 +17,8 @@ export const de = {
     connected: 'verbunden',
     connecting: 'Verbindung wird aufgebaut …',
     lost: 'getrennt – Verbindung wird wiederhergestellt',
+    banner:
+      'Keine Verbindung zum Server: Neue Alarme erreichen diesen Bildschirm gerade nicht, die Liste kann veraltet sein. Bitte Netzwerk prüfen.',
   },
   sound: {
     locked: 'Der Alarmton ist noch stumm: Ihr Browser spielt Töne erst nach einer Bedienung ab.',

@@ -16,6 +16,8 @@ export const en: Messages = {
     connected: 'connected',
     connecting: 'Connecting …',
     lost: 'disconnected – reconnecting',
+    banner:
+      'No connection to the server: new alarms cannot reach this screen right now and the list may be out of date. Please check the network.',
   },
   sound: {
     locked: 'The alarm sound is still muted: your browser plays sound only after you interact with the page.',

@@ -3,50 +3,68 @@ import { useTranslation } from 'react-i18next';
 import { sound } from '../alarms/sound.js';
 import { useRealtime } from './RealtimeProvider.js';
 
-/** A lost connection is audible after this long, then again every `repeatMs`. */
+/** A lost connection counts as lost (red, audible) after this long: short blips do not alarm. */
 const warnAfterMs = 5_000;
 const repeatMs = 30_000;
 
-/**
- * Shows whether alarms can reach this screen. A lost connection is never silent: a banner
- * and, for receivers, a warning tone (DGUV 112-139: loss of the network signalled audibly).
- */
-export function ConnectionIndicator({ audible }: { audible: boolean }) {
-  const { t } = useTranslation();
-  const { connection, loadError } = useRealtime();
-  const [lostLong, setLostLong] = useState(false);
-  const [everConnected, setEverConnected] = useState(false);
+/** True once the connection has been down for `warnAfterMs`. */
+function useLostLong(): boolean {
+  const { connection } = useRealtime();
   const connected = connection === 'connected';
-  if (connected && !everConnected) setEverConnected(true);
-  const text = connected
-    ? t('connection.connected')
-    : everConnected || loadError
-      ? t('connection.lost')
-      : t('connection.connecting');
-
+  const [lostLong, setLostLong] = useState(false);
   useEffect(() => {
     if (connected) {
       setLostLong(false);
       return;
     }
-    let repeat: ReturnType<typeof setInterval> | null = null;
-    const first = setTimeout(() => {
-      setLostLong(true);
-      if (!audible) return;
-      sound.warn();
-      repeat = setInterval(() => sound.warn(), repeatMs);
-    }, warnAfterMs);
-    return () => {
-      clearTimeout(first);
-      if (repeat) clearInterval(repeat);
-    };
-  }, [connected, audible]);
+    const timer = setTimeout(() => setLostLong(true), warnAfterMs);
+    return () => clearTimeout(timer);
+  }, [connected]);
+  return lostLong && !connected;
+}
 
+/**
+ * Shows whether alarms can reach this screen. A lost connection is never silent: the
+ * indicator turns red and, for receivers, a warning tone repeats (DGUV 112-139: loss of the
+ * network signalled audibly).
+ */
+export function ConnectionIndicator({ audible }: { audible: boolean }) {
+  const { t } = useTranslation();
+  const { connection, loadError } = useRealtime();
+  const lostLong = useLostLong();
+  const [everConnected, setEverConnected] = useState(false);
+  const connected = connection === 'connected';
+  if (connected && !everConnected) setEverConnected(true);
+
+  useEffect(() => {
+    if (!lostLong || !audible) return;
+    sound.warn();
+    const repeat = setInterval(() => sound.warn(), repeatMs);
+    return () => clearInterval(repeat);
+  }, [lostLong, audible]);
+
+  const text = connected
+    ? t('connection.connected')
+    : everConnected || loadError
+      ? t('connection.lost')
+      : t('connection.connecting');
   return (
     <div role="status" className={connected ? 'connection ok' : lostLong ? 'connection lost' : 'connection pending'}>
       <span aria-hidden="true" className="dot" />
       {text}
-      {!connected && loadError && <span className="muted"> ({loadError})</span>}
+      {!connected && loadError && <span className="sr-detail"> ({loadError})</span>}
     </div>
+  );
+}
+
+/** Above the overview: while disconnected, the list may be out of date and alarms may not arrive. */
+export function ConnectionBanner() {
+  const { t } = useTranslation();
+  const lostLong = useLostLong();
+  if (!lostLong) return null;
+  return (
+    <p role="alert" className="notice danger">
+      {t('connection.banner')}
+    </p>
   );
 }
