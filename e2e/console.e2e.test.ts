@@ -109,7 +109,15 @@ describe('web console', () => {
     expect(await seriousAxeFindings(page)).toEqual([]);
     await screenshot(page, 'wachsam-alert');
 
-    await dialog.getByRole('button', { name: 'Ich komme' }).click();
+    // Keyboard only: Tab stays inside the alert and reaches "Ich komme"; Enter answers.
+    let focused = '';
+    for (let i = 0; i < 6 && focused !== 'Ich komme'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      expect(await dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    }
+    expect(focused).toBe('Ich komme');
+    await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
 
     const card = page.getByRole('article').filter({ hasText: 'Anna Schmidt' });

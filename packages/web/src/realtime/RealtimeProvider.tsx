@@ -66,6 +66,7 @@ export function RealtimeProvider({
     let cancelled = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let delay = 500;
+    let lastSessionCheck = 0;
     const load = async (): Promise<void> => {
       try {
         const list = await call(routes.listAlarms, { query: { open: 'true' } });
@@ -80,7 +81,16 @@ export function RealtimeProvider({
             url: realtimeUrl,
             createSocket: (url) => new WebSocket(url),
             onEvent: (event, forYou) => setAlarms((s) => applyEvent(s, event, forYou)),
-            onState: setConnection,
+            onState: (state) => {
+              setConnection(state);
+              // A refused upgrade looks like any other drop. Ask whether the session still
+              // exists: if not, the 401 brings up the login page instead of "reconnecting"
+              // forever on a screen that can no longer receive alarms.
+              if (state === 'disconnected' && Date.now() - lastSessionCheck > 30_000) {
+                lastSessionCheck = Date.now();
+                call(routes.me).catch(() => undefined);
+              }
+            },
             onServerError: (code) => {
               if (code === 'unauthenticated' || code === 'token_revoked') sessionEnded.current();
             },
