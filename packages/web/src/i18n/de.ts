@@ -31,7 +31,7 @@ export const de = {
     summary: '{{name}} braucht Hilfe: {{room}}, {{building}}',
     testBadge: 'TEST',
     unknownSender: 'Unbekannt',
-    callPolice: 'Polizei rufen: 110',
+    callPolice: 'Polizei rufen:',
     cancelledNotice: 'Vom Auslöser abgebrochen ({{time}}) – bitte trotzdem persönlich nachsehen',
     stepOf: 'Stufe {{step}} von {{steps}}',
     noResponders: 'noch niemand',

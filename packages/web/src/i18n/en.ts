@@ -30,7 +30,7 @@ export const en: Messages = {
     summary: '{{name}} needs help: {{room}}, {{building}}',
     testBadge: 'TEST',
     unknownSender: 'Unknown',
-    callPolice: 'Call the police: 110',
+    callPolice: 'Call the police:',
     cancelledNotice: 'Cancelled by the sender ({{time}}) – please check in person anyway',
     stepOf: 'Step {{step}} of {{steps}}',
     noResponders: 'nobody yet',
