@@ -21,7 +21,11 @@ const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const singles = Number(process.env.BENCH_SINGLES ?? 20);
 const bursts = Number(process.env.BENCH_BURSTS ?? 5);
 const burstSize = Number(process.env.BENCH_BURST ?? 10);
-const sendReceipts = process.env.BENCH_RECEIPTS !== '0';
+const receiptsDefault = process.env.BENCH_RECEIPTS !== '0';
+const withVariant = process.env.BENCH_VARIANT !== '0'; // Wachsam again with receivers silent
+let sendReceipts = receiptsDefault;
+const withRefs = process.env.BENCH_REFS !== '0';
+const profDir = process.env.BENCH_PROF; // a folder: write a CPU profile of the server process there
 const mqttUrl = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const pauseMs = 300;
 const started = Date.now();
@@ -33,15 +37,16 @@ const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(
 
 // ---------- children ----------
 const children = new Set();
-function spawnChild(file) {
+function spawnChild(file, extraArgs = []) {
   const child = fork(new URL(file, import.meta.url), [], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...extraArgs],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);
   let seq = 0;
   const waiting = new Map();
   let onReady;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   const ready = new Promise((resolve, reject) => {
     onReady = resolve;
     child.once('exit', (code) => {
@@ -61,6 +66,7 @@ function spawnChild(file) {
   return {
     child,
     ready,
+    exited: () => Promise.race([exited, sleep(10_000)]),
     call: (cmd, args) =>
       new Promise((resolve, reject) => {
         const id = ++seq;
@@ -254,6 +260,7 @@ async function measure(name, n, raise, senders) {
   }
   for (const phase of ['single', 'burst']) {
     const records = [];
+    const load0 = os.loadavg()[0];
     const rounds = phase === 'single' ? singles : bursts;
     for (let k = 0; k < rounds; k++) {
       if (Date.now() - started > budgetMs) break;
@@ -293,6 +300,7 @@ async function measure(name, n, raise, senders) {
       expected: records.length * n,
       messages: records.length,
       committed: records.filter((r) => r.ok).length,
+      load: [load0, os.loadavg()[0]],
       ack: summary(records.map((r) => r.ack)),
       first: summary(first),
       records,
@@ -318,7 +326,7 @@ async function runWachsam(srv, setup, n) {
   log(`wachsam: ${n} receivers connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await sleep(2000);
   const after = await srv.call('memory');
-  await srv.call('traces'); // reset
+  const cpuServer0 = (await srv.call('traces')).cpu; // also resets the traces
   const clientLoop = monitorEventLoopDelay({ resolution: 1 });
   clientLoop.enable();
   const cpu0 = process.cpuUsage();
@@ -339,11 +347,22 @@ async function runWachsam(srv, setup, n) {
     return { id: body.alarm.id, t0, ack, ok: true, alerted: body.alarm.alerted ?? null };
   };
   const result = await measure('wachsam', n, raise, setup.senderTokens.length);
+  if (withVariant && receiptsDefault && Date.now() - started < budgetMs * (n >= 5000 ? 0.55 : 0.8)) {
+    // Same connections, but the receivers send no receipts: isolates the cost of recording them
+    // (and of the alarm.delivered event they cause) from the raise and fan-out path.
+    await sleep(2000);
+    sendReceipts = false;
+    const variant = await measure('wachsam (no receipts)', n, raise, setup.senderTokens.length);
+    sendReceipts = receiptsDefault;
+    result.noReceiptsSingle = variant.single;
+    result.noReceiptsBurst = variant.burst;
+  }
   result.clientCpu = process.cpuUsage(cpu0);
   result.clientLoopMax = clientLoop.max / 1e6;
   clientLoop.disable();
   const traces = await srv.call('traces');
   result.server = traces;
+  result.serverCpuMs = (traces.cpu.user + traces.cpu.system - cpuServer0.user - cpuServer0.system) / 1000;
   result.memory = { before, after, n };
   await closeWs(clients);
   return result;
@@ -371,6 +390,7 @@ async function runBareWs(n) {
   result.memory = { before, after, n };
   await closeWs(clients);
   await ref.call('close');
+  await ref.exited();
   return result;
 }
 
@@ -434,7 +454,7 @@ function report(results, pgVersion) {
     `Latency: start of the raise request → receipt of the frame at each receiver, one clock in the client process ` +
       `(the sender and all receivers; the servers run in their own processes on the same 2 cores). ` +
       `single = ${singles} alarms one after another (${pauseMs} ms pause); burst = ${bursts} × ${burstSize} alarms from ${burstSize} senders at once. ` +
-      `Warm-up excluded. Receivers send receipts: ${sendReceipts ? 'yes (like the web client)' : 'no'}. Milliseconds.`,
+      `Warm-up excluded. Receivers send receipts: ${receiptsDefault ? 'yes (like the web client; the variant rows without)' : 'no'}. Milliseconds.`,
     '',
   );
   lines.push(
@@ -447,6 +467,10 @@ function report(results, pgVersion) {
       const ref = { mq: mq?.[phase], ws: ws?.[phase] };
       for (const [label, r] of [
         ['Wachsam (PostgreSQL, committed)', wachsam?.[phase]],
+        [
+          'Wachsam, receivers send no receipts (variant)',
+          phase === 'single' ? wachsam?.noReceiptsSingle : wachsam?.noReceiptsBurst,
+        ],
         ['bare ws broadcast', ref.ws],
         [`Mosquitto MQTT QoS 1`, ref.mq],
       ]) {
@@ -486,8 +510,13 @@ function report(results, pgVersion) {
   for (const { n, wachsam } of results) {
     if (!wachsam) continue;
     const tr = new Map(wachsam.server.alarms.map((a) => [a.id, a]));
-    for (const phase of ['single', 'burst']) {
-      const r = wachsam[phase];
+    for (const [phase, key] of [
+      ['single', 'single'],
+      ['burst', 'burst'],
+      ['single, no receipts', 'noReceiptsSingle'],
+      ['burst, no receipts', 'noReceiptsBurst'],
+    ]) {
+      const r = wachsam[key];
       if (!r) continue;
       const ts = r.records.map((x) => tr.get(x.id)).filter(Boolean);
       const s = (fn) => summary(ts.map(fn));
@@ -500,6 +529,31 @@ function report(results, pgVersion) {
       );
     }
   }
+  lines.push('');
+  for (const { n, wachsam } of results) {
+    if (!wachsam?.serverCpuMs) continue;
+    const m = wachsam.server.alarms.length;
+    lines.push(
+      `- N=${n}: server process CPU ${f(wachsam.serverCpuMs, 0)} ms for ${m} alarms incl. warm-ups and the variant ` +
+        `(${f(wachsam.serverCpuMs / m)} ms per alarm, with receipts, pings and presence); ` +
+        `1-min load average single ${f(wachsam.single?.load[0])}→${f(wachsam.single?.load[1])}, ` +
+        `burst ${f(wachsam.burst?.load[0])}→${f(wachsam.burst?.load[1])} (2 cores)`,
+    );
+  }
+  lines.push(
+    '',
+    '### SQL statements in the server during the measured alarms',
+    '',
+    'Time from the call to the result (includes waiting behind the same connection), summed by statement shape; top 12.',
+    '',
+    '| N | statement | count | total ms | mean ms | max ms |',
+    '|---:|---|---:|---:|---:|---:|',
+  );
+  for (const { n, wachsam } of results)
+    for (const q of wachsam?.server.sql.slice(0, 12) ?? [])
+      lines.push(
+        `| ${n} | \`${q.text.replace(/\|/g, '\\|')}\` | ${q.count} | ${f(q.ms, 0)} | ${f(q.ms / q.count)} | ${f(q.max)} |`,
+      );
   lines.push('', '## Memory per idle connection', '');
   lines.push(
     '| N | Wachsam server RSS | Wachsam heap+external | bare ws RSS | bare ws heap+external | Mosquitto RSS |',
@@ -528,7 +582,7 @@ function report(results, pgVersion) {
 // ---------- main ----------
 async function main() {
   log(`sizes ${sizes.join(', ')}; ${singles} singles, ${bursts} bursts of ${burstSize}; receipts ${sendReceipts}`);
-  const srv = spawnChild('./server.js');
+  const srv = spawnChild('./server.js', profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   await srv.ready;
   const setup = await srv.call('setup', { receivers: maxN, sizes, senders: burstSize });
   log(`server ${setup.url}: ${maxN} receivers and ${burstSize} senders inserted`);
@@ -539,8 +593,8 @@ async function main() {
       results.push(entry);
       entry.wachsam = await runWachsam(srv, setup, n);
       if (!sampleFrame) throw new Error('no alarm frame received: cannot build the reference payload');
-      if (Date.now() - started < budgetMs) entry.ws = await runBareWs(n);
-      if (Date.now() - started < budgetMs) {
+      if (withRefs && Date.now() - started < budgetMs) entry.ws = await runBareWs(n);
+      if (withRefs && Date.now() - started < budgetMs) {
         try {
           entry.mq = await runMqtt(n);
         } catch (err) {
@@ -550,6 +604,7 @@ async function main() {
     }
   } finally {
     await srv.call('close').catch(() => undefined);
+    await srv.exited();
   }
   const md = report(results, setup.postgres);
   console.log(md);

@@ -5,6 +5,7 @@
 // fan-out queries and the send loop) by wrapping the instances' methods.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
+import pg from 'pg';
 import { startTestServer } from '../packages/server/dist/testing.js';
 import {
   alarmGroupMembers,
@@ -68,6 +69,45 @@ hub.fanOut = (orgId, row, receivers) => {
     t.sendEnd = end;
     t.receivers = receivers?.size ?? 0;
   }
+};
+
+// Every SQL statement's time from the call to its result (includes waiting for the connection's
+// previous statement), summed by the statement's shape.
+const queries = new Map();
+const query = pg.Client.prototype.query;
+const shape = (text) =>
+  String(text)
+    .replace(/\$\d+/g, '?')
+    .replace(/\((\?, )*\?\)(, \((\?, )*\?\))+/g, '(…)×n')
+    .replace(/\((\?, )+\?\)/g, '(?…)')
+    .replace(/\s+/g, ' ')
+    .slice(0, 110);
+pg.Client.prototype.query = function (config, values, callback) {
+  const text = typeof config === 'string' ? config : config?.text;
+  if (!text || typeof config?.submit === 'function') return query.call(this, config, values, callback);
+  const start = performance.now();
+  const done = () => {
+    const key = shape(text);
+    const q = queries.get(key) ?? { count: 0, ms: 0, max: 0 };
+    const ms = performance.now() - start;
+    q.count++;
+    q.ms += ms;
+    q.max = Math.max(q.max, ms);
+    queries.set(key, q);
+  };
+  if (typeof values === 'function')
+    return query.call(this, config, (err, res) => {
+      done();
+      values(err, res);
+    });
+  if (typeof callback === 'function')
+    return query.call(this, config, values, (err, res) => {
+      done();
+      callback(err, res);
+    });
+  const p = query.call(this, config, values);
+  p?.then?.(done, done);
+  return p;
 };
 
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -164,7 +204,9 @@ const commands = {
       max: loopDelay.max / 1e6,
     };
     loopDelay.reset();
-    return { alarms: out, loopDelay: delay, cpu: process.cpuUsage() };
+    const sqlTimes = [...queries].map(([text, q]) => ({ text, ...q })).sort((a, b) => b.ms - a.ms);
+    queries.clear();
+    return { alarms: out, loopDelay: delay, cpu: process.cpuUsage(), sql: sqlTimes };
   },
   async close() {
     closing = true;
