@@ -219,6 +219,28 @@ describe('web console', () => {
       expect({ section, findings: await seriousAxeFindings(page) }).toEqual({ section, findings: [] });
     }
 
+    // Alarm plans: a step timeout below the minimum is refused with the step named.
+    await page.getByRole('link', { name: 'Alarmpläne', exact: true }).click();
+    await page.getByRole('button', { name: 'Neuer Alarmplan' }).click();
+    const plan = page.getByRole('form', { name: 'Neu anlegen' });
+    await plan.getByLabel('Name').fill('Kasse');
+    await plan.getByLabel('Gilt für').selectOption({ label: 'Raum' });
+    await plan.getByLabel('Raum', { exact: true }).selectOption({ index: 1 });
+    await plan.getByLabel('Stufe 1, Ziel 1', { exact: true }).selectOption({ label: 'Rolle' });
+    await plan.getByLabel('Stufe 1, Ziel 1: Rolle').selectOption({ label: 'Sicherheitsdienst / Pforte' });
+    await plan.getByLabel('Stufe 1: Sekunden bis zur nächsten Stufe').fill('3');
+    await plan.getByRole('button', { name: 'Anlegen' }).click();
+    await plan
+      .getByRole('alert')
+      .filter({ hasText: /Stufe 1, Sekunden/ })
+      .waitFor();
+    expect(await plan.getByLabel('Name').inputValue()).toBe('Kasse');
+    await screenshot(page, 'wachsam-admin-plan');
+    await plan.getByLabel('Stufe 1: Sekunden bis zur nächsten Stufe').fill('45');
+    await plan.getByRole('button', { name: 'Anlegen' }).click();
+    await page.getByRole('cell', { name: 'Kasse' }).waitFor();
+    await page.getByText('Sicherheitsdienst / Pforte – 45 s').waitFor();
+
     // Devices: an enrolment code is shown once.
     await page.getByRole('link', { name: 'Geräte', exact: true }).click();
     await page.getByRole('button', { name: 'Einmalcode erzeugen' }).first().click();

@@ -153,19 +153,26 @@ export function PlanEditor({
           ? roles.map((r) => ({ value: r, label: roleLabel(r) }))
           : null;
 
+  const placeOf = (path: string): string =>
+    issuePath(path)
+      .split('.')
+      .reduce<string[]>((out, part, idx, parts) => {
+        if (/^\d+$/.test(part)) return out;
+        const next = parts[idx + 1];
+        const n = next !== undefined && /^\d+$/.test(next) ? Number(next) + 1 : undefined;
+        out.push(t(`admin.plans.paths.${part}`, { n, defaultValue: part }));
+        return out;
+      }, [])
+      .join(', ');
+
   async function submit(): Promise<void> {
     setBusy(true);
     setError(null);
     try {
       await onSave(draftToPlan(draft));
     } catch (err) {
-      // Step issues name their place (steps.1.timeoutSeconds): show it, 1-based, with the message.
-      const details =
-        err instanceof RequestError
-          ? err.issues.map(
-              (i) => `${issuePath(i.path).replace(/\.(\d+)/g, (_, n: string) => ` ${Number(n) + 1}`)}: ${i.message}`,
-            )
-          : [];
+      // Issues name their place (steps.1.timeoutSeconds): say it in words, 1-based.
+      const details = err instanceof RequestError ? err.issues.map((i) => `${placeOf(i.path)}: ${i.message}`) : [];
       setError([messageOf(err), ...details].join(' – '));
     } finally {
       setBusy(false);
@@ -215,14 +222,18 @@ export function PlanEditor({
                 return (
                   <div key={k} className="target-row">
                     <Select
-                      label={t('admin.plans.target', { n: k + 1 })}
+                      label={t('admin.plans.target', { n: k + 1, step: i + 1 })}
                       value={target.kind}
                       options={targetKinds.map((kind) => ({ value: kind, label: t(`admin.plans.targets.${kind}`) }))}
                       onChange={(v) => setTarget({ kind: v as TargetDraft['kind'], ref: '' })}
                     />
                     {options && (
                       <Select
-                        label={t(`admin.plans.targets.${target.kind}`)}
+                        label={t('admin.plans.targetRef', {
+                          n: k + 1,
+                          step: i + 1,
+                          kind: t(`admin.plans.targets.${target.kind}`),
+                        })}
                         value={target.ref}
                         options={options}
                         onChange={(v) => setTarget({ ref: v })}
@@ -308,7 +319,7 @@ function StepSettings({
   return (
     <div className="step-settings">
       <span className="field inline-field">
-        <label htmlFor={`${id}-timeout`}>{t('admin.plans.timeout')}</label>
+        <label htmlFor={`${id}-timeout`}>{t('admin.plans.timeout', { n: index + 1 })}</label>
         <input
           id={`${id}-timeout`}
           inputMode="numeric"

@@ -37,8 +37,8 @@ export function PlansSection({ canEdit, lookups }: { canEdit: boolean; lookups: 
     if (s.kind === 'room') return `${t('admin.plans.scopes.room')}: ${lookups.roomLabel(s.roomId)}`;
     return t('admin.plans.scopes.organisation');
   };
-  const stepLabel = (step: PlanStep, i: number): string =>
-    `${i + 1}. ${step.targets.map(targetLabel).join(' + ')} – ${t('admin.plans.seconds', { s: step.timeoutSeconds })}` +
+  const stepLabel = (step: PlanStep): string =>
+    `${step.targets.map(targetLabel).join(' + ')} – ${t('admin.plans.seconds', { s: step.timeoutSeconds })}` +
     (step.callPolice ? ` – ${t('admin.plans.police')}` : '');
 
   async function remove(plan: AlarmPlan): Promise<void> {
@@ -79,7 +79,7 @@ export function PlansSection({ canEdit, lookups }: { canEdit: boolean; lookups: 
                 <td>
                   <ol className="plain">
                     {plan.steps.map((s, i) => (
-                      <li key={i}>{stepLabel(s, i)}</li>
+                      <li key={i}>{stepLabel(s)}</li>
                     ))}
                   </ol>
                 </td>

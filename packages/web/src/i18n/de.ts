@@ -140,7 +140,8 @@ export const de = {
       scopes: { organisation: 'ganze Organisation', department: 'Abteilung', room: 'Raum' },
       steps: 'Stufen',
       step: 'Stufe {{n}}',
-      target: 'Ziel {{n}}',
+      target: 'Stufe {{step}}, Ziel {{n}}',
+      targetRef: 'Stufe {{step}}, Ziel {{n}}: {{kind}}',
       targets: {
         same_floor: 'gleiche Etage',
         same_department: 'gleiche Abteilung',
@@ -151,7 +152,7 @@ export const de = {
       },
       addTarget: 'Ziel hinzufügen',
       removeTarget: 'Ziel {{n}} von Stufe {{step}} entfernen',
-      timeout: 'Sekunden bis zur nächsten Stufe',
+      timeout: 'Stufe {{n}}: Sekunden bis zur nächsten Stufe',
       callPolice: 'Stufe {{n}}: Aufforderung „Polizei 110 rufen“ anzeigen',
       addStep: 'Stufe hinzufügen',
       removeStep: 'Stufe entfernen',
@@ -159,6 +160,14 @@ export const de = {
       down: 'Nach unten',
       seconds: '{{s}} s',
       police: '110',
+      paths: {
+        name: 'Name',
+        scope: 'Gilt für',
+        steps: 'Stufe {{n}}',
+        targets: 'Ziel {{n}}',
+        timeoutSeconds: 'Sekunden',
+        callPolice: 'Polizei-Aufforderung',
+      },
     },
     devices: {
       kind: 'Art',

@@ -153,7 +153,8 @@ export const en: Messages = {
       scopes: { organisation: 'whole organisation', department: 'Department', room: 'Room' },
       steps: 'Steps',
       step: 'Step {{n}}',
-      target: 'Target {{n}}',
+      target: 'Step {{step}}, target {{n}}',
+      targetRef: 'Step {{step}}, target {{n}}: {{kind}}',
       targets: {
         same_floor: 'same floor',
         same_department: 'same department',
@@ -164,7 +165,7 @@ export const en: Messages = {
       },
       addTarget: 'Add target',
       removeTarget: 'Remove target {{n}} of step {{step}}',
-      timeout: 'Seconds until the next step',
+      timeout: 'Step {{n}}: seconds until the next step',
       callPolice: 'Step {{n}}: show the prompt "call the police 110"',
       addStep: 'Add step',
       removeStep: 'Remove step',
@@ -172,6 +173,14 @@ export const en: Messages = {
       down: 'Move down',
       seconds: '{{s}} s',
       police: '110',
+      paths: {
+        name: 'Name',
+        scope: 'Applies to',
+        steps: 'Step {{n}}',
+        targets: 'Target {{n}}',
+        timeoutSeconds: 'Seconds',
+        callPolice: 'Police prompt',
+      },
     },
     devices: {
       kind: 'Kind',
