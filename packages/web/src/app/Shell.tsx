@@ -33,10 +33,12 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const { t } = useTranslation();
   const path = usePath();
   const { alarms } = useRealtime();
+  // The raise state lives here, above the pages, so a retry keeps running while the person navigates.
   const raise = useRaise(me.personId);
   const receiver = isReceiver(me);
-  // The raise state lives here, above the pages, so a retry keeps running while the person navigates.
-  const alerting = receiver ? alertingFor(alarms, me.personId) : [];
+  // The server decides who is alerted (`forYou`); the screen follows it whatever the roles say,
+  // so a person named in an alarm plan is never left without the alert.
+  const alerting = alertingFor(alarms, me.personId);
   const page =
     path.startsWith('/admin') && canSeeAdmin(me) ? <AdminPage me={me} /> : <ConsolePage me={me} raise={raise} />;
 
