@@ -250,6 +250,20 @@ describe('web console', () => {
     await page.context().close();
   });
 
+  it('lets the security desk read devices and function tests, not change them', async () => {
+    const { page, errors } = await newPage();
+    await loginViaForm(page, server.url, pforte, server.demoPassword);
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('heading', { name: 'Geräte', level: 2 }).waitFor();
+    await page.getByRole('cell', { name: 'PC-BB-01' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Personen' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Einmalcode erzeugen' }).count()).toBe(0);
+    expect(await page.getByRole('form', { name: 'Neu anlegen' }).count()).toBe(0);
+    expect(await seriousAxeFindings(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows a lost connection', async () => {
     const { page } = await newPage();
     await loginViaForm(page, server.url, pforte, server.demoPassword);
