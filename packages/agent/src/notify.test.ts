@@ -62,6 +62,7 @@ describe('alarmText', () => {
       test: false,
       functionTest: false,
       raisedAt: '2026-01-02T10:15:00Z',
+      triggeredAt: '2026-01-02T10:15:00Z',
       sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '0221 123' },
       location: { building: 'Rathaus', address: '', floor: '2. OG', room: '204', workstation: 'Platz 1' },
       deviceId: null,

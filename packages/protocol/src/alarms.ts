@@ -80,6 +80,8 @@ export const Alarm = z.object({
   test: z.boolean(),
   functionTest: z.boolean(),
   raisedAt: Timestamp,
+  /** When the sender pressed, by the sending device's clock; later than raisedAt is impossible, much earlier means it waited in an outbox. */
+  triggeredAt: Timestamp.nullable(),
   sender: z.object({
     personId: Id.nullable(),
     firstName: z.string(),
@@ -140,6 +142,8 @@ export const AlarmListQuery = z
   .strict();
 export const AlarmList = z.object({
   alarms: z.array(Alarm),
+  /** Ids of the listed alarms the caller was alerted for (show the full-screen alert after a reload). */
+  forYou: z.array(Id),
   /** Resume the realtime stream from here: nothing after this id is in the list. */
   lastEventId: EventId,
 });

@@ -49,13 +49,14 @@ export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
  * processed and passes it as `?since=` when it reconnects; it must drop ids it already has.
  */
 export const ServerFrame = z.discriminatedUnion('kind', [
+  /** First frame. `lastEventId` is where the replay starts (the `since` asked for, or 0). */
   z.object({ kind: z.literal('hello'), connectionId: z.string(), heartbeatMs: z.number(), lastEventId: EventId }),
   /**
    * `forYou`: this connection's person is an alerted receiver of the alarm, so the client
    * shows the full-screen alert; false for overview roles, the sender and the raising device.
    */
   z.object({ kind: z.literal('event'), event: RealtimeEvent, forYou: z.boolean() }),
-  /** Replay after reconnect is complete; everything after this frame is live. */
+  /** Replay is complete; `lastEventId` is the newest id this connection has been sent. Live from here. */
   z.object({ kind: z.literal('replayed'), count: z.number().int(), lastEventId: EventId }),
   z.object({ kind: z.literal('ping'), at: z.number() }),
   z.object({ kind: z.literal('pong'), at: z.number() }),

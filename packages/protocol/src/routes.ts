@@ -203,9 +203,9 @@ export const routes = {
   respond: {
     method: 'POST',
     url: '/api/alarms/:id/respond',
-    summary: '„Ich komme“ oder „Polizei verständigt“',
+    summary: '„Ich komme“ oder „Polizei verständigt“ (alarmierte Personen und Übersichtsrollen)',
     tag: 'Alarme',
-    auth: { kind: 'session', roles: receiverRoles },
+    auth: { kind: 'session', roles: everyone },
     params: IdParams,
     body: RespondRequest,
     status: 200,
@@ -224,9 +224,9 @@ export const routes = {
   resolve: {
     method: 'POST',
     url: '/api/alarms/:id/resolve',
-    summary: 'Entwarnung mit Ergebnis',
+    summary: 'Entwarnung mit Ergebnis (alarmierte Personen und Übersichtsrollen)',
     tag: 'Alarme',
-    auth: { kind: 'session', roles: receiverRoles },
+    auth: { kind: 'session', roles: everyone },
     params: IdParams,
     body: ResolveRequest,
     status: 200,

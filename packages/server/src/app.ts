@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { alarmRoutes } from './alarms/routes.js';
 import { AlarmService } from './alarms/service.js';
 import { authRoutes } from './auth/routes.js';
@@ -39,6 +40,9 @@ export interface Wachsam {
 }
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+// Validation messages reach people through the console: German, like the rest of the UI.
+z.config(z.locales.de());
 
 export async function createWachsam(
   config: Config,

@@ -46,6 +46,9 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     });
     // The control centre watches the overview but is not alerted before step 3.
     expect((await leitWs.alarmEvent('alarm.raised', alarm.id)).forYou).toBe(false);
+    // After a reload the list says the same: Jonas was alerted, the control centre not (yet).
+    expect((await api(server.url, 'GET', '/api/alarms?open=true', { cookie: jonas })).body.forYou).toEqual([alarm.id]);
+    expect((await api(server.url, 'GET', '/api/alarms?open=true', { cookie: leitstelle })).body.forYou).toEqual([]);
 
     jonasWs.send({ kind: 'receipt', alarmId: alarm.id });
     expect((await jonasWs.alarmEvent('alarm.delivered', alarm.id)).event).toMatchObject({
@@ -173,6 +176,36 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     clock.advance(3600_000);
     expect(await server.wachsam.services.alarms.escalateDue()).toBe(0);
     expect((await api(server.url, 'GET', `/api/alarms/${body.alarm.id}`, { cookie: anna })).body.alarm.step).toBe(1);
+  });
+
+  it('a colleague alerted as plain employee can answer; one who was not alerted cannot', async () => {
+    server = await startTestServer({ backend });
+    const [anna, admin] = await Promise.all(['anna.schmidt', 'it'].map((n) => server.login(login(n))));
+    const people = (await api(server.url, 'GET', '/api/admin/people', { cookie: admin })).body;
+    const withLogin = async (lastName: string, name: string) => {
+      const p = people.find((x: { lastName: string }) => x.lastName === lastName);
+      const { id, ...rest } = p;
+      await api(server.url, 'PUT', `/api/admin/people/${id}`, { cookie: admin, body: { ...rest, login: login(name) } });
+      await api(server.url, 'PUT', `/api/admin/people/${id}/password`, {
+        cookie: admin,
+        body: { password: 'lang-genug-123' },
+      });
+      return server.login(login(name), 'lang-genug-123');
+    };
+    const claudia = await withLogin('Hartmann', 'claudia.hartmann'); // employee, same floor
+    const olga = await withLogin('Schwarz', 'olga.schwarz'); // employee, other building
+    const { body } = await raise(server, anna!);
+    const ok = await api(server.url, 'POST', `/api/alarms/${body.alarm.id}/respond`, {
+      cookie: claudia,
+      body: { response: 'coming' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.responders[0].lastName).toBe('Hartmann');
+    const refused = await api(server.url, 'POST', `/api/alarms/${body.alarm.id}/respond`, {
+      cookie: olga,
+      body: { response: 'coming' },
+    });
+    expect(refused.status).toBe(404);
   });
 
   it('an acknowledged alarm does not escalate', async () => {

@@ -16,6 +16,7 @@ export function presentAlarm(row: AlarmRow, alerted: number, responders: Respond
     test: row.test,
     functionTest: row.functionTest,
     raisedAt: row.raisedAt.toISOString(),
+    triggeredAt: row.triggeredAt?.toISOString() ?? null,
     sender: {
       personId: row.sender.personId,
       firstName: row.sender.firstName,

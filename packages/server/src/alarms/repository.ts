@@ -228,6 +228,18 @@ export async function isReceiver(ex: Executor, alarmId: string, personId: string
   return !!r;
 }
 
+/** Which of these alarms the person was alerted for (by a plan step, not as a volunteer). */
+export async function alertedAmong(ex: Executor, personId: string, alarmIds: string[]): Promise<string[]> {
+  if (alarmIds.length === 0) return [];
+  const rows = await ex
+    .select({ id: alarmReceivers.alarmId })
+    .from(alarmReceivers)
+    .where(
+      and(eq(alarmReceivers.personId, personId), inArray(alarmReceivers.alarmId, alarmIds), gt(alarmReceivers.step, 0)),
+    );
+  return rows.map((r) => r.id);
+}
+
 /** Alarms due to escalate, locked so that only one instance escalates each. */
 export async function lockDueEscalations(ex: Executor, now: Date, limit: number): Promise<AlarmRow[]> {
   return ex

@@ -236,7 +236,14 @@ export class AlarmService {
       const s = sums.get(r.id)!;
       return presentAlarm(r, s.alerted, s.responders);
     });
-    return { alarms, lastEventId: last.toString() };
+    const forYou = actor.personId
+      ? await repo.alertedAmong(
+          this.db,
+          actor.personId,
+          rows.map((r) => r.id),
+        )
+      : [];
+    return { alarms, forYou, lastEventId: last.toString() };
   }
 
   async detail(actor: Actor, alarmId: string): Promise<AlarmDetail> {

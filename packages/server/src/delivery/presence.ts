@@ -36,6 +36,8 @@ export class Presence {
   }
 
   async disconnected(id: string): Promise<void> {
+    // After close() the instance's rows were removed in one go; the database may be gone.
+    if (this.closed) return;
     await this.db.delete(connections).where(eq(connections.id, id));
   }
 

@@ -10,6 +10,7 @@ const base: Alarm = {
   test: false,
   functionTest: false,
   raisedAt: '2026-01-01T10:00:00.000Z',
+  triggeredAt: null,
   sender: { personId: '00000000-0000-4000-8000-0000000000bb', firstName: 'Anna', lastName: 'Schmidt', phone: '' },
   location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
   deviceId: null,

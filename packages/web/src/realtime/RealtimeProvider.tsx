@@ -29,22 +29,6 @@ export function useRealtime(): RealtimeValue {
  * no event between the list and the stream can be missed. If the list cannot be loaded, it is
  * retried with backoff and the connection shows as lost.
  */
-/**
- * The list does not say for which alarms this person was alerted (events do, with `forYou`),
- * so after a reload the open alarms' receiver lists are asked: an alarm that was on screen
- * before the reload must come back on screen.
- */
-async function findMine(alarms: readonly Alarm[], personId: string): Promise<string[]> {
-  const open = alarms.filter((a) => a.status !== 'resolved' && a.sender.personId !== personId);
-  const details = await Promise.allSettled(open.map((a) => call(routes.getAlarm, { params: { id: a.id } })));
-  // Fail safe: when the detail cannot be loaded, the alarm is shown rather than hidden.
-  return open.flatMap((alarm, i) => {
-    const d = details[i];
-    const mine = !d || d.status === 'rejected' || d.value.receivers.some((r) => r.personId === personId);
-    return mine ? [alarm.id] : [];
-  });
-}
-
 export function RealtimeProvider({
   children,
   personId,
@@ -72,10 +56,8 @@ export function RealtimeProvider({
         const list = await call(routes.listAlarms, { query: { open: 'true' } });
         if (cancelled) return;
         setLoadError(null);
-        setAlarms(fromList(list.alarms));
-        void findMine(list.alarms, personId).then((ids) => {
-          if (!cancelled) setAlarms((s) => ids.reduce(markForYou, s));
-        });
+        // The list names the alarms I was alerted for: after a reload they take the screen again.
+        setAlarms(list.forYou.reduce(markForYou, fromList(list.alarms)));
         const client = new RealtimeClient(
           {
             url: realtimeUrl,

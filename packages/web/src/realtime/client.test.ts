@@ -35,6 +35,7 @@ const alarm: Alarm = {
   test: false,
   functionTest: false,
   raisedAt: '2026-01-01T10:00:00.000Z',
+  triggeredAt: null,
   sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '' },
   location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
   deviceId: null,
