@@ -130,6 +130,10 @@ export async function updateAlarm(ex: Executor, id: string, set: Partial<NewAlar
   return row!;
 }
 
+/**
+ * Alert these people. The ids travel as one JSON parameter: a plan step may reach thousands of
+ * people, and one parameter per row would cost more than the insert itself.
+ */
 export async function insertReceivers(
   ex: Executor,
   alarmId: string,
@@ -138,10 +142,11 @@ export async function insertReceivers(
   at: Date,
 ): Promise<void> {
   if (personIds.length === 0) return;
-  await ex
-    .insert(alarmReceivers)
-    .values(personIds.map((personId) => ({ alarmId, personId, step, alertedAt: at })))
-    .onConflictDoNothing();
+  await ex.execute(sql`
+    insert into alarm_receivers (alarm_id, person_id, step, alerted_at)
+    select ${alarmId}::uuid, p::uuid, ${step}, ${at.toISOString()}::timestamptz
+    from jsonb_array_elements_text(${JSON.stringify(personIds)}::jsonb) as p
+    on conflict do nothing`);
 }
 
 export async function alreadyAlerted(ex: Executor, alarmId: string): Promise<Set<string>> {
@@ -192,15 +197,13 @@ export async function summaries(
   return map;
 }
 
-/** How many of these people have a live connection right now (on any instance). */
-export async function onlineCount(ex: Executor, orgId: string, personIds: string[], since: Date): Promise<number> {
-  if (personIds.length === 0) return 0;
+/** How many of the alarm's alerted receivers have a live connection right now (on any instance). */
+export async function onlineCount(ex: Executor, alarmId: string, since: Date): Promise<number> {
   const [row] = await ex
     .select({ n: sql<number>`count(distinct ${connections.personId})::int` })
     .from(connections)
-    .where(
-      and(eq(connections.orgId, orgId), inArray(connections.personId, personIds), gt(connections.lastSeenAt, since)),
-    );
+    .innerJoin(alarmReceivers, eq(alarmReceivers.personId, connections.personId))
+    .where(and(eq(alarmReceivers.alarmId, alarmId), gt(alarmReceivers.step, 0), gt(connections.lastSeenAt, since)));
   return row?.n ?? 0;
 }
 

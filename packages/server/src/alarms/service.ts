@@ -86,7 +86,6 @@ export class AlarmService {
           );
       await repo.insertReceivers(tx, row.id, receivers, 1, now);
       const alarm = presentAlarm(row, receivers.length, []);
-      await this.emit(tx, row, alarm, 'alarm.raised', now);
       await appendAudit(tx, {
         orgId,
         at: now,
@@ -101,7 +100,9 @@ export class AlarmService {
           building: location.building,
         },
       });
-      const receiversOnline = functionTest ? 1 : await repo.onlineCount(tx, orgId, receivers, this.onlineSince(now));
+      const receiversOnline = functionTest ? 1 : await repo.onlineCount(tx, row.id, this.onlineSince(now));
+      // Last: the event takes the organisation's event lock, held until commit.
+      await this.emit(tx, row, alarm, 'alarm.raised', now);
       return { alarm, receiversOnline, replayed: false };
     });
   }
@@ -122,10 +123,9 @@ export class AlarmService {
       );
     }
     const alarm = await this.present(tx, existing);
-    const receivers = [...(await repo.alreadyAlerted(tx, existing.id))];
     const online = existing.functionTest
       ? 1
-      : await repo.onlineCount(tx, orgId, receivers, this.onlineSince(this.clock.now()));
+      : await repo.onlineCount(tx, existing.id, this.onlineSince(this.clock.now()));
     return { alarm, receiversOnline: online, replayed: true };
   }
 
@@ -198,8 +198,6 @@ export class AlarmService {
         await repo.insertReceivers(tx, row.id, receivers, next, now);
         const nextAt = next < row.steps.length ? new Date(now.getTime() + step.timeoutSeconds * 1000) : null;
         const updated = await repo.updateAlarm(tx, row.id, { step: next, nextEscalationAt: nextAt });
-        const alarm = await this.present(tx, updated);
-        await this.emit(tx, updated, alarm, 'alarm.escalated', now);
         await appendAudit(tx, {
           orgId: row.orgId,
           at: now,
@@ -208,6 +206,7 @@ export class AlarmService {
           subject: `Alarm ${row.id}`,
           detail: { step: next, newReceivers: receivers.length },
         });
+        await this.emit(tx, updated, await this.present(tx, updated), 'alarm.escalated', now);
         return true;
       });
       if (!did) return count;
@@ -299,7 +298,6 @@ export class AlarmService {
       const result = await apply(tx, row, now);
       const alarm = await this.present(tx, result.row);
       if (result.silent) return alarm;
-      await this.emit(tx, result.row, alarm, type, now);
       await appendAudit(tx, {
         orgId: row.orgId,
         at: now,
@@ -308,6 +306,8 @@ export class AlarmService {
         subject: `Alarm ${row.id}`,
         detail: result.detail,
       });
+      // Last: the event takes the organisation's event lock, held until commit.
+      await this.emit(tx, result.row, alarm, type, now);
       return alarm;
     });
   }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AlarmService } from '../alarms/service.js';
 import type { Clock } from '../clock.js';
@@ -65,18 +65,15 @@ export class Presence {
     }
   }
 
-  /** Refresh this instance's live connections and their devices; drop rows of dead instances. */
-  async tick(liveConnections: Array<{ id: string; deviceId: string | null }>): Promise<void> {
+  /**
+   * Refresh this instance's live connections and their devices; drop rows of dead instances.
+   * Every row of this instance is a live connection (a closed one is deleted at once), so one
+   * statement by instance refreshes them all, however many there are.
+   */
+  async tick(liveDeviceIds: string[]): Promise<void> {
     const now = this.clock.now();
-    const ids = liveConnections.map((c) => c.id);
-    if (ids.length) {
-      await this.db
-        .update(connections)
-        .set({ lastSeenAt: now })
-        .where(and(eq(connections.instanceId, this.instanceId), inArray(connections.id, ids)));
-    }
-    const deviceIds = [...new Set(liveConnections.flatMap((c) => (c.deviceId ? [c.deviceId] : [])))];
-    if (deviceIds.length) await this.devicesService.seen(deviceIds, now);
+    await this.db.update(connections).set({ lastSeenAt: now }).where(eq(connections.instanceId, this.instanceId));
+    if (liveDeviceIds.length) await this.devicesService.seen([...new Set(liveDeviceIds)], now);
     await this.db.delete(connections).where(lt(connections.lastSeenAt, new Date(now.getTime() - 120_000)));
   }
 

@@ -113,7 +113,7 @@ export function realtimeRoutes(
       send(l.ws, { kind: 'ping', at: now });
     }
     presence
-      .tick([...lives].map((l) => ({ id: l.conn.id, deviceId: l.deviceId })))
+      .tick([...lives].flatMap((l) => (l.deviceId ? [l.deviceId] : [])))
       .catch((err: unknown) => app.log.warn({ err }, 'presence refresh failed'));
   }, heartbeatIntervalMs / 2);
 
