@@ -37,7 +37,7 @@ const refError = (path: string, what: string) =>
     { path: `body.${path}`, message: `unbekannt: ${what}` },
   ]);
 
-type OrgTable =
+export type OrgTable =
   | typeof departments
   | typeof buildings
   | typeof floors
