@@ -437,6 +437,15 @@ async function runMqtt(n) {
 
 // ---------- report ----------
 const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+function revision() {
+  try {
+    const head = execSync('git rev-parse --short HEAD').toString().trim();
+    const dirty = execSync('git status --porcelain -- packages/server packages/protocol').toString().trim();
+    return `commit ${head}${dirty ? ' + uncommitted server/protocol changes (shared checkout)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 function machine(pgVersion) {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? '?';
@@ -451,6 +460,7 @@ function machine(pgVersion) {
     `- cores (nproc): ${os.availableParallelism?.() ?? os.cpus().length}; CPU: ${model}`,
     `- RAM: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${os.release()}; open files limit ${execSync('ulimit -n', { shell: '/bin/sh' }).toString().trim()}`,
     `- Node ${process.version}; ${pgVersion.split(',')[0]}; Mosquitto ${mosq}`,
+    `- code: ${revision()}`,
   ].join('\n');
 }
 
