@@ -27,6 +27,7 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     );
     const jonasWs = await connect(jonas!);
     const leitWs = await connect(leitstelle!);
+    const annaWs = await connect(anna!);
 
     const raised = await raise(server, anna!);
     expect(raised.status).toBe(201);
@@ -50,10 +51,13 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     expect((await api(server.url, 'GET', '/api/alarms?open=true', { cookie: jonas })).body.forYou).toEqual([alarm.id]);
     expect((await api(server.url, 'GET', '/api/alarms?open=true', { cookie: leitstelle })).body.forYou).toEqual([]);
 
+    // Jonas's screen confirms receipt; the sender and the overview learn it was delivered.
     jonasWs.send({ kind: 'receipt', alarmId: alarm.id });
-    expect((await jonasWs.alarmEvent('alarm.delivered', alarm.id)).event).toMatchObject({
+    expect((await annaWs.alarmEvent('alarm.delivered', alarm.id)).event).toMatchObject({
       alarm: { status: 'delivered' },
     });
+    await leitWs.alarmEvent('alarm.delivered', alarm.id);
+    expect(jonasWs.events().some((e) => e.event.type === 'alarm.delivered')).toBe(false);
     const detail = await api(server.url, 'GET', `/api/alarms/${alarm.id}`, { cookie: jonas });
     const jonasState = detail.body.receivers.find((r: { firstName: string }) => r.firstName === 'Jonas');
     expect(jonasState.deliveredAt).not.toBeNull();

@@ -33,6 +33,14 @@ describe('who receives an alarm event', () => {
     expect(audience(alarmRow(), receivers, who(null, [], 'dev-other'))).toBeNull();
   });
 
+  it('"delivered" goes to the sender and the overview, not again to every receiver', () => {
+    const row = { ...alarmRow(), type: 'alarm.delivered' };
+    expect(audience(row, receivers, who('p-helper', ['helper']))).toBeNull();
+    expect(audience(row, receivers, who('p-sender'))).toEqual({ forYou: false });
+    expect(audience(row, receivers, who(null, [], 'dev-sender'))).toEqual({ forYou: false });
+    expect(audience(row, receivers, who('p-desk', ['security_desk']))).toEqual({ forYou: false });
+  });
+
   it('a function test goes back to the raising device only', () => {
     expect(audience(alarmRow({ functionTest: true }), receivers, who(null, [], 'dev-sender'))).toEqual({
       forYou: false,

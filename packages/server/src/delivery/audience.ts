@@ -33,7 +33,8 @@ interface AlarmPayload {
 /**
  * Who gets an event, and whether it is "for you" (show the full-screen alert):
  * - alarm events: alerted receivers (for you), the sender person and the raising device, and
- *   the overview roles; a function test goes back to the raising device only;
+ *   the overview roles; "delivered" only to the latter; a function test goes back to the
+ *   raising device only;
  * - device events: administration and security desk; function-test requests: that device.
  * Returns null when the listener must not see the event.
  */
@@ -42,6 +43,13 @@ export function audience(row: EventRow, receivers: Set<string> | undefined, l: L
     const { alarm } = row.payload as AlarmPayload;
     const ownDevice = l.deviceId !== null && l.deviceId === alarm.deviceId;
     if (alarm.functionTest) return ownDevice ? { forYou: false } : null;
+    const watcher =
+      ownDevice ||
+      (l.personId !== null && l.personId === alarm.sender.personId) ||
+      l.roles.some((r) => overviewRoles.includes(r));
+    // "Delivered" matters to the sender and the overview; receivers have the alarm already, and
+    // sending it to all of them again would double the fan-out of every alarm.
+    if (row.type === 'alarm.delivered') return watcher ? { forYou: false } : null;
     if (l.personId && receivers?.has(l.personId)) return { forYou: true };
     if (ownDevice) return { forYou: false };
     if (l.personId && l.personId === alarm.sender.personId) return { forYou: false };
