@@ -37,6 +37,8 @@ export function senderFeedback(event: AlarmEvent): string | null {
       return 'Abbruch gemeldet – es schaut trotzdem jemand vorbei.';
     case 'alarm.resolved':
       return 'Entwarnung: Alarm abgeschlossen.';
+    case 'alarm.position':
+      return null;
   }
 }
 

@@ -66,6 +66,7 @@ describe('alarmText', () => {
       sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '0221 123' },
       location: { building: 'Rathaus', address: '', floor: '2. OG', room: '204', workstation: 'Platz 1' },
       deviceId: null,
+      position: null,
       step: 2,
       steps: 3,
       nextEscalationAt: null,

@@ -184,6 +184,12 @@ export class Agent {
           `${event.device.name} (${event.device.room}) ${event.type === 'device.online' ? 'online' : 'OFFLINE'}`,
         );
         return;
+      case 'alarm.message':
+        // Messages belong to the mobile alarm's thread; the desk agent shows them as a line.
+        this.log(
+          `Nachricht zum Alarm: ${event.message.author.firstName} ${event.message.author.lastName}: ${event.message.text}`,
+        );
+        return;
       default:
         return this.handleAlarm(event, forYou, fromReplay);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventId, Id, Timestamp } from './common.js';
+import { Position } from './mobile.js';
 
 export const alarmSources = [
   'hotkey',
@@ -52,6 +53,8 @@ export const RaiseAlarmRequest = z
     functionTest: z.boolean().default(false),
     /** When the sender pressed (client clock); the server records its own time too. */
     triggeredAt: Timestamp.optional(),
+    /** Where the sender is (mobile alarm); the alarm goes out at once without it. */
+    position: Position.optional(),
   })
   .strict();
 export type RaiseAlarmRequest = z.infer<typeof RaiseAlarmRequest>;
@@ -96,6 +99,8 @@ export const Alarm = z.object({
     workstation: z.string(),
   }),
   deviceId: Id.nullable(),
+  /** The sender's last known position (mobile alarm); null for a fixed workplace. */
+  position: Position.nullable(),
   /** Escalation step reached, 1-based, and how many the plan has. */
   step: z.number().int(),
   steps: z.number().int(),

@@ -6,3 +6,4 @@ export * from './alarms.js';
 export * from './realtime.js';
 export * from './routes.js';
 export * from './agent.js';
+export * from './mobile.js';

@@ -102,13 +102,16 @@ export const defaultPlanSteps: PlanStep[] = [
   { targets: [{ kind: 'role', role: 'control_centre' }], timeoutSeconds: 120, callPolice: true },
 ];
 
-export const deviceKinds = ['workstation', 'button'] as const;
+export const deviceKinds = ['workstation', 'button', 'phone'] as const;
 export const DeviceKind = z.enum(deviceKinds);
 export type DeviceKind = z.infer<typeof DeviceKind>;
 
+/** Kinds an administrator sets up; phones are enrolled by their owner in the mobile app. */
+export const administeredDeviceKinds = ['workstation', 'button'] as const;
+
 export const DeviceInput = z
   .object({
-    kind: DeviceKind,
+    kind: z.enum(administeredDeviceKinds),
     name: Name,
     roomId: Id,
     personId: Id.nullable().default(null),
@@ -129,7 +132,8 @@ export const Device = z.object({
   id: Id,
   kind: DeviceKind,
   name: z.string(),
-  roomId: Id,
+  /** Null for a phone: it moves with its person. */
+  roomId: Id.nullable(),
   personId: Id.nullable(),
   externalId: z.string().nullable(),
   functionTestHours: z.number(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Alarm } from './alarms.js';
+import { AlarmMessage } from './mobile.js';
 import { EventId, Id, Timestamp } from './common.js';
 
 /** Both sides send a heartbeat at least this often; a peer silent for 3 intervals is dead. */
@@ -12,6 +13,8 @@ export const alarmEventTypes = [
   'alarm.responded',
   'alarm.cancelled',
   'alarm.resolved',
+  /** The sender's position moved (mobile alarm). */
+  'alarm.position',
 ] as const;
 
 /** Every alarm event carries the whole alarm, so a receiver first alerted at any step has everything. */
@@ -41,7 +44,17 @@ export const FunctionTestEvent = z.object({
 });
 export type FunctionTestEvent = z.infer<typeof FunctionTestEvent>;
 
-export const RealtimeEvent = z.discriminatedUnion('type', [AlarmEvent, DeviceEvent, FunctionTestEvent]);
+/** A text message in the alarm's thread, delivered live to everybody who sees the alarm. */
+export const MessageEvent = z.object({
+  id: EventId,
+  type: z.literal('alarm.message'),
+  at: Timestamp,
+  alarmId: Id,
+  message: AlarmMessage,
+});
+export type MessageEvent = z.infer<typeof MessageEvent>;
+
+export const RealtimeEvent = z.discriminatedUnion('type', [AlarmEvent, DeviceEvent, FunctionTestEvent, MessageEvent]);
 export type RealtimeEvent = z.infer<typeof RealtimeEvent>;
 
 /**

@@ -36,6 +36,18 @@ import {
   Room,
   RoomInput,
 } from './org.js';
+import {
+  AlarmMessage,
+  InboundSms,
+  InboundSmsResult,
+  MessageInput,
+  PhoneEnrolRequest,
+  PhoneEnrolment,
+  PositionUpdate,
+  PushKey,
+  PushSubscriptionInput,
+  PushUnsubscribe,
+} from './mobile.js';
 import { FunctionTestResult } from './realtime.js';
 
 /**
@@ -46,7 +58,12 @@ import { FunctionTestResult } from './realtime.js';
  * - `sender`: a session (any role) or a device: whoever can raise an alarm.
  */
 export type RouteAuth =
-  { kind: 'public' } | { kind: 'session'; roles: readonly Role[] } | { kind: 'device' } | { kind: 'sender' };
+  | { kind: 'public' }
+  | { kind: 'session'; roles: readonly Role[] }
+  | { kind: 'device' }
+  | { kind: 'sender' }
+  /** The SMS gateway, with the shared secret in the `x-wachsam-gateway-secret` header. */
+  | { kind: 'gateway' };
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -332,6 +349,89 @@ export const routes = {
     querystring: AuditQuery,
     status: 200,
     response: list(AuditEntry),
+  },
+
+  // --- mobile alarm (issue 3) ---
+  enrolPhone: {
+    method: 'POST',
+    url: '/api/mobile/enrol',
+    summary: 'Eigenes Telefon als mobiles Alarmgerät registrieren',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'session', roles: everyone },
+    body: PhoneEnrolRequest,
+    status: 201,
+    response: PhoneEnrolment,
+  },
+  updatePosition: {
+    method: 'POST',
+    url: '/api/alarms/:id/position',
+    summary: 'Standort der auslösenden Person aktualisieren (höchstens alle 5 s übernommen)',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'sender' },
+    params: IdParams,
+    body: PositionUpdate,
+    status: 204,
+    response: NoContent,
+  },
+  listMessages: {
+    method: 'GET',
+    url: '/api/alarms/:id/messages',
+    summary: 'Nachrichten zum Alarm',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'sender' },
+    params: IdParams,
+    status: 200,
+    response: list(AlarmMessage),
+  },
+  sendMessage: {
+    method: 'POST',
+    url: '/api/alarms/:id/messages',
+    summary: 'Nachricht zum Alarm senden (auslösende Person, Empfänger, Übersicht)',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'sender' },
+    params: IdParams,
+    body: MessageInput,
+    status: 201,
+    response: AlarmMessage,
+  },
+  pushKey: {
+    method: 'GET',
+    url: '/api/push/key',
+    summary: 'Öffentlicher VAPID-Schlüssel für Web Push',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'sender' },
+    status: 200,
+    response: PushKey,
+  },
+  subscribePush: {
+    method: 'POST',
+    url: '/api/push/subscriptions',
+    summary: 'Web-Push-Abonnement dieses Geräts speichern',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'sender' },
+    body: PushSubscriptionInput,
+    status: 204,
+    response: NoContent,
+  },
+  unsubscribePush: {
+    method: 'POST',
+    url: '/api/push/subscriptions/delete',
+    summary: 'Web-Push-Abonnement entfernen',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'sender' },
+    body: PushUnsubscribe,
+    status: 204,
+    response: NoContent,
+  },
+  inboundSms: {
+    method: 'POST',
+    url: '/api/sms/inbound',
+    summary: 'Eingehende SMS vom SMS-Gateway (Alarm-SMS ohne Internet)',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'gateway' },
+    body: InboundSms,
+    status: 200,
+    response: InboundSmsResult,
   },
 } as const satisfies Record<string, RouteDef>;
 

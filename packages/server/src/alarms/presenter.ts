@@ -31,6 +31,7 @@ export function presentAlarm(row: AlarmRow, alerted: number, responders: Respond
       workstation: row.location.workstation,
     },
     deviceId: row.deviceId,
+    position: row.position,
     step: row.step,
     steps: row.steps.length,
     nextEscalationAt: row.nextEscalationAt?.toISOString() ?? null,

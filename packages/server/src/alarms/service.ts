@@ -72,6 +72,7 @@ export class AlarmService {
         nextEscalationAt: test ? null : new Date(now.getTime() + first.timeoutSeconds * 1000),
         raisedAt: now,
         triggeredAt: req.triggeredAt ? new Date(req.triggeredAt) : null,
+        position: req.position ?? null,
       });
       if (!row) return this.replay(tx, orgId, scope, key, fingerprint);
 

@@ -17,7 +17,8 @@ export type Actor =
       deviceId: string;
       /** The person the workstation belongs to, if any: they receive alarms on it. */
       personId: string | null;
-      roomId: string;
+      /** Null for a phone. */
+      roomId: string | null;
       name: string;
     };
 

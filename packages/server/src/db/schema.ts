@@ -12,7 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AlarmPlanInput, PlanStep, Role } from '@wachsam/protocol';
+import type { AlarmPlanInput, PlanStep, Position, Role } from '@wachsam/protocol';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const orgId = () =>
@@ -136,11 +136,10 @@ export const devices = pgTable(
   {
     id: id(),
     orgId: orgId(),
-    kind: text('kind').$type<'workstation' | 'button'>().notNull(),
+    kind: text('kind').$type<'workstation' | 'button' | 'phone'>().notNull(),
     name: text('name').notNull(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'restrict' }),
+    /** Null for a phone: it moves with its person. */
+    roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'restrict' }),
     personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
     externalId: text('external_id'),
     functionTestHours: integer('function_test_hours').notNull().default(24),
@@ -150,10 +149,15 @@ export const devices = pgTable(
     revokedAt: at('revoked_at'),
     lastSeenAt: at('last_seen_at'),
     online: boolean('online').notNull().default(false),
+    /** Phones: the code naming the phone in an alarm SMS, its HMAC key, and the highest SMS counter accepted (replay guard). */
+    smsCode: text('sms_code'),
+    smsKey: text('sms_key'),
+    smsCounter: integer('sms_counter').notNull().default(0),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [
     index('devices_org').on(t.orgId),
+    uniqueIndex('devices_sms_code').on(t.smsCode),
     uniqueIndex('devices_token').on(t.tokenHash),
     uniqueIndex('devices_enrolment_code').on(t.enrolmentCodeHash),
     uniqueIndex('devices_external').on(t.orgId, t.externalId),
@@ -192,6 +196,8 @@ export const alarms = pgTable(
     test: boolean('test').notNull(),
     functionTest: boolean('function_test').notNull(),
     deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
+    /** Last known position of a mobile sender; updated while the alarm is open. */
+    position: jsonb('position').$type<Position>(),
     sender: jsonb('sender').$type<SenderSnapshot>().notNull(),
     location: jsonb('location').$type<LocationSnapshot>().notNull(),
     /** The plan as it was at the raise: editing a plan never changes a running alarm. */
@@ -298,3 +304,42 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_org_id').on(t.orgId, t.id)],
 );
+
+/** Text messages in an alarm's thread (mobile alarm: receiver ↔ sender). */
+export const alarmMessages = pgTable(
+  'alarm_messages',
+  {
+    id: id(),
+    orgId: orgId(),
+    alarmId: uuid('alarm_id')
+      .notNull()
+      .references(() => alarms.id, { onDelete: 'cascade' }),
+    authorPersonId: uuid('author_person_id').references(() => people.id, { onDelete: 'set null' }),
+    authorName: jsonb('author_name').$type<{ firstName: string; lastName: string }>().notNull(),
+    text: text('text').notNull(),
+    at: at('at').notNull(),
+  },
+  (t) => [index('alarm_messages_alarm').on(t.alarmId, t.at)],
+);
+
+/** Web Push subscriptions, per person and device; removed when the push service rejects them. */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: id(),
+    orgId: orgId(),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull().unique(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('push_subscriptions_person').on(t.personId)],
+);
+
+/** Installation-wide settings the server creates itself (e.g. the VAPID key pair). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});

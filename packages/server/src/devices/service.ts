@@ -372,7 +372,7 @@ export class DeviceService {
   }
 
   private async deviceEvent(tx: Tx, d: DeviceRow, type: 'device.online' | 'device.offline', now: Date): Promise<void> {
-    const [room] = await tx.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, d.roomId));
+    const [room] = d.roomId ? await tx.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, d.roomId)) : [];
     await appendEvents(tx, d.orgId, [
       {
         body: { type, at: now.toISOString(), device: { id: d.id, name: d.name, room: room?.name ?? '' } },
@@ -388,18 +388,25 @@ export class DeviceService {
 
 /** What an enrolled agent learns about itself. Also used to write the demo agent's config. */
 export async function enrolmentFacts(ex: Executor, d: DeviceRow): Promise<Omit<EnrolResponse, 'token'>> {
-  const [row] = await ex
-    .select({ org: organisations, room: rooms, floor: floors, building: buildings })
-    .from(rooms)
-    .innerJoin(floors, eq(floors.id, rooms.floorId))
-    .innerJoin(buildings, eq(buildings.id, floors.buildingId))
-    .innerJoin(organisations, eq(organisations.id, rooms.orgId))
-    .where(eq(rooms.id, d.roomId));
+  const [org] = await ex.select().from(organisations).where(eq(organisations.id, d.orgId));
+  const [place] = d.roomId
+    ? await ex
+        .select({ room: rooms, floor: floors, building: buildings })
+        .from(rooms)
+        .innerJoin(floors, eq(floors.id, rooms.floorId))
+        .innerJoin(buildings, eq(buildings.id, floors.buildingId))
+        .where(eq(rooms.id, d.roomId))
+    : [];
   const [person] = d.personId ? await ex.select().from(people).where(eq(people.id, d.personId)) : [];
   return {
     deviceId: d.id,
-    organisation: { id: row!.org.id, slug: row!.org.slug, name: row!.org.name },
-    workstation: { name: d.name, room: row!.room.name, floor: row!.floor.name, building: row!.building.name },
+    organisation: { id: org!.id, slug: org!.slug, name: org!.name },
+    workstation: {
+      name: d.name,
+      room: place?.room.name ?? '',
+      floor: place?.floor.name ?? '',
+      building: place?.building.name ?? '',
+    },
     person: person ? { id: person.id, firstName: person.firstName, lastName: person.lastName } : null,
   };
 }

@@ -1,4 +1,4 @@
-import { adminResources, deviceKinds, routes, type Device, type EnrolmentCode } from '@wachsam/protocol';
+import { adminResources, administeredDeviceKinds, routes, type Device, type EnrolmentCode } from '@wachsam/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf } from '../api/http.js';
@@ -96,7 +96,7 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
       columns={[
         { header: t('admin.fields.name'), cell: (d) => d.name },
         { header: t('admin.devices.kind'), cell: (d) => t(`admin.devices.kinds.${d.kind}`) },
-        { header: t('admin.fields.room'), cell: (d) => lookups.roomLabel(d.roomId) },
+        { header: t('admin.fields.room'), cell: (d) => (d.roomId ? lookups.roomLabel(d.roomId) : '–') },
         { header: t('admin.devices.person'), cell: (d) => (d.personId ? lookups.personLabel(d.personId) : '–') },
         {
           header: t('admin.devices.state'),
@@ -116,7 +116,7 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
           name: 'kind',
           label: t('admin.devices.kind'),
           kind: 'select',
-          options: deviceKinds.map((k) => ({ value: k, label: t(`admin.devices.kinds.${k}`) })),
+          options: administeredDeviceKinds.map((k) => ({ value: k, label: t(`admin.devices.kinds.${k}`) })),
         },
         { name: 'name', label: t('admin.fields.name'), kind: 'text' },
         { name: 'roomId', label: t('admin.fields.room'), kind: 'select', options: lookups.options.rooms },
@@ -134,7 +134,7 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
       toDraft={(d) => ({
         kind: d.kind,
         name: d.name,
-        roomId: d.roomId,
+        roomId: d.roomId ?? '',
         personId: d.personId ?? '',
         externalId: d.externalId ?? '',
         functionTestHours: String(d.functionTestHours),

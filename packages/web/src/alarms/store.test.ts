@@ -14,6 +14,7 @@ const base: Alarm = {
   sender: { personId: '00000000-0000-4000-8000-0000000000bb', firstName: 'Anna', lastName: 'Schmidt', phone: '' },
   location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
   deviceId: null,
+  position: null,
   step: 1,
   steps: 3,
   nextEscalationAt: null,

@@ -62,6 +62,7 @@ export function applyEvent(state: AlarmsState, event: RealtimeEvent, forYou = fa
       return { ...state, offlineDevices };
     }
     case 'function_test.requested':
+    case 'alarm.message':
       return state;
     default: {
       const next = withAlarm(state, event.alarm);

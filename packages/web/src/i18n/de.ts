@@ -171,7 +171,7 @@ export const de = {
     },
     devices: {
       kind: 'Art',
-      kinds: { workstation: 'Arbeitsplatz (Agent)', button: 'Alarmtaster' },
+      kinds: { workstation: 'Arbeitsplatz (Agent)', button: 'Alarmtaster', phone: 'Telefon (mobiler Alarm)' },
       person: 'Person',
       externalId: 'Externe ID (Taster)',
       testHours: 'Funktionstest alle … Stunden (0 = nur beim Start)',

@@ -184,7 +184,7 @@ export const en: Messages = {
     },
     devices: {
       kind: 'Kind',
-      kinds: { workstation: 'Workstation (agent)', button: 'Alarm button' },
+      kinds: { workstation: 'Workstation (agent)', button: 'Alarm button', phone: 'Phone (mobile alarm)' },
       person: 'Person',
       externalId: 'External id (button)',
       testHours: 'Function test every … hours (0 = only at start)',

@@ -39,6 +39,7 @@ const alarm: Alarm = {
   sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '' },
   location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
   deviceId: null,
+  position: null,
   step: 1,
   steps: 3,
   nextEscalationAt: null,
