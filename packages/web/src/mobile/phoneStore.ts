@@ -1,0 +1,95 @@
+import { smsIdempotencyKey, type PhoneEnrolment, type Position } from '@wachsam/protocol';
+import type { KeyValueStore } from '../alarms/outbox.js';
+
+/**
+ * What the phone keeps in localStorage: its enrolment (token, SMS code and key), the trigger
+ * counter, and the outbox of triggers the server has not confirmed yet. All of it is bound to
+ * the person who enrolled the phone, so a second login on the same phone never sends as them.
+ */
+export interface StoredPhone {
+  personId: string;
+  enrolment: PhoneEnrolment;
+  /** The counter of the last trigger (0: none yet). */
+  counter: number;
+}
+
+/** A trigger waiting for the server's 201. Its key is also what the SMS of the same trigger carries. */
+export interface PendingTrigger {
+  counter: number;
+  key: string;
+  triggeredAt: string;
+  position: Position | null;
+  /** The alarm SMS of this trigger, ready to send (null when the phone has no SMS number). */
+  smsText: string | null;
+}
+
+const phoneKey = 'wachsam.phone';
+const outboxKey = 'wachsam.phone.outbox';
+const handsFreeKey = 'wachsam.phone.handsFreeKey';
+export const defaultHandsFreeKey = 'F9';
+
+function read(store: KeyValueStore, key: string): unknown {
+  try {
+    const raw = store.getItem(key);
+    return raw ? (JSON.parse(raw) as unknown) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function loadPhone(store: KeyValueStore, personId: string): StoredPhone | null {
+  const value = read(store, phoneKey) as StoredPhone | null;
+  if (!value || value.personId !== personId || typeof value.enrolment?.token !== 'string') return null;
+  return { ...value, counter: Number.isInteger(value.counter) ? value.counter : 0 };
+}
+
+/** Throws when the storage refuses: an enrolment that is not kept must not look kept. */
+export function savePhone(store: KeyValueStore, phone: StoredPhone): void {
+  store.setItem(phoneKey, JSON.stringify(phone));
+}
+
+export function forgetPhone(store: KeyValueStore): void {
+  store.removeItem(phoneKey);
+  store.removeItem(outboxKey);
+}
+
+/**
+ * The next trigger number, persisted BEFORE anything is sent: if the app dies mid-send, the
+ * next trigger still gets a new number, so the server never mistakes it for a replay.
+ */
+export function nextCounter(store: KeyValueStore, phone: StoredPhone): StoredPhone {
+  const next = { ...phone, counter: phone.counter + 1 };
+  savePhone(store, next);
+  return next;
+}
+
+export function newTrigger(counter: number, position: Position | null, now: Date = new Date()): PendingTrigger {
+  return { counter, key: smsIdempotencyKey(counter), triggeredAt: now.toISOString(), position, smsText: null };
+}
+
+export function loadOutbox(store: KeyValueStore): PendingTrigger[] {
+  const value = read(store, outboxKey);
+  return Array.isArray(value) ? (value as PendingTrigger[]).filter((t) => typeof t?.key === 'string') : [];
+}
+
+export function saveTrigger(store: KeyValueStore, trigger: PendingTrigger): void {
+  const rest = loadOutbox(store).filter((t) => t.key !== trigger.key);
+  store.setItem(outboxKey, JSON.stringify([...rest, trigger]));
+}
+
+/** Removed only after the server confirmed the alarm (201) or refused it for good. */
+export function removeTrigger(store: KeyValueStore, key: string): void {
+  store.setItem(outboxKey, JSON.stringify(loadOutbox(store).filter((t) => t.key !== key)));
+}
+
+export function loadHandsFreeKey(store: KeyValueStore): string {
+  try {
+    return store.getItem(handsFreeKey) || defaultHandsFreeKey;
+  } catch {
+    return defaultHandsFreeKey;
+  }
+}
+
+export function saveHandsFreeKey(store: KeyValueStore, key: string): void {
+  store.setItem(handsFreeKey, key);
+}
