@@ -1,6 +1,7 @@
 import { alarmSourceLabels, type Alarm } from '@wachsam/protocol';
 import { useTranslation } from 'react-i18next';
 import { formatTime, fullName } from '../app/format.js';
+import { PositionFacts } from './PositionFacts.js';
 
 /** Everything a receiver needs to find and help the sender, as a definition list. */
 export function AlarmFacts({ alarm }: { alarm: Alarm }) {
@@ -26,6 +27,7 @@ export function AlarmFacts({ alarm }: { alarm: Alarm }) {
       <dd>{loc.workstation || '–'}</dd>
       <dt>{t('alarm.fields.phone')}</dt>
       <dd>{sender.phone ? <a href={`tel:${sender.phone.replace(/[^+0-9]/g, '')}`}>{sender.phone}</a> : '–'}</dd>
+      <PositionFacts alarm={alarm} />
       <dt>{t('alarm.fields.source')}</dt>
       <dd>{source}</dd>
       <dt>{t('alarm.fields.step')}</dt>

@@ -5,6 +5,8 @@ import { formatTime, fullName } from '../app/format.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { AlarmActions } from './AlarmActions.js';
 import { AlarmNotices } from './AlarmFacts.js';
+import { MessageThread } from './MessageThread.js';
+import { PositionFacts } from './PositionFacts.js';
 import { ReceiverDetails } from './ReceiverDetails.js';
 import { openAlarms } from './store.js';
 
@@ -33,7 +35,13 @@ function AlarmRow({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
             ? t('alarm.noResponders')
             : alarm.responders.map((r) => `${fullName(r)} (${t(`alarm.response.${r.response}`)})`).join(', ')}
         </p>
+        {(alarm.position || alarm.source === 'mobile') && (
+          <dl className="facts">
+            <PositionFacts alarm={alarm} />
+          </dl>
+        )}
         {canAct && <AlarmActions alarm={alarm} />}
+        {alarm.source === 'mobile' && <MessageThread alarmId={alarm.id} />}
         <button type="button" className="link" aria-expanded={expanded} onClick={() => setExpanded((v) => !v)}>
           {expanded ? t('overview.hideReceivers') : t('overview.showReceivers')}
         </button>

@@ -13,11 +13,14 @@ const confirmWindowMs = 10_000;
 const pollMs = 5_000;
 
 /** The sender's own alarm after the raise: who was alerted, who is coming, cancel. */
-function HelpStatus({
+export function HelpStatus({
   initial,
   receiversOnline,
   onDone,
+  sentText,
 }: {
+  /** The headline once the server confirmed (the phone app says "Alarm wurde ausgelöst"). */
+  sentText?: string;
   initial: Alarm;
   /** Receivers online at the raise; null when unknown (view restored after a reload). */
   receiversOnline: number | null;
@@ -60,7 +63,7 @@ function HelpStatus({
   return (
     <div className="help-status" role="status">
       <p>
-        <strong>{t('raise.sent')}</strong>
+        <strong>{sentText ?? t('raise.sent')}</strong>
       </p>
       {alarm.status === 'resolved' ? (
         <>

@@ -81,4 +81,27 @@ describe('alarm store', () => {
     s = applyEvent(s, ev({ ...base, step: 3 }), false);
     expect(alertingFor(s, me).map((a) => a.id)).toEqual([base.id, later.id]);
   });
+
+  it('collects live messages per alarm, each once and in time order', () => {
+    const msg = (id: string, at: string) => ({
+      id,
+      alarmId: base.id,
+      author: { personId: me, firstName: 'Paul', lastName: 'Pforte' },
+      text: `Nachricht ${id}`,
+      at,
+    });
+    const event = (m: ReturnType<typeof msg>) => ({
+      id: m.id,
+      type: 'alarm.message' as const,
+      at: m.at,
+      alarmId: base.id,
+      message: m,
+    });
+    const late = msg('00000000-0000-4000-8000-000000000012', '2026-01-01T10:02:00.000Z');
+    const early = msg('00000000-0000-4000-8000-000000000011', '2026-01-01T10:01:00.000Z');
+    let s = applyEvent(emptyAlarms, event(late));
+    s = applyEvent(s, event(early));
+    s = applyEvent(s, event(late));
+    expect(s.messages.get(base.id)?.map((m) => m.id)).toEqual([early.id, late.id]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Alarm, AlarmStatus, DeviceEvent, RealtimeEvent } from '@wachsam/protocol';
+import type { Alarm, AlarmMessage, AlarmStatus, DeviceEvent, RealtimeEvent } from '@wachsam/protocol';
 
 export interface AlarmsState {
   /** Open alarms by id (resolved ones are removed). */
@@ -11,9 +11,26 @@ export interface AlarmsState {
    * alerted for that alarm, whatever step comes next.
    */
   forYou: ReadonlySet<string>;
+  /** Text messages that arrived live, by alarm (the thread loads the earlier ones itself). */
+  messages: ReadonlyMap<string, readonly AlarmMessage[]>;
 }
 
-export const emptyAlarms: AlarmsState = { alarms: new Map(), offlineDevices: new Map(), forYou: new Set() };
+export const emptyAlarms: AlarmsState = {
+  alarms: new Map(),
+  offlineDevices: new Map(),
+  forYou: new Set(),
+  messages: new Map(),
+};
+
+/** Adds messages to a thread: each once (by id), in time order. */
+export function mergeMessages(
+  current: readonly AlarmMessage[],
+  incoming: readonly AlarmMessage[],
+): readonly AlarmMessage[] {
+  const byId = new Map(current.map((m) => [m.id, m]));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
 
 const statusRank: Record<AlarmStatus, number> = { raised: 0, delivered: 1, acknowledged: 2, resolved: 3 };
 
@@ -62,8 +79,12 @@ export function applyEvent(state: AlarmsState, event: RealtimeEvent, forYou = fa
       return { ...state, offlineDevices };
     }
     case 'function_test.requested':
-    case 'alarm.message':
       return state;
+    case 'alarm.message': {
+      const messages = new Map(state.messages);
+      messages.set(event.alarmId, mergeMessages(messages.get(event.alarmId) ?? [], [event.message]));
+      return { ...state, messages };
+    }
     default: {
       const next = withAlarm(state, event.alarm);
       return forYou ? markForYou(next, event.alarm.id) : next;
@@ -85,6 +106,7 @@ export function fromList(alarms: readonly Alarm[]): AlarmsState {
     alarms: new Map(alarms.filter((a) => a.status !== 'resolved').map((a) => [a.id, a])),
     offlineDevices: new Map(),
     forYou: new Set(),
+    messages: new Map(),
   };
 }
 

@@ -5,6 +5,7 @@ import { AlarmAlert } from '../alarms/AlarmAlert.js';
 import { alertingFor } from '../alarms/store.js';
 import { useRaise } from '../alarms/useRaise.js';
 import { call } from '../api/http.js';
+import { PushOffer } from '../push/PushOffer.js';
 import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
 import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
 import { ConsolePage, isReceiver } from './ConsolePage.js';
@@ -74,6 +75,7 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
         </header>
         <main id="main" tabIndex={-1}>
           {page}
+          {receiver && <PushOffer />}
         </main>
       </div>
       <AlarmAlert alerting={alerting} />
