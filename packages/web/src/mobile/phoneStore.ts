@@ -1,4 +1,4 @@
-import { smsIdempotencyKey, type PhoneEnrolment, type Position } from '@wachsam/protocol';
+import { smsIdempotencyKey, type Me, type PhoneEnrolment, type Position } from '@wachsam/protocol';
 import type { KeyValueStore } from '../alarms/outbox.js';
 
 /**
@@ -92,4 +92,27 @@ export function loadHandsFreeKey(store: KeyValueStore): string {
 
 export function saveHandsFreeKey(store: KeyValueStore, key: string): void {
   store.setItem(handsFreeKey, key);
+}
+
+const meKey = 'wachsam.phone.me';
+
+/**
+ * The logged-in person as last confirmed by the server, so the trigger screen opens without
+ * network (the SMS path needs no server). Removed at logout.
+ */
+export function saveMeSnapshot(store: KeyValueStore, me: Me): void {
+  try {
+    store.setItem(meKey, JSON.stringify(me));
+  } catch {
+    // without it the app needs the network to open; the alarm path itself is unaffected
+  }
+}
+
+export function loadMeSnapshot(store: KeyValueStore): Me | null {
+  const me = read(store, meKey) as Me | null;
+  return me && typeof me.personId === 'string' && loadPhone(store, me.personId) ? me : null;
+}
+
+export function forgetMeSnapshot(store: KeyValueStore): void {
+  store.removeItem(meKey);
 }

@@ -1,0 +1,65 @@
+import { routes, type Me } from '@wachsam/protocol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../api/http.js';
+import { isReceiver } from '../app/ConsolePage.js';
+import { LanguageSwitch } from '../app/LanguageSwitch.js';
+import { MeContext } from '../app/me.js';
+import { openAlarms } from '../alarms/store.js';
+import { PushOffer } from '../push/PushOffer.js';
+import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
+import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
+import { EnrolScreen } from './EnrolScreen.js';
+import { forgetMeSnapshot, loadPhone, type StoredPhone } from './phoneStore.js';
+import { TriggerScreen } from './TriggerScreen.js';
+
+function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  const { t } = useTranslation();
+  const { alarms } = useRealtime();
+  const [phone, setPhone] = useState<StoredPhone | null>(() => loadPhone(localStorage, me.personId));
+  const myOpenAlarm = openAlarms(alarms).find((a) => a.sender.personId === me.personId && !a.functionTest);
+
+  async function logout(): Promise<void> {
+    forgetMeSnapshot(localStorage);
+    try {
+      await call(routes.logout);
+    } finally {
+      onLogout();
+    }
+  }
+
+  return (
+    <div className="mobile">
+      <header className="topbar mobile-bar">
+        <span className="brand">{t('mobile.appName')}</span>
+        <ConnectionIndicator audible={false} />
+        <LanguageSwitch />
+        <button type="button" onClick={() => void logout()}>
+          {t('app.logout')}
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {phone ? (
+          <TriggerScreen personId={me.personId} phone={phone} myOpenAlarm={myOpenAlarm} />
+        ) : (
+          <EnrolScreen me={me} onEnrolled={setPhone} />
+        )}
+        {isReceiver(me) && <PushOffer />}
+        <p className="muted small">
+          {me.firstName} {me.lastName} · <a href="/">{t('mobile.toConsole')}</a>
+        </p>
+      </main>
+    </div>
+  );
+}
+
+/** The phone app at /mobil: same login, same realtime connection (session cookie) as the console. */
+export function MobileApp({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  return (
+    <MeContext.Provider value={me}>
+      <RealtimeProvider personId={me.personId} onSessionEnded={onLogout}>
+        <MobileLayout me={me} onLogout={onLogout} />
+      </RealtimeProvider>
+    </MeContext.Provider>
+  );
+}

@@ -1,0 +1,142 @@
+import { routes, type Alarm } from '@wachsam/protocol';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../api/http.js';
+import { MessageThread } from '../alarms/MessageThread.js';
+import { HelpStatus } from '../alarms/RaisePanel.js';
+import { AlarmButton } from './AlarmButton.js';
+import { HandsFreeSettings, useHandsFreeKey } from './HandsFreeKey.js';
+import { watchPosition } from './position.js';
+import type { PendingTrigger, StoredPhone } from './phoneStore.js';
+import { smsLink } from './sms.js';
+import { bearer, useMobileRaise } from './useMobileRaise.js';
+
+/** The server takes a position at most every 5 s; the phone does not send more often. */
+const positionIntervalMs = 5_000;
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const up = (): void => setOnline(true);
+    const down = (): void => setOnline(false);
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+    };
+  }, []);
+  return online;
+}
+
+/** The SMS path: a web app cannot send an SMS itself, so it prepares one to send with one tap. */
+function SmsPath({ phone, trigger }: { phone: StoredPhone; trigger: PendingTrigger }) {
+  const { t } = useTranslation();
+  const number = phone.enrolment.sms.number;
+  if (!number) return <p className="notice warning">{t('mobile.sms.notConfigured')}</p>;
+  if (!trigger.smsText) return <p className="muted">{t('mobile.sms.preparing')}</p>;
+  return (
+    <div className="notice warning sms-path">
+      <p>{t('mobile.sms.explain')}</p>
+      <a className="button-link primary" href={smsLink(number, trigger.smsText)}>
+        {t('mobile.sms.send', { number })}
+      </a>
+    </div>
+  );
+}
+
+/** While the alarm is open the phone reports where it is (rate-limited). */
+function PositionReporter({ alarmId, token }: { alarmId: string; token: string }) {
+  useEffect(
+    () =>
+      watchPosition((position) => {
+        call(routes.updatePosition, { params: { id: alarmId }, headers: bearer(token), body: { position } }).catch(
+          () => undefined, // the next position goes out in 5 s
+        );
+      }, positionIntervalMs),
+    [alarmId, token],
+  );
+  return null;
+}
+
+function OpenAlarm({
+  alarm,
+  receiversOnline,
+  phone,
+  onDone,
+}: {
+  alarm: Alarm;
+  receiversOnline: number | null;
+  phone: StoredPhone;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <HelpStatus initial={alarm} receiversOnline={receiversOnline} onDone={onDone} sentText={t('mobile.sent')} />
+      <PositionReporter alarmId={alarm.id} token={phone.enrolment.token} />
+      <MessageThread alarmId={alarm.id} />
+    </>
+  );
+}
+
+export function TriggerScreen({
+  personId,
+  phone,
+  myOpenAlarm,
+}: {
+  personId: string;
+  phone: StoredPhone;
+  /** An open alarm of this person from before a reload: its status and thread are shown. */
+  myOpenAlarm: Alarm | undefined;
+}) {
+  const { t } = useTranslation();
+  const { state, trigger, reset } = useMobileRaise(personId);
+  const online = useOnline();
+  const [settingsVersion, setSettingsVersion] = useState(0);
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const onSettingsChanged = useCallback(() => setSettingsVersion((v) => v + 1), []);
+  useHandsFreeKey(trigger, state.kind === 'idle' || state.kind === 'failed', settingsVersion);
+
+  let body;
+  if (state.kind === 'sending') {
+    body = (
+      <>
+        <p role="status" className="raise-state">
+          <strong>{t('mobile.sending')}</strong>
+          {state.lastError && ` ${t('mobile.retrying', { attempt: state.attempt })}`}
+        </p>
+        {(!online || state.lastError) && <SmsPath phone={phone} trigger={state.trigger} />}
+      </>
+    );
+  } else if (state.kind === 'sent') {
+    body = <OpenAlarm alarm={state.alarm} receiversOnline={state.receiversOnline} phone={phone} onDone={reset} />;
+  } else if (myOpenAlarm && dismissed !== myOpenAlarm.id) {
+    body = (
+      <OpenAlarm alarm={myOpenAlarm} receiversOnline={null} phone={phone} onDone={() => setDismissed(myOpenAlarm.id)} />
+    );
+  } else {
+    body = (
+      <>
+        {state.kind === 'failed' && (
+          <>
+            <p role="alert" className="error">
+              {t('mobile.failed', { error: state.message })}
+            </p>
+            <SmsPath phone={phone} trigger={state.trigger} />
+          </>
+        )}
+        <AlarmButton holdMs={phone.enrolment.holdMs || 1500} disabled={false} onTrigger={trigger} />
+        {!online && <p className="notice warning">{t('mobile.offline')}</p>}
+        <HandsFreeSettings onChanged={onSettingsChanged} />
+      </>
+    );
+  }
+
+  return (
+    <section aria-labelledby="trigger-title" className="trigger">
+      <h1 id="trigger-title">{t('mobile.title')}</h1>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+import type { Position } from '@wachsam/protocol';
+
+export function toPosition(p: GeolocationPosition): Position {
+  return {
+    lat: p.coords.latitude,
+    lon: p.coords.longitude,
+    accuracy: Math.min(100_000, Math.max(0, p.coords.accuracy)),
+    at: new Date(p.timestamp || Date.now()).toISOString(),
+  };
+}
+
+/**
+ * The phone's position if the browser has one within `withinMs`, else null. Never waits
+ * longer: the alarm goes out without a position rather than late.
+ */
+export function positionWithin(withinMs: number): Promise<Position | null> {
+  return new Promise((resolve) => {
+    if (typeof navigator === 'undefined' || !navigator.geolocation) return resolve(null);
+    const timer = setTimeout(() => resolve(null), withinMs);
+    try {
+      navigator.geolocation.getCurrentPosition(
+        (p) => {
+          clearTimeout(timer);
+          resolve(toPosition(p));
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(null);
+        },
+        { enableHighAccuracy: true, timeout: withinMs, maximumAge: 60_000 },
+      );
+    } catch {
+      clearTimeout(timer);
+      resolve(null);
+    }
+  });
+}
+
+/** Follows the position; `onPosition` is called at most every `minIntervalMs`. Returns stop. */
+export function watchPosition(onPosition: (p: Position) => void, minIntervalMs: number): () => void {
+  if (typeof navigator === 'undefined' || !navigator.geolocation) return () => undefined;
+  let last = 0;
+  const id = navigator.geolocation.watchPosition(
+    (p) => {
+      const now = Date.now();
+      if (now - last < minIntervalMs) return;
+      last = now;
+      onPosition(toPosition(p));
+    },
+    () => undefined,
+    { enableHighAccuracy: true, maximumAge: 10_000 },
+  );
+  return () => navigator.geolocation.clearWatch(id);
+}
