@@ -54,11 +54,18 @@ export function forgetPhone(store: KeyValueStore): void {
 }
 
 /**
+ * Counters start here: the trigger's idempotency key is `sms-<counter>`, and the API accepts
+ * keys of at least 8 characters, so `sms-1` … `sms-9999` would be refused. The server only
+ * requires counters to increase, so starting at 10000 costs nothing.
+ */
+export const firstCounter = 10_000;
+
+/**
  * The next trigger number, persisted BEFORE anything is sent: if the app dies mid-send, the
  * next trigger still gets a new number, so the server never mistakes it for a replay.
  */
 export function nextCounter(store: KeyValueStore, phone: StoredPhone): StoredPhone {
-  const next = { ...phone, counter: phone.counter + 1 };
+  const next = { ...phone, counter: Math.max(phone.counter + 1, firstCounter) };
   savePhone(store, next);
   return next;
 }
