@@ -68,16 +68,18 @@ export function useMobileRaise(personId: string): { state: MobileRaiseState; tri
           const status = err instanceof RequestError ? err.status : 0;
           const code = err instanceof RequestError ? err.code : 'network_error';
           const message = err instanceof Error ? err.message : String(err);
+          // The outbox entry may have gained its SMS text meanwhile: show the latest.
+          const latest = inFlight.current;
           if (!isRetryable(status, code)) {
             // Refused for good (e.g. the phone was revoked): say so; the SMS path stays offered.
             removeTrigger(localStorage, trigger.key);
             inFlight.current = null;
-            setState({ kind: 'failed', trigger, message });
+            setState({ kind: 'failed', trigger: latest, message });
             return;
           }
           attempts.current = attempt + 1;
-          setState({ kind: 'sending', trigger, attempt: attempt + 1, lastError: message });
-          timer.current = setTimeout(() => send(trigger), retryDelay(attempt));
+          setState({ kind: 'sending', trigger: latest, attempt: attempt + 1, lastError: message });
+          timer.current = setTimeout(() => send(latest), retryDelay(attempt));
         },
       );
     },
