@@ -10,6 +10,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MessageService } from './alarms/messages.js';
 import { alarmRoutes } from './alarms/routes.js';
 import { AlarmService } from './alarms/service.js';
 import { authRoutes } from './auth/routes.js';
@@ -23,14 +24,17 @@ import { realtimeRoutes } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { DeviceService } from './devices/service.js';
 import { installErrorHandling, unknownRoute } from './http/errors.js';
+import { PhoneService } from './mobile/phones.js';
+import { mobileRoutes } from './mobile/routes.js';
 import { MqttButtons } from './notify/mqtt.js';
+import { PushService } from './notify/push.js';
 import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
 
 export interface Wachsam {
   app: FastifyInstance;
   database: Database;
-  services: { auth: AuthService; alarms: AlarmService; devices: DeviceService; org: OrgService };
+  services: { auth: AuthService; alarms: AlarmService; devices: DeviceService; org: OrgService; push: PushService };
   hub: Hub;
   /** Listen on the configured port; returns the base URL. */
   listen(): Promise<string>;
@@ -107,9 +111,16 @@ export async function createWachsam(
   const hub = new Hub(db, app.log);
   const instanceId = randomUUID();
   const presence = new Presence(db, clock, instanceId, alarms, devices, app.log);
+  const messages = new MessageService(db, clock);
+  const phones = new PhoneService(db, clock, alarms, {
+    smsNumber: config.alarmSmsNumber,
+    holdMs: config.mobileHoldMs,
+  });
+  const push = new PushService(db, clock, config.pushSubject, app.log);
 
   authRoutes(app, auth, config);
-  alarmRoutes(app, auth, alarms);
+  alarmRoutes(app, auth, alarms, messages);
+  mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
   deviceRoutes(app, auth, devices, alarms, config.loginAttemptsPerMinute);
   orgRoutes(app, auth, org, db);
   const realtime = realtimeRoutes(app, auth, hub, presence);
@@ -154,7 +165,7 @@ export async function createWachsam(
   return {
     app,
     database,
-    services: { auth, alarms, devices, org },
+    services: { auth, alarms, devices, org, push },
     hub,
     async listen() {
       await app.listen({ port: config.port, host: config.host });

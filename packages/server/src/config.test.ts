@@ -22,6 +22,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ DEVICE_OFFLINE_SECONDS: '1' })).toThrow(/DEVICE_OFFLINE_SECONDS/);
   });
 
+  it('reads the mobile alarm settings: hold time at most 2 s, an HTTP SMS gateway needs its URL', () => {
+    expect(loadConfig({})).toMatchObject({
+      alarmSmsNumber: null,
+      smsInboundSecret: null,
+      smsGateway: { kind: 'log' },
+      mobileHoldMs: 1500,
+      pushSubject: 'mailto:sicherheit@example.invalid',
+    });
+    expect(() => loadConfig({ MOBILE_HOLD_MS: '2500' })).toThrow(/MOBILE_HOLD_MS/);
+    expect(() => loadConfig({ SMS_GATEWAY: 'http' })).toThrow(/SMS_GATEWAY_URL/);
+    expect(() => loadConfig({ SMS_INBOUND_SECRET: 'kurz' })).toThrow(/SMS_INBOUND_SECRET/);
+    expect(loadConfig({ SMS_GATEWAY: 'http', SMS_GATEWAY_URL: 'https://sms.example/send' }).smsGateway).toEqual({
+      kind: 'http',
+      url: 'https://sms.example/send',
+      token: null,
+    });
+  });
+
   it('sets secure cookies when the public URL is https', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://alarm.stadt.example' }).cookieSecure).toBe(true);
   });

@@ -35,6 +35,26 @@ const Env = z.object({
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().optional(),
+  /** The organisation's alarm number phones send the alarm SMS to; shown in the phone app. */
+  ALARM_SMS_NUMBER: z
+    .string()
+    .regex(/^\+?[0-9 ()/-]{3,30}$/, 'muss eine Telefonnummer sein')
+    .optional(),
+  /** Shared secret the SMS gateway sends in `x-wachsam-gateway-secret`; without it the inbound webhook refuses. */
+  SMS_INBOUND_SECRET: z.string().min(16, 'mindestens 16 Zeichen').optional(),
+  /** Outbound SMS to offline receivers: `log` (development), `http` (generic gateway) or `none`. */
+  SMS_GATEWAY: z.enum(['log', 'http', 'none']).default('log'),
+  /** The generic HTTP gateway: POST JSON {to, text}; required when SMS_GATEWAY=http. */
+  SMS_GATEWAY_URL: z.url().optional(),
+  /** Optional bearer token for SMS_GATEWAY_URL. */
+  SMS_GATEWAY_TOKEN: z.string().optional(),
+  /** Press-and-hold time of the phone app's alarm button (ms; at most 2 s, per the requirement). */
+  MOBILE_HOLD_MS: z.coerce.number().int().min(0).max(2000).default(1500),
+  /** VAPID subject (contact of the operator) for Web Push. */
+  PUSH_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/, 'muss mit mailto: oder https: beginnen')
+    .default('mailto:sicherheit@example.invalid'),
 });
 
 export interface Config {
@@ -52,6 +72,11 @@ export interface Config {
   loginAttemptsPerMinute: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   webDist: string | null;
+  alarmSmsNumber: string | null;
+  smsInboundSecret: string | null;
+  smsGateway: { kind: 'log' } | { kind: 'none' } | { kind: 'http'; url: string; token: string | null };
+  mobileHoldMs: number;
+  pushSubject: string;
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +89,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const publicUrl = e.PUBLIC_URL ?? null;
+  if (e.SMS_GATEWAY === 'http' && !e.SMS_GATEWAY_URL)
+    throw new ConfigError('Ungültige Konfiguration:\n  SMS_GATEWAY_URL: erforderlich, wenn SMS_GATEWAY=http');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -79,5 +106,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     webDist: e.WEB_DIST ?? null,
+    alarmSmsNumber: e.ALARM_SMS_NUMBER ?? null,
+    smsInboundSecret: e.SMS_INBOUND_SECRET ?? null,
+    smsGateway:
+      e.SMS_GATEWAY === 'http'
+        ? { kind: 'http', url: e.SMS_GATEWAY_URL!, token: e.SMS_GATEWAY_TOKEN ?? null }
+        : { kind: e.SMS_GATEWAY },
+    mobileHoldMs: e.MOBILE_HOLD_MS,
+    pushSubject: e.PUSH_SUBJECT,
   };
 }

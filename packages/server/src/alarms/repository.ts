@@ -30,6 +30,12 @@ const unknownLocation: LocationSnapshot = {
   workstation: '',
 };
 
+/**
+ * A phone has no room: the alarm's place is the sender's position, so every place field stays
+ * empty rather than naming a building the person is not in.
+ */
+export const roamingLocation: LocationSnapshot = { ...unknownLocation, building: '' };
+
 /** Where a room is, as it will be frozen into the alarm. */
 export async function locate(
   ex: Executor,

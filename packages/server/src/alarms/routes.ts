@@ -3,9 +3,15 @@ import { IdempotencyKey, idempotencyHeader, routes } from '@wachsam/protocol';
 import type { AuthService } from '../auth/service.js';
 import { AppError } from '../http/errors.js';
 import { register } from '../http/register.js';
+import type { MessageService } from './messages.js';
 import type { AlarmService } from './service.js';
 
-export function alarmRoutes(app: FastifyInstance, auth: AuthService, alarms: AlarmService): void {
+export function alarmRoutes(
+  app: FastifyInstance,
+  auth: AuthService,
+  alarms: AlarmService,
+  messages: MessageService,
+): void {
   register(app, auth, routes.raiseAlarm, async ({ actor, body, req }) => {
     const key = IdempotencyKey.safeParse(req.headers[idempotencyHeader]);
     if (!key.success) {
@@ -26,4 +32,9 @@ export function alarmRoutes(app: FastifyInstance, auth: AuthService, alarms: Ala
   register(app, auth, routes.resolve, ({ actor, params, body }) =>
     alarms.resolve(actor, params.id, body.outcome, body.note),
   );
+  register(app, auth, routes.updatePosition, ({ actor, params, body }) =>
+    alarms.updatePosition(actor, params.id, body.position),
+  );
+  register(app, auth, routes.listMessages, ({ actor, params }) => messages.list(actor, params.id));
+  register(app, auth, routes.sendMessage, ({ actor, params, body }) => messages.send(actor, params.id, body.text));
 }

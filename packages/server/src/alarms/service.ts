@@ -4,6 +4,7 @@ import {
   type AlarmEvent,
   type AlarmDetail,
   type AlarmList,
+  type Position,
   type RaiseAlarmRequest,
   type RaiseAlarmResponse,
   type Response,
@@ -20,8 +21,24 @@ import * as repo from './repository.js';
 import { resolveTargets } from './targets.js';
 
 type AlarmEventType = AlarmEvent['type'];
+export type AlertedListener = (alarmId: string, step: number) => void;
+
+/** The sender may send position updates at most this often; faster ones are dropped. */
+export const positionIntervalMs = 5000;
+
+/** What an actor may see: overview roles everything, others their own and their alerts. */
+export function visibilityOf(actor: Actor): repo.Visibility {
+  return actor.kind === 'device'
+    ? { orgId: actor.orgId, all: false, personId: actor.personId, deviceId: actor.deviceId }
+    : { orgId: actor.orgId, all: hasRole(actor, overviewRoles), personId: actor.personId, deviceId: null };
+}
+
+const isSenderOf = (actor: Actor, row: AlarmRow): boolean =>
+  actor.kind === 'device' ? row.deviceId === actor.deviceId : row.sender.personId === actor.personId;
 
 export class AlarmService {
+  private readonly alertedListeners: AlertedListener[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -33,6 +50,25 @@ export class AlarmService {
    * got it can rely on the alarm existing. A repeat with the same key returns the same alarm.
    */
   async raise(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
+    const result = await this.raiseInTransaction(actor, req, key);
+    if (!result.replayed && !result.alarm.functionTest) this.notifyAlerted(result.alarm.id, 1);
+    return result;
+  }
+
+  /**
+   * Called after the commit of every step that alerted people (raise and escalation), for the
+   * channels outside the realtime stream (SMS, push). A listener must not throw; it runs
+   * outside the transaction, so a slow SMS gateway never holds up an alarm.
+   */
+  onAlerted(listener: AlertedListener): void {
+    this.alertedListeners.push(listener);
+  }
+
+  private notifyAlerted(alarmId: string, step: number): void {
+    for (const l of this.alertedListeners) l(alarmId, step);
+  }
+
+  private async raiseInTransaction(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
     const orgId = actor.orgId;
     const scope = actor.kind === 'device' ? `device:${actor.deviceId}` : `person:${actor.personId}`;
     const functionTest = req.functionTest;
@@ -43,7 +79,13 @@ export class AlarmService {
 
     const device = actor.kind === 'device' ? await repo.deviceRow(this.db, orgId, actor.deviceId) : null;
     const sender = await repo.personSnapshot(this.db, orgId, device ? device.personId : actor.personId);
-    const location = await repo.locate(this.db, orgId, device ? device.roomId : sender.roomId, device?.name ?? '');
+    // A phone alarm (or any mobile trigger) is where the person is, not where their desk is;
+    // the plan then comes from their department (or the organisation) and `same_department`
+    // means their colleagues, while floor/building targets find nobody without a room.
+    const mobile = device?.kind === 'phone' || req.source === 'mobile';
+    const location = mobile
+      ? repo.roamingLocation
+      : await repo.locate(this.db, orgId, device ? device.roomId : sender.roomId, device?.name ?? '');
     const departmentId = location.departmentId ?? sender.departmentId;
     const steps = (await repo.planSteps(this.db, orgId, location.roomId, departmentId)) ?? defaultPlanSteps;
     const first = steps[0]!;
@@ -73,6 +115,7 @@ export class AlarmService {
         raisedAt: now,
         triggeredAt: req.triggeredAt ? new Date(req.triggeredAt) : null,
         position: req.position ?? null,
+        positionStoredAt: req.position ? now : null,
       });
       if (!row) return this.replay(tx, orgId, scope, key, fingerprint);
 
@@ -149,9 +192,7 @@ export class AlarmService {
   /** A cancel may be forced by the attacker: receivers are still asked to check in person. */
   async cancel(actor: Actor, alarmId: string): Promise<Alarm> {
     return this.change(actor, alarmId, 'alarm.cancelled', async (_tx, row, now) => {
-      const isSender =
-        actor.kind === 'device' ? row.deviceId === actor.deviceId : row.sender.personId === actor.personId;
-      if (!isSender) throw new AppError('forbidden', 'Nur die auslösende Person kann abbrechen');
+      if (!isSenderOf(actor, row)) throw new AppError('forbidden', 'Nur die auslösende Person kann abbrechen');
       if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
       if (row.cancelledAt) return { row, detail: {}, silent: true };
       return { row: await repo.updateAlarm(_tx, row.id, { cancelledAt: now, nextEscalationAt: null }), detail: {} };
@@ -172,6 +213,23 @@ export class AlarmService {
         nextEscalationAt: null,
       });
       return { row: updated, detail: { outcome } };
+    });
+  }
+
+  /**
+   * The sender's phone reports where they are now. Taken at most every 5 s (a phone may report
+   * every second; receivers need the trend, not every fix); a faster update is dropped quietly.
+   * Only the sender may move their alarm: anybody else learns nothing about it (404).
+   */
+  async updatePosition(actor: Actor, alarmId: string, position: Position): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const row = await repo.alarmById(tx, actor.orgId, alarmId, true);
+      if (!row || !isSenderOf(actor, row)) throw notFound('Alarm');
+      if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
+      const now = this.clock.now();
+      if (row.positionStoredAt && now.getTime() - row.positionStoredAt.getTime() < positionIntervalMs) return;
+      const updated = await repo.updateAlarm(tx, row.id, { position, positionStoredAt: now });
+      await this.emit(tx, updated, await this.present(tx, updated), 'alarm.position', now);
     });
   }
 
@@ -208,9 +266,10 @@ export class AlarmService {
           detail: { step: next, newReceivers: receivers.length },
         });
         await this.emit(tx, updated, await this.present(tx, updated), 'alarm.escalated', now);
-        return true;
+        return receivers.length ? { alarmId: row.id, step: next } : true;
       });
       if (!did) return count;
+      if (typeof did === 'object') this.notifyAlerted(did.alarmId, did.step);
       count++;
     }
   }
@@ -266,9 +325,7 @@ export class AlarmService {
   }
 
   private visibility(actor: Actor): repo.Visibility {
-    return actor.kind === 'device'
-      ? { orgId: actor.orgId, all: false, personId: actor.personId, deviceId: actor.deviceId }
-      : { orgId: actor.orgId, all: hasRole(actor, overviewRoles), personId: actor.personId, deviceId: null };
+    return visibilityOf(actor);
   }
 
   private async mustBeReceiverOrOverview(

@@ -9,5 +9,9 @@ export function newEnrolmentCode(): string {
   const pick = () => Array.from({ length: 4 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('');
   return `${pick()}-${pick()}-${pick()}`;
 }
+/** The short code naming a phone in its alarm SMS: typed by nobody, but read aloud on the phone to support. */
+export const newSmsCode = (): string =>
+  Array.from({ length: 6 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('');
+
 /** Codes are compared case- and dash-insensitively. */
 export const normaliseCode = (code: string): string => code.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -198,6 +198,8 @@ export const alarms = pgTable(
     deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
     /** Last known position of a mobile sender; updated while the alarm is open. */
     position: jsonb('position').$type<Position>(),
+    /** Server time the position was last stored: updates are taken at most every 5 s. */
+    positionStoredAt: at('position_stored_at'),
     sender: jsonb('sender').$type<SenderSnapshot>().notNull(),
     location: jsonb('location').$type<LocationSnapshot>().notNull(),
     /** The plan as it was at the raise: editing a plan never changes a running alarm. */

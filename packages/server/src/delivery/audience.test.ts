@@ -49,6 +49,16 @@ describe('who receives an alarm event', () => {
     expect(audience(alarmRow({ functionTest: true }), receivers, who('p-helper', ['helper']))).toBeNull();
   });
 
+  it('a message reaches the same people as the alarm (sender, raising phone, receivers, overview), never as an alert', () => {
+    const row = { ...alarmRow(), type: 'alarm.message', payload: { alarmId: 'a1', message: {} } };
+    expect(audience(row, receivers, who('p-helper', ['helper']), 'p-sender')).toEqual({ forYou: false });
+    expect(audience(row, receivers, who('p-sender'), 'p-sender')).toEqual({ forYou: false });
+    expect(audience(row, receivers, who(null, [], 'dev-sender'), 'p-sender')).toEqual({ forYou: false });
+    expect(audience(row, receivers, who('p-desk', ['security_desk']), 'p-sender')).toEqual({ forYou: false });
+    expect(audience(row, receivers, who('p-other', ['helper']), 'p-sender')).toBeNull();
+    expect(audience(row, receivers, who(null, [], 'dev-other'), 'p-sender')).toBeNull();
+  });
+
   it('device offline reports go to administration and the security desk', () => {
     const row = { ...alarmRow(), type: 'device.offline', alarmId: null, payload: {} };
     expect(audience(row, undefined, who('p', ['admin']))).toEqual({ forYou: false });

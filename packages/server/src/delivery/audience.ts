@@ -1,7 +1,7 @@
 import { and, gt, inArray } from 'drizzle-orm';
 import type { Role } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
-import { alarmReceivers } from '../db/schema.js';
+import { alarmReceivers, alarms } from '../db/schema.js';
 import type { EventRow } from './events.js';
 
 /** Roles that watch every alarm of their organisation in the overview (not alerted by it). */
@@ -26,6 +26,16 @@ export async function receiversOf(ex: Executor, alarmIds: string[]): Promise<Map
   return map;
 }
 
+/** The sender person of each alarm: message events name only the alarm, not its sender. */
+export async function sendersOf(ex: Executor, alarmIds: string[]): Promise<Map<string, string | null>> {
+  if (alarmIds.length === 0) return new Map();
+  const rows = await ex
+    .select({ id: alarms.id, sender: alarms.sender })
+    .from(alarms)
+    .where(inArray(alarms.id, alarmIds));
+  return new Map(rows.map((r) => [r.id, r.sender.personId]));
+}
+
 interface AlarmPayload {
   alarm: { deviceId: string | null; functionTest: boolean; sender: { personId: string | null } };
 }
@@ -35,10 +45,24 @@ interface AlarmPayload {
  * - alarm events: alerted receivers (for you), the sender person and the raising device, and
  *   the overview roles; "delivered" only to the latter; a function test goes back to the
  *   raising device only;
+ * - message events: the same people as the alarm's events (alerted receivers, the sender person
+ *   via `sender`, the raising device from the row, the overview roles), never "for you";
  * - device events: administration and security desk; function-test requests: that device.
  * Returns null when the listener must not see the event.
  */
-export function audience(row: EventRow, receivers: Set<string> | undefined, l: Listener): { forYou: boolean } | null {
+export function audience(
+  row: EventRow,
+  receivers: Set<string> | undefined,
+  l: Listener,
+  sender: string | null = null,
+): { forYou: boolean } | null {
+  if (row.type === 'alarm.message') {
+    const sees =
+      (l.deviceId !== null && l.deviceId === row.deviceId) ||
+      (l.personId !== null && (l.personId === sender || !!receivers?.has(l.personId))) ||
+      l.roles.some((r) => overviewRoles.includes(r));
+    return sees ? { forYou: false } : null;
+  }
   if (row.type.startsWith('alarm.')) {
     const { alarm } = row.payload as AlarmPayload;
     const ownDevice = l.deviceId !== null && l.deviceId === alarm.deviceId;

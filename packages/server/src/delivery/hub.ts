@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Executor } from '../db/client.js';
-import { audience, receiversOf, type Listener } from './audience.js';
+import { audience, receiversOf, sendersOf, type Listener } from './audience.js';
 import { eventsAfter, lastEventId, toRealtime, type EventRow } from './events.js';
 
 export interface Conn {
@@ -57,8 +57,14 @@ export class Hub {
       for (;;) {
         const rows = await eventsAfter(this.db, conn.orgId, last, batch);
         const receivers = await receiversOf(this.db, alarmIdsOf(rows));
+        const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));
         for (const row of rows) {
-          const a = audience(row, row.alarmId ? receivers.get(row.alarmId) : undefined, conn.listener);
+          const a = audience(
+            row,
+            row.alarmId ? receivers.get(row.alarmId) : undefined,
+            conn.listener,
+            row.alarmId ? (senders.get(row.alarmId) ?? null) : null,
+          );
           if (a) {
             conn.send(frameOf(row, a.forYou));
             replayed++;
@@ -117,20 +123,27 @@ export class Hub {
       const rows = await eventsAfter(this.db, orgId, from, batch);
       if (rows.length === 0) return;
       const receivers = await receiversOf(this.db, alarmIdsOf(rows));
-      for (const row of rows) this.fanOut(orgId, row, row.alarmId ? receivers.get(row.alarmId) : undefined);
+      const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));
+      for (const row of rows)
+        this.fanOut(
+          orgId,
+          row,
+          row.alarmId ? receivers.get(row.alarmId) : undefined,
+          row.alarmId ? (senders.get(row.alarmId) ?? null) : null,
+        );
       from = rows[rows.length - 1]!.id;
       this.dispatched.set(orgId, Promise.resolve(from));
       if (rows.length < batch) return;
     }
   }
 
-  private fanOut(orgId: string, row: EventRow, receivers: Set<string> | undefined): void {
+  private fanOut(orgId: string, row: EventRow, receivers: Set<string> | undefined, sender: string | null): void {
     const set = this.orgs.get(orgId);
     if (!set) return;
     let forYou: string | null = null;
     let notForYou: string | null = null;
     for (const conn of set) {
-      const a = audience(row, receivers, conn.listener);
+      const a = audience(row, receivers, conn.listener, sender);
       if (!a) continue;
       const frame = a.forYou ? (forYou ??= frameOf(row, true)) : (notForYou ??= frameOf(row, false));
       if (conn.buffer) conn.buffer.push({ id: row.id, frame });
@@ -140,6 +153,8 @@ export class Hub {
 }
 
 const alarmIdsOf = (rows: EventRow[]): string[] => [...new Set(rows.flatMap((r) => (r.alarmId ? [r.alarmId] : [])))];
+/** Only message events need the sender looked up; alarm events carry it. */
+const messageAlarmIdsOf = (rows: EventRow[]): string[] => alarmIdsOf(rows.filter((r) => r.type === 'alarm.message'));
 
 /** The event is serialised once and shared by every connection that gets it. */
 const frameOf = (row: EventRow, forYou: boolean): string =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminResources, routes, type Role, type RouteDef } from '@wachsam/protocol';
+import { adminResources, routes, smsGatewaySecretHeader, type Role, type RouteDef } from '@wachsam/protocol';
 import { api, backends, startTestServer, type TestServer } from '../testing.js';
 
 /** Every route of the protocol's table, so a new route is covered the day it is added. */
@@ -21,6 +21,9 @@ const people: Array<[string, Role[]]> = [
 
 const pathOf = (def: RouteDef) => def.url.replace(':id', randomUUID());
 const headers = { 'idempotency-key': 'authz-test-key-1' };
+/** The SMS gateway's credential is its shared secret; sessions and device tokens are none. */
+const gatewaySecret = 'authz-test-gateway-secret';
+const gatewayHeaders = { ...headers, [smsGatewaySecretHeader]: gatewaySecret };
 
 describe.each(backends)('authorisation and bad input on %s', (backend) => {
   let server: TestServer;
@@ -29,7 +32,7 @@ describe.each(backends)('authorisation and bad input on %s', (backend) => {
   let revokedToken = '';
 
   beforeAll(async () => {
-    server = await startTestServer({ backend });
+    server = await startTestServer({ backend, env: { SMS_INBOUND_SECRET: gatewaySecret } });
     for (const [name] of people) cookies.set(name, await server.login(`${name}@musterstadt.example`));
     const admin = cookies.get('it')!;
     const devices = (await api(server.url, 'GET', '/api/admin/devices', { cookie: admin })).body;
@@ -50,18 +53,36 @@ describe.each(backends)('authorisation and bad input on %s', (backend) => {
       const anon = await api(server.url, def.method, pathOf(def), { headers });
       expect(anon.status).toBe(401);
       expect(anon.body.error.code).toBe('unauthenticated');
+      // A gateway route does not look at bearer tokens: without its secret the caller is unknown.
+      const gateway = def.auth.kind === 'gateway';
       const bad = await api(server.url, def.method, pathOf(def), { token: 'not-a-token', headers });
       expect(bad.status).toBe(401);
-      expect(bad.body.error.code).toBe('invalid_token');
+      expect(bad.body.error.code).toBe(gateway ? 'unauthenticated' : 'invalid_token');
       const revoked = await api(server.url, def.method, pathOf(def), { token: revokedToken, headers });
       expect(revoked.status).toBe(401);
-      expect(revoked.body.error.code).toBe('token_revoked');
+      expect(revoked.body.error.code).toBe(gateway ? 'unauthenticated' : 'token_revoked');
     },
   );
 
   it.each(allRoutes.filter(([, d]) => d.auth.kind !== 'public'))(
     '%s lets exactly the right roles and devices in',
     async (_n, def) => {
+      if (def.auth.kind === 'gateway') {
+        // Nobody but the gateway: people and devices are unknown to this route.
+        for (const [name] of people) {
+          const res = await api(server.url, def.method, pathOf(def), { cookie: cookies.get(name), headers });
+          expect({ who: name, status: res.status, code: res.body?.error?.code }).toEqual({
+            who: name,
+            status: 401,
+            code: 'unauthenticated',
+          });
+        }
+        expect((await api(server.url, def.method, pathOf(def), { token, headers })).status).toBe(401);
+        const gw = await api(server.url, def.method, pathOf(def), { headers: gatewayHeaders });
+        expect([401, 403]).not.toContain(gw.status);
+        expect(gw.status).toBeLessThan(500);
+        return;
+      }
       for (const [name, roles] of people) {
         // Logging out ends the session: use a fresh one so the other tests keep theirs.
         const cookie = def === routes.logout ? await server.login(`${name}@musterstadt.example`) : cookies.get(name);
@@ -87,15 +108,15 @@ describe.each(backends)('authorisation and bad input on %s', (backend) => {
     '%s answers bad bodies with a 4xx code and keeps serving',
     async (_n, def) => {
       const cookie = cookies.get('it');
-      const auth = def.auth.kind === 'device' ? { token } : { cookie };
+      const auth = def.auth.kind === 'device' ? { token } : def.auth.kind === 'gateway' ? {} : { cookie };
       const send = (body: string, extra: Record<string, string> = {}) =>
         fetch(`${server.url}${pathOf(def)}`, {
           method: def.method,
           headers: {
             'content-type': 'application/json',
-            ...headers,
+            ...(def.auth.kind === 'gateway' ? gatewayHeaders : headers),
             ...extra,
-            ...(auth.cookie ? { cookie: auth.cookie } : { authorization: `Bearer ${auth.token}` }),
+            ...(auth.cookie ? { cookie: auth.cookie } : auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
           },
           body,
         }).then(async (r) => ({

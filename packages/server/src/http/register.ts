@@ -1,6 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { sessionCookie, type RouteDef } from '@wachsam/protocol';
+import { sessionCookie, smsGatewaySecretHeader, type RouteDef } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
 import { AppError } from './errors.js';
@@ -11,7 +12,7 @@ export interface Call<D extends RouteDef> {
   body: Infer<D['body']>;
   params: Infer<D['params']>;
   query: Infer<D['querystring']>;
-  actor: D['auth'] extends { kind: 'public' } ? null : Actor;
+  actor: D['auth'] extends { kind: 'public' } | { kind: 'gateway' } ? null : Actor;
   req: FastifyRequest;
   reply: FastifyReply;
 }
@@ -35,6 +36,8 @@ export async function authenticate(req: FastifyRequest, auth: AuthService): Prom
 export function authorise(def: RouteDef, actor: Actor | null): Actor | null {
   const rule = def.auth;
   if (rule.kind === 'public') return null;
+  // Gateway routes are checked by `authoriseGateway` before this; a person or device is no gateway.
+  if (rule.kind === 'gateway') throw new AppError('forbidden', 'Nur für das SMS-Gateway');
   if (!actor) throw new AppError('unauthenticated', 'Bitte anmelden');
   if (rule.kind === 'device' && actor.kind !== 'device') throw new AppError('forbidden', 'Nur für registrierte Geräte');
   if (rule.kind === 'session') {
@@ -43,6 +46,20 @@ export function authorise(def: RouteDef, actor: Actor | null): Actor | null {
       throw new AppError('forbidden', 'Dafür fehlt die Berechtigung');
   }
   return actor;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * The SMS gateway proves itself with the shared secret in its header; cookies and bearer tokens
+ * do not count here. Both sides are hashed first so the comparison takes the same time whatever
+ * the length; without a configured secret nothing gets in (the webhook is off).
+ */
+export function authoriseGateway(req: FastifyRequest, secret: string | null): void {
+  const given = req.headers[smsGatewaySecretHeader];
+  if (typeof given !== 'string' || given === '') throw new AppError('unauthenticated', 'Gateway-Geheimnis fehlt');
+  if (!secret || !timingSafeEqual(digest(given), digest(secret)))
+    throw new AppError('forbidden', 'Gateway-Geheimnis ist falsch oder der SMS-Eingang ist nicht eingerichtet');
 }
 
 /**
@@ -54,7 +71,7 @@ export function register<D extends RouteDef>(
   auth: AuthService,
   def: D,
   handler: (call: Call<D>) => Promise<Result<D>>,
-  extra: { config?: Record<string, unknown> } = {},
+  extra: { config?: Record<string, unknown>; gatewaySecret?: string | null } = {},
 ): void {
   const schema: Record<string, unknown> = {
     summary: def.summary,
@@ -73,6 +90,7 @@ export function register<D extends RouteDef>(
     // Who is calling is settled before the body is even parsed: the anonymous learn nothing
     // about a route's schema, and a wrong role is told so, not that a field is missing.
     onRequest: async (req) => {
+      if (def.auth.kind === 'gateway') return authoriseGateway(req, extra.gatewaySecret ?? null);
       actors.set(req, authorise(def, def.auth.kind === 'public' ? null : await authenticate(req, auth)));
     },
     handler: async (req, reply) => {

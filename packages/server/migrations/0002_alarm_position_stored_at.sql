@@ -1,0 +1,1 @@
+ALTER TABLE "alarms" ADD COLUMN "position_stored_at" timestamp with time zone;
