@@ -19,8 +19,10 @@ function AlarmRow({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
     <li>
       <article className="alarm-card" aria-labelledby={headingId}>
         <h3 id={headingId}>
-          {fullName(alarm.sender) || t('alarm.unknownSender')} – {loc.room || '–'}, {loc.floor || '–'},{' '}
-          {loc.building || '–'}
+          {fullName(alarm.sender) || t('alarm.unknownSender')} –{' '}
+          {alarm.source === 'mobile' && !loc.room
+            ? t('overview.mobile')
+            : `${loc.room || '–'}, ${loc.floor || '–'}, ${loc.building || '–'}`}
         </h3>
         <AlarmNotices alarm={alarm} />
         <p>

@@ -72,6 +72,7 @@ export const de = {
     notDelivered: 'noch nicht angezeigt',
     response: 'Rückmeldung',
     respondedAt: 'Rückmeldung um',
+    mobile: 'unterwegs (Mobiler Alarm)',
     offlineDevices: 'Geräte ohne Verbindung (ungeschützte Arbeitsplätze)',
   },
   raise: {

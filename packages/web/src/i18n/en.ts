@@ -79,6 +79,7 @@ export const en: Messages = {
     notDelivered: 'not shown yet',
     response: 'Answer',
     respondedAt: 'Answered at',
+    mobile: 'on the move (mobile alarm)',
     offlineDevices: 'Devices without connection (unprotected seats)',
   },
   raise: {
