@@ -26,15 +26,24 @@ import { DeviceService } from './devices/service.js';
 import { installErrorHandling, unknownRoute } from './http/errors.js';
 import { PhoneService } from './mobile/phones.js';
 import { mobileRoutes } from './mobile/routes.js';
+import { OfflineAlerts } from './notify/alerts.js';
 import { MqttButtons } from './notify/mqtt.js';
 import { PushService } from './notify/push.js';
+import { smsGateway } from './notify/sms.js';
 import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
 
 export interface Wachsam {
   app: FastifyInstance;
   database: Database;
-  services: { auth: AuthService; alarms: AlarmService; devices: DeviceService; org: OrgService; push: PushService };
+  services: {
+    auth: AuthService;
+    alarms: AlarmService;
+    devices: DeviceService;
+    org: OrgService;
+    push: PushService;
+    offlineAlerts: OfflineAlerts;
+  };
   hub: Hub;
   /** Listen on the configured port; returns the base URL. */
   listen(): Promise<string>;
@@ -117,6 +126,15 @@ export async function createWachsam(
     holdMs: config.mobileHoldMs,
   });
   const push = new PushService(db, clock, config.pushSubject, app.log);
+  const offlineAlerts = new OfflineAlerts(
+    db,
+    clock,
+    config.deviceOfflineSeconds,
+    smsGateway(config.smsGateway, app.log),
+    push,
+    app.log,
+  );
+  alarms.onAlerted((alarmId, step) => offlineAlerts.alerted(alarmId, step));
 
   authRoutes(app, auth, config);
   alarmRoutes(app, auth, alarms, messages);
@@ -165,7 +183,7 @@ export async function createWachsam(
   return {
     app,
     database,
-    services: { auth, alarms, devices, org, push },
+    services: { auth, alarms, devices, org, push, offlineAlerts },
     hub,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
@@ -181,6 +199,7 @@ export async function createWachsam(
       realtime.stop();
       if (mqtt) await mqtt.stop();
       await app.close();
+      await offlineAlerts.idle();
       await presence.close();
       if (!opts.database) await database.close();
     },

@@ -1,0 +1,103 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import { mapLink, type PushPayload } from '@wachsam/protocol';
+import type { AlarmRow } from '../alarms/presenter.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { alarmReceivers, alarms, connections, people } from '../db/schema.js';
+import type { PushService } from './push.js';
+import type { SmsGateway } from './sms.js';
+
+const clockTime = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' });
+
+/** Where the alarm is, in words: the room for a workplace, the map link for a phone. */
+export function placeOf(a: Pick<AlarmRow, 'location' | 'position'>): string {
+  const l = a.location;
+  const room = [l.room, l.floor, l.building].filter(Boolean).join(', ');
+  if (room) return room;
+  if (a.position) return mapLink(a.position);
+  return 'Ort unbekannt';
+}
+
+export function alarmSms(a: Pick<AlarmRow, 'sender' | 'location' | 'position' | 'raisedAt'>): string {
+  const name = `${a.sender.firstName} ${a.sender.lastName}`.trim();
+  const back = a.sender.phone ? ` Rückruf ${a.sender.phone}` : '';
+  return `ALARM: ${name}, ${placeOf(a)}, ${clockTime.format(a.raisedAt)} Uhr.${back}`;
+}
+
+export function alarmPush(a: Pick<AlarmRow, 'id' | 'sender' | 'location' | 'position' | 'test'>): PushPayload {
+  return {
+    alarmId: a.id,
+    title: `${a.test ? 'TEST-' : ''}ALARM: ${a.sender.firstName} ${a.sender.lastName}`.trim(),
+    body: placeOf(a),
+    url: `/?alarm=${a.id}`,
+    test: a.test,
+  };
+}
+
+/**
+ * Alerts outside the realtime stream for receivers who have no live connection: one SMS (when
+ * they have a phone number and a gateway is configured) and a push to each of their
+ * subscriptions. Runs after the commit, never inside the alarm's transaction; a failure is
+ * logged and not retried, the realtime alert and the escalation stay the backbone.
+ * Test alarms get a push marked as test, but no SMS: an SMS costs money and wakes people.
+ */
+export class OfflineAlerts {
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly offlineSeconds: number,
+    private readonly sms: SmsGateway | null,
+    private readonly push: PushService,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Fire and forget: the caller (raise, escalation) has already answered. */
+  alerted(alarmId: string, step: number): void {
+    const p = this.send(alarmId, step)
+      .catch((err: unknown) => this.log.error({ err, alarmId, step }, 'offline alerts failed'))
+      .finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  /** Wait for the alerts under way (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+
+  private async send(alarmId: string, step: number): Promise<void> {
+    const [alarm] = await this.db.select().from(alarms).where(eq(alarms.id, alarmId));
+    if (!alarm || alarm.resolvedAt) return;
+    const since = new Date(this.clock.now().getTime() - this.offlineSeconds * 1000);
+    const offline = await this.db
+      .select({ personId: people.id, phone: people.phone })
+      .from(alarmReceivers)
+      .innerJoin(people, eq(people.id, alarmReceivers.personId))
+      .where(
+        and(
+          eq(alarmReceivers.alarmId, alarmId),
+          eq(alarmReceivers.step, step),
+          sql`not exists (select 1 from ${connections} c where c.person_id = ${people.id}
+              and c.last_seen_at > ${since.toISOString()}::timestamptz)`,
+        ),
+      );
+    if (offline.length === 0) return;
+    const texts = this.sms && !alarm.test ? offline.filter((r) => r.phone.trim() !== '') : [];
+    const text = alarmSms(alarm);
+    await Promise.all([
+      ...texts.map((r) =>
+        this.sms!.send(r.phone, text).catch((err: unknown) =>
+          this.log.warn({ err, alarmId, personId: r.personId }, 'alarm SMS not sent'),
+        ),
+      ),
+      this.push.notify(
+        alarm.orgId,
+        offline.map((r) => r.personId),
+        alarmPush(alarm),
+      ),
+    ]);
+    this.log.info({ alarmId, step, offline: offline.length, sms: texts.length }, 'offline receivers alerted');
+  }
+}
