@@ -102,6 +102,10 @@ describe('mobile alarm (phone app)', () => {
     await alarmButton().waitFor();
     expect(await seriousAxeFindings(phone)).toEqual([]);
     await screenshot(phone, 'wachsam-mobile-trigger');
+    await phone.getByRole('button', { name: 'English' }).click();
+    await phone.getByRole('button', { name: 'Raise alarm' }).waitFor();
+    await phone.getByRole('button', { name: 'Deutsch' }).click();
+    await alarmButton().waitFor();
     const manifest = await api(server.url, 'GET', '/manifest.webmanifest');
     expect(manifest.body).toMatchObject({ name: 'Wachsam Mobil', shortcuts: [{ name: 'Alarm auslösen' }] });
   });
@@ -141,6 +145,11 @@ describe('mobile alarm (phone app)', () => {
       await dialog.waitFor({ state: 'detached' });
     }
     await card.getByText(expectedDistance).waitFor();
+
+    // The sender moves: the new position reaches the desk (the phone sends at most every 5 s).
+    await phoneContext.setGeolocation({ latitude: 50.94, longitude: 6.96, accuracy: 15 });
+    await card.getByText('50.94000, 6.96000 (± 15 m)').waitFor({ timeout: 15_000 });
+    await phoneContext.setGeolocation(dom);
 
     // Desk → phone
     await card.getByRole('textbox', { name: 'Nachricht' }).fill('Bin unterwegs, 5 Minuten.');

@@ -5,7 +5,9 @@ import { call } from '../api/http.js';
 import { isReceiver } from '../app/ConsolePage.js';
 import { LanguageSwitch } from '../app/LanguageSwitch.js';
 import { MeContext } from '../app/me.js';
-import { openAlarms } from '../alarms/store.js';
+import { AlarmAlert } from '../alarms/AlarmAlert.js';
+import { Overview } from '../alarms/Overview.js';
+import { alertingFor, openAlarms } from '../alarms/store.js';
 import { PushOffer } from '../push/PushOffer.js';
 import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
 import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
@@ -18,6 +20,9 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const { alarms } = useRealtime();
   const [phone, setPhone] = useState<StoredPhone | null>(() => loadPhone(localStorage, me.personId));
   const myOpenAlarm = openAlarms(alarms).find((a) => a.sender.personId === me.personId && !a.functionTest);
+  const receiver = isReceiver(me);
+  // A receiver with the phone app open is alerted here as on the console.
+  const alerting = alertingFor(alarms, me.personId);
 
   async function logout(): Promise<void> {
     forgetMeSnapshot(localStorage);
@@ -29,27 +34,31 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   }
 
   return (
-    <div className="mobile">
-      <header className="topbar mobile-bar">
-        <span className="brand">{t('mobile.appName')}</span>
-        <ConnectionIndicator audible={false} />
-        <LanguageSwitch />
-        <button type="button" onClick={() => void logout()}>
-          {t('app.logout')}
-        </button>
-      </header>
-      <main id="main" tabIndex={-1}>
-        {phone ? (
-          <TriggerScreen personId={me.personId} phone={phone} myOpenAlarm={myOpenAlarm} />
-        ) : (
-          <EnrolScreen me={me} onEnrolled={setPhone} />
-        )}
-        {isReceiver(me) && <PushOffer />}
-        <p className="muted small">
-          {me.firstName} {me.lastName} · <a href="/">{t('mobile.toConsole')}</a>
-        </p>
-      </main>
-    </div>
+    <>
+      <div className="mobile" inert={alerting.length > 0}>
+        <header className="topbar mobile-bar">
+          <span className="brand">{t('mobile.appName')}</span>
+          <ConnectionIndicator audible={false} />
+          <LanguageSwitch />
+          <button type="button" onClick={() => void logout()}>
+            {t('app.logout')}
+          </button>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {phone ? (
+            <TriggerScreen personId={me.personId} phone={phone} myOpenAlarm={myOpenAlarm} />
+          ) : (
+            <EnrolScreen me={me} onEnrolled={setPhone} />
+          )}
+          {receiver && <Overview canAct />}
+          {receiver && <PushOffer />}
+          <p className="muted small">
+            {me.firstName} {me.lastName} · <a href="/">{t('mobile.toConsole')}</a>
+          </p>
+        </main>
+      </div>
+      <AlarmAlert alerting={alerting} />
+    </>
   );
 }
 

@@ -1,9 +1,10 @@
 import { routes, type Alarm } from '@wachsam/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call } from '../api/http.js';
+import { call, RequestError } from '../api/http.js';
 import { MessageThread } from '../alarms/MessageThread.js';
 import { HelpStatus } from '../alarms/RaisePanel.js';
+import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { AlarmButton } from './AlarmButton.js';
 import { HandsFreeSettings, useHandsFreeKey } from './HandsFreeKey.js';
 import { watchPosition } from './position.js';
@@ -45,17 +46,28 @@ function SmsPath({ phone, trigger }: { phone: StoredPhone; trigger: PendingTrigg
   );
 }
 
-/** While the alarm is open the phone reports where it is (rate-limited). */
+/**
+ * While the alarm is open the phone reports where it is (rate-limited). It stops when the
+ * alarm leaves the live store (all-clear) or the server says the alarm is closed.
+ */
 function PositionReporter({ alarmId, token }: { alarmId: string; token: string }) {
-  useEffect(
-    () =>
-      watchPosition((position) => {
-        call(routes.updatePosition, { params: { id: alarmId }, headers: bearer(token), body: { position } }).catch(
-          () => undefined, // the next position goes out in 5 s
-        );
-      }, positionIntervalMs),
-    [alarmId, token],
-  );
+  const { alarms } = useRealtime();
+  const live = alarms.alarms.has(alarmId);
+  const [seen, setSeen] = useState(false);
+  const [closed, setClosed] = useState(false);
+  if (live && !seen) setSeen(true);
+  const open = !closed && !(seen && !live);
+  useEffect(() => {
+    if (!open) return;
+    return watchPosition((position) => {
+      call(routes.updatePosition, { params: { id: alarmId }, headers: bearer(token), body: { position } }).catch(
+        (err: unknown) => {
+          if (err instanceof RequestError && (err.status === 409 || err.status === 404)) setClosed(true);
+          // anything else: the next position goes out in 5 s
+        },
+      );
+    }, positionIntervalMs);
+  }, [alarmId, token, open]);
   return null;
 }
 

@@ -36,19 +36,36 @@ export function positionWithin(withinMs: number): Promise<Position | null> {
   });
 }
 
-/** Follows the position; `onPosition` is called at most every `minIntervalMs`. Returns stop. */
+/**
+ * Follows the position; `onPosition` is called at most every `minIntervalMs`. A position that
+ * arrives too early is not dropped but sent when the interval is over (the latest one wins),
+ * so the last place the person stopped at always reaches the receivers. Returns stop.
+ */
 export function watchPosition(onPosition: (p: Position) => void, minIntervalMs: number): () => void {
   if (typeof navigator === 'undefined' || !navigator.geolocation) return () => undefined;
   let last = 0;
+  let pending: Position | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = (): void => {
+    timer = null;
+    if (!pending) return;
+    last = Date.now();
+    const p = pending;
+    pending = null;
+    onPosition(p);
+  };
   const id = navigator.geolocation.watchPosition(
     (p) => {
-      const now = Date.now();
-      if (now - last < minIntervalMs) return;
-      last = now;
-      onPosition(toPosition(p));
+      pending = toPosition(p);
+      const wait = last + minIntervalMs - Date.now();
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
     },
     () => undefined,
     { enableHighAccuracy: true, maximumAge: 10_000 },
   );
-  return () => navigator.geolocation.clearWatch(id);
+  return () => {
+    navigator.geolocation.clearWatch(id);
+    if (timer) clearTimeout(timer);
+  };
 }
