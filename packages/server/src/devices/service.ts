@@ -156,7 +156,7 @@ export class DeviceService {
         .update(devices)
         .set({ lastSeenAt: now })
         .where(and(inArray(devices.id, deviceIds), eq(devices.online, true)));
-      for (const d of back) await this.deviceEvent(tx, d, 'device.online', now);
+      for (const d of back) if (d.kind !== 'phone') await this.deviceEvent(tx, d, 'device.online', now);
     });
   }
 
@@ -171,6 +171,9 @@ export class DeviceService {
         .where(and(eq(devices.online, true), or(isNull(devices.lastSeenAt), lt(devices.lastSeenAt, limit))))
         .returning();
       for (const d of gone) {
+        // A phone is off the network whenever its app is closed or it has no signal: normal,
+        // not a fault to report to the desk. Its online flag still follows.
+        if (d.kind === 'phone') continue;
         await this.deviceEvent(tx, d, 'device.offline', now);
         await appendAudit(tx, {
           orgId: d.orgId,

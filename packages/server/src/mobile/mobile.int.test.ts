@@ -138,6 +138,28 @@ describe.each(backends)('mobile alarm on %s', (backend) => {
     expect(audit.some((e: { action: string }) => e.action === 'device.phone_enrolled')).toBe(true);
   });
 
+  it('a phone coming and going is not reported to the desk like a workstation', async () => {
+    const clock = new FakeClock();
+    server = await startTestServer({ backend, clock });
+    const [anna, admin] = await Promise.all(['anna.schmidt', 'it'].map((n) => server.login(login(n))));
+    const adminWs = await connect({ cookie: admin! });
+    const phone = await enrol(anna!);
+    expect((await api(server.url, 'POST', '/api/devices/heartbeat', { token: phone.token })).status).toBe(204);
+    await server.wachsam.tick();
+    const online = (await api(server.url, 'GET', '/api/admin/devices', { cookie: admin })).body;
+    expect(online.find((d: { id: string }) => d.id === phone.deviceId)).toMatchObject({ online: true });
+    clock.advance(21_000);
+    await server.wachsam.tick();
+    const devices = (await api(server.url, 'GET', '/api/admin/devices', { cookie: admin })).body;
+    expect(devices.find((d: { id: string }) => d.id === phone.deviceId)).toMatchObject({
+      kind: 'phone',
+      online: false,
+    });
+    expect(adminWs.events().filter((e) => e.event.type.startsWith('device.'))).toEqual([]);
+    const audit = (await api(server.url, 'GET', '/api/admin/audit', { cookie: admin })).body;
+    expect(audit.some((e: { action: string }) => e.action === 'device.offline')).toBe(false);
+  });
+
   it('turns a valid SMS into one alarm with the online retry, whichever comes first', async () => {
     server = await startTestServer({ backend, env: { SMS_INBOUND_SECRET: secret } });
     const anna = await server.login(login('anna.schmidt'));
