@@ -167,6 +167,18 @@ describe('mobile alarm (phone app)', () => {
     await alarmButton().waitFor();
   });
 
+  it('a double tap and the hands-free key (F9) each raise one alarm', async () => {
+    for (const trigger of [() => alarmButton().dblclick(), () => phone.keyboard.press('F9')]) {
+      await trigger();
+      await phone.getByText('Alarm wurde ausgelöst').waitFor({ timeout: 10_000 });
+      const open = await openMobileAlarms();
+      expect(open).toHaveLength(1);
+      await resolve(open[0]!.id);
+      await phone.getByRole('button', { name: 'Fertig' }).click({ timeout: 10_000 });
+      await alarmButton().waitFor();
+    }
+  });
+
   it('offline: the outbox keeps the trigger, its SMS raises the alarm, and the retry is the same alarm', async () => {
     await phoneContext.setOffline(true);
     await hold(holdMs + 400);

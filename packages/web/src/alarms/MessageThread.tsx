@@ -11,7 +11,7 @@ import { mergeMessages } from './store.js';
  * server once; new ones arrive live ('alarm.message'); a message is shown only once the server
  * has stored it.
  */
-export function MessageThread({ alarmId, headers }: { alarmId: string; headers?: Record<string, string> }) {
+export function MessageThread({ alarmId }: { alarmId: string }) {
   const { t, i18n } = useTranslation();
   const { alarms } = useRealtime();
   const [loaded, setLoaded] = useState<readonly AlarmMessage[]>([]);
@@ -20,20 +20,15 @@ export function MessageThread({ alarmId, headers }: { alarmId: string; headers?:
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
   const inputId = useId();
-  const headerKey = JSON.stringify(headers ?? {});
 
   useEffect(() => {
     const abort = new AbortController();
-    call(routes.listMessages, {
-      params: { id: alarmId },
-      signal: abort.signal,
-      headers: JSON.parse(headerKey) as Record<string, string>,
-    }).then(
+    call(routes.listMessages, { params: { id: alarmId }, signal: abort.signal }).then(
       (list) => setLoaded((l) => mergeMessages(l, list)),
       (err: unknown) => !abort.signal.aborted && setError(messageOf(err)),
     );
     return () => abort.abort();
-  }, [alarmId, headerKey]);
+  }, [alarmId]);
 
   const messages = mergeMessages(loaded, alarms.messages.get(alarmId) ?? []);
 
@@ -42,11 +37,7 @@ export function MessageThread({ alarmId, headers }: { alarmId: string; headers?:
     setBusy(true);
     setError(null);
     try {
-      const message = await call(routes.sendMessage, {
-        params: { id: alarmId },
-        body: { text },
-        ...(headers ? { headers } : {}),
-      });
+      const message = await call(routes.sendMessage, { params: { id: alarmId }, body: { text } });
       setLoaded((l) => mergeMessages(l, [message]));
       setText('');
     } catch (err) {

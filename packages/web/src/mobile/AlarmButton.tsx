@@ -6,15 +6,7 @@ import { PressDetector } from './gesture.js';
  * The one big button. Press and hold (visible progress) or tap twice; a single short press
  * raises nothing. Space/Enter held on the focused button count as a press too.
  */
-export function AlarmButton({
-  holdMs,
-  disabled,
-  onTrigger,
-}: {
-  holdMs: number;
-  disabled: boolean;
-  onTrigger: () => void;
-}) {
+export function AlarmButton({ holdMs, onTrigger }: { holdMs: number; onTrigger: () => void }) {
   const { t, i18n } = useTranslation();
   const [progress, setProgress] = useState(0);
   const triggerRef = useRef(onTrigger);
@@ -33,7 +25,6 @@ export function AlarmButton({
       <button
         type="button"
         className="alarm-button"
-        disabled={disabled}
         aria-describedby="alarm-button-hint"
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture?.(e.pointerId);

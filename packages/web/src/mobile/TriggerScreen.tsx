@@ -138,7 +138,7 @@ export function TriggerScreen({
             <SmsPath phone={phone} trigger={state.trigger} />
           </>
         )}
-        <AlarmButton holdMs={phone.enrolment.holdMs || 1500} disabled={false} onTrigger={trigger} />
+        <AlarmButton holdMs={phone.enrolment.holdMs || 1500} onTrigger={trigger} />
         {!online && <p className="notice warning">{t('mobile.offline')}</p>}
         <HandsFreeSettings onChanged={onSettingsChanged} />
       </>
