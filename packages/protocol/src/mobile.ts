@@ -66,7 +66,8 @@ export interface SmsAlarm {
 }
 export const smsMacInput = (deviceCode: string, counter: number, pos: SmsAlarm['position']): string =>
   `${deviceCode}:${counter}:${pos ? `${pos.lat.toFixed(5)},${pos.lon.toFixed(5)},${Math.round(pos.accuracy)}` : '-'}`;
-export const smsIdempotencyKey = (counter: number): string => `sms-${counter}`;
+/** Zero-padded so that even the first trigger's key meets the API's minimum key length. */
+export const smsIdempotencyKey = (counter: number): string => `sms-${String(counter).padStart(8, '0')}`;
 
 export function formatSms(a: SmsAlarm): string {
   const pos = a.position

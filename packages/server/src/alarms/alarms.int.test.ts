@@ -101,7 +101,14 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
       cookie: await server.login(login('it')),
     });
     const actions = audit.body.map((e: { action: string }) => e.action);
-    for (const a of ['alarm.raised', 'alarm.responded', 'alarm.cancelled', 'alarm.resolved', 'login'])
+    for (const a of [
+      'alarm.raised',
+      'alarm.delivered',
+      'alarm.responded',
+      'alarm.cancelled',
+      'alarm.resolved',
+      'login',
+    ])
       expect(actions).toContain(a);
   });
 

@@ -280,7 +280,18 @@ export class AlarmService {
     await this.db.transaction(async (tx) => {
       const moved = await repo.recordReceipts(tx, receipts);
       const now = this.clock.now();
-      for (const row of moved) await this.emit(tx, row, await this.present(tx, row), 'alarm.delivered', now);
+      for (const row of moved) {
+        const first = receipts.find((r) => r.alarmId === row.id);
+        await appendAudit(tx, {
+          orgId: row.orgId,
+          at: now,
+          actor: { system: 'Zustellung' },
+          action: 'alarm.delivered',
+          subject: `Alarm ${row.id}`,
+          detail: { firstReceiver: first?.personId ?? null },
+        });
+        await this.emit(tx, row, await this.present(tx, row), 'alarm.delivered', now);
+      }
     });
   }
 

@@ -53,12 +53,8 @@ export function forgetPhone(store: KeyValueStore): void {
   store.removeItem(outboxKey);
 }
 
-/**
- * Counters start here: the trigger's idempotency key is `sms-<counter>`, and the API accepts
- * keys of at least 8 characters, so `sms-1` … `sms-9999` would be refused. The server only
- * requires counters to increase, so starting at 10000 costs nothing.
- */
-export const firstCounter = 10_000;
+/** The first trigger's number; the server only requires counters to increase. */
+export const firstCounter = 1;
 
 /**
  * The next trigger number, persisted BEFORE anything is sent: if the app dies mid-send, the
