@@ -1,4 +1,4 @@
-import { distanceMeters, smsGatewaySecretHeader } from '@wachsam/protocol';
+import { distanceMeters, smsGatewaySecretHeader, smsIdempotencyKey } from '@wachsam/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from '@wachsam/server/testing';
@@ -192,7 +192,7 @@ describe('mobile alarm (phone app)', () => {
     const text = decodeURIComponent(href.slice(href.indexOf('body=') + 5));
     expect(text).toMatch(/^WACHSAM [A-Z0-9]+ \d+ [A-Za-z0-9_-]+ 50\.94133,6\.95812,8$/);
     const outbox = await phone.evaluate(() => localStorage.getItem('wachsam.phone.outbox'));
-    expect(outbox).toContain(`"key":"sms-${text.split(' ')[2]}"`);
+    expect(outbox).toContain(`"key":"${smsIdempotencyKey(Number(text.split(' ')[2]))}"`);
 
     // The gateway delivers the SMS while the phone is still offline.
     const inbound = await api(server.url, 'POST', '/api/sms/inbound', {

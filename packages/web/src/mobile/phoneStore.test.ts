@@ -46,11 +46,11 @@ describe('phone store', () => {
   it('keeps triggers in the outbox with the SMS idempotency key until removed', () => {
     const store = memoryStore();
     const t = newTrigger(3, null, new Date('2026-01-01T10:00:00Z'));
-    expect(t.key).toBe('sms-3');
+    expect(t.key).toBe('sms-00000003');
     saveTrigger(store, t);
     saveTrigger(store, { ...t, smsText: 'WACHSAM X' });
     expect(loadOutbox(store)).toEqual([{ ...t, smsText: 'WACHSAM X' }]);
-    removeTrigger(store, 'sms-3');
+    removeTrigger(store, t.key);
     expect(loadOutbox(store)).toEqual([]);
   });
 
