@@ -1,21 +1,5 @@
 import { formatSms, smsMacInput, type SmsAlarm } from '@wachsam/protocol';
-
-function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> {
-  const b64 = text
-    .replace(/-/g, '+')
-    .replace(/_/g, '/')
-    .padEnd(Math.ceil(text.length / 4) * 4, '=');
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
-function bytesToBase64Url(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+import { base64UrlToBytes, bytesToBase64Url } from '../api/base64url.js';
 
 /**
  * The SMS authentication code: base64url of the first 16 bytes of HMAC-SHA256 over

@@ -1,20 +1,10 @@
 import { routes } from '@wachsam/protocol';
 import { call } from '../api/http.js';
+import { base64UrlToBytes } from '../api/base64url.js';
 
 /** Web Push needs a service worker, the Push API and notifications: not every browser has them. */
 export function pushSupported(): boolean {
   return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
-}
-
-function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> {
-  const b64 = text
-    .replace(/-/g, '+')
-    .replace(/_/g, '/')
-    .padEnd(Math.ceil(text.length / 4) * 4, '=');
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
 }
 
 export async function currentSubscription(): Promise<PushSubscription | null> {
