@@ -41,6 +41,8 @@ export class AuthService {
     const token = newToken();
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3600_000);
     await this.db.transaction(async (tx) => {
+      // Expired sessions go when the next person logs in: no cookie outlives its time, no table grows.
+      await tx.delete(sessions).where(lt(sessions.expiresAt, now));
       await tx
         .insert(sessions)
         .values({ tokenHash: sha256(token), orgId: person.orgId, personId: person.id, createdAt: now, expiresAt });
@@ -113,9 +115,5 @@ export class AuthService {
     if (!d) throw new AppError('invalid_token', 'Unbekannter Gerätezugang');
     if (d.revokedAt) throw new AppError('token_revoked', 'Der Zugang dieses Geräts wurde gesperrt');
     return { kind: 'device', orgId: d.orgId, deviceId: d.id, personId: d.personId, roomId: d.roomId, name: d.name };
-  }
-
-  async purgeExpiredSessions(): Promise<void> {
-    await this.db.delete(sessions).where(lt(sessions.expiresAt, this.clock.now()));
   }
 }

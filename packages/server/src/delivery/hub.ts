@@ -36,10 +36,6 @@ export class Hub {
     return n;
   }
 
-  connections(): Conn[] {
-    return [...this.orgs.values()].flatMap((s) => [...s]);
-  }
-
   /**
    * Subscribe first, then replay: the connection is in the fan-out set (buffering) before the
    * history query runs, so an event committed in between is either replayed or buffered.

@@ -1,31 +1,10 @@
 import type { Alarm } from '@wachsam/protocol';
 import { describe, expect, it } from 'vitest';
 import { alertingFor, applyEvent, applySnapshot, emptyAlarms, fromList, markForYou, openAlarms } from './store.js';
+import { testAlarm } from './testAlarm.js';
 
 const me = '00000000-0000-4000-8000-0000000000aa';
-const base: Alarm = {
-  id: '00000000-0000-4000-8000-000000000001',
-  status: 'raised',
-  source: 'hotkey',
-  test: false,
-  functionTest: false,
-  raisedAt: '2026-01-01T10:00:00.000Z',
-  triggeredAt: null,
-  sender: { personId: '00000000-0000-4000-8000-0000000000bb', firstName: 'Anna', lastName: 'Schmidt', phone: '' },
-  location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
-  deviceId: null,
-  position: null,
-  step: 1,
-  steps: 3,
-  nextEscalationAt: null,
-  callPolice: false,
-  alerted: 2,
-  responders: [],
-  cancelledAt: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  outcome: null,
-};
+const base: Alarm = testAlarm();
 const ev = (alarm: Alarm, type: 'alarm.raised' | 'alarm.responded' | 'alarm.resolved' = 'alarm.raised') => ({
   id: '1',
   type,

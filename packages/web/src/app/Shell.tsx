@@ -1,4 +1,5 @@
 import { routes, type Me } from '@wachsam/protocol';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminPage, canSeeAdmin } from '../admin/AdminPage.js';
 import { AlarmAlert } from '../alarms/AlarmAlert.js';
@@ -83,12 +84,21 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   );
 }
 
-export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+/** What every logged-in screen stands on: the person, and the realtime stream of their session. */
+export function Session({ me, onLogout, children }: { me: Me; onLogout: () => void; children: ReactNode }) {
   return (
     <MeContext.Provider value={me}>
       <RealtimeProvider personId={me.personId} onSessionEnded={onLogout}>
-        <Layout me={me} onLogout={onLogout} />
+        {children}
       </RealtimeProvider>
     </MeContext.Provider>
+  );
+}
+
+export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  return (
+    <Session me={me} onLogout={onLogout}>
+      <Layout me={me} onLogout={onLogout} />
+    </Session>
   );
 }

@@ -4,13 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../api/http.js';
 import { isReceiver } from '../app/ConsolePage.js';
 import { LanguageSwitch } from '../app/LanguageSwitch.js';
-import { MeContext } from '../app/me.js';
+import { Session } from '../app/Shell.js';
 import { AlarmAlert } from '../alarms/AlarmAlert.js';
 import { Overview } from '../alarms/Overview.js';
 import { alertingFor, openAlarms } from '../alarms/store.js';
 import { PushOffer } from '../push/PushOffer.js';
 import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
-import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
+import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { EnrolScreen } from './EnrolScreen.js';
 import { forgetMeSnapshot, loadPhone, type StoredPhone } from './phoneStore.js';
 import { TriggerScreen } from './TriggerScreen.js';
@@ -65,10 +65,8 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
 /** The phone app at /mobil: same login, same realtime connection (session cookie) as the console. */
 export function MobileApp({ me, onLogout }: { me: Me; onLogout: () => void }) {
   return (
-    <MeContext.Provider value={me}>
-      <RealtimeProvider personId={me.personId} onSessionEnded={onLogout}>
-        <MobileLayout me={me} onLogout={onLogout} />
-      </RealtimeProvider>
-    </MeContext.Provider>
+    <Session me={me} onLogout={onLogout}>
+      <MobileLayout me={me} onLogout={onLogout} />
+    </Session>
   );
 }

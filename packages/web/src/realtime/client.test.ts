@@ -1,6 +1,7 @@
 import type { Alarm, RealtimeEvent, ServerFrame } from '@wachsam/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventLedger, RealtimeClient, type ConnectionState, type SocketLike } from './client.js';
+import { testAlarm } from '../alarms/testAlarm.js';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -28,29 +29,10 @@ class FakeSocket implements SocketLike {
   }
 }
 
-const alarm: Alarm = {
-  id: '00000000-0000-4000-8000-000000000001',
-  status: 'raised',
+const alarm: Alarm = testAlarm({
   source: 'console',
-  test: false,
-  functionTest: false,
-  raisedAt: '2026-01-01T10:00:00.000Z',
-  triggeredAt: null,
   sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '' },
-  location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
-  deviceId: null,
-  position: null,
-  step: 1,
-  steps: 3,
-  nextEscalationAt: null,
-  callPolice: false,
-  alerted: 2,
-  responders: [],
-  cancelledAt: null,
-  resolvedAt: null,
-  resolvedBy: null,
-  outcome: null,
-};
+});
 const event = (id: string): RealtimeEvent => ({ id, type: 'alarm.raised', at: alarm.raisedAt, alarm });
 const hello: ServerFrame = { kind: 'hello', connectionId: 'c1', heartbeatMs: 10_000, lastEventId: '0' };
 

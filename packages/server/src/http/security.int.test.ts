@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing.js';
+import { FakeClock } from '../clock.js';
+import { sessions } from '../db/schema.js';
+import { api, startTestServer, type TestServer } from '../testing.js';
 
-describe('security headers', () => {
+describe('security of pages and sessions', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ demo: false });
@@ -30,6 +32,20 @@ describe('security headers', () => {
       const cookie = res.headers.getSetCookie()[0] ?? '';
       expect(cookie).toMatch(/HttpOnly/i);
       expect(cookie).toMatch(/SameSite=Strict/i);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses an expired session and removes it at the next login', async () => {
+    const clock = new FakeClock();
+    const s = await startTestServer({ clock });
+    try {
+      const old = await s.login('pforte@musterstadt.example');
+      clock.advance(13 * 3600_000);
+      expect((await api(s.url, 'GET', '/api/auth/me', { cookie: old })).status).toBe(401);
+      await s.login('it@musterstadt.example');
+      expect(await s.database.db.select().from(sessions)).toHaveLength(1);
     } finally {
       await s.close();
     }
