@@ -17,9 +17,23 @@ export const Phone = z
   .max(40, 'höchstens 40 Zeichen')
   .regex(/^[+0-9 ()/-]*$/, 'nur Ziffern, Leerzeichen und + ( ) / -');
 
-export const roles = ['employee', 'helper', 'security_desk', 'control_centre', 'admin'] as const;
+export const roles = [
+  'employee',
+  'helper',
+  'security_desk',
+  'control_centre',
+  'admin',
+  // ZeMAG (reports and register)
+  'supervisor',
+  'hr',
+  'security_management',
+  'lookup',
+  'data_protection',
+] as const;
 export const Role = z.enum(roles);
 export type Role = z.infer<typeof Role>;
+/** Every role: routes any logged-in person may call. */
+export const everyRole: readonly Role[] = roles;
 
 /** German labels of the roles, as the UI shows them. */
 export const roleLabels: Record<Role, string> = {
@@ -28,6 +42,11 @@ export const roleLabels: Record<Role, string> = {
   security_desk: 'Sicherheitsdienst / Pforte',
   control_centre: 'Leitstelle',
   admin: 'Administration',
+  supervisor: 'Vorgesetzte/r',
+  hr: 'Personalmanagement',
+  security_management: 'Sicherheitsmanagement (zentrale Stelle)',
+  lookup: 'Abfragende Stelle',
+  data_protection: 'Datenschutz',
 };
 
 export const IdParams = z.object({ id: Id }).strict();

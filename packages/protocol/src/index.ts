@@ -7,3 +7,6 @@ export * from './realtime.js';
 export * from './routes.js';
 export * from './agent.js';
 export * from './mobile.js';
+export * from './reports.js';
+export * from './register.js';
+export * from './stats.js';

@@ -11,7 +11,10 @@ import {
   RespondRequest,
 } from './alarms.js';
 import { LoginRequest, Me } from './auth.js';
-import { IdParams, type Role } from './common.js';
+import { IdParams, everyRole, type Role } from './common.js';
+import { reportRouteDefs } from './reports.js';
+import { registerRouteDefs } from './register.js';
+import { statsRouteDefs } from './stats.js';
 import {
   AlarmGroup,
   AlarmGroupInput,
@@ -79,7 +82,7 @@ export interface RouteDef {
   response: z.ZodType | null;
 }
 
-const everyone: readonly Role[] = ['employee', 'helper', 'security_desk', 'control_centre', 'admin'];
+const everyone = everyRole;
 /** Roles that receive alarms and may act on them. */
 export const receiverRoles: readonly Role[] = ['helper', 'security_desk', 'control_centre', 'admin'];
 const admin: readonly Role[] = ['admin'];
@@ -433,6 +436,11 @@ export const routes = {
     status: 200,
     response: InboundSmsResult,
   },
+
+  // --- ZeMAG (issue 4): reports and aftercare, register, statistics ---
+  ...reportRouteDefs,
+  ...registerRouteDefs,
+  ...statsRouteDefs,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -32,6 +32,10 @@ import { PushService } from './notify/push.js';
 import { smsGateway } from './notify/sms.js';
 import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
+import type { Domain } from './domain.js';
+import { registerDomain } from './register/routes.js';
+import { reportsDomain } from './reports/routes.js';
+import { statsDomain } from './stats/routes.js';
 
 export interface Wachsam {
   app: FastifyInstance;
@@ -142,6 +146,8 @@ export async function createWachsam(
   deviceRoutes(app, auth, devices, alarms, config.loginAttemptsPerMinute);
   orgRoutes(app, auth, org, db);
   const realtime = realtimeRoutes(app, auth, hub, presence);
+  const domainContext = { app, auth, db, clock, config, log: app.log, alarms };
+  const domains: Domain[] = [reportsDomain(domainContext), registerDomain(domainContext), statsDomain(domainContext)];
   app.get('/api/openapi.json', { schema: { hide: true } as object }, () => app.swagger());
   app.get('/api/health', { schema: { hide: true } as object }, () => ({
     ok: true,
@@ -169,6 +175,7 @@ export async function createWachsam(
     await alarms.escalateDue();
     await devices.sweepOffline();
     await devices.scheduleFunctionTests();
+    for (const d of domains) if (d.job) await d.job();
   };
   const timers: NodeJS.Timeout[] = [];
   let jobsRunning = false;

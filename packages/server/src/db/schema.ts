@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  customType,
+  date,
   index,
   integer,
   jsonb,
@@ -345,3 +347,213 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
 });
+
+// --- ZeMAG: reports, register, statistics (issue 4) ---
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+/** Per-organisation ZeMAG settings (level mapping, review and retention periods); JSON shaped by the protocol. */
+export const zemagSettings = pgTable('zemag_settings', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organisations.id, { onDelete: 'cascade' }),
+  value: jsonb('value').$type<Record<string, unknown>>().notNull(),
+});
+
+/**
+ * Incident reports (Meldungen). The form's content lives in `data` (shaped by the protocol);
+ * the columns are what the workflow and its queries need. A report below the entry threshold
+ * keeps no person data: it is deleted once its anonymous fact is written.
+ */
+export const incidentReports = pgTable(
+  'incident_reports',
+  {
+    id: id(),
+    orgId: orgId(),
+    reporterPersonId: uuid('reporter_person_id').references(() => people.id, { onDelete: 'set null' }),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    status: text('status').notNull(),
+    occurredAt: at('occurred_at').notNull(),
+    level: integer('level').notNull(),
+    categories: text('categories').array().notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    alarmId: uuid('alarm_id').references(() => alarms.id, { onDelete: 'set null' }),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    submittedAt: at('submitted_at'),
+    publishedAt: at('published_at'),
+    /** The published warning, built from an allow-list of fields: never holds reporter data. */
+    warning: jsonb('warning').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('incident_reports_org_status').on(t.orgId, t.status),
+    index('incident_reports_reporter').on(t.reporterPersonId),
+  ],
+);
+
+/** Every workflow step of a report: who, when, from which state to which, with what comment. */
+export const reportTransitions = pgTable(
+  'report_transitions',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    orgId: orgId(),
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => incidentReports.id, { onDelete: 'cascade' }),
+    fromStatus: text('from_status').notNull(),
+    toStatus: text('to_status').notNull(),
+    at: at('at').notNull(),
+    actorPersonId: uuid('actor_person_id').references(() => people.id, { onDelete: 'set null' }),
+    actorRole: text('actor_role').notNull(),
+    comment: text('comment').notNull().default(''),
+  },
+  (t) => [index('report_transitions_report').on(t.reportId, t.id)],
+);
+
+/** Evidence files of a report, with their SHA-256 and upload time. */
+export const reportAttachments = pgTable(
+  'report_attachments',
+  {
+    id: id(),
+    orgId: orgId(),
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => incidentReports.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedAt: at('uploaded_at').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => people.id, { onDelete: 'set null' }),
+    content: bytea('content').notNull(),
+  },
+  (t) => [index('report_attachments_report').on(t.reportId)],
+);
+
+/**
+ * Anonymous facts for statistics, one per submitted incident: month, department, categories,
+ * level. No person, no text. `reportId` links a fact to a report that is still kept, so a
+ * resubmitted report updates its fact instead of counting twice.
+ */
+export const incidentFacts = pgTable(
+  'incident_facts',
+  {
+    id: id(),
+    orgId: orgId(),
+    reportId: uuid('report_id')
+      .unique()
+      .references(() => incidentReports.id, { onDelete: 'set null' }),
+    month: date('month', { mode: 'string' }).notNull(),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
+    mainCategory: text('main_category').notNull(),
+    categories: text('categories').array().notNull(),
+    level: integer('level').notNull(),
+  },
+  (t) => [index('incident_facts_org_month').on(t.orgId, t.month)],
+);
+
+/** Dated protection measures (training, alarm roll-out) for before/after comparisons. */
+export const protectionMeasures = pgTable(
+  'protection_measures',
+  {
+    id: id(),
+    orgId: orgId(),
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+  },
+  (t) => [index('protection_measures_org').on(t.orgId)],
+);
+
+/** Catalogue of help offers shown after a report or a resolved alarm. */
+export const helpOffers = pgTable(
+  'help_offers',
+  {
+    id: id(),
+    orgId: orgId(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    contact: text('contact').notNull().default(''),
+    sortOrder: integer('sort_order').notNull().default(0),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [index('help_offers_org').on(t.orgId)],
+);
+
+/** Aftercare follow-ups (debrief) for a supervisor after a report or a resolved alarm. */
+export const aftercareTasks = pgTable(
+  'aftercare_tasks',
+  {
+    id: id(),
+    orgId: orgId(),
+    kind: text('kind').notNull(),
+    reportId: uuid('report_id').references(() => incidentReports.id, { onDelete: 'cascade' }),
+    alarmId: uuid('alarm_id').references(() => alarms.id, { onDelete: 'cascade' }),
+    assigneePersonId: uuid('assignee_person_id').references(() => people.id, { onDelete: 'set null' }),
+    affectedPersonId: uuid('affected_person_id').references(() => people.id, { onDelete: 'set null' }),
+    createdAt: at('created_at').notNull(),
+    dueAt: at('due_at').notNull(),
+    doneAt: at('done_at'),
+    note: text('note').notNull().default(''),
+  },
+  (t) => [index('aftercare_tasks_assignee').on(t.assigneePersonId, t.doneAt)],
+);
+
+/**
+ * Melde- und Auskunftsregister (§ 3 BSchG NRW). Only the register domain reads this table,
+ * through the one function that logs the access.
+ */
+export const registerEntries = pgTable(
+  'register_entries',
+  {
+    id: id(),
+    orgId: orgId(),
+    /** Normalised "lastname|firstname" for lookups. */
+    nameKey: text('name_key').notNull(),
+    lastName: text('last_name').notNull(),
+    firstName: text('first_name').notNull(),
+    birthDate: date('birth_date', { mode: 'string' }),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    level: integer('level').notNull(),
+    sourceReportId: uuid('source_report_id').references(() => incidentReports.id, { onDelete: 'set null' }),
+    createdAt: at('created_at').notNull(),
+    createdBy: uuid('created_by').references(() => people.id, { onDelete: 'set null' }),
+    reviewAt: date('review_at', { mode: 'string' }).notNull(),
+    deleteAt: date('delete_at', { mode: 'string' }).notNull(),
+    deletionWarnedAt: at('deletion_warned_at'),
+    /** Art. 14 GDPR notification task: open / sent / deferred, with dates and reason. */
+    notification: jsonb('notification').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index('register_entries_name').on(t.orgId, t.nameKey),
+    index('register_entries_review').on(t.orgId, t.reviewAt),
+  ],
+);
+
+/**
+ * Access log of the register: append-only, one hash chain per organisation. Every row's hash
+ * covers its content and the previous row's hash; a changed row breaks the chain there.
+ */
+export const registerAccessLog = pgTable(
+  'register_access_log',
+  {
+    seq: bigserial('seq', { mode: 'bigint' }).primaryKey(),
+    orgId: orgId(),
+    at: at('at').notNull(),
+    actorPersonId: uuid('actor_person_id'),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    purpose: text('purpose').notNull(),
+    caseReference: text('case_reference').notNull().default(''),
+    query: jsonb('query').$type<Record<string, unknown>>().notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    /** Kept beyond the one-year deletion while a data-protection control needs it. */
+    heldUntil: date('held_until', { mode: 'string' }),
+  },
+  (t) => [index('register_access_log_org').on(t.orgId, t.seq), index('register_access_log_at').on(t.orgId, t.at)],
+);

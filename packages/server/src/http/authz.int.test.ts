@@ -17,6 +17,11 @@ const people: Array<[string, Role[]]> = [
   ['leitstelle', ['control_centre']],
   ['jonas.becker', ['employee', 'helper']],
   ['anna.schmidt', ['employee']],
+  ['claudia.hartmann', ['employee', 'supervisor']],
+  ['personal', ['employee', 'hr']],
+  ['sicherheit', ['employee', 'security_management']],
+  ['stefan.neumann', ['employee', 'helper', 'lookup']],
+  ['datenschutz', ['employee', 'data_protection']],
 ];
 
 const pathOf = (def: RouteDef) => def.url.replace(':id', randomUUID());

@@ -30,7 +30,7 @@ export interface DemoLogin {
 type PersonSeed = [first: string, last: string, dept: number, room: string, roles: Role[], login?: string];
 
 /**
- * The demo town hall: two buildings, rooms on several floors, twenty people, alarm groups, the
+ * The demo town hall: two buildings, rooms on several floors, twenty-three people, alarm groups, the
  * default plan, and an enrolled demo workstation whose agent config is written to
  * `<dataDir>/demo-agent/agent.json`. Created only when the database has no organisation yet.
  */
@@ -99,14 +99,18 @@ export async function seedDemo(
       ['Julia', 'Koch', 1, '1.12', ['employee']],
       ['Andreas', 'Richter', 3, '1.20', ['employee', 'helper']],
       ['Katrin', 'Wolf', 3, '1.20', ['employee']],
-      ['Stefan', 'Neumann', 2, 'N.01', ['employee', 'helper']],
+      ['Stefan', 'Neumann', 2, 'N.01', ['employee', 'helper', 'lookup'], 'stefan.neumann'],
       ['Olga', 'Schwarz', 2, 'N.01', ['employee']],
       ['Lukas', 'Zimmermann', 2, 'N.03', ['employee', 'helper']],
       ['Miriam', 'Braun', 2, 'N.03', ['employee']],
       ['Daniel', 'Krüger', 4, 'E.05', ['security_desk']],
-      ['Claudia', 'Hartmann', 0, 'E.02', ['employee']],
+      ['Claudia', 'Hartmann', 0, 'E.02', ['employee', 'supervisor'], 'claudia.hartmann'],
       ['Bernd', 'Lange', 4, 'E.05', ['admin'], 'it'],
       ['Ute', 'Schmitt', 1, '1.12', ['employee', 'helper']],
+      // ZeMAG: HR, the central security unit and the data-protection officer.
+      ['Heike', 'Vogel', 4, '', ['employee', 'hr'], 'personal'],
+      ['Markus', 'Sommer', 4, '', ['employee', 'security_management'], 'sicherheit'],
+      ['Ingrid', 'Peters', 4, '', ['employee', 'data_protection'], 'datenschutz'],
     ];
     const ppl = await tx
       .insert(people)
@@ -182,6 +186,11 @@ export async function seedDemo(
       loginRole('leitstelle', 'Leitstelle'),
       loginRole('jonas.becker', 'Helfer/in'),
       loginRole('anna.schmidt', 'Beschäftigte/r (Demo-Arbeitsplatz PC-BB-01)'),
+      loginRole('claudia.hartmann', 'Vorgesetzte/r Bürgerbüro'),
+      loginRole('personal', 'Personalmanagement'),
+      loginRole('sicherheit', 'Sicherheitsmanagement (zentrale Stelle)'),
+      loginRole('stefan.neumann', 'Abfragende Stelle (Ordnungsamt Außendienst)'),
+      loginRole('datenschutz', 'Datenschutz'),
     ];
   });
 }

@@ -162,6 +162,11 @@ export const en: Messages = {
     security_desk: 'Security desk / reception',
     control_centre: 'Control centre',
     admin: 'Administration',
+    supervisor: 'Supervisor',
+    hr: 'HR / legal',
+    security_management: 'Security management (central unit)',
+    lookup: 'Register lookup',
+    data_protection: 'Data protection',
   },
   admin: {
     title: 'Administration',

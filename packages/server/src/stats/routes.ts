@@ -1,0 +1,5 @@
+import type { Domain, DomainContext } from '../domain.js';
+
+export function statsDomain(_ctx: DomainContext): Domain {
+  return {};
+}
