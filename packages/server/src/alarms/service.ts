@@ -27,6 +27,8 @@ export type AlertedListener = (alarmId: string, step: number) => void;
 export const positionIntervalMs = 5000;
 
 /** What an actor may see: overview roles everything, others their own and their alerts. */
+export type ResolvedHook = (tx: Tx, alarm: AlarmRow, at: Date) => Promise<void>;
+
 export function visibilityOf(actor: Actor): repo.Visibility {
   return actor.kind === 'device'
     ? { orgId: actor.orgId, all: false, personId: actor.personId, deviceId: actor.deviceId }
@@ -38,6 +40,7 @@ const isSenderOf = (actor: Actor, row: AlarmRow): boolean =>
 
 export class AlarmService {
   private readonly alertedListeners: AlertedListener[] = [];
+  private readonly resolvedHooks: ResolvedHook[] = [];
 
   constructor(
     private readonly db: Db,
@@ -62,6 +65,14 @@ export class AlarmService {
    */
   onAlerted(listener: AlertedListener): void {
     this.alertedListeners.push(listener);
+  }
+
+  /**
+   * Runs inside the transaction that resolves a real alarm (not a test), so what it writes
+   * (an aftercare task) commits with the resolution or not at all.
+   */
+  onResolved(hook: ResolvedHook): void {
+    this.resolvedHooks.push(hook);
   }
 
   private notifyAlerted(alarmId: string, step: number): void {
@@ -212,6 +223,7 @@ export class AlarmService {
         note,
         nextEscalationAt: null,
       });
+      if (!updated.test && !updated.functionTest) for (const hook of this.resolvedHooks) await hook(tx, updated, now);
       return { row: updated, detail: { outcome } };
     });
   }
