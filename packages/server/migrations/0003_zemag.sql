@@ -124,6 +124,12 @@ CREATE TABLE "zemag_settings" (
 	"value" jsonb NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "alarms" ADD COLUMN "position_kind" text;--> statement-breakpoint
+ALTER TABLE "alarms" ADD COLUMN "position_address" text;--> statement-breakpoint
+ALTER TABLE "buildings" ADD COLUMN "latitude" double precision;--> statement-breakpoint
+ALTER TABLE "buildings" ADD COLUMN "longitude" double precision;--> statement-breakpoint
+ALTER TABLE "people" ADD COLUMN "last_position" jsonb;--> statement-breakpoint
+ALTER TABLE "people" ADD COLUMN "last_position_stored_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "aftercare_tasks" ADD CONSTRAINT "aftercare_tasks_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "aftercare_tasks" ADD CONSTRAINT "aftercare_tasks_report_id_incident_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."incident_reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "aftercare_tasks" ADD CONSTRAINT "aftercare_tasks_alarm_id_alarms_id_fk" FOREIGN KEY ("alarm_id") REFERENCES "public"."alarms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

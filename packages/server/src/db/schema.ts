@@ -4,6 +4,7 @@ import {
   boolean,
   customType,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -36,7 +37,15 @@ export const departments = pgTable('departments', { id: id(), orgId: orgId(), na
 
 export const buildings = pgTable(
   'buildings',
-  { id: id(), orgId: orgId(), name: text('name').notNull(), address: text('address').notNull().default('') },
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text('name').notNull(),
+    address: text('address').notNull().default(''),
+    /** Optional coordinates: a mobile alarm near the building is shown with its address. */
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+  },
   (t) => [index('buildings_org').on(t.orgId)],
 );
 
@@ -85,6 +94,12 @@ export const people = pgTable(
       .$type<Role[]>()
       .notNull()
       .default(sql`'{employee}'`),
+    /**
+     * Where the person's phone last saw them (only the latest fix is kept, overwritten): a
+     * personal network button raises with it, so receivers know where to go.
+     */
+    lastPosition: jsonb('last_position').$type<Position>(),
+    lastPositionStoredAt: at('last_position_stored_at'),
   },
   (t) => [index('people_org').on(t.orgId), uniqueIndex('people_login').on(t.login)],
 );
@@ -202,6 +217,10 @@ export const alarms = pgTable(
     position: jsonb('position').$type<Position>(),
     /** Server time the position was last stored: updates are taken at most every 5 s. */
     positionStoredAt: at('position_stored_at'),
+    /** Whether the position came with the alarm ('live') or is the person's last known one. */
+    positionKind: text('position_kind').$type<'live' | 'last_known'>(),
+    /** The nearest known building's address, when the position is close to one. */
+    positionAddress: text('position_address'),
     sender: jsonb('sender').$type<SenderSnapshot>().notNull(),
     location: jsonb('location').$type<LocationSnapshot>().notNull(),
     /** The plan as it was at the raise: editing a plan never changes a running alarm. */
