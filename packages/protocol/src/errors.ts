@@ -21,6 +21,8 @@ export const errorCodes = [
   'enrolment_code_invalid',
   'rate_limited',
   'invalid_transition',
+  /** A register entry without a Hausverbot, Strafanzeige or Strafantrag on record (§ 3 (2) BSchG NRW). */
+  'legal_basis_missing',
   'internal_error',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);

@@ -69,8 +69,10 @@ CREATE TABLE "register_access_log" (
 	"action" text NOT NULL,
 	"purpose" text NOT NULL,
 	"case_reference" text DEFAULT '' NOT NULL,
+	"legal_basis" text DEFAULT '' NOT NULL,
 	"query" jsonb NOT NULL,
 	"result" jsonb NOT NULL,
+	"prev_seq" bigint,
 	"prev_hash" text NOT NULL,
 	"hash" text NOT NULL,
 	"held_until" date
@@ -166,13 +168,20 @@ CREATE INDEX "register_access_log_org" ON "register_access_log" USING btree ("or
 CREATE INDEX "register_access_log_at" ON "register_access_log" USING btree ("org_id","at");--> statement-breakpoint
 CREATE INDEX "register_entries_name" ON "register_entries" USING btree ("org_id","name_key");--> statement-breakpoint
 CREATE INDEX "register_entries_review" ON "register_entries" USING btree ("org_id","review_at");--> statement-breakpoint
+CREATE INDEX "register_entries_delete" ON "register_entries" USING btree ("delete_at");--> statement-breakpoint
 CREATE INDEX "report_attachments_report" ON "report_attachments" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "report_transitions_report" ON "report_transitions" USING btree ("report_id","id");--> statement-breakpoint
--- The register's access log is append-only: rows are never changed. Deleting old rows (the
--- one-year retention) stays possible; the hash chain then starts at the first remaining row.
+-- The register's access log is append-only: a row's content is never changed. The one column
+-- outside the hash chain, held_until (a data-protection hold for a control), may be set; any
+-- UPDATE touching another column is refused. Deleting old rows (the one-year retention) stays
+-- possible; the retention job records each deleted run in the audit log so the chain check can
+-- tell a pruned gap from a removed row.
 CREATE FUNCTION register_access_log_no_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'register_access_log is append-only';
+  IF (to_jsonb(NEW) - 'held_until') IS DISTINCT FROM (to_jsonb(OLD) - 'held_until') THEN
+    RAISE EXCEPTION 'register_access_log is append-only (only held_until may be set)';
+  END IF;
+  RETURN NEW;
 END;
 $$;--> statement-breakpoint
 CREATE TRIGGER register_access_log_append_only BEFORE UPDATE ON register_access_log

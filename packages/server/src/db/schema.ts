@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -549,6 +550,7 @@ export const registerEntries = pgTable(
   (t) => [
     index('register_entries_name').on(t.orgId, t.nameKey),
     index('register_entries_review').on(t.orgId, t.reviewAt),
+    index('register_entries_delete').on(t.deleteAt),
   ],
 );
 
@@ -567,8 +569,12 @@ export const registerAccessLog = pgTable(
     action: text('action').notNull(),
     purpose: text('purpose').notNull(),
     caseReference: text('case_reference').notNull().default(''),
+    /** The legal basis of the access, e.g. "§ 3 BSchG NRW i. V. m. Art. 6 Abs. 1 lit. e DSGVO". */
+    legalBasis: text('legal_basis').notNull().default(''),
     query: jsonb('query').$type<Record<string, unknown>>().notNull(),
     result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    /** The previous row of this organisation's chain (null for its first row): tells a pruned gap from a deleted row. */
+    prevSeq: bigint('prev_seq', { mode: 'bigint' }),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
     /** Kept beyond the one-year deletion while a data-protection control needs it. */

@@ -19,6 +19,7 @@ const statusOf: Record<ErrorCode, number> = {
   enrolment_code_invalid: 400,
   rate_limited: 429,
   invalid_transition: 409,
+  legal_basis_missing: 422,
   internal_error: 500,
 };
 
