@@ -99,8 +99,15 @@ export const Alarm = z.object({
     workstation: z.string(),
   }),
   deviceId: Id.nullable(),
-  /** The sender's last known position (mobile alarm); null for a fixed workplace. */
+  /** The sender's position (mobile alarm, personal button); null for a fixed workplace. */
   position: Position.nullable(),
+  /**
+   * `live`: sent with the alarm or since; `last_known`: the person's last fix from their phone
+   * before the alarm (a personal button has no GPS), to be read with its time.
+   */
+  positionKind: z.enum(['live', 'last_known']).nullable(),
+  /** Address of the known building the position is close to, where there is one. */
+  positionAddress: z.string().nullable(),
   /** Escalation step reached, 1-based, and how many the plan has. */
   step: z.number().int(),
   steps: z.number().int(),

@@ -8,8 +8,26 @@ export const DepartmentInput = z.object({ name: Name }).strict();
 export const Department = DepartmentInput.extend({ id: Id });
 export type Department = z.infer<typeof Department>;
 
-export const BuildingInput = z.object({ name: Name, address: z.string().trim().max(300).default('') }).strict();
-export const Building = BuildingInput.extend({ id: Id });
+export const BuildingInput = z
+  .object({
+    name: Name,
+    address: z.string().trim().max(300).default(''),
+    /** Optional: a mobile alarm close to the building is shown with the building's address. */
+    latitude: z.number().min(-90).max(90).nullable().default(null),
+    longitude: z.number().min(-180).max(180).nullable().default(null),
+  })
+  .strict()
+  .refine((b) => (b.latitude === null) === (b.longitude === null), {
+    message: 'Breite und Länge nur zusammen angeben',
+    path: ['longitude'],
+  });
+export const Building = z.object({
+  id: Id,
+  name: z.string(),
+  address: z.string(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+});
 export type Building = z.infer<typeof Building>;
 
 export const FloorInput = z.object({ buildingId: Id, name: Name, level: z.number().int().min(-10).max(200) }).strict();
@@ -113,7 +131,8 @@ export const DeviceInput = z
   .object({
     kind: z.enum(administeredDeviceKinds),
     name: Name,
-    roomId: Id,
+    /** A workstation stands in a room. A button has a room, or is personal: bound to a person and carried. */
+    roomId: Id.nullable().default(null),
     personId: Id.nullable().default(null),
     /** For network buttons: the id the button sends over MQTT or HTTP (e.g. its MAC). */
     externalId: z.string().trim().min(1).max(100).nullable().default(null),
@@ -125,7 +144,11 @@ export const DeviceInput = z
       .max(24 * 31)
       .default(24),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.roomId !== null || (d.kind === 'button' && d.personId !== null), {
+    message: 'Raum angeben (ein Taster ohne Raum muss einer Person zugeordnet sein)',
+    path: ['roomId'],
+  });
 export type DeviceInput = z.infer<typeof DeviceInput>;
 
 export const Device = z.object({

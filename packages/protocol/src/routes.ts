@@ -365,6 +365,16 @@ export const routes = {
     status: 201,
     response: PhoneEnrolment,
   },
+  reportPosition: {
+    method: 'POST',
+    url: '/api/mobile/position',
+    summary: 'Letzten bekannten Standort melden (App geöffnet; nur der neueste wird gespeichert)',
+    tag: 'Mobiler Alarm',
+    auth: { kind: 'sender' },
+    body: PositionUpdate,
+    status: 204,
+    response: NoContent,
+  },
   updatePosition: {
     method: 'POST',
     url: '/api/alarms/:id/position',

@@ -32,6 +32,8 @@ export function presentAlarm(row: AlarmRow, alerted: number, responders: Respond
     },
     deviceId: row.deviceId,
     position: row.position,
+    positionKind: row.position ? (row.positionKind ?? 'live') : null,
+    positionAddress: row.positionAddress,
     step: row.step,
     steps: row.steps.length,
     nextEscalationAt: row.nextEscalationAt?.toISOString() ?? null,

@@ -16,6 +16,7 @@ import type { Db, Executor, Tx } from '../db/client.js';
 import { overviewRoles } from '../delivery/audience.js';
 import { appendEvents, lastEventId } from '../delivery/events.js';
 import { AppError, notFound } from '../http/errors.js';
+import { lastKnownPosition, nearbyAddress, storeLastPosition } from './positions.js';
 import { presentAlarm, type AlarmRow } from './presenter.js';
 import * as repo from './repository.js';
 import { resolveTargets } from './targets.js';
@@ -93,7 +94,9 @@ export class AlarmService {
     // A phone alarm (or any mobile trigger) is where the person is, not where their desk is;
     // the plan then comes from their department (or the organisation) and `same_department`
     // means their colleagues, while floor/building targets find nobody without a room.
-    const mobile = device?.kind === 'phone' || req.source === 'mobile';
+    // A button without a room is personal: carried by its person, like a phone.
+    const personalButton = device?.kind === 'button' && device.roomId === null;
+    const mobile = device?.kind === 'phone' || req.source === 'mobile' || personalButton;
     const location = mobile
       ? repo.roamingLocation
       : await repo.locate(this.db, orgId, device ? device.roomId : sender.roomId, device?.name ?? '');
@@ -101,8 +104,18 @@ export class AlarmService {
     const steps = (await repo.planSteps(this.db, orgId, location.roomId, departmentId)) ?? defaultPlanSteps;
     const first = steps[0]!;
 
+    // A button has no GPS: when it is bound to a person, their phone's last fix tells the
+    // receivers where to look (marked as last known, with its time). The alarm never waits for it.
+    const now = this.clock.now();
+    let position = req.position ?? null;
+    let positionKind: 'live' | 'last_known' | null = position ? 'live' : null;
+    if (!position && device?.kind === 'button' && device.personId) {
+      position = await lastKnownPosition(this.db, orgId, device.personId, now);
+      positionKind = position ? 'last_known' : null;
+    }
+    const positionAddress = position ? await nearbyAddress(this.db, orgId, position) : null;
+
     return this.db.transaction(async (tx) => {
-      const now = this.clock.now();
       const row = await repo.insertAlarm(tx, {
         orgId,
         idempotencyScope: scope,
@@ -125,10 +138,13 @@ export class AlarmService {
         nextEscalationAt: test ? null : new Date(now.getTime() + first.timeoutSeconds * 1000),
         raisedAt: now,
         triggeredAt: req.triggeredAt ? new Date(req.triggeredAt) : null,
-        position: req.position ?? null,
-        positionStoredAt: req.position ? now : null,
+        position,
+        positionStoredAt: position ? now : null,
+        positionKind,
+        positionAddress,
       });
       if (!row) return this.replay(tx, orgId, scope, key, fingerprint);
+      if (req.position && sender.personId) await storeLastPosition(tx, orgId, sender.personId, req.position, now);
 
       const receivers = functionTest
         ? []
@@ -240,7 +256,14 @@ export class AlarmService {
       if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
       const now = this.clock.now();
       if (row.positionStoredAt && now.getTime() - row.positionStoredAt.getTime() < positionIntervalMs) return;
-      const updated = await repo.updateAlarm(tx, row.id, { position, positionStoredAt: now });
+      const positionAddress = await nearbyAddress(tx, row.orgId, position);
+      const updated = await repo.updateAlarm(tx, row.id, {
+        position,
+        positionStoredAt: now,
+        positionKind: 'live',
+        positionAddress,
+      });
+      if (row.sender.personId) await storeLastPosition(tx, row.orgId, row.sender.personId, position, now);
       await this.emit(tx, updated, await this.present(tx, updated), 'alarm.position', now);
     });
   }

@@ -354,10 +354,12 @@ export class DeviceService {
   }
 
   private async checkRefs(ex: Executor, orgId: string, input: DeviceInput): Promise<void> {
-    const [room] = await ex
-      .select({ id: rooms.id })
-      .from(rooms)
-      .where(and(eq(rooms.orgId, orgId), eq(rooms.id, input.roomId)));
+    const [room] = input.roomId
+      ? await ex
+          .select({ id: rooms.id })
+          .from(rooms)
+          .where(and(eq(rooms.orgId, orgId), eq(rooms.id, input.roomId)))
+      : [{ id: null }];
     if (!room)
       throw new AppError('validation_failed', 'Raum nicht gefunden', [
         { path: 'body.roomId', message: 'unbekannter Raum' },

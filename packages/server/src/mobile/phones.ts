@@ -6,7 +6,9 @@ import {
   smsMacInput,
   type InboundSmsResult,
   type PhoneEnrolment,
+  type Position,
 } from '@wachsam/protocol';
+import { storeLastPosition } from '../alarms/positions.js';
 import type { AlarmService } from '../alarms/service.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
@@ -35,6 +37,17 @@ export class PhoneService {
     private readonly alarms: AlarmService,
     private readonly settings: { smsNumber: string | null; holdMs: number },
   ) {}
+
+  /**
+   * The app, while open, reports where its person is; only the newest fix is kept. A personal
+   * alarm button of that person then raises with it. A device not bound to a person has nobody
+   * to locate: the report is refused rather than silently dropped.
+   */
+  async reportPosition(actor: Actor, position: Position): Promise<void> {
+    const personId = actor.personId;
+    if (!personId) throw new AppError('forbidden', 'Dieses Gerät ist keiner Person zugeordnet');
+    await storeLastPosition(this.db, actor.orgId, personId, position, this.clock.now());
+  }
 
   async enrol(actor: Actor, name: string): Promise<PhoneEnrolment> {
     if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur angemeldete Personen registrieren Telefone');

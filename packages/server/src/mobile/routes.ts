@@ -13,6 +13,7 @@ export function mobileRoutes(
   gatewaySecret: string | null,
 ): void {
   register(app, auth, routes.enrolPhone, ({ actor, body }) => phones.enrol(actor, body.name));
+  register(app, auth, routes.reportPosition, ({ actor, body }) => phones.reportPosition(actor, body.position));
   register(app, auth, routes.inboundSms, ({ body }) => phones.inbound(body), { gatewaySecret });
   register(app, auth, routes.pushKey, async () => ({ publicKey: await push.publicKey() }));
   register(app, auth, routes.subscribePush, ({ actor, body }) => push.subscribe(actor, body));

@@ -121,7 +121,13 @@ export class OrgService {
   // buildings
   listBuildings = (orgId: string): Promise<Building[]> =>
     this.db
-      .select({ id: buildings.id, name: buildings.name, address: buildings.address })
+      .select({
+        id: buildings.id,
+        name: buildings.name,
+        address: buildings.address,
+        latitude: buildings.latitude,
+        longitude: buildings.longitude,
+      })
       .from(buildings)
       .where(eq(buildings.orgId, orgId))
       .orderBy(buildings.name);
@@ -142,7 +148,7 @@ export class OrgService {
               .values({ ...input, orgId: actor.orgId })
               .returning();
         const b = this.found(row, 'Gebäude');
-        return { id: b.id, name: b.name, address: b.address };
+        return { id: b.id, name: b.name, address: b.address, latitude: b.latitude, longitude: b.longitude };
       },
     );
 
