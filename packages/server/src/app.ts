@@ -10,6 +10,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { smsGatewaySecretHeader } from '@wachsam/protocol';
 import { MessageService } from './alarms/messages.js';
 import { alarmRoutes } from './alarms/routes.js';
 import { AlarmService } from './alarms/service.js';
@@ -111,6 +112,7 @@ export async function createWachsam(
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'wachsam_session' },
           device: { type: 'http', scheme: 'bearer' },
+          gateway: { type: 'apiKey', in: 'header', name: smsGatewaySecretHeader },
         },
       },
     },

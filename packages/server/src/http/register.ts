@@ -62,6 +62,22 @@ export function authoriseGateway(req: FastifyRequest, secret: string | null): vo
     throw new AppError('forbidden', 'Gateway-Geheimnis ist falsch oder der SMS-Eingang ist nicht eingerichtet');
 }
 
+/** The OpenAPI security requirement of a route, so clients see which credential it takes. */
+function securityOf(rule: RouteDef['auth']): Array<Record<string, string[]>> | null {
+  switch (rule.kind) {
+    case 'public':
+      return null;
+    case 'session':
+      return [{ session: [] }];
+    case 'device':
+      return [{ device: [] }];
+    case 'sender':
+      return [{ session: [] }, { device: [] }];
+    case 'gateway':
+      return [{ gateway: [] }];
+  }
+}
+
 /**
  * Register one route of the protocol's table: the route is a pipeline of
  * authenticate → authorise → validate (zod, from the shared schema) → handler → serialise.
@@ -78,6 +94,8 @@ export function register<D extends RouteDef>(
     tags: [def.tag],
     response: def.response ? { [def.status]: def.response } : undefined,
   };
+  const security = securityOf(def.auth);
+  if (security) schema.security = security;
   if (def.body) schema.body = def.body;
   if (def.params) schema.params = def.params;
   if (def.querystring) schema.querystring = def.querystring;
