@@ -216,6 +216,19 @@ export const ReportTransition = z.object({
 });
 export type ReportTransition = z.infer<typeof ReportTransition>;
 
+/** How others see the reporter (and the reporter's own workflow steps) where the identity is withheld. */
+export const anonymousReporter = 'Meldende Person';
+/** The `role` of a transition the reporter made (submitting): not one of the organisation's roles. */
+export const reporterRole = 'reporter';
+
+/** Evidence files a report accepts, as raw request bodies (upload) with their content type. */
+export const attachmentMimePattern = /^(image\/[\w.+-]+|audio\/[\w.+-]+|application\/pdf|text\/plain)$/;
+export const attachmentMaxBytes = 10 * 1024 * 1024;
+export const AttachmentUploadQuery = z
+  .object({ name: z.string().trim().min(1, 'Dateiname fehlt').max(200, 'höchstens 200 Zeichen') })
+  .strict();
+export const AttachmentParams = z.object({ id: Id, attachmentId: Id }).strict();
+
 export const Attachment = z.object({
   id: Id,
   name: z.string(),
@@ -370,7 +383,7 @@ export const reviewerRoles: readonly Role[] = ['supervisor', 'hr', 'security_man
 const central: readonly Role[] = ['security_management'];
 const NoContent = null;
 
-const transition = (url: string, summary: string, roles: readonly Role[], body: z.ZodType) =>
+const transition = <B extends z.ZodType>(url: string, summary: string, roles: readonly Role[], body: B) =>
   ({
     method: 'POST',
     url: `/api/reports/:id/${url}`,
@@ -465,6 +478,29 @@ export const reportRouteDefs = {
     params: IdParams,
     status: 200,
     response: z.array(Attachment),
+  },
+  uploadAttachment: {
+    method: 'POST',
+    url: '/api/reports/:id/attachments',
+    summary:
+      'Beweismittel hochladen (meldende Person, im Entwurf oder eingereicht): Datei als Rohdaten mit ihrem Inhaltstyp (Bild, Audio, PDF, Text; höchstens 10 MB), Dateiname in ?name=',
+    tag: 'Meldungen',
+    auth: { kind: 'session', roles: everyRole },
+    params: IdParams,
+    querystring: AttachmentUploadQuery,
+    status: 201,
+    response: Attachment,
+  },
+  downloadAttachment: {
+    method: 'GET',
+    url: '/api/reports/:id/attachments/:attachmentId',
+    summary: 'Beweismittel herunterladen (die Datei mit ihrem Inhaltstyp)',
+    tag: 'Meldungen',
+    auth: { kind: 'session', roles: everyRole },
+    params: AttachmentParams,
+    status: 200,
+    /** The file's bytes, sent as they were uploaded: not JSON. */
+    response: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'Datei'),
   },
   listWarnings: {
     method: 'GET',

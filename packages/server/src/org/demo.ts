@@ -18,6 +18,7 @@ import {
   rooms,
 } from '../db/schema.js';
 import { enrolmentFacts } from '../devices/service.js';
+import { seedHelpOffers } from '../reports/demo.js';
 
 export const demoPassword = 'demo1234demo';
 export const demoDomain = 'musterstadt.example';
@@ -143,6 +144,7 @@ export async function seedDemo(
     await tx
       .insert(alarmPlans)
       .values({ orgId, name: 'Standard-Alarmplan', scope: { kind: 'organisation' }, steps: defaultPlanSteps });
+    await seedHelpOffers(tx, orgId);
 
     const anna = ppl[0]!;
     const [ws] = await tx

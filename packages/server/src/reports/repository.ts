@@ -1,0 +1,294 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { ReportStatus } from '@wachsam/protocol';
+import type { Executor } from '../db/client.js';
+import {
+  alarmReceivers,
+  alarms,
+  buildings,
+  departments,
+  floors,
+  incidentFacts,
+  incidentReports,
+  people,
+  reportAttachments,
+  reportTransitions,
+  rooms,
+  zemagSettings,
+} from '../db/schema.js';
+import { statusesFrom, type Viewer } from './workflow.js';
+
+export type ReportRow = typeof incidentReports.$inferSelect;
+export type NewReport = typeof incidentReports.$inferInsert;
+export type AttachmentMeta = Omit<typeof reportAttachments.$inferSelect, 'content'>;
+export type AlarmRow = typeof alarms.$inferSelect;
+
+// --- people and places ---
+
+export async function personOf(ex: Executor, orgId: string, personId: string) {
+  const [p] = await ex
+    .select()
+    .from(people)
+    .where(and(eq(people.orgId, orgId), eq(people.id, personId)));
+  return p ?? null;
+}
+
+export async function namesOf(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ex
+    .select({ id: people.id, firstName: people.firstName, lastName: people.lastName })
+    .from(people)
+    .where(and(eq(people.orgId, orgId), inArray(people.id, ids)));
+  return new Map(rows.map((r) => [r.id, `${r.firstName} ${r.lastName}`]));
+}
+
+/** Supervisors of a department, by name, so the same one is picked every time. */
+export async function supervisorsOf(ex: Executor, orgId: string, departmentId: string) {
+  return ex
+    .select({ id: people.id })
+    .from(people)
+    .where(
+      and(eq(people.orgId, orgId), eq(people.departmentId, departmentId), sql`'supervisor' = any(${people.roles})`),
+    )
+    .orderBy(asc(people.lastName), asc(people.firstName), asc(people.id));
+}
+
+export async function roomExists(ex: Executor, orgId: string, roomId: string): Promise<boolean> {
+  const [r] = await ex
+    .select({ id: rooms.id })
+    .from(rooms)
+    .where(and(eq(rooms.orgId, orgId), eq(rooms.id, roomId)));
+  return Boolean(r);
+}
+
+/** The building a room is in (room → floor → building), for the warning. */
+export async function buildingOfRoom(ex: Executor, orgId: string, roomId: string): Promise<string | null> {
+  const [r] = await ex
+    .select({ name: buildings.name })
+    .from(rooms)
+    .innerJoin(floors, eq(floors.id, rooms.floorId))
+    .innerJoin(buildings, eq(buildings.id, floors.buildingId))
+    .where(and(eq(rooms.orgId, orgId), eq(rooms.id, roomId)));
+  return r?.name ?? null;
+}
+
+export async function departmentName(ex: Executor, orgId: string, departmentId: string): Promise<string | null> {
+  const [d] = await ex
+    .select({ name: departments.name })
+    .from(departments)
+    .where(and(eq(departments.orgId, orgId), eq(departments.id, departmentId)));
+  return d?.name ?? null;
+}
+
+// --- alarms (read only: a report follows up a resolved alarm) ---
+
+export async function alarmOf(ex: Executor, orgId: string, alarmId: string): Promise<AlarmRow | null> {
+  const [a] = await ex
+    .select()
+    .from(alarms)
+    .where(and(eq(alarms.orgId, orgId), eq(alarms.id, alarmId)));
+  return a ?? null;
+}
+
+export async function respondedTo(ex: Executor, alarmId: string, personId: string): Promise<boolean> {
+  const [r] = await ex
+    .select({ at: alarmReceivers.respondedAt })
+    .from(alarmReceivers)
+    .where(
+      and(
+        eq(alarmReceivers.alarmId, alarmId),
+        eq(alarmReceivers.personId, personId),
+        isNotNull(alarmReceivers.respondedAt),
+      ),
+    );
+  return Boolean(r);
+}
+
+// --- reports ---
+
+export async function insertReport(ex: Executor, row: NewReport): Promise<ReportRow> {
+  const [r] = await ex.insert(incidentReports).values(row).returning();
+  return r!;
+}
+
+export async function updateReport(ex: Executor, id: string, patch: Partial<NewReport>): Promise<ReportRow> {
+  const [r] = await ex.update(incidentReports).set(patch).where(eq(incidentReports.id, id)).returning();
+  return r!;
+}
+
+/** Read a report; `lock` holds its row until commit, so two steps on it run one after the other. */
+export async function findReport(ex: Executor, orgId: string, id: string, lock = false): Promise<ReportRow | null> {
+  const q = ex
+    .select()
+    .from(incidentReports)
+    .where(and(eq(incidentReports.orgId, orgId), eq(incidentReports.id, id)));
+  const [r] = lock ? await q.for('update') : await q;
+  return r ?? null;
+}
+
+/** Deletes the report and, by cascade, its transitions, attachments and aftercare tasks. */
+export async function deleteReport(ex: Executor, id: string): Promise<void> {
+  await ex.delete(incidentReports).where(eq(incidentReports.id, id));
+}
+
+/** A draft of this person following up this alarm, if one exists. */
+export async function draftForAlarm(ex: Executor, orgId: string, alarmId: string, personId: string) {
+  const [r] = await ex
+    .select()
+    .from(incidentReports)
+    .where(
+      and(
+        eq(incidentReports.orgId, orgId),
+        eq(incidentReports.alarmId, alarmId),
+        eq(incidentReports.reporterPersonId, personId),
+        eq(incidentReports.status, 'draft'),
+      ),
+    );
+  return r ?? null;
+}
+
+/** The SQL twin of `maySee` (workflow.ts): the reports a viewer may read. */
+function visibleTo(v: Viewer): SQL {
+  const conditions: Array<SQL | undefined> = [eq(incidentReports.reporterPersonId, v.personId)];
+  if (v.roles.includes('supervisor') && v.departmentId)
+    conditions.push(
+      and(eq(incidentReports.departmentId, v.departmentId), inArray(incidentReports.status, statusesFrom('submitted'))),
+    );
+  if (v.roles.includes('hr')) conditions.push(inArray(incidentReports.status, statusesFrom('approved')));
+  if (v.roles.includes('security_management')) conditions.push(ne(incidentReports.status, 'draft'));
+  return or(...conditions)!;
+}
+
+/**
+ * What waits for the viewer: their own drafts that came back from review, and the reports in
+ * the state where their role acts next (never their own: nobody reviews their own report).
+ */
+function waitingFor(v: Viewer): SQL {
+  const own = eq(incidentReports.reporterPersonId, v.personId);
+  const notOwn = or(isNull(incidentReports.reporterPersonId), ne(incidentReports.reporterPersonId, v.personId));
+  const conditions: Array<SQL | undefined> = [
+    and(own, eq(incidentReports.status, 'draft'), isNotNull(incidentReports.submittedAt)),
+  ];
+  if (v.roles.includes('supervisor') && v.departmentId)
+    conditions.push(
+      and(notOwn, eq(incidentReports.departmentId, v.departmentId), eq(incidentReports.status, 'submitted')),
+    );
+  if (v.roles.includes('hr')) conditions.push(and(notOwn, eq(incidentReports.status, 'approved')));
+  if (v.roles.includes('security_management'))
+    conditions.push(and(notOwn, inArray(incidentReports.status, ['complaint_filed', 'quality_checked'])));
+  return or(...conditions)!;
+}
+
+export async function listReports(
+  ex: Executor,
+  orgId: string,
+  v: Viewer,
+  scope: 'mine' | 'inbox' | 'all',
+  status: ReportStatus | undefined,
+): Promise<ReportRow[]> {
+  const scoped =
+    scope === 'mine'
+      ? eq(incidentReports.reporterPersonId, v.personId)
+      : scope === 'inbox'
+        ? and(visibleTo(v), waitingFor(v))
+        : visibleTo(v);
+  return ex
+    .select()
+    .from(incidentReports)
+    .where(and(eq(incidentReports.orgId, orgId), scoped, status ? eq(incidentReports.status, status) : undefined))
+    .orderBy(desc(incidentReports.updatedAt))
+    .limit(500);
+}
+
+/** Published (not archived) warnings of the organisation, newest first. */
+export async function publishedWarnings(ex: Executor, orgId: string) {
+  return ex
+    .select({ warning: incidentReports.warning })
+    .from(incidentReports)
+    .where(
+      and(
+        eq(incidentReports.orgId, orgId),
+        eq(incidentReports.status, 'published'),
+        isNotNull(incidentReports.warning),
+      ),
+    )
+    .orderBy(desc(incidentReports.publishedAt));
+}
+
+// --- transitions ---
+
+export async function insertTransition(ex: Executor, row: typeof reportTransitions.$inferInsert): Promise<void> {
+  await ex.insert(reportTransitions).values(row);
+}
+
+export async function transitionsOf(ex: Executor, reportId: string) {
+  return ex
+    .select()
+    .from(reportTransitions)
+    .where(eq(reportTransitions.reportId, reportId))
+    .orderBy(asc(reportTransitions.id));
+}
+
+// --- attachments ---
+
+const attachmentMeta = {
+  id: reportAttachments.id,
+  orgId: reportAttachments.orgId,
+  reportId: reportAttachments.reportId,
+  name: reportAttachments.name,
+  mime: reportAttachments.mime,
+  size: reportAttachments.size,
+  sha256: reportAttachments.sha256,
+  uploadedAt: reportAttachments.uploadedAt,
+  uploadedBy: reportAttachments.uploadedBy,
+};
+
+export async function attachmentsOf(ex: Executor, reportId: string): Promise<AttachmentMeta[]> {
+  return ex
+    .select(attachmentMeta)
+    .from(reportAttachments)
+    .where(eq(reportAttachments.reportId, reportId))
+    .orderBy(asc(reportAttachments.uploadedAt), asc(reportAttachments.id));
+}
+
+export async function insertAttachment(
+  ex: Executor,
+  row: typeof reportAttachments.$inferInsert,
+): Promise<AttachmentMeta> {
+  const [a] = await ex.insert(reportAttachments).values(row).returning(attachmentMeta);
+  return a!;
+}
+
+export async function attachmentFile(ex: Executor, reportId: string, attachmentId: string) {
+  const [a] = await ex
+    .select()
+    .from(reportAttachments)
+    .where(and(eq(reportAttachments.reportId, reportId), eq(reportAttachments.id, attachmentId)));
+  return a ?? null;
+}
+
+// --- anonymous facts ---
+
+/** One fact per report: a resubmitted report replaces its fact instead of counting twice. */
+export async function upsertFact(ex: Executor, row: typeof incidentFacts.$inferInsert): Promise<string> {
+  const { orgId: _org, reportId: _report, ...values } = row;
+  const [f] = await ex
+    .insert(incidentFacts)
+    .values(row)
+    .onConflictDoUpdate({ target: incidentFacts.reportId, set: values })
+    .returning({ id: incidentFacts.id });
+  return f!.id;
+}
+
+// --- settings ---
+
+export async function settingsValue(ex: Executor, orgId: string): Promise<Record<string, unknown> | null> {
+  const [s] = await ex.select().from(zemagSettings).where(eq(zemagSettings.orgId, orgId));
+  return s?.value ?? null;
+}
+
+export async function storeSettings(ex: Executor, orgId: string, value: Record<string, unknown>): Promise<void> {
+  await ex
+    .insert(zemagSettings)
+    .values({ orgId, value })
+    .onConflictDoUpdate({ target: zemagSettings.orgId, set: { value } });
+}

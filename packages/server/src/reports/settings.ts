@@ -1,0 +1,42 @@
+import { ZemagSettings } from '@wachsam/protocol';
+import { appendAudit } from '../audit/repository.js';
+import type { Actor } from '../auth/actor.js';
+import type { Clock } from '../clock.js';
+import type { Db, Executor } from '../db/client.js';
+import { settingsValue, storeSettings } from './repository.js';
+
+/**
+ * The organisation's ZeMAG settings. Nothing stored yet, or a stored value an older version
+ * wrote that no longer fits: the defaults of the protocol apply, never a half-read mapping.
+ */
+export async function loadSettings(ex: Executor, orgId: string): Promise<ZemagSettings> {
+  const parsed = ZemagSettings.safeParse((await settingsValue(ex, orgId)) ?? {});
+  return parsed.success ? parsed.data : ZemagSettings.parse({});
+}
+
+export class SettingsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  get(actor: Actor): Promise<ZemagSettings> {
+    return loadSettings(this.db, actor.orgId);
+  }
+
+  async put(actor: Actor, value: ZemagSettings): Promise<ZemagSettings> {
+    return this.db.transaction(async (tx) => {
+      const before = await loadSettings(tx, actor.orgId);
+      await storeSettings(tx, actor.orgId, value);
+      await appendAudit(tx, {
+        orgId: actor.orgId,
+        at: this.clock.now(),
+        actor,
+        action: 'zemag.settings_changed',
+        subject: `org:${actor.orgId}`,
+        detail: { before, after: value },
+      });
+      return value;
+    });
+  }
+}

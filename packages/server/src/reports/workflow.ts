@@ -1,0 +1,119 @@
+import { reportStatusLabels, reportStatuses, type Report, type ReportStatus, type Role } from '@wachsam/protocol';
+import type { Actor } from '../auth/actor.js';
+import { AppError } from '../http/errors.js';
+
+/** Reports are a matter of people: every report route is a session route. */
+export type Person = Extract<Actor, { kind: 'person' }>;
+export function asPerson(actor: Actor): Person {
+  if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur für angemeldete Personen');
+  return actor;
+}
+
+export type ReportAction = Report['actions'][number];
+export type StepName = Exclude<ReportAction, 'edit'>;
+
+/** Who looks at a report: the person, their roles and their department (from `people`). */
+export interface Viewer {
+  personId: string;
+  roles: readonly Role[];
+  departmentId: string | null;
+}
+
+/** What the workflow needs to know about a report. */
+export interface ReportState {
+  /** As stored; one of `reportStatuses`. */
+  status: string;
+  reporterPersonId: string | null;
+  departmentId: string | null;
+}
+
+type Party = 'reporter' | 'supervisor' | 'hr' | 'security_management';
+
+/**
+ * The state machine of the Kommunikationsschaubild (seed 003): reporter → supervisor (QS and
+ * release, or back to the reporter) → HR (Strafanzeige) → central unit (QS, publication) →
+ * archive. A step not listed here does not exist.
+ */
+export const steps: Record<StepName, { from: ReportStatus; to: ReportStatus; by: Party }> = {
+  submit: { from: 'draft', to: 'submitted', by: 'reporter' },
+  approve: { from: 'submitted', to: 'approved', by: 'supervisor' },
+  return: { from: 'submitted', to: 'draft', by: 'supervisor' },
+  file_complaint: { from: 'approved', to: 'complaint_filed', by: 'hr' },
+  quality_check: { from: 'complaint_filed', to: 'quality_checked', by: 'security_management' },
+  publish: { from: 'quality_checked', to: 'published', by: 'security_management' },
+  archive: { from: 'published', to: 'archived', by: 'security_management' },
+};
+
+const rank = (s: string) => reportStatuses.indexOf(s as ReportStatus);
+export const statusesFrom = (s: ReportStatus): ReportStatus[] => reportStatuses.filter((x) => rank(x) >= rank(s));
+
+const has = (v: Viewer, role: Role) => v.roles.includes(role);
+const isReporter = (v: Viewer, r: ReportState) => r.reporterPersonId !== null && r.reporterPersonId === v.personId;
+const supervises = (v: Viewer, r: ReportState) =>
+  has(v, 'supervisor') && v.departmentId !== null && v.departmentId === r.departmentId;
+
+/**
+ * Who may read a report. The reporter always; the supervisor of the reporter's department from
+ * submission on; HR from the supervisor's release on; the central unit everything but drafts (a
+ * draft is the reporter's own until submitted). Everybody else learns nothing, not even that
+ * the report exists (the service answers 404).
+ */
+export function maySee(v: Viewer, r: ReportState): boolean {
+  if (isReporter(v, r)) return true;
+  if (supervises(v, r) && rank(r.status) >= rank('submitted')) return true;
+  if (has(v, 'hr') && rank(r.status) >= rank('approved')) return true;
+  return has(v, 'security_management') && r.status !== 'draft';
+}
+
+/**
+ * Who sees the reporter's identity. The reporter, the supervisor (who holds the debrief) and
+ * HR (who files the complaint, where the reporter is the witness). The central unit does the
+ * quality check and writes the warning: neither needs to know who reported, so it sees
+ * "Meldende Person" (data minimisation; § 12 DSG NRW lets the identity be withheld). Questions
+ * go back through the supervisor, whose department the report names.
+ */
+export function seesReporter(v: Viewer, r: ReportState): boolean {
+  return isReporter(v, r) || supervises(v, r) || has(v, 'hr');
+}
+
+/**
+ * May this viewer take this step on this report now (status aside)? Reviewers never review
+ * their own report: a supervisor who reported is released by another supervisor (four eyes).
+ */
+export function mayTake(v: Viewer, r: ReportState, step: StepName): boolean {
+  const by = steps[step].by;
+  if (by === 'reporter') return isReporter(v, r);
+  if (isReporter(v, r)) return false;
+  if (by === 'supervisor') return supervises(v, r);
+  return has(v, by);
+}
+
+/** What the viewer may do now, for the UI's buttons. */
+export function actionsFor(v: Viewer, r: ReportState): ReportAction[] {
+  const out: ReportAction[] = [];
+  if (r.status === 'draft' && isReporter(v, r)) out.push('edit');
+  for (const [name, step] of Object.entries(steps) as Array<[StepName, (typeof steps)[StepName]]>)
+    if (step.from === r.status && mayTake(v, r, name)) out.push(name);
+  return out;
+}
+
+/** Settle a step: allowed for this viewer, and the report in the state the step starts from. */
+export function checkStep(v: Viewer, r: ReportState, step: StepName): { from: ReportStatus; to: ReportStatus } {
+  if (!mayTake(v, r, step))
+    throw new AppError(
+      'forbidden',
+      steps[step].by === 'reporter'
+        ? 'Nur die meldende Person kann diesen Schritt ausführen'
+        : 'Eigene Meldungen prüft eine andere Person; dieser Schritt steht Ihnen hier nicht zu',
+    );
+  const { from, to } = steps[step];
+  if (r.status !== from)
+    throw new AppError(
+      'invalid_transition',
+      `Die Meldung ist im Status „${reportStatusLabels[r.status as ReportStatus]}“; dieser Schritt ist nur im Status „${reportStatusLabels[from]}“ möglich`,
+    );
+  return { from, to };
+}
+
+/** The role recorded for a step: the role that allowed it, or "reporter" for the reporter's own. */
+export const roleOfStep = (step: StepName): string => steps[step].by;
