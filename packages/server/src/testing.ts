@@ -214,5 +214,7 @@ export async function api(
     body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  // CSV and PDF downloads come back as text; everything else the API answers is JSON.
+  const json = res.headers.get('content-type')?.includes('json') ?? true;
+  return { status: res.status, body: !text ? null : json ? JSON.parse(text) : text };
 }

@@ -82,7 +82,7 @@ export function feasibleRanges(
         let lo = 0;
         let hi = 0;
         for (const x of eq.terms) {
-          const val = value[x.v];
+          const val = value[x.v] ?? null;
           if (val === null) {
             freeCount++;
             free = x;

@@ -35,9 +35,8 @@ export interface PublishedTable {
  * at least two values consistent with everything published (the unit tests check this by brute
  * force, and that the primary rule alone does not suffice).
  */
-export function suppress(counts: number[][]): PublishedTable {
+export function suppress(counts: number[][], cols = counts[0]?.length ?? 0): PublishedTable {
   const rows = counts.length;
-  const cols = counts[0]?.length ?? 0;
   // The grid: cells, row totals in the last column, column totals in the last row.
   const grid: number[][] = counts.map((r) => [...r, sum(r)]);
   const totalsRow = Array.from({ length: cols }, (_, j) => sum(counts.map((r) => r[j]!)));

@@ -1,0 +1,126 @@
+import PDFDocument from 'pdfkit';
+import { statsRowLabels, suppressedMark, suppressionNote, type StatsTable } from '@wachsam/protocol';
+
+// Exports render published tables only: a withheld value is already null here and is printed as
+// the mark, so no export can show more than the API answer does.
+
+const show = (v: number | null) => (v === null ? suppressedMark : String(v));
+
+const columnHeading = (t: StatsTable) =>
+  t.columnsDimension === 'month' ? 'Monat' : t.columnsDimension === 'category' ? 'Kategorie' : 'Zeitraum';
+
+/** One CSV field, quoted where Excel needs it. */
+const field = (s: string) => (/[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/**
+ * CSV as Excel in German settings opens it with a double click: semicolons, CRLF, and a UTF-8
+ * byte order mark so umlauts survive. The table first, the note on suppression after a blank line.
+ */
+export function statsCsv(t: StatsTable): string {
+  const line = (cells: string[]) => cells.map(field).join(';');
+  const lines = [
+    line([`${statsRowLabels[t.rowsDimension]} / ${columnHeading(t)}`, ...t.columns.map((c) => c.label), 'Summe']),
+    ...t.rows.map((r) => line([r.label, ...r.cells.map(show), show(r.total)])),
+    line(['Summe', ...t.columnTotals.map(show), show(t.grandTotal)]),
+    '',
+    line([suppressionNote]),
+  ];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export interface LagebildInput {
+  organisation: string;
+  from: string;
+  to: string;
+  generatedAt: Date;
+  sections: Array<{ heading: string; table: StatsTable }>;
+}
+
+const margin = 40;
+const labelWidth = 150;
+const maxColumnsPerBlock = 12;
+
+/** The yearly situation picture for the Sicherheitskonferenz: title, period, tables, note. */
+export async function lagebildPdf(input: LagebildInput): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin,
+    info: { Title: `Lagebild Gewalt gegen Beschäftigte – ${input.organisation}`, Author: 'Wachsam' },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+
+  doc.font('Helvetica-Bold').fontSize(20).text('Lagebild Gewalt gegen Beschäftigte');
+  doc.moveDown(0.3).font('Helvetica').fontSize(12).text(input.organisation);
+  doc.text(`Zeitraum: ${period(input.from)} bis ${period(input.to)}`);
+  doc
+    .fontSize(9)
+    .fillColor('#444')
+    .text(`Erstellt am ${input.generatedAt.toISOString().slice(0, 10)} aus anonymisierten Vorfallsdaten.`)
+    .fillColor('black');
+  doc
+    .moveDown(0.5)
+    .fontSize(9)
+    .text(suppressionNote, { width: doc.page.width - 2 * margin });
+
+  for (const s of input.sections) {
+    doc.moveDown(1);
+    ensureSpace(doc, 60);
+    doc.font('Helvetica-Bold').fontSize(12).text(s.heading, margin);
+    drawTable(doc, s.table);
+  }
+  doc.end();
+  return done;
+}
+
+const period = (m: string) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
+
+function ensureSpace(doc: PDFKit.PDFDocument, height: number): void {
+  if (doc.y + height > doc.page.height - margin) doc.addPage();
+}
+
+/** The table in blocks of at most 12 columns; the totals column closes the last block. */
+function drawTable(doc: PDFKit.PDFDocument, t: StatsTable): void {
+  const blocks = Math.max(1, Math.ceil(t.columns.length / maxColumnsPerBlock));
+  for (let b = 0; b < blocks; b++) {
+    const start = b * maxColumnsPerBlock;
+    const idx = t.columns.slice(start, start + maxColumnsPerBlock).map((_, k) => start + k);
+    const last = b === blocks - 1;
+    const headings = [...idx.map((j) => t.columns[j]!.label), ...(last ? ['Summe'] : [])];
+    const body = [
+      ...t.rows.map((r) => [r.label, ...idx.map((j) => show(r.cells[j]!)), ...(last ? [show(r.total)] : [])]),
+      ['Summe', ...idx.map((j) => show(t.columnTotals[j]!)), ...(last ? [show(t.grandTotal)] : [])],
+    ];
+    const width = (doc.page.width - 2 * margin - labelWidth) / Math.max(headings.length, 1);
+    const header = () => {
+      ensureSpace(doc, 40);
+      const y = doc.y + 4;
+      doc.font('Helvetica-Bold').fontSize(7);
+      doc.text(statsRowLabels[t.rowsDimension], margin, y, { width: labelWidth });
+      headings.forEach((h, k) => doc.text(h, margin + labelWidth + k * width, y, { width: width - 2, align: 'right' }));
+      doc.y = y + 20;
+      doc
+        .moveTo(margin, doc.y - 3)
+        .lineTo(doc.page.width - margin, doc.y - 3)
+        .stroke();
+    };
+    header();
+    body.forEach((cells, n) => {
+      if (doc.y + 14 > doc.page.height - margin) {
+        doc.addPage();
+        header();
+      }
+      const y = doc.y;
+      doc.font(n === body.length - 1 ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
+      doc.text(cells[0]!, margin, y, { width: labelWidth - 4, lineBreak: false, ellipsis: true });
+      cells
+        .slice(1)
+        .forEach((c, k) => doc.text(c, margin + labelWidth + k * width, y, { width: width - 2, align: 'right' }));
+      doc.y = y + 12;
+    });
+    doc.x = margin;
+    doc.moveDown(0.5);
+  }
+}
