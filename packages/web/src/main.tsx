@@ -4,6 +4,7 @@ import { App } from './app/App.js';
 import { registerServiceWorker } from './app/serviceWorker.js';
 import { setupI18n } from './i18n/index.js';
 import './styles.css';
+import './reports/reports.css';
 
 setupI18n();
 registerServiceWorker();

@@ -7,12 +7,32 @@ export interface Option {
 
 export type FieldSpec =
   | { name: string; label: string; kind: 'text' | 'password'; nullable?: boolean; autoComplete?: string }
+  | { name: string; label: string; kind: 'textarea'; rows?: number }
+  | { name: string; label: string; kind: 'date' | 'datetime'; nullable?: boolean }
   | { name: string; label: string; kind: 'number' }
   | { name: string; label: string; kind: 'select'; options: Option[]; nullable?: boolean; emptyLabel?: string }
   | { name: string; label: string; kind: 'checkboxes'; options: Option[] };
 
 /** What the form holds: exactly what the person typed, so nothing is lost on an error. */
 export type Draft = Record<string, string | string[]>;
+
+/**
+ * `datetime-local` text (local wall clock) → ISO instant with offset, as the protocol wants.
+ * Anything unparsable goes as typed: the server names the field.
+ */
+export function localToIso(local: string): string {
+  const ms = Date.parse(local);
+  return local.trim() === '' || Number.isNaN(ms) ? local : new Date(ms).toISOString();
+}
+
+/** ISO instant → `datetime-local` text in the browser's time zone (minutes). */
+export function isoToLocal(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
 
 /** Turns the typed text into the request body. Bad input is sent as typed: the server explains. */
 export function draftToBody(fields: FieldSpec[], draft: Draft): Record<string, unknown> {
@@ -25,8 +45,8 @@ export function draftToBody(fields: FieldSpec[], draft: Draft): Record<string, u
     }
     const text = typeof value === 'string' ? value : '';
     if (f.kind === 'number') body[f.name] = /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
-    else if ((f.kind === 'select' || f.kind === 'text' || f.kind === 'password') && f.nullable && text.trim() === '')
-      body[f.name] = null;
+    else if ('nullable' in f && f.nullable && text.trim() === '') body[f.name] = null;
+    else if (f.kind === 'datetime') body[f.name] = localToIso(text);
     else body[f.name] = text;
   }
   return body;
@@ -86,6 +106,31 @@ export function FieldInput({
             </option>
           ))}
         </select>
+      );
+      break;
+    case 'textarea':
+      control = (
+        <textarea
+          id={id}
+          value={text}
+          rows={field.rows ?? 3}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
+      break;
+    case 'date':
+    case 'datetime':
+      control = (
+        <input
+          id={id}
+          type={field.kind === 'date' ? 'date' : 'datetime-local'}
+          value={text}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
       );
       break;
     case 'number':

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { call, messageOf } from '../api/http.js';
 import { fullName } from '../app/format.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
+import { AfterAlarm } from '../reports/AfterAlarm.js';
 import { isAtLeastAsFresh } from './store.js';
 import type { RaiseState } from './useRaise.js';
 
@@ -18,7 +19,10 @@ export function HelpStatus({
   receiversOnline,
   onDone,
   sentText,
+  reportBase = '/meldungen',
 }: {
+  /** Where the report pages live (the phone app has its own). */
+  reportBase?: string;
   /** The headline once the server confirmed (the phone app says "Alarm wurde ausgelöst"). */
   sentText?: string;
   initial: Alarm;
@@ -61,44 +65,49 @@ export function HelpStatus({
 
   const coming = alarm.responders;
   return (
-    <div className="help-status" role="status">
-      <p>
-        <strong>{sentText ?? t('raise.sent')}</strong>
-      </p>
-      {alarm.status === 'resolved' ? (
-        <>
-          <p>{t('raise.resolved', { by: alarm.resolvedBy ?? '–' })}</p>
-          <button type="button" onClick={onDone}>
-            {t('raise.done')}
-          </button>
-        </>
-      ) : (
-        <>
-          <p>
-            {t('raise.helpComing', { alerted: alarm.alerted, coming: coming.length })}
-            {coming.length > 0 && ` (${coming.map((r) => fullName(r)).join(', ')})`}
-          </p>
-          {receiversOnline === 0 && coming.length === 0 && <p className="notice warning">{t('raise.nobodyOnline')}</p>}
-          {alarm.cancelledAt ? (
-            <p>{t('raise.cancelled')}</p>
-          ) : confirmCancel ? (
-            <div className="button-row">
-              <button type="button" onClick={() => void cancel()}>
-                {t('raise.cancelConfirm')}
-              </button>
-              <button type="button" onClick={() => setConfirmCancel(false)}>
-                {t('common.back')}
-              </button>
-            </div>
-          ) : (
-            <button type="button" onClick={() => setConfirmCancel(true)}>
-              {t('raise.cancel')}
+    <>
+      <div className="help-status" role="status">
+        <p>
+          <strong>{sentText ?? t('raise.sent')}</strong>
+        </p>
+        {alarm.status === 'resolved' ? (
+          <>
+            <p>{t('raise.resolved', { by: alarm.resolvedBy ?? '–' })}</p>
+            <button type="button" onClick={onDone}>
+              {t('raise.done')}
             </button>
-          )}
-          {error && <p className="error">{error}</p>}
-        </>
-      )}
-    </div>
+          </>
+        ) : (
+          <>
+            <p>
+              {t('raise.helpComing', { alerted: alarm.alerted, coming: coming.length })}
+              {coming.length > 0 && ` (${coming.map((r) => fullName(r)).join(', ')})`}
+            </p>
+            {receiversOnline === 0 && coming.length === 0 && (
+              <p className="notice warning">{t('raise.nobodyOnline')}</p>
+            )}
+            {alarm.cancelledAt ? (
+              <p>{t('raise.cancelled')}</p>
+            ) : confirmCancel ? (
+              <div className="button-row">
+                <button type="button" onClick={() => void cancel()}>
+                  {t('raise.cancelConfirm')}
+                </button>
+                <button type="button" onClick={() => setConfirmCancel(false)}>
+                  {t('common.back')}
+                </button>
+              </div>
+            ) : (
+              <button type="button" onClick={() => setConfirmCancel(true)}>
+                {t('raise.cancel')}
+              </button>
+            )}
+            {error && <p className="error">{error}</p>}
+          </>
+        )}
+      </div>
+      {alarm.status === 'resolved' && <AfterAlarm alarmId={alarm.id} base={reportBase} />}
+    </>
   );
 }
 

@@ -13,6 +13,8 @@ export const testAlarm = (over: Partial<Alarm> = {}): Alarm => ({
   location: { building: 'Rathaus', address: '', floor: 'EG', room: '0.12', workstation: '' },
   deviceId: null,
   position: null,
+  positionKind: null,
+  positionAddress: null,
   step: 1,
   steps: 3,
   nextEscalationAt: null,

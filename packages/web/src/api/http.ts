@@ -11,6 +11,8 @@ export interface CallOptions<R extends RouteDef> {
   params?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   body?: BodyOf<R>;
+  /** A file sent as the raw request body with its own content type (evidence uploads). */
+  file?: Blob;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -83,6 +85,9 @@ export async function call<R extends RouteDef>(route: R, options: CallOptions<R>
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
+  } else if (options.file) {
+    headers['content-type'] = options.file.type || 'application/octet-stream';
+    init.body = options.file;
   }
   let res: Response;
   try {

@@ -12,20 +12,14 @@ import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
 import { ConsolePage, isReceiver } from './ConsolePage.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { MeContext } from './me.js';
-import { navigate, usePath } from './router.js';
+import { followLink, usePath } from './router.js';
+import { isCurrent, mayUse, zemagNav, zemagPage } from '../reports/ZemagArea.js';
 
 function NavLink({ to, children }: { to: string; children: string }) {
   const path = usePath();
-  const current = to === '/' ? path === '/' : path.startsWith(to);
+  const current = to === '/admin' ? path.startsWith(to) : isCurrent(to, path);
   return (
-    <a
-      href={to}
-      aria-current={current ? 'page' : undefined}
-      onClick={(e) => {
-        e.preventDefault();
-        navigate(to);
-      }}
-    >
+    <a href={to} aria-current={current ? 'page' : undefined} onClick={(e) => followLink(e, to)}>
       {children}
     </a>
   );
@@ -42,7 +36,11 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   // so a person named in an alarm plan is never left without the alert.
   const alerting = alertingFor(alarms, me.personId);
   const page =
-    path.startsWith('/admin') && canSeeAdmin(me) ? <AdminPage me={me} /> : <ConsolePage me={me} raise={raise} />;
+    path.startsWith('/admin') && canSeeAdmin(me) ? (
+      <AdminPage me={me} />
+    ) : (
+      (zemagPage(me, path) ?? <ConsolePage me={me} raise={raise} />)
+    );
 
   async function logout(): Promise<void> {
     try {
@@ -63,6 +61,13 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <span className="org">{me.organisation.name}</span>
           <nav aria-label={t('app.mainNav')}>
             <NavLink to="/">{t('nav.console')}</NavLink>
+            {zemagNav
+              .filter((item) => mayUse(me, item))
+              .map((item) => (
+                <NavLink key={item.to} to={item.to}>
+                  {t(item.label)}
+                </NavLink>
+              ))}
             {canSeeAdmin(me) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
           </nav>
           <ConnectionIndicator audible={receiver} />

@@ -1,4 +1,5 @@
 import { alarmSourceLabels, roleLabels } from '@wachsam/protocol';
+import { zemagDe } from './zemag.de.js';
 
 /** German UI texts (default). Role and alarm source names come from the protocol. */
 export const de = {
@@ -10,8 +11,17 @@ export const de = {
     logout: 'Abmelden',
     unreachable: 'Der Server ist nicht erreichbar ({{error}}). Es wird weiter versucht …',
   },
-  common: { loading: 'Wird geladen …', back: 'Zurück', cancel: 'Abbrechen' },
-  nav: { console: 'Alarmkonsole', admin: 'Administration' },
+  common: { loading: 'Wird geladen …', back: 'Zurück', cancel: 'Abbrechen', yes: 'ja', no: 'nein' },
+  nav: {
+    console: 'Alarmkonsole',
+    admin: 'Administration',
+    newReport: 'Vorfall melden',
+    myReports: 'Meine Meldungen',
+    inbox: 'Zu bearbeiten',
+    warnings: 'Warnhinweise',
+    aftercare: 'Nachsorge',
+    zemagSettings: 'Einstellungen',
+  },
   login: { title: 'Anmelden', login: 'Anmeldename', password: 'Passwort', submit: 'Anmelden' },
   connection: {
     connected: 'verbunden',
@@ -93,6 +103,8 @@ export const de = {
   },
   mobile: {
     appName: 'Wachsam Mobil',
+    nav: 'Bereiche der App',
+    alarmTab: 'Alarm',
     title: 'Stiller Alarm',
     button: 'Alarm auslösen',
     holdProgress: 'Fortschritt beim Gedrückthalten',
@@ -153,6 +165,7 @@ export const de = {
     failed: 'Benachrichtigungen konnten nicht eingeschaltet werden: {{error}}',
   },
   roles: roleLabels,
+  ...zemagDe,
   admin: {
     title: 'Administration',
     sectionsNav: 'Bereiche der Administration',

@@ -1,4 +1,5 @@
 import type { Messages } from './de.js';
+import { zemagEn } from './zemag.en.js';
 
 export const en: Messages = {
   app: {
@@ -9,8 +10,17 @@ export const en: Messages = {
     logout: 'Log out',
     unreachable: 'The server cannot be reached ({{error}}). Still trying …',
   },
-  common: { loading: 'Loading …', back: 'Back', cancel: 'Cancel' },
-  nav: { console: 'Alarm console', admin: 'Administration' },
+  common: { loading: 'Loading …', back: 'Back', cancel: 'Cancel', yes: 'yes', no: 'no' },
+  nav: {
+    console: 'Alarm console',
+    admin: 'Administration',
+    newReport: 'Report incident',
+    myReports: 'My reports',
+    inbox: 'To process',
+    warnings: 'Warnings',
+    aftercare: 'Aftercare',
+    zemagSettings: 'Settings',
+  },
   login: { title: 'Log in', login: 'Login name', password: 'Password', submit: 'Log in' },
   connection: {
     connected: 'connected',
@@ -100,6 +110,8 @@ export const en: Messages = {
   },
   mobile: {
     appName: 'Wachsam Mobile',
+    nav: 'App sections',
+    alarmTab: 'Alarm',
     title: 'Silent alarm',
     button: 'Raise alarm',
     holdProgress: 'Hold progress',
@@ -156,6 +168,7 @@ export const en: Messages = {
     denied: 'Notifications are blocked in the browser.',
     failed: 'Notifications could not be turned on: {{error}}',
   },
+  ...zemagEn,
   roles: {
     employee: 'Employee',
     helper: 'Helper',

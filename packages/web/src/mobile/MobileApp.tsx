@@ -14,6 +14,8 @@ import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { EnrolScreen } from './EnrolScreen.js';
 import { forgetMeSnapshot, loadPhone, type StoredPhone } from './phoneStore.js';
 import { TriggerScreen } from './TriggerScreen.js';
+import { followLink, usePath } from '../app/router.js';
+import { mobileReportBase, reportPage } from '../reports/ZemagArea.js';
 
 function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const { t } = useTranslation();
@@ -23,6 +25,9 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const receiver = isReceiver(me);
   // A receiver with the phone app open is alerted here as on the console.
   const alerting = alertingFor(alarms, me.personId);
+  const path = usePath();
+  // Filing a report works on the phone too (offline drafts included); the alarm stays one tap away.
+  const reports = reportPage(me, path, mobileReportBase);
 
   async function logout(): Promise<void> {
     forgetMeSnapshot(localStorage);
@@ -44,8 +49,29 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
             {t('app.logout')}
           </button>
         </header>
+        <nav aria-label={t('mobile.nav')} className="mobile-nav">
+          <a href="/mobil" aria-current={reports ? undefined : 'page'} onClick={(e) => followLink(e, '/mobil')}>
+            {t('mobile.alarmTab')}
+          </a>
+          <a
+            href={`${mobileReportBase}/neu`}
+            aria-current={path === `${mobileReportBase}/neu` ? 'page' : undefined}
+            onClick={(e) => followLink(e, `${mobileReportBase}/neu`)}
+          >
+            {t('nav.newReport')}
+          </a>
+          <a
+            href={mobileReportBase}
+            aria-current={reports && path !== `${mobileReportBase}/neu` ? 'page' : undefined}
+            onClick={(e) => followLink(e, mobileReportBase)}
+          >
+            {t('nav.myReports')}
+          </a>
+        </nav>
         <main id="main" tabIndex={-1}>
-          {phone ? (
+          {reports ? (
+            reports
+          ) : phone ? (
             <TriggerScreen personId={me.personId} phone={phone} myOpenAlarm={myOpenAlarm} />
           ) : (
             <EnrolScreen me={me} onEnrolled={setPhone} />

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { call, RequestError } from '../api/http.js';
 import { MessageThread } from '../alarms/MessageThread.js';
 import { HelpStatus } from '../alarms/RaisePanel.js';
+import { mobileReportBase } from '../reports/ZemagArea.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { AlarmButton } from './AlarmButton.js';
 import { HandsFreeSettings, useHandsFreeKey } from './HandsFreeKey.js';
@@ -85,7 +86,13 @@ function OpenAlarm({
   const { t } = useTranslation();
   return (
     <>
-      <HelpStatus initial={alarm} receiversOnline={receiversOnline} onDone={onDone} sentText={t('mobile.sent')} />
+      <HelpStatus
+        initial={alarm}
+        receiversOnline={receiversOnline}
+        onDone={onDone}
+        sentText={t('mobile.sent')}
+        reportBase={mobileReportBase}
+      />
       <PositionReporter alarmId={alarm.id} token={phone.enrolment.token} />
       <MessageThread alarmId={alarm.id} />
     </>

@@ -1,0 +1,66 @@
+import { routes, type AftercareTask } from '@wachsam/protocol';
+import { useTranslation } from 'react-i18next';
+import { ResourceForm } from '../admin/ResourceForm.js';
+import { useList } from '../admin/useList.js';
+import { call } from '../api/http.js';
+import { formatTime } from '../app/format.js';
+
+function TaskCard({ task, onDone }: { task: AftercareTask; onDone: () => void }) {
+  const { t, i18n } = useTranslation();
+  const headingId = `task-${task.id}`;
+  return (
+    <li>
+      <article className="task-card" aria-labelledby={headingId}>
+        <h2 id={headingId}>{t('aftercare.debrief', { person: task.affectedPerson })}</h2>
+        <p>
+          {t('aftercare.created', { time: formatTime(task.createdAt, i18n.language) })} ·{' '}
+          {t('aftercare.due', { time: formatTime(task.dueAt, i18n.language) })}
+        </p>
+        {task.doneAt ? (
+          <p>{t('aftercare.doneAt', { time: formatTime(task.doneAt, i18n.language), note: task.note || '–' })}</p>
+        ) : (
+          <ResourceForm
+            title={t('aftercare.complete')}
+            fields={[{ name: 'comment', label: t('aftercare.note'), kind: 'textarea' }]}
+            initial={{ comment: '' }}
+            submitLabel={t('aftercare.complete')}
+            onSubmit={async (d) => {
+              await call(routes.completeTask, {
+                params: { id: task.id },
+                body: { comment: typeof d.comment === 'string' ? d.comment : '' },
+              });
+              onDone();
+            }}
+          />
+        )}
+      </article>
+    </li>
+  );
+}
+
+/** Follow-up after an incident or alarm: the debrief the supervisor holds with the person affected. */
+export function AftercarePage() {
+  const { t } = useTranslation();
+  const list = useList(routes.listTasks);
+  return (
+    <section aria-labelledby="aftercare-title">
+      <h1 id="aftercare-title">{t('aftercare.title')}</h1>
+      {list.error && (
+        <p role="alert" className="error">
+          {list.error}
+        </p>
+      )}
+      {!list.data ? (
+        <p>{t('common.loading')}</p>
+      ) : list.data.length === 0 ? (
+        <p>{t('aftercare.none')}</p>
+      ) : (
+        <ul className="task-list">
+          {list.data.map((task) => (
+            <TaskCard key={task.id} task={task} onDone={list.reload} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,185 @@
+import { routes, type Report, type RouteDef, type SubmitResult } from '@wachsam/protocol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Draft, FieldSpec } from '../admin/fields.js';
+import { ResourceForm } from '../admin/ResourceForm.js';
+import { call } from '../api/http.js';
+import { followLink } from '../app/router.js';
+import { legalKinds } from './formState.js';
+
+type Action = Report['actions'][number];
+type FormAction = Exclude<Action, 'edit' | 'submit'>;
+
+const str = (d: Draft, k: string): string => (typeof d[k] === 'string' ? (d[k] as string) : '');
+
+/** A legal step from two fields: left out when both are empty, else sent as typed (the server checks). */
+function stepOf(d: Draft, kind: string): { date: string; reference: string } | null {
+  const date = str(d, `${kind}Date`);
+  const reference = str(d, `${kind}Reference`);
+  return date === '' && reference === '' ? null : { date, reference };
+}
+
+const bodies: Record<FormAction, (d: Draft) => unknown> = {
+  approve: (d) => ({ comment: str(d, 'comment') }),
+  return: (d) => ({ comment: str(d, 'comment') }),
+  quality_check: (d) => ({ comment: str(d, 'comment') }),
+  archive: (d) => ({ comment: str(d, 'comment') }),
+  file_complaint: (d) => ({
+    strafanzeige: stepOf(d, 'strafanzeige'),
+    strafantrag: stepOf(d, 'strafantrag'),
+    hausverbot: stepOf(d, 'hausverbot'),
+    comment: str(d, 'comment'),
+  }),
+  publish: (d) => ({
+    summary: str(d, 'summary'),
+    measures: str(d, 'measures')
+      .split('\n')
+      .map((m) => m.trim())
+      .filter((m) => m !== ''),
+    comment: str(d, 'comment'),
+  }),
+};
+
+const routeOf: Record<FormAction, RouteDef> = {
+  approve: routes.approveReport,
+  return: routes.returnReport,
+  file_complaint: routes.fileComplaint,
+  quality_check: routes.qualityCheck,
+  publish: routes.publishReport,
+  archive: routes.archiveReport,
+};
+
+function useFields(action: FormAction): FieldSpec[] {
+  const { t } = useTranslation();
+  const comment: FieldSpec = {
+    name: 'comment',
+    label: action === 'return' ? t('reports.actions.reasonRequired') : t('reports.actions.comment'),
+    kind: 'textarea',
+  };
+  switch (action) {
+    case 'file_complaint':
+      return [
+        ...legalKinds.flatMap((k): FieldSpec[] => [
+          { name: `${k}Date`, label: t('reports.actions.stepDate', { step: t(`reports.legal.${k}`) }), kind: 'date' },
+          {
+            name: `${k}Reference`,
+            label: t('reports.actions.stepReference', { step: t(`reports.legal.${k}`) }),
+            kind: 'text',
+          },
+        ]),
+        comment,
+      ];
+    case 'publish':
+      return [
+        { name: 'summary', label: t('reports.actions.summary'), kind: 'textarea', rows: 4 },
+        { name: 'measures', label: t('reports.actions.measures'), kind: 'textarea', rows: 4 },
+        comment,
+      ];
+    default:
+      return [comment];
+  }
+}
+
+function ActionForm({
+  report,
+  action,
+  onDone,
+  onCancel,
+}: {
+  report: Report;
+  action: FormAction;
+  onDone: (r: Report) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const fields = useFields(action);
+  const empty = Object.fromEntries(fields.map((f) => [f.name, '']));
+  return (
+    <ResourceForm
+      title={t(`reports.actions.${action}`)}
+      fields={fields}
+      initial={empty}
+      submitLabel={t(`reports.actions.${action}`)}
+      onCancel={onCancel}
+      onSubmit={async (draft) => {
+        const updated = await call(routeOf[action], {
+          params: { id: report.id },
+          body: bodies[action](draft) as never,
+        });
+        onDone(updated as unknown as Report);
+      }}
+    />
+  );
+}
+
+/** The caller's next steps, as the server lists them in `actions`. */
+export function ReportActions({
+  report,
+  base,
+  onChanged,
+  onSubmitted,
+}: {
+  report: Report;
+  base: string;
+  onChanged: (r: Report) => void;
+  onSubmitted: (r: SubmitResult) => void;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<FormAction | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (report.actions.length === 0) return null;
+  const editPath = `${base}/${report.id}/bearbeiten`;
+
+  async function submit(): Promise<void> {
+    setError(null);
+    try {
+      onSubmitted(await call(routes.submitReport, { params: { id: report.id } }));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  return (
+    <section aria-labelledby="report-actions-title" className="report-actions">
+      <h2 id="report-actions-title">{t('reports.actions.title')}</h2>
+      <div className="button-row">
+        {report.actions.map((a) => {
+          if (a === 'edit')
+            return (
+              <a key={a} className="button-link" href={editPath} onClick={(e) => followLink(e, editPath)}>
+                {t('reports.actions.edit')}
+              </a>
+            );
+          if (a === 'submit')
+            return (
+              <button key={a} type="button" className="primary" onClick={() => void submit()}>
+                {t('reports.actions.submit')}
+              </button>
+            );
+          return (
+            <button key={a} type="button" aria-expanded={open === a} onClick={() => setOpen(open === a ? null : a)}>
+              {t(`reports.actions.${a}`)}
+            </button>
+          );
+        })}
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {open && (
+        <ActionForm
+          key={open}
+          report={report}
+          action={open}
+          onCancel={() => setOpen(null)}
+          onDone={(r) => {
+            setOpen(null);
+            onChanged(r);
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+import { incidentCategories, routes, type ZemagSettings } from '@wachsam/protocol';
+import { useTranslation } from 'react-i18next';
+import type { Draft, FieldSpec } from '../admin/fields.js';
+import { ResourceForm } from '../admin/ResourceForm.js';
+import { ResourceSection } from '../admin/ResourceSection.js';
+import { useList } from '../admin/useList.js';
+import { call } from '../api/http.js';
+
+const periods = [
+  'registerReviewMonths',
+  'registerRetentionMonths',
+  'deletionWarningDays',
+  'accessLogRetentionMonths',
+] as const;
+
+const helpOffers = {
+  list: routes.listHelpOffers,
+  create: routes.createHelpOffer,
+  update: routes.updateHelpOffer,
+  remove: routes.deleteHelpOffer,
+};
+
+/** Sent as typed: a level "4" or a period "zwölf" is refused by the server with the field named. */
+function toSettings(d: Draft): unknown {
+  const num = (v: Draft[string] | undefined) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v);
+  return {
+    levelMapping: Object.fromEntries(incidentCategories.map((c) => [c, num(d[`level.${c}`])])),
+    ...Object.fromEntries(periods.map((p) => [p, num(d[p])])),
+  };
+}
+
+function toDraft(s: ZemagSettings): Draft {
+  return {
+    ...Object.fromEntries(incidentCategories.map((c) => [`level.${c}`, String(s.levelMapping[c] ?? '')])),
+    ...Object.fromEntries(periods.map((p) => [p, String(s[p])])),
+  };
+}
+
+function SettingsForm() {
+  const { t } = useTranslation();
+  const { data, error, reload } = useList(routes.getSettings);
+  const levelOptions = [0, 1, 2, 3].map((l) => ({ value: String(l), label: t('reports.levelShort', { level: l }) }));
+  const fields: FieldSpec[] = [
+    ...incidentCategories.map((c): FieldSpec => ({
+      name: `level.${c}`,
+      label: t('zemagSettings.levelFor', { category: t(`reports.categories.${c}`) }),
+      kind: 'select',
+      options: levelOptions,
+    })),
+    ...periods.map((p): FieldSpec => ({ name: p, label: t(`zemagSettings.${p}`), kind: 'number' })),
+  ];
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
+  if (!data) return <p>{t('common.loading')}</p>;
+  return (
+    <ResourceForm
+      title={t('zemagSettings.formTitle')}
+      fields={fields}
+      initial={toDraft(data)}
+      submitLabel={t('admin.save')}
+      onSubmit={async (d) => {
+        await call(routes.putSettings, { body: toSettings(d) as never });
+        reload();
+      }}
+    />
+  );
+}
+
+/** For the central unit: the category → level mapping, review and retention periods, help offers. */
+export function ZemagSettingsPage() {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <h1>{t('zemagSettings.title')}</h1>
+      <section aria-labelledby="zemag-settings-title">
+        <h2 id="zemag-settings-title">{t('zemagSettings.levelsAndPeriods')}</h2>
+        <p className="muted">{t('zemagSettings.levelsHint')}</p>
+        <SettingsForm />
+      </section>
+      <ResourceSection
+        title={t('zemagSettings.helpOffers')}
+        resource={helpOffers}
+        canEdit
+        columns={[
+          { header: t('zemagSettings.offer.title'), cell: (o) => o.title },
+          { header: t('zemagSettings.offer.contact'), cell: (o) => o.contact },
+          { header: t('zemagSettings.offer.active'), cell: (o) => (o.active ? t('common.yes') : t('common.no')) },
+        ]}
+        fields={[
+          { name: 'title', label: t('zemagSettings.offer.title'), kind: 'text' },
+          { name: 'description', label: t('zemagSettings.offer.description'), kind: 'textarea' },
+          { name: 'contact', label: t('zemagSettings.offer.contact'), kind: 'text' },
+          { name: 'sortOrder', label: t('zemagSettings.offer.sortOrder'), kind: 'number' },
+          {
+            name: 'active',
+            label: t('zemagSettings.offer.active'),
+            kind: 'select',
+            options: [
+              { value: 'true', label: t('common.yes') },
+              { value: 'false', label: t('common.no') },
+            ],
+          },
+        ]}
+        empty={{ title: '', description: '', contact: '', sortOrder: '0', active: 'true' }}
+        toDraft={(o) => ({
+          title: o.title,
+          description: o.description,
+          contact: o.contact,
+          sortOrder: String(o.sortOrder),
+          active: String(o.active),
+        })}
+        toBody={(d) => ({
+          title: d.title,
+          description: d.description,
+          contact: d.contact,
+          sortOrder: /^\d+$/.test(String(d.sortOrder)) ? Number(d.sortOrder) : d.sortOrder,
+          active: d.active === 'true',
+        })}
+      />
+    </div>
+  );
+}
