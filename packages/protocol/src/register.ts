@@ -272,7 +272,11 @@ export const AccessReportRequest = z
   });
 export type AccessReportRequest = z.infer<typeof AccessReportRequest>;
 
-/** An incident report as far as it concerns its causer: no reporter, no witnesses, nothing that points to them. */
+/**
+ * An incident report as far as it concerns its causer. Withheld (§ 12 DSG NRW): the reporter, the
+ * witnesses, the injuries (the employee's health data), room and department, the phone line of a
+ * threatening call and who delivered a letter; the reporter's name is blacked out of free text.
+ */
 export const SubjectIncident = z.object({
   id: Id,
   status: z.string(),
@@ -283,7 +287,6 @@ export const SubjectIncident = z.object({
   level: Level,
   description: z.string(),
   causer: z.record(z.string(), z.unknown()),
-  injuries: z.string(),
   policeInvolved: z.boolean(),
   legal: z.record(z.string(), z.unknown()),
   evidence: z.record(z.string(), z.unknown()),

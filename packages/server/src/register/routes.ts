@@ -1,5 +1,64 @@
+import type { FastifyReply } from 'fastify';
+import { routes } from '@wachsam/protocol';
 import type { Domain, DomainContext } from '../domain.js';
+import { register } from '../http/register.js';
+import { AccessLogService } from './access-log.js';
+import { RegisterRetention } from './retention.js';
+import { RightsService } from './rights.js';
+import { RegisterService } from './service.js';
 
-export function registerDomain(_ctx: DomainContext): Domain {
-  return {};
+/** Files leave with their own type, never cached: they hold person data. */
+function file<T>(reply: FastifyReply, type: string, name: string, body: T): T {
+  reply.type(type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
+  return body;
+}
+
+/** Melde- und Auskunftsregister: thin routes over the register, access-log and rights services. */
+export function registerDomain(ctx: DomainContext): Domain {
+  const { app, auth, db, clock, log } = ctx;
+  const reg = new RegisterService(db, clock);
+  const accessLog = new AccessLogService(db, clock);
+  const rights = new RightsService(reg);
+  const retention = new RegisterRetention(db, clock, log);
+
+  register(app, auth, routes.listRegisterEntries, async ({ actor, query }) => reg.list(actor, query));
+  register(app, auth, routes.createRegisterEntry, async ({ actor, body }) => reg.create(actor, body));
+  register(app, auth, routes.getRegisterEntry, async ({ actor, params }) => reg.get(actor, params.id));
+  register(app, auth, routes.updateRegisterEntry, async ({ actor, params, body }) =>
+    reg.update(actor, params.id, body),
+  );
+  register(app, auth, routes.deleteRegisterEntry, async ({ actor, params }) => reg.remove(actor, params.id));
+  register(app, auth, routes.reviewRegisterEntry, async ({ actor, params, body }) =>
+    reg.review(actor, params.id, body.comment),
+  );
+  register(app, auth, routes.listDueRegisterEntries, async ({ actor }) => reg.due(actor));
+  register(app, auth, routes.registerPrefill, async ({ actor, params }) => reg.prefill(actor, params.id));
+  register(app, auth, routes.lookup, async ({ actor, body }) => reg.lookup(actor, body));
+
+  register(app, auth, routes.searchAccessLog, async ({ actor, query }) => accessLog.search(actor, query));
+  register(app, auth, routes.exportAccessLogCsv, async ({ actor, query, reply }) =>
+    file(reply, 'text/csv; charset=utf-8', 'zugriffsprotokoll.csv', await accessLog.exportCsv(actor, query)),
+  );
+  register(app, auth, routes.exportAccessLogJson, async ({ actor, query, reply }) =>
+    file(reply, 'application/json; charset=utf-8', 'zugriffsprotokoll.json', await accessLog.exportJson(actor, query)),
+  );
+  register(app, auth, routes.holdAccessLog, async ({ actor, body }) => accessLog.hold(actor, body));
+  register(app, auth, routes.verifyAccessLog, async ({ actor }) => accessLog.verify(actor));
+
+  register(app, auth, routes.listNotificationTasks, async ({ actor }) => rights.tasks(actor));
+  register(app, auth, routes.notificationLetter, async ({ actor, params, reply }) =>
+    file(reply, 'application/pdf', 'benachrichtigung-art14.pdf', await rights.letter(actor, params.id)),
+  );
+  register(app, auth, routes.recordNotificationSent, async ({ actor, params, body }) =>
+    rights.markSent(actor, params.id, body.sentAt),
+  );
+  register(app, auth, routes.recordNotificationDeferred, async ({ actor, params, body }) =>
+    rights.defer(actor, params.id, body.reason, body.reviewAt),
+  );
+  register(app, auth, routes.accessReport, async ({ actor, body }) => rights.accessReport(actor, body));
+  register(app, auth, routes.accessReportPdf, async ({ actor, body, reply }) =>
+    file(reply, 'application/pdf', 'auskunft-art15.pdf', await rights.accessReportPdf(actor, body)),
+  );
+
+  return { job: () => retention.run() };
 }

@@ -1,0 +1,92 @@
+import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { AccessLogFilter } from '@wachsam/protocol';
+import type { Executor, Tx } from '../db/client.js';
+import { registerAccessLog } from '../db/schema.js';
+import { escapeLike } from './repository.js';
+import { normaliseName } from './names.js';
+
+/** SQL of the access log beyond appending (chain.ts): search, holds, retention. */
+
+export type LogRow = typeof registerAccessLog.$inferSelect;
+const log = registerAccessLog;
+const berlinDay = sql`(${log.at} at time zone 'Europe/Berlin')::date`;
+
+function where(orgId: string, f: AccessLogFilter, before?: string): SQL {
+  const parts: SQL[] = [eq(log.orgId, orgId)];
+  if (f.from) parts.push(sql`${berlinDay} >= ${f.from}::date`);
+  if (f.to) parts.push(sql`${berlinDay} <= ${f.to}::date`);
+  if (f.actor) parts.push(ilike(log.actor, `%${escapeLike(f.actor)}%`));
+  if (f.purpose) parts.push(eq(log.purpose, f.purpose));
+  if (f.reference) parts.push(ilike(log.caseReference, `%${escapeLike(f.reference)}%`));
+  const name = f.name ? normaliseName(f.name) : '';
+  if (name) parts.push(sql`${log.query}->>'nameKey' like ${`%${escapeLike(name)}%`}`);
+  if (before) parts.push(lt(log.seq, BigInt(before)));
+  return and(...parts)!;
+}
+
+/** Newest first, one page; `before` continues below the last seq seen. */
+export async function searchLog(
+  ex: Executor,
+  orgId: string,
+  f: AccessLogFilter,
+  limit: number,
+  before?: string,
+): Promise<LogRow[]> {
+  return ex
+    .select()
+    .from(log)
+    .where(where(orgId, f, before))
+    .orderBy(desc(log.seq))
+    .limit(limit);
+}
+
+/** Export: oldest first, capped so one request cannot exhaust the server. */
+export async function exportLog(ex: Executor, orgId: string, f: AccessLogFilter, cap: number): Promise<LogRow[]> {
+  return ex.select().from(log).where(where(orgId, f)).orderBy(asc(log.seq)).limit(cap);
+}
+
+/**
+ * Hold rows for a control: only `held_until` changes (the table's trigger refuses any other
+ * change). A hold never shortens an existing longer one.
+ */
+export async function holdRows(tx: Tx, orgId: string, seqs: bigint[], heldUntil: string): Promise<number> {
+  const rows = await tx
+    .update(log)
+    .set({ heldUntil })
+    .where(
+      and(
+        eq(log.orgId, orgId),
+        inArray(log.seq, seqs),
+        or(isNull(log.heldUntil), sql`${log.heldUntil} < ${heldUntil}::date`),
+      ),
+    )
+    .returning({ seq: log.seq });
+  return rows.length;
+}
+
+/** Rows past retention and not held, in chain order, with what the pruned-run record needs. */
+export async function prunable(tx: Tx, orgId: string, cutoff: Date, today: string) {
+  return tx
+    .select({ seq: log.seq, prevSeq: log.prevSeq, prevHash: log.prevHash, hash: log.hash })
+    .from(log)
+    .where(
+      and(eq(log.orgId, orgId), lt(log.at, cutoff), or(isNull(log.heldUntil), sql`${log.heldUntil} < ${today}::date`)),
+    )
+    .orderBy(asc(log.seq));
+}
+
+export async function deleteRows(tx: Tx, orgId: string, seqs: bigint[]): Promise<void> {
+  for (let i = 0; i < seqs.length; i += 5000)
+    await tx.delete(log).where(and(eq(log.orgId, orgId), inArray(log.seq, seqs.slice(i, i + 5000))));
+}
+
+/** Lookups whose answer named one of these entries: the recipients of the person's data (Art. 15). */
+export async function disclosuresOf(ex: Executor, orgId: string, entryIds: string[]): Promise<LogRow[]> {
+  if (entryIds.length === 0) return [];
+  const hit = or(...entryIds.map((id) => sql`${log.result}->'entryIds' @> ${JSON.stringify([id])}::jsonb`))!;
+  return ex
+    .select()
+    .from(log)
+    .where(and(eq(log.orgId, orgId), eq(log.action, 'lookup'), hit))
+    .orderBy(asc(log.seq));
+}

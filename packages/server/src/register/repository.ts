@@ -1,0 +1,217 @@
+import { and, asc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { ZemagSettings } from '@wachsam/protocol';
+import type { Executor } from '../db/client.js';
+import {
+  incidentReports,
+  organisations,
+  people,
+  registerEntries,
+  reportAttachments,
+  zemagSettings,
+} from '../db/schema.js';
+import { normaliseName } from './names.js';
+
+/** SQL of the register's entries. Only the register service calls this; every read there is logged. */
+
+export type EntryRow = typeof registerEntries.$inferSelect;
+export type NewEntry = typeof registerEntries.$inferInsert;
+export type ReportRow = typeof incidentReports.$inferSelect;
+
+export async function settingsOf(ex: Executor, orgId: string): Promise<ZemagSettings> {
+  const [row] = await ex.select().from(zemagSettings).where(eq(zemagSettings.orgId, orgId));
+  // A stored value that no longer parses (an older shape) must not stop retention: defaults then.
+  const parsed = ZemagSettings.safeParse(row?.value ?? {});
+  return parsed.success ? parsed.data : ZemagSettings.parse({});
+}
+
+export async function orgName(ex: Executor, orgId: string): Promise<string> {
+  const [o] = await ex.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, orgId));
+  return o?.name ?? '';
+}
+
+export const allOrgIds = async (ex: Executor): Promise<string[]> =>
+  (await ex.select({ id: organisations.id }).from(organisations)).map((o) => o.id);
+
+export async function insertEntry(ex: Executor, values: NewEntry): Promise<EntryRow> {
+  const [row] = await ex.insert(registerEntries).values(values).returning();
+  return row!;
+}
+
+export async function entryById(ex: Executor, orgId: string, id: string): Promise<EntryRow | null> {
+  const [row] = await ex
+    .select()
+    .from(registerEntries)
+    .where(and(eq(registerEntries.orgId, orgId), eq(registerEntries.id, id)));
+  return row ?? null;
+}
+
+export async function updateEntry(
+  ex: Executor,
+  orgId: string,
+  id: string,
+  values: Partial<NewEntry>,
+): Promise<EntryRow | null> {
+  const [row] = await ex
+    .update(registerEntries)
+    .set(values)
+    .where(and(eq(registerEntries.orgId, orgId), eq(registerEntries.id, id)))
+    .returning();
+  return row ?? null;
+}
+
+export async function deleteEntry(ex: Executor, orgId: string, id: string): Promise<boolean> {
+  const rows = await ex
+    .delete(registerEntries)
+    .where(and(eq(registerEntries.orgId, orgId), eq(registerEntries.id, id)))
+    .returning({ id: registerEntries.id });
+  return rows.length > 0;
+}
+
+/** The lookup's match: by the indexed name key, and by birth date where both sides know it. */
+export async function entriesByName(
+  ex: Executor,
+  orgId: string,
+  key: string,
+  birthDate: string | null,
+): Promise<EntryRow[]> {
+  const byName = and(eq(registerEntries.orgId, orgId), eq(registerEntries.nameKey, key));
+  return ex
+    .select()
+    .from(registerEntries)
+    .where(
+      birthDate ? and(byName, or(isNull(registerEntries.birthDate), eq(registerEntries.birthDate, birthDate))) : byName,
+    )
+    .orderBy(asc(registerEntries.createdAt));
+}
+
+export async function listEntries(
+  ex: Executor,
+  orgId: string,
+  q: { name?: string; limit: number; offset: number },
+): Promise<EntryRow[]> {
+  const name = q.name ? normaliseName(q.name) : '';
+  return ex
+    .select()
+    .from(registerEntries)
+    .where(
+      name
+        ? and(eq(registerEntries.orgId, orgId), ilike(registerEntries.nameKey, `%${escapeLike(name)}%`))
+        : eq(registerEntries.orgId, orgId),
+    )
+    .orderBy(asc(registerEntries.nameKey), asc(registerEntries.id))
+    .limit(q.limit)
+    .offset(q.offset);
+}
+
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Entries whose review date has come, or whose deletion is within the warning days. */
+export async function dueEntries(ex: Executor, orgId: string, today: string, warnUntil: string): Promise<EntryRow[]> {
+  return ex
+    .select()
+    .from(registerEntries)
+    .where(
+      and(
+        eq(registerEntries.orgId, orgId),
+        or(lte(registerEntries.reviewAt, today), lte(registerEntries.deleteAt, warnUntil)),
+      ),
+    )
+    .orderBy(asc(registerEntries.deleteAt), asc(registerEntries.reviewAt));
+}
+
+/** Art. 14 tasks: entries whose notification is still open or deferred. */
+export async function unnotifiedEntries(ex: Executor, orgId: string): Promise<EntryRow[]> {
+  return ex
+    .select()
+    .from(registerEntries)
+    .where(and(eq(registerEntries.orgId, orgId), sql`${registerEntries.notification}->>'status' <> 'sent'`))
+    .orderBy(asc(registerEntries.createdAt));
+}
+
+/** Retention: entries past their deletion date, deleted for real; the caller audits ids only. */
+export async function deleteExpired(
+  ex: Executor,
+  today: string,
+): Promise<Array<{ id: string; orgId: string; deleteAt: string }>> {
+  return ex
+    .delete(registerEntries)
+    .where(lte(registerEntries.deleteAt, today))
+    .returning({ id: registerEntries.id, orgId: registerEntries.orgId, deleteAt: registerEntries.deleteAt });
+}
+
+/** Mark entries entering the warning window, once; returns them for the audit. */
+export async function markDeletionWarned(
+  ex: Executor,
+  orgId: string,
+  warnUntil: string,
+  now: Date,
+): Promise<Array<{ id: string; deleteAt: string }>> {
+  return ex
+    .update(registerEntries)
+    .set({ deletionWarnedAt: now })
+    .where(
+      and(
+        eq(registerEntries.orgId, orgId),
+        lte(registerEntries.deleteAt, warnUntil),
+        isNull(registerEntries.deletionWarnedAt),
+      ),
+    )
+    .returning({ id: registerEntries.id, deleteAt: registerEntries.deleteAt });
+}
+
+export async function reportById(ex: Executor, orgId: string, id: string): Promise<ReportRow | null> {
+  const [row] = await ex
+    .select()
+    .from(incidentReports)
+    .where(and(eq(incidentReports.orgId, orgId), eq(incidentReports.id, id)));
+  return row ?? null;
+}
+
+/** Lower case with umlauts spelled out, in SQL: a coarse prefilter before the exact name comparison. */
+const foldUmlauts = (v: SQL) =>
+  sql`replace(replace(replace(replace(lower(${v}), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss')`;
+
+/** Reports naming this person as the causer (Art. 15); the caller compares the normalised names. */
+export async function reportsByCauser(ex: Executor, orgId: string, lastName: string): Promise<ReportRow[]> {
+  return ex
+    .select()
+    .from(incidentReports)
+    .where(
+      and(
+        eq(incidentReports.orgId, orgId),
+        sql`${foldUmlauts(sql`${incidentReports.data}->'causer'->>'lastName'`)} = ${foldUmlauts(sql`${lastName.trim()}::text`)}`,
+      ),
+    );
+}
+
+/** Reports by id (sources of entries), whatever their causer's spelling. */
+export async function reportsByIds(ex: Executor, orgId: string, ids: string[]): Promise<ReportRow[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select()
+    .from(incidentReports)
+    .where(and(eq(incidentReports.orgId, orgId), inArray(incidentReports.id, ids)));
+}
+
+export async function attachmentsOf(ex: Executor, reportIds: string[]) {
+  if (reportIds.length === 0) return [];
+  return ex
+    .select({
+      reportId: reportAttachments.reportId,
+      mime: reportAttachments.mime,
+      size: reportAttachments.size,
+      sha256: reportAttachments.sha256,
+      uploadedAt: reportAttachments.uploadedAt,
+    })
+    .from(reportAttachments)
+    .where(inArray(reportAttachments.reportId, reportIds));
+}
+
+/** Names of reporting employees, only to black them out of free text (§ 12 DSG NRW). */
+export async function peopleNames(ex: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return ex
+    .select({ firstName: people.firstName, lastName: people.lastName })
+    .from(people)
+    .where(inArray(people.id, ids));
+}

@@ -1,0 +1,314 @@
+import {
+  Causer,
+  LegalSteps,
+  legalBasisKinds,
+  type AccessPurpose,
+  type EntryList,
+  type LegalBasis,
+  type LookupRequest,
+  type LookupResult,
+  type RegisterEntry,
+  type RegisterEntryInput,
+  type RegisterEntrySummary,
+} from '@wachsam/protocol';
+import { actorLabel, hasRole, type Actor } from '../auth/actor.js';
+import { appendAudit } from '../audit/repository.js';
+import type { Clock } from '../clock.js';
+import type { Db, Executor, Tx } from '../db/client.js';
+import { AppError, notFound } from '../http/errors.js';
+import { appendAccess } from './chain.js';
+import { addDays, addMonths, dayOf, nameKey, normaliseName } from './names.js';
+import { entryData, entryValues, openNotification, presentEntry, presentSummary, type DueWindow } from './presenter.js';
+import * as repo from './repository.js';
+
+/** The legal basis of every register access (§ 3 BSchG NRW, Art. 6 (1) e GDPR). */
+export const registerLegalBasis = '§ 3 BSchG NRW i. V. m. Art. 6 Abs. 1 lit. e DSGVO';
+/** Reports an entry may be prepared from: checked by the central unit, or already published. */
+const sourceStatuses = ['quality_checked', 'published', 'archived'];
+
+export interface AccessContext {
+  action: string;
+  purpose: AccessPurpose;
+  caseReference?: string;
+  legalBasis?: string;
+  query: Record<string, unknown>;
+}
+
+/**
+ * The Melde- und Auskunftsregister (§ 3 BSchG NRW). Every read of register content — lookup,
+ * entry, list, due list, letters, reports — runs through `readLogged`, which appends the access to
+ * the hash-chained log in the SAME transaction: if the log row cannot be written the read fails,
+ * and a read that fails leaves no row. Everything is scoped to the caller's organisation.
+ */
+export class RegisterService {
+  constructor(
+    readonly db: Db,
+    readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return dayOf(this.clock.now());
+  }
+
+  async window(ex: Executor, orgId: string): Promise<DueWindow> {
+    const s = await repo.settingsOf(ex, orgId);
+    const today = this.today();
+    return { today, warnUntil: addDays(today, s.deletionWarningDays) };
+  }
+
+  /** Run `read` and log what it returned, atomically. `read` returns the answer and the log's result. */
+  async readLogged<T>(
+    actor: Actor,
+    access: AccessContext,
+    read: (tx: Tx) => Promise<{ answer: T; logged: Record<string, unknown> }>,
+  ): Promise<T & { logSeq: string }> {
+    return this.db.transaction(async (tx) => {
+      const { answer, logged } = await read(tx);
+      const seq = await appendAccess(tx, {
+        orgId: actor.orgId,
+        at: this.clock.now(),
+        actor: actorLabel(actor),
+        actorPersonId: actor.kind === 'person' ? actor.personId : null,
+        action: access.action,
+        purpose: access.purpose,
+        caseReference: access.caseReference ?? '',
+        legalBasis: access.legalBasis ?? registerLegalBasis,
+        query: access.query,
+        result: logged,
+      });
+      return { ...answer, logSeq: seq.toString() };
+    });
+  }
+
+  /**
+   * Auskunft: the one read path for querying departments. Returns the minimum — a hint, the
+   * highest level, the measures — and the full entries only to the central unit.
+   */
+  async lookup(actor: Actor, req: LookupRequest): Promise<LookupResult> {
+    if (!req.purpose) throw new AppError('validation_failed', 'Bitte den Zweck der Abfrage angeben');
+    const central = hasRole(actor, ['security_management']);
+    const key = nameKey(req.lastName, req.firstName);
+    return this.readLogged(
+      actor,
+      {
+        action: 'lookup',
+        purpose: req.purpose,
+        caseReference: req.caseReference,
+        query: {
+          lastName: req.lastName,
+          firstName: req.firstName,
+          birthDate: req.birthDate,
+          nameKey: key,
+          purposeText: req.purposeText,
+        },
+      },
+      async (tx) => {
+        const rows = await repo.entriesByName(tx, actor.orgId, key, req.birthDate);
+        const level = rows.length ? Math.max(...rows.map((r) => r.level)) : null;
+        const measures = [...new Set(rows.flatMap((r) => entryData(r).measures))];
+        const w = central ? await this.window(tx, actor.orgId) : null;
+        const answer = {
+          hint: rows.length > 0,
+          level,
+          measures,
+          entries: w ? rows.map((r) => presentEntry(r, w)) : null,
+        };
+        return {
+          answer,
+          logged: { hint: answer.hint, level, measures, entryIds: rows.map((r) => r.id), details: central },
+        };
+      },
+    );
+  }
+
+  async get(actor: Actor, id: string): Promise<RegisterEntry> {
+    const { entry } = await this.readLogged(
+      actor,
+      { action: 'read_entry', purpose: 'administration', query: { entryId: id } },
+      async (tx) => {
+        const row = await repo.entryById(tx, actor.orgId, id);
+        if (!row) throw notFound('Registereintrag');
+        const entry = presentEntry(row, await this.window(tx, actor.orgId));
+        return { answer: { entry }, logged: { hint: true, level: row.level, entryIds: [row.id], details: true } };
+      },
+    );
+    return entry;
+  }
+
+  async list(actor: Actor, q: { name?: string; limit: number; offset: number }): Promise<EntryList> {
+    const name = q.name ? normaliseName(q.name) : undefined;
+    const { list } = await this.readLogged(
+      actor,
+      { action: 'list_entries', purpose: 'administration', query: { nameKey: name ?? '', offset: q.offset } },
+      async (tx) => {
+        const rows = await repo.listEntries(tx, actor.orgId, { ...q, limit: q.limit + 1 });
+        const w = await this.window(tx, actor.orgId);
+        const shown = rows.slice(0, q.limit);
+        return {
+          answer: { list: { entries: shown.map((r) => presentSummary(r, w)), more: rows.length > q.limit } },
+          logged: { count: shown.length, entryIds: shown.map((r) => r.id) },
+        };
+      },
+    );
+    return list;
+  }
+
+  async due(actor: Actor): Promise<RegisterEntrySummary[]> {
+    const { entries } = await this.readLogged(
+      actor,
+      { action: 'list_entries', purpose: 'administration', query: { due: true } },
+      async (tx) => {
+        const w = await this.window(tx, actor.orgId);
+        const rows = await repo.dueEntries(tx, actor.orgId, w.today, w.warnUntil);
+        return {
+          answer: { entries: rows.map((r) => presentSummary(r, w)) },
+          logged: { count: rows.length, entryIds: rows.map((r) => r.id) },
+        };
+      },
+    );
+    return entries;
+  }
+
+  /** § 3 (2) BSchG NRW: no entry without a Hausverbot, Strafanzeige or Strafantrag of the organisation. */
+  private requireLegalBasis(input: RegisterEntryInput): void {
+    if (!input.legalBases.some((b) => legalBasisKinds.includes(b.kind)))
+      throw new AppError(
+        'legal_basis_missing',
+        'Ein Eintrag ist nur mit Rechtsgrundlage zulässig: Hausverbot, Strafanzeige oder Strafantrag der Organisation mit Datum und Aktenzeichen (§ 3 Abs. 2 BSchG NRW)',
+      );
+  }
+
+  private async requireSource(ex: Executor, orgId: string, reportId: string | null): Promise<void> {
+    if (!reportId) return;
+    const report = await repo.reportById(ex, orgId, reportId);
+    if (!report) throw notFound('Meldung');
+  }
+
+  async create(actor: Actor, input: RegisterEntryInput): Promise<RegisterEntry> {
+    this.requireLegalBasis(input);
+    return this.db.transaction(async (tx) => {
+      await this.requireSource(tx, actor.orgId, input.sourceReportId);
+      const s = await repo.settingsOf(tx, actor.orgId);
+      const today = this.today();
+      const row = await repo.insertEntry(tx, {
+        ...entryValues(input, []),
+        orgId: actor.orgId,
+        nameKey: nameKey(input.lastName, input.firstName),
+        createdAt: this.clock.now(),
+        createdBy: actor.kind === 'person' ? actor.personId : null,
+        reviewAt: addMonths(today, s.registerReviewMonths),
+        deleteAt: addMonths(today, s.registerRetentionMonths),
+        // Art. 14 GDPR: every new entry starts with an open notification task.
+        notification: openNotification,
+      });
+      await this.audit(tx, actor, 'register.entry_created', row.id, {
+        level: row.level,
+        legalBases: input.legalBases.map((b) => b.kind),
+        sourceReportId: input.sourceReportId,
+      });
+      return presentEntry(row, await this.window(tx, actor.orgId));
+    });
+  }
+
+  async update(actor: Actor, id: string, input: RegisterEntryInput): Promise<RegisterEntry> {
+    this.requireLegalBasis(input);
+    return this.db.transaction(async (tx) => {
+      const before = await repo.entryById(tx, actor.orgId, id);
+      if (!before) throw notFound('Registereintrag');
+      await this.requireSource(tx, actor.orgId, input.sourceReportId);
+      const row = await repo.updateEntry(tx, actor.orgId, id, {
+        ...entryValues(input, entryData(before).reviews),
+        nameKey: nameKey(input.lastName, input.firstName),
+      });
+      // The audit names which fields changed, never their content: admins read the audit log.
+      const was = pickInput(before);
+      const changed = (Object.keys(input) as Array<keyof RegisterEntryInput>).filter(
+        (k) => JSON.stringify(input[k]) !== JSON.stringify(was[k]),
+      );
+      await this.audit(tx, actor, 'register.entry_updated', id, { changed });
+      return presentEntry(row!, await this.window(tx, actor.orgId));
+    });
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await repo.deleteEntry(tx, actor.orgId, id))) throw notFound('Registereintrag');
+      await this.audit(tx, actor, 'register.entry_deleted', id, { reason: 'manual', date: this.today() });
+    });
+  }
+
+  /** Reviewed and kept: a new review date and a new deletion date from today. */
+  async review(actor: Actor, id: string, comment: string): Promise<RegisterEntry> {
+    return this.db.transaction(async (tx) => {
+      const before = await repo.entryById(tx, actor.orgId, id);
+      if (!before) throw notFound('Registereintrag');
+      const s = await repo.settingsOf(tx, actor.orgId);
+      const today = this.today();
+      const data = entryData(before);
+      data.reviews.push({ at: this.clock.now().toISOString(), by: actorLabel(actor), comment });
+      const row = await repo.updateEntry(tx, actor.orgId, id, {
+        data,
+        reviewAt: addMonths(today, s.registerReviewMonths),
+        deleteAt: addMonths(today, s.registerRetentionMonths),
+        deletionWarnedAt: null,
+      });
+      await this.audit(tx, actor, 'register.entry_reviewed', id, { reviewAt: row!.reviewAt, deleteAt: row!.deleteAt });
+      return presentEntry(row!, await this.window(tx, actor.orgId));
+    });
+  }
+
+  /**
+   * A form prefilled from a checked or published report: the causer, the level and the legal
+   * steps. Nothing about the reporter or witnesses is carried over.
+   */
+  async prefill(actor: Actor, reportId: string): Promise<RegisterEntryInput> {
+    const report = await repo.reportById(this.db, actor.orgId, reportId);
+    if (!report) throw notFound('Meldung');
+    if (!sourceStatuses.includes(report.status))
+      throw new AppError('conflict', 'Nur qualitätsgesicherte oder veröffentlichte Meldungen können übernommen werden');
+    const causer = Causer.safeParse(report.data.causer);
+    const legal = LegalSteps.safeParse(report.data.legal ?? {});
+    if (!causer.success || !causer.data.known || !causer.data.lastName)
+      throw new AppError('conflict', 'Die Meldung nennt keine bekannte Person');
+    const legalBases: LegalBasis[] = [];
+    if (legal.success)
+      for (const kind of legalBasisKinds) {
+        const step = legal.data[kind];
+        if (step) legalBases.push({ kind, date: step.date, reference: step.reference });
+      }
+    return {
+      lastName: causer.data.lastName,
+      firstName: causer.data.firstName,
+      birthDate: causer.data.birthDate,
+      aliases: [],
+      address: causer.data.address,
+      description: causer.data.description,
+      level: report.level,
+      measures: [],
+      details: '',
+      legalBases,
+      sourceReportId: report.id,
+    };
+  }
+
+  audit(tx: Tx, actor: Actor, action: string, subject: string, detail: Record<string, unknown>): Promise<void> {
+    return appendAudit(tx, { orgId: actor.orgId, at: this.clock.now(), actor, action, subject, detail });
+  }
+}
+
+function pickInput(row: repo.EntryRow): RegisterEntryInput {
+  const d = entryData(row);
+  return {
+    lastName: row.lastName,
+    firstName: row.firstName,
+    birthDate: row.birthDate,
+    aliases: d.aliases,
+    address: d.address,
+    description: d.description,
+    level: row.level,
+    measures: d.measures,
+    details: d.details,
+    legalBases: d.legalBases,
+    sourceReportId: row.sourceReportId,
+  };
+}

@@ -1,0 +1,94 @@
+import { eq } from 'drizzle-orm';
+import type { RegisterEntryInput } from '@wachsam/protocol';
+import { incidentReports, people } from '../db/schema.js';
+import { api, type TestServer } from '../testing.js';
+
+/** Test fixtures of the register: a complete entry form, logins, and a report filed directly in the table. */
+
+export const login = (name: string, slug = 'musterstadt') => `${name}@${slug}.example`;
+
+export const entryInput = (over: Partial<RegisterEntryInput> = {}): RegisterEntryInput => ({
+  lastName: 'Krawallo',
+  firstName: 'Kurt',
+  birthDate: '1980-05-17',
+  aliases: ['K. K.'],
+  address: 'Hafenstraße 9, 12345 Musterstadt',
+  description: 'groß, Glatze, Tätowierung am Hals',
+  level: 2,
+  measures: ['Termine nur zu zweit', 'Sicherheitsdienst hinzuziehen'],
+  details: 'Schlug am Schalter 2 mit dem Stuhl nach einer Mitarbeiterin.',
+  legalBases: [{ kind: 'hausverbot', date: '2026-10-01', reference: 'HV-2026-17' }],
+  sourceReportId: null,
+  ...over,
+});
+
+export async function createEntry(server: TestServer, cookie: string, over: Partial<RegisterEntryInput> = {}) {
+  const res = await api(server.url, 'POST', '/api/register/entries', { cookie, body: entryInput(over) });
+  if (res.status !== 201) throw new Error(`create entry failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string } & RegisterEntryInput;
+}
+
+export async function personId(server: TestServer, loginName: string): Promise<string> {
+  const [p] = await server.database.db.select().from(people).where(eq(people.login, loginName));
+  return p!.id;
+}
+
+/** A published report about the causer, filed by Anna Schmidt (straight into the table: the reports workflow is tested elsewhere). */
+export async function insertReport(
+  server: TestServer,
+  causer: { lastName: string; firstName: string; birthDate: string | null },
+) {
+  const orgId = (
+    await server.database.db
+      .select()
+      .from(people)
+      .where(eq(people.login, login('anna.schmidt')))
+  )[0]!.orgId;
+  const now = new Date('2026-10-01T10:00:00Z');
+  const [row] = await server.database.db
+    .insert(incidentReports)
+    .values({
+      orgId,
+      reporterPersonId: await personId(server, login('anna.schmidt')),
+      status: 'published',
+      occurredAt: now,
+      level: 2,
+      categories: ['threat', 'property_damage'],
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: now,
+      data: {
+        occurredAt: now.toISOString(),
+        roomId: null,
+        address: 'Rathaus, Schalter 2',
+        categories: ['threat', 'property_damage'],
+        otherCategory: '',
+        level: 2,
+        levelReason: '',
+        description: 'Der Mann drohte Anna Schmidt und warf einen Stuhl. Schmidt rief den Sicherheitsdienst.',
+        causer: { known: true, ...causer, address: 'Hafenstraße 9', description: 'Glatze' },
+        witnesses: 'Jonas Becker',
+        injuries: 'Prellung am Arm',
+        policeInvolved: true,
+        legal: {
+          strafanzeige: { date: '2026-10-02', reference: 'StA-4711' },
+          strafantrag: null,
+          hausverbot: { date: '2026-10-01', reference: 'HV-2026-17' },
+        },
+        evidence: {
+          threatCall: null,
+          letter: {
+            receivedAt: now.toISOString(),
+            deliveredBy: 'Anna Schmidt',
+            sender: 'K.',
+            content: 'Ich komme wieder',
+          },
+          online: null,
+        },
+        alarmId: null,
+      },
+      warning: { summary: 'Bedrohung am Schalter', measures: ['Termine nur zu zweit'] },
+    })
+    .returning();
+  return row!;
+}
