@@ -1,6 +1,10 @@
 import PDFDocument from 'pdfkit';
 import {
   accessPurposeLabels,
+  categoryLabels,
+  reportStatusLabels,
+  type IncidentCategory,
+  type ReportStatus,
   legalBasisLabels,
   levelLabels,
   notificationStatusLabels,
@@ -54,7 +58,7 @@ export const recipientsText = (controller: string) =>
 export const originText = (controller: string) =>
   `Die Daten stammen aus eigenen Unterlagen der Organisation ${controller} (Hausverbot, Strafanzeige oder Strafantrag und die zugrunde liegende Vorfallsdokumentation).`;
 export const rightsText =
-  'Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16 DSGVO), Löschung (Art. 17 DSGVO), Einschränkung der Verarbeitung (Art. 18 DSGVO) und Widerspruch (Art. 21 DSGVO). Sie können sich bei der Aufsichtsbehörde beschweren: Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen (LDI NRW), Kavalleriestraße 2–4, 40213 Düsseldorf.';
+  'Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16 DSGVO), Löschung (Art. 17 DSGVO), Einschränkung der Verarbeitung (Art. 18 DSGVO) und Widerspruch (Art. 21 DSGVO) sowie das Recht auf Beschwerde bei der Aufsichtsbehörde (Art. 77 DSGVO): Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen (LDI NRW), Kavalleriestraße 2–4, 40213 Düsseldorf.';
 
 export interface NotificationLetter {
   controller: string;
@@ -110,15 +114,42 @@ export function notificationLetterPdf(l: NotificationLetter): Promise<Buffer> {
 
 const levelText = (level: number) => levelLabels[level as Level] ?? `Stufe ${level}`;
 const list = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : '');
+/** German names of the report's stored keys, for the PDF; unknown keys are shown as stored. */
+const keyLabels: Record<string, string> = {
+  known: 'bekannt',
+  lastName: 'Nachname',
+  firstName: 'Vorname',
+  birthDate: 'Geburtsdatum',
+  address: 'Anschrift',
+  description: 'Beschreibung',
+  date: 'Datum',
+  reference: 'Aktenzeichen',
+  ...legalBasisLabels,
+  threatCall: 'Bedrohungsanruf',
+  letter: 'Schreiben',
+  online: 'Online-Bedrohung',
+  at: 'Zeitpunkt',
+  receivedAt: 'Eingang',
+  callerNumber: 'Rufnummer',
+  voice: 'Stimme',
+  background: 'Hintergrund',
+  wording: 'Wortlaut',
+  sender: 'Absender',
+  content: 'Inhalt',
+  url: 'Adresse',
+  platform: 'Plattform',
+  account: 'Konto',
+};
+const scalar = (x: unknown): string => (x === true ? 'ja' : x === false ? 'nein' : String(x));
 const flat = (v: unknown): string =>
   v === null || v === undefined
     ? ''
     : typeof v === 'object'
       ? Object.entries(v as Record<string, unknown>)
           .filter(([, x]) => x !== null && x !== '' && x !== undefined)
-          .map(([k, x]) => `${k}: ${typeof x === 'object' ? flat(x) : String(x)}`)
+          .map(([k, x]) => `${keyLabels[k] ?? k}: ${typeof x === 'object' ? flat(x) : scalar(x)}`)
           .join('; ')
-      : String(v);
+      : scalar(v);
 
 /** Art. 15 GDPR: everything held about the person, without the reporting employee. */
 export function accessReportPdf(r: AccessReport): Promise<Buffer> {
@@ -157,10 +188,11 @@ export function accessReportPdf(r: AccessReport): Promise<Buffer> {
     if (r.incidentReports.length === 0) para(doc, 'Keine.');
     for (const i of r.incidentReports) {
       doc.moveDown(0.3);
-      field(doc, 'Meldung', `${i.id} (${i.status})`);
+      field(doc, 'Meldung', `${i.id} (${reportStatusLabels[i.status as ReportStatus] ?? i.status})`);
       field(doc, 'Zeitpunkt', germanDate(i.occurredAt));
       field(doc, 'Ort', i.address);
-      field(doc, 'Kategorien', [...i.categories, i.otherCategory].filter(Boolean).join(', '));
+      const categories = i.categories.map((c) => categoryLabels[c as IncidentCategory] ?? c);
+      field(doc, 'Kategorien', [...categories, i.otherCategory].filter(Boolean).join(', '));
       field(doc, 'Stufe', levelText(i.level));
       field(doc, 'Schilderung', i.description);
       field(doc, 'Angaben zur Person', flat(i.causer));

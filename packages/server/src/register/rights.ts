@@ -27,7 +27,7 @@ const art14 = 'Art. 14 DSGVO i. V. m. § 3 BSchG NRW';
 const art15 = 'Art. 15 DSGVO i. V. m. § 12 DSG NRW';
 
 export const withheldText =
-  'Angaben zur meldenden beschäftigten Person, zu Zeuginnen und Zeugen, zu Verletzungen der Beschäftigten sowie zu Raum, Dienststelle und Telefonanschluss werden nicht mitgeteilt, weil ihre Offenlegung die Sicherheit dieser Personen gefährden würde (§ 12 DSG NRW). Ihr Name wurde in Freitexten geschwärzt.';
+  'Angaben zur meldenden beschäftigten Person, zu Zeuginnen und Zeugen, zu Verletzungen der Beschäftigten sowie zu Raum, Dienststelle und Telefonanschluss werden nicht mitgeteilt, weil ihre Offenlegung die Sicherheit dieser Personen gefährden würde (§ 12 DSG NRW). Die Namen meldender Beschäftigter sind in Freitexten geschwärzt.';
 
 /**
  * Data-subject rights on the register: the Art. 14 notification task of every entry, and the
