@@ -124,7 +124,6 @@ export const zemagDe = {
       suggestedWas: '(vorgeschlagen: Stufe {{level}}; Begründung: {{reason}})',
       step: 'Schritt',
       reporter: 'Gemeldet von',
-      reporterRole: 'meldende Person',
       history: 'Verlauf',
       noHistory: 'Noch keine Schritte.',
       at: 'Zeit',

@@ -152,7 +152,6 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       suggestedWas: '(suggested: level {{level}}; reason: {{reason}})',
       step: 'Step',
       reporter: 'Reported by',
-      reporterRole: 'reporting person',
       history: 'History',
       noHistory: 'No steps yet.',
       at: 'Time',

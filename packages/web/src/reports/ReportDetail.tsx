@@ -99,12 +99,7 @@ function Facts({ report }: { report: Report }) {
 function History({ report }: { report: Report }) {
   const { t, i18n } = useTranslation();
   const roleLabel = useRoleLabel();
-  const roleName = (role: string): string =>
-    role === reporterRole
-      ? t('reports.detail.reporterRole')
-      : roles.includes(role as Role)
-        ? roleLabel(role as Role)
-        : role;
+  const roleName = (role: string): string => (roles.includes(role as Role) ? roleLabel(role as Role) : role);
   return (
     <section aria-labelledby="report-history-title">
       <h2 id="report-history-title">{t('reports.detail.history')}</h2>
@@ -129,9 +124,7 @@ function History({ report }: { report: Report }) {
                   <td>
                     {t(`reports.status.${tr.from}`)} → {t(`reports.status.${tr.to}`)}
                   </td>
-                  <td>
-                    {tr.actor} ({roleName(tr.role)})
-                  </td>
+                  <td>{tr.role === reporterRole ? tr.actor : `${tr.actor} (${roleName(tr.role)})`}</td>
                   <td>{tr.comment || '–'}</td>
                 </tr>
               ))}
