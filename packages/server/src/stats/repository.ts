@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lte } from 'drizzle-orm';
 import type { MeasureInput, StatsColumns, StatsRows } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
 import { departments, incidentFacts, organisations, protectionMeasures } from '../db/schema.js';
@@ -15,21 +15,22 @@ export interface CountRow {
 /** Row key of a fact without department: kept as its own row so totals stay complete. */
 export const noDepartment = 'none';
 
-const rowExpr = (rows: StatsRows) =>
-  rows === 'department'
-    ? sql<string>`coalesce(${incidentFacts.departmentId}::text, ${noDepartment})`
-    : rows === 'category'
-      ? sql<string>`${incidentFacts.mainCategory}`
-      : sql<string>`${incidentFacts.level}::text`;
+const column = {
+  department: incidentFacts.departmentId,
+  category: incidentFacts.mainCategory,
+  level: incidentFacts.level,
+  month: incidentFacts.month,
+} as const;
 
-const columnExpr = (columns: StatsColumns) =>
-  columns === 'month'
-    ? sql<string>`to_char(${incidentFacts.month}, 'YYYY-MM')`
-    : sql<string>`${incidentFacts.mainCategory}`;
+/** Keys as the tables use them: 'YYYY-MM' for months, text for the rest, `noDepartment` for null. */
+const key = (v: unknown, dim: StatsRows | StatsColumns): string =>
+  v === null ? noDepartment : dim === 'month' ? String(v).slice(0, 7) : String(v);
 
 /**
  * Counts of one organisation's facts in [from, to] (first days of months), grouped by a row and a
  * column dimension. Each fact counts once, under its main category, so every table is additive.
+ * Grouped on the bare columns (no per-row formatting in SQL): on a million facts that is the
+ * difference the benchmark shows.
  */
 export async function countFacts(
   ex: Executor,
@@ -39,15 +40,12 @@ export async function countFacts(
   from: string,
   to: string,
 ): Promise<CountRow[]> {
-  const row = rowExpr(rows);
-  const column = columnExpr(columns);
   const result = await ex
-    .select({ row, column, n: count() })
+    .select({ row: column[rows], column: column[columns], n: count() })
     .from(incidentFacts)
     .where(and(eq(incidentFacts.orgId, orgId), gte(incidentFacts.month, from), lte(incidentFacts.month, to)))
-    // By position: the row expression carries a parameter, and a repeated one would not match.
-    .groupBy(sql`1`, sql`2`);
-  return result.map((r) => ({ row: String(r.row), column: String(r.column), n: Number(r.n) }));
+    .groupBy(column[rows], column[columns]);
+  return result.map((r) => ({ row: key(r.row, rows), column: key(r.column, columns), n: Number(r.n) }));
 }
 
 export async function organisationName(ex: Executor, orgId: string): Promise<string> {
