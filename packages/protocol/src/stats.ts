@@ -147,7 +147,7 @@ export const statsRouteDefs = {
     auth: { kind: 'session', roles: readers },
     querystring: PeriodQuery,
     status: 200,
-    response: z.instanceof(Uint8Array),
+    response: z.custom<Uint8Array>((v) => v instanceof Uint8Array),
   },
   listMeasures: {
     method: 'GET',
