@@ -60,14 +60,17 @@ export class AttachmentService {
         uploadedBy: actor.personId,
         content: bytes,
       });
-      await appendAudit(tx, {
-        orgId: actor.orgId,
-        at: now,
-        actor,
-        action: 'report.attachment_added',
-        subject: `report:${reportId}`,
-        detail: { attachmentId: a.id, mime, size: bytes.length, sha256 },
-      });
+      // Evidence added to a draft is audited with its hash when the report is submitted: a draft
+      // that ends below the threshold must leave no trace of who reported.
+      if (row.status !== 'draft')
+        await appendAudit(tx, {
+          orgId: actor.orgId,
+          at: now,
+          actor,
+          action: 'report.attachment_added',
+          subject: `report:${reportId}`,
+          detail: { attachmentId: a.id, mime, size: bytes.length, sha256 },
+        });
       return presentAttachment(a);
     });
   }
@@ -105,7 +108,8 @@ export function attachmentRoutes(app: FastifyInstance, auth: AuthService, servic
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
-      attachmentMimePattern,
+      // Fastify matches the whole header: the evidence types, with parameters such as a charset.
+      new RegExp(`${attachmentMimePattern.source.slice(0, -1)}(\\s*;.*)?$`, 'i'),
       { parseAs: 'buffer', bodyLimit: attachmentMaxBytes },
       (_req, body, done) => done(null, body),
     );

@@ -169,7 +169,8 @@ export class ReportService {
         return { report: null, statisticsOnly: true, notice: zeroToleranceNotice, helpOffers };
       }
       const updated = await repo.updateReport(tx, row.id, { status: to, level, submittedAt: now, updatedAt: now });
-      await this.record(tx, actor, updated.id, 'submit', from, to, '', now);
+      const evidence = (await repo.attachmentsOf(tx, row.id)).map((a) => ({ id: a.id, sha256: a.sha256 }));
+      await this.record(tx, actor, updated.id, 'submit', from, to, '', now, { evidence });
       if (row.reporterPersonId && !(await debriefExists(tx, actor.orgId, row.id, row.alarmId)))
         await createDebrief(tx, now, { orgId: actor.orgId, affectedPersonId: row.reporterPersonId, reportId: row.id });
       return { report: await this.view(tx, viewer, updated), statisticsOnly: false, notice: null, helpOffers };
@@ -283,6 +284,7 @@ export class ReportService {
     to: ReportStatus,
     comment: string,
     now: Date,
+    extra: Record<string, unknown> = {},
   ): Promise<void> {
     const role = roleOfStep(name);
     await repo.insertTransition(tx, {
@@ -301,7 +303,7 @@ export class ReportService {
       actor,
       action: `report.${name}`,
       subject: `report:${reportId}`,
-      detail: { from, to, role, comment },
+      detail: { from, to, role, comment, ...extra },
     });
   }
 
