@@ -67,6 +67,8 @@ describe('alarmText', () => {
       location: { building: 'Rathaus', address: '', floor: '2. OG', room: '204', workstation: 'Platz 1' },
       deviceId: null,
       position: null,
+      positionKind: null,
+      positionAddress: null,
       step: 2,
       steps: 3,
       nextEscalationAt: null,
