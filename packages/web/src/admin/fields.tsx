@@ -8,7 +8,7 @@ export interface Option {
 export type FieldSpec =
   | { name: string; label: string; kind: 'text' | 'password'; nullable?: boolean; autoComplete?: string }
   | { name: string; label: string; kind: 'textarea'; rows?: number }
-  | { name: string; label: string; kind: 'date' | 'datetime'; nullable?: boolean }
+  | { name: string; label: string; kind: 'date' | 'datetime' | 'month'; nullable?: boolean }
   | { name: string; label: string; kind: 'number' }
   | { name: string; label: string; kind: 'select'; options: Option[]; nullable?: boolean; emptyLabel?: string }
   | { name: string; label: string; kind: 'checkboxes'; options: Option[] };
@@ -122,10 +122,11 @@ export function FieldInput({
       break;
     case 'date':
     case 'datetime':
+    case 'month':
       control = (
         <input
           id={id}
-          type={field.kind === 'date' ? 'date' : 'datetime-local'}
+          type={field.kind === 'datetime' ? 'datetime-local' : field.kind}
           value={text}
           aria-describedby={describedBy}
           aria-invalid={error ? true : undefined}

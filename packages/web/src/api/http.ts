@@ -109,6 +109,39 @@ export async function call<R extends RouteDef>(route: R, options: CallOptions<R>
   return parsed.data as ResponseOf<R>;
 }
 
+/**
+ * A route that answers with a file (PDF, CSV, JSON export) fetched as a Blob, for routes a
+ * plain link cannot reach (POST with a body). Errors come back as RequestError like `call`.
+ */
+export async function fetchFile<R extends RouteDef>(route: R, options: CallOptions<R> = {}): Promise<Blob> {
+  const headers: Record<string, string> = { ...options.headers };
+  const init: RequestInit = { method: route.method, headers, credentials: 'same-origin' };
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(route.url, options.params, options.query), init);
+  } catch {
+    throw new RequestError(0, 'network_error', 'Keine Verbindung zum Server');
+  }
+  if (!res.ok) throw await readError(res);
+  return res.blob();
+}
+
+/** Hands a fetched file to the browser's download, under `filename`. */
+export function saveFile(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** The message to show for any thrown value. */
 export function messageOf(err: unknown): string {
   if (err instanceof RequestError) return err.message;

@@ -1,4 +1,5 @@
 import { alarmSourceLabels, roleLabels } from '@wachsam/protocol';
+import { registerDe } from './register.de.js';
 import { zemagDe } from './zemag.de.js';
 
 /** German UI texts (default). Role and alarm source names come from the protocol. */
@@ -21,6 +22,10 @@ export const de = {
     warnings: 'Warnhinweise',
     aftercare: 'Nachsorge',
     zemagSettings: 'Einstellungen',
+    register: 'Register',
+    lookup: 'Auskunft',
+    accessLog: 'Auskunftsprotokoll',
+    stats: 'Lagebild',
   },
   login: { title: 'Anmelden', login: 'Anmeldename', password: 'Passwort', submit: 'Anmelden' },
   connection: {
@@ -166,6 +171,7 @@ export const de = {
   },
   roles: roleLabels,
   ...zemagDe,
+  ...registerDe,
   admin: {
     title: 'Administration',
     sectionsNav: 'Bereiche der Administration',

@@ -1,4 +1,5 @@
 import type { Messages } from './de.js';
+import { registerEn } from './register.en.js';
 import { zemagEn } from './zemag.en.js';
 
 export const en: Messages = {
@@ -20,6 +21,10 @@ export const en: Messages = {
     warnings: 'Warnings',
     aftercare: 'Aftercare',
     zemagSettings: 'Settings',
+    register: 'Register',
+    lookup: 'Lookup',
+    accessLog: 'Access log',
+    stats: 'Situation picture',
   },
   login: { title: 'Log in', login: 'Login name', password: 'Password', submit: 'Log in' },
   connection: {
@@ -169,6 +174,7 @@ export const en: Messages = {
     failed: 'Notifications could not be turned on: {{error}}',
   },
   ...zemagEn,
+  ...registerEn,
   roles: {
     employee: 'Employee',
     helper: 'Helper',

@@ -130,6 +130,7 @@ export const zemagDe = {
       who: 'Wer',
       comment: 'Kommentar',
       legalStep: 'am {{date}}, Aktenzeichen {{reference}}',
+      toRegister: 'Registereintrag aus dieser Meldung vorbereiten',
     },
     actions: {
       title: 'Nächste Schritte',

@@ -158,6 +158,7 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       who: 'Who',
       comment: 'Comment',
       legalStep: 'on {{date}}, reference {{reference}}',
+      toRegister: 'Prepare a register entry from this report',
     },
     actions: {
       title: 'Next steps',

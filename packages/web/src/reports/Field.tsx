@@ -12,7 +12,7 @@ export function Field({
   label: string;
   value: string;
   onChange: (value: string) => void;
-  kind?: 'text' | 'textarea' | 'date' | 'datetime';
+  kind?: 'text' | 'textarea' | 'date' | 'datetime' | 'month';
   error?: string | undefined;
   rows?: number;
 }) {

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useRoleLabel } from '../admin/lookups.js';
 import { call, messageOf } from '../api/http.js';
 import { formatTime } from '../app/format.js';
+import { useMe } from '../app/me.js';
+import { followLink } from '../app/router.js';
 import { AttachmentList } from './Evidence.js';
 import { legalKinds } from './formState.js';
 import { SubmitResultView } from './HelpOffers.js';
@@ -142,6 +144,8 @@ export function ReportDetail({ id, base }: { id: string; base: string }) {
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState<SubmitResult | null>(null);
+  const me = useMe();
+  const registerPath = `/register/eintraege/aus/${id}`;
 
   useEffect(() => {
     const abort = new AbortController();
@@ -178,6 +182,13 @@ export function ReportDetail({ id, base }: { id: string; base: string }) {
           window.scrollTo(0, 0);
         }}
       />
+      {report.status === 'published' && me.roles.includes('security_management') && (
+        <p>
+          <a href={registerPath} onClick={(e) => followLink(e, registerPath)}>
+            {t('reports.detail.toRegister')}
+          </a>
+        </p>
+      )}
       <h2>{t('reports.detail.facts')}</h2>
       <Facts report={report} />
       <h2>{t('reports.attachments.title')}</h2>

@@ -1,5 +1,9 @@
 import { reviewerRoles, type Me, type Role } from '@wachsam/protocol';
 import type { ReactNode } from 'react';
+import { AccessLogPage } from '../register/AccessLogPage.js';
+import { LookupPage } from '../register/LookupPage.js';
+import { RegisterPage } from '../register/RegisterPage.js';
+import { StatsPage } from '../stats/StatsPage.js';
 import { AftercarePage } from './AftercarePage.js';
 import { ReportDetail } from './ReportDetail.js';
 import { ReportEditorPage } from './ReportEditorPage.js';
@@ -25,6 +29,10 @@ export const zemagNav: readonly NavItem[] = [
   { to: '/eingang', label: 'nav.inbox', roles: reviewerRoles },
   { to: '/warnhinweise', label: 'nav.warnings', roles: null },
   { to: '/nachsorge', label: 'nav.aftercare', roles: reviewerRoles },
+  { to: '/register', label: 'nav.register', roles: ['security_management', 'data_protection'] },
+  { to: '/auskunft', label: 'nav.lookup', roles: ['lookup', 'security_management'] },
+  { to: '/auskunftsprotokoll', label: 'nav.accessLog', roles: ['data_protection'] },
+  { to: '/lagebild', label: 'nav.stats', roles: ['security_management', 'data_protection'] },
   { to: '/zemag-einstellungen', label: 'nav.zemagSettings', roles: ['security_management'] },
 ];
 
@@ -60,5 +68,9 @@ export function zemagPage(me: Me, path: string): ReactNode | null {
   if (path === '/warnhinweise') return <WarningsPage />;
   if (path === '/nachsorge') return <AftercarePage />;
   if (path === '/zemag-einstellungen') return <ZemagSettingsPage />;
+  if (path === '/register' || path.startsWith('/register/')) return <RegisterPage me={me} />;
+  if (path === '/auskunft') return <LookupPage />;
+  if (path === '/auskunftsprotokoll') return <AccessLogPage />;
+  if (path === '/lagebild') return <StatsPage me={me} />;
   return reportPage(me, path, '/meldungen');
 }

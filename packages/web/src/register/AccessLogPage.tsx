@@ -1,0 +1,186 @@
+import { accessPurposes, routes, type AccessLogEntry, type ChainCheck } from '@wachsam/protocol';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { buildUrl, call, messageOf } from '../api/http.js';
+import { formatTime } from '../app/format.js';
+import { Field } from '../reports/Field.js';
+
+type Filter = Record<'from' | 'to' | 'actor' | 'purpose' | 'reference' | 'name', string>;
+const emptyFilter: Filter = { from: '', to: '', actor: '', purpose: '', reference: '', name: '' };
+
+/** Only the filled-in filters go into the query. */
+const queryOf = (f: Filter): Record<string, string> =>
+  Object.fromEntries(Object.entries(f).filter(([, v]) => v.trim() !== ''));
+
+/** `{lastName: "Muster", firstName: "Max"}` → `lastName: Muster, firstName: Max`. */
+const summary = (o: Record<string, unknown>): string =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+
+function ChainCheckButton() {
+  const { t } = useTranslation();
+  const [check, setCheck] = useState<ChainCheck | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="chain-check">
+      <button
+        type="button"
+        onClick={() => {
+          setError(null);
+          call(routes.verifyAccessLog).then(setCheck, (err: unknown) => setError(messageOf(err)));
+        }}
+      >
+        {t('accessLog.verify')}
+      </button>
+      <div role="status">
+        {check &&
+          (check.ok ? (
+            <p className="state-ok">{t('accessLog.chainOk', { count: check.checked })}</p>
+          ) : (
+            <p className="error">
+              {t('accessLog.chainBroken', {
+                seq: check.firstBroken?.seq ?? '?',
+                reason: check.firstBroken?.reason ?? '',
+              })}
+            </p>
+          ))}
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Data protection: search the access log, export it as CSV, verify its hash chain. */
+export function AccessLogPage() {
+  const { t, i18n } = useTranslation();
+  const [draft, setDraft] = useState<Filter>(emptyFilter);
+  const [filter, setFilter] = useState<Filter>(emptyFilter);
+  const [rows, setRows] = useState<AccessLogEntry[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function load(applied: Filter, before: string | null): Promise<void> {
+    setError(null);
+    try {
+      const page = await call(routes.searchAccessLog, {
+        query: { ...queryOf(applied), ...(before ? { before } : {}) },
+      });
+      setRows((r) => (before ? [...r, ...page.entries] : page.entries));
+      setNext(page.nextBefore);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
+
+  useEffect(() => {
+    void load(filter, null);
+  }, [filter]);
+
+  const text = (name: keyof Filter, kind: 'text' | 'date' = 'text') => (
+    <Field
+      kind={kind}
+      label={t(`accessLog.filter.${name}`)}
+      value={draft[name]}
+      onChange={(v) => setDraft({ ...draft, [name]: v })}
+    />
+  );
+  return (
+    <div className="access-log">
+      <h1>{t('accessLog.title')}</h1>
+      <p className="muted">{t('accessLog.intro')}</p>
+      <ChainCheckButton />
+      <form
+        className="inline-fields"
+        aria-label={t('accessLog.search')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilter(draft);
+        }}
+      >
+        {text('from', 'date')}
+        {text('to', 'date')}
+        {text('actor')}
+        <div className="field">
+          <label htmlFor="log-purpose">{t('accessLog.filter.purpose')}</label>
+          <select
+            id="log-purpose"
+            value={draft.purpose}
+            onChange={(e) => setDraft({ ...draft, purpose: e.target.value })}
+          >
+            <option value="">{t('accessLog.anyPurpose')}</option>
+            {accessPurposes.map((p) => (
+              <option key={p} value={p}>
+                {t(`lookup.purposes.${p}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {text('reference')}
+        {text('name')}
+        <div className="field">
+          <button type="submit" className="primary">
+            {t('accessLog.search')}
+          </button>
+        </div>
+      </form>
+      <p>
+        <a className="button-link" href={buildUrl(routes.exportAccessLogCsv.url, {}, queryOf(filter))} download>
+          {t('accessLog.csv')}
+        </a>
+      </p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">{t('accessLog.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('accessLog.seq')}</th>
+              <th scope="col">{t('accessLog.at')}</th>
+              <th scope="col">{t('accessLog.actor')}</th>
+              <th scope="col">{t('accessLog.action')}</th>
+              <th scope="col">{t('accessLog.filter.purpose')}</th>
+              <th scope="col">{t('accessLog.filter.reference')}</th>
+              <th scope="col">{t('accessLog.legalBasis')}</th>
+              <th scope="col">{t('accessLog.query')}</th>
+              <th scope="col">{t('accessLog.result')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={9}>{t('accessLog.none')}</td>
+              </tr>
+            )}
+            {rows.map((r) => (
+              <tr key={r.seq}>
+                <td>{r.seq}</td>
+                <td>{formatTime(r.at, i18n.language)}</td>
+                <td>{r.actor}</td>
+                <td>{r.action}</td>
+                <td>{r.purpose}</td>
+                <td>{r.caseReference || '–'}</td>
+                <td>{r.legalBasis}</td>
+                <td>{summary(r.query)}</td>
+                <td>{summary(r.result)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {next && (
+        <button type="button" onClick={() => void load(filter, next)}>
+          {t('admin.audit.more')}
+        </button>
+      )}
+    </div>
+  );
+}
