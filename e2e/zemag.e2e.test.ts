@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startTestServer, type TestServer } from '@wachsam/server/testing';
+import { api, startTestServer, type TestServer } from '@wachsam/server/testing';
 import {
   assertWebBuilt,
   collectConsoleErrors,
@@ -30,6 +31,8 @@ describe('ZeMAG: report to published warning', () => {
   /** Console errors by login: only the failures a step provokes on purpose are allowed. */
   const pageErrors = new Map<string, string[]>();
   const pages = new Map<string, Page>();
+  /** The report carried through the workflow by the first test. */
+  let reportId = '';
 
   beforeAll(async () => {
     assertWebBuilt();
@@ -104,6 +107,7 @@ describe('ZeMAG: report to published warning', () => {
     await reporter.getByRole('button', { name: 'Entwurf speichern' }).click();
     await reporter.getByText('Entwurf gespeichert.').waitFor();
     expect(reporter.url()).toMatch(/\/meldungen\/[0-9a-f-]{36}\/bearbeiten$/);
+    reportId = new URL(reporter.url()).pathname.split('/')[2]!;
 
     // Evidence: the server's SHA-256 of the file is shown.
     await reporter
@@ -219,5 +223,178 @@ describe('ZeMAG: report to published warning', () => {
       const allowed = expected[login];
       expect({ login, errors: errors.filter((e) => !allowed?.test(e)) }).toEqual({ login, errors: [] });
     }
+  });
+  it('register entry from the report (refused without legal basis), lookup with purpose, access log and Art. 14/15, Lagebild', async () => {
+    expect(reportId).not.toBe('');
+    onTestFailed(async () => {
+      for (const [login, page] of pages) await screenshot(page, `zemag-failed-${login.split('@')[0]}`).catch(() => {});
+    });
+    // --- The central unit prepares a register entry from the published report ---
+    const central = pages.get('sicherheit@musterstadt.example')!;
+    await central.goto(`${server.url}/meldungen/${reportId}`);
+    await central.getByRole('link', { name: 'Registereintrag aus dieser Meldung vorbereiten' }).click();
+    const entry = central.getByRole('form', { name: 'Neuer Registereintrag' });
+    await entry.waitFor();
+    expect(await entry.getByLabel('Nachname').inputValue()).toBe('Muster');
+    expect(await entry.getByLabel('Rechtsgrundlage 1: Aktenzeichen').inputValue()).toBe('StA Köln 123 Js 456/26');
+    await entry.getByLabel(/Empfohlene Maßnahmen/).fill('Termine nur zu zweit\nSicherheitsdienst hinzuziehen');
+    // Without its legal basis the entry is refused; what was typed stays.
+    await entry.getByRole('button', { name: 'Rechtsgrundlage 1 entfernen' }).click();
+    await entry.getByRole('button', { name: 'Speichern' }).click();
+    await entry.getByRole('alert').waitFor();
+    expect(await entry.getByLabel('Nachname').inputValue()).toBe('Muster');
+    await screenshot(central, 'zemag-register-refused');
+    await entry.getByRole('button', { name: 'Rechtsgrundlage hinzufügen' }).click();
+    await entry.getByLabel('Rechtsgrundlage 1: Art').selectOption({ label: 'Hausverbot' });
+    await entry.getByLabel('Rechtsgrundlage 1: Datum').fill('2026-03-04');
+    await entry.getByLabel('Rechtsgrundlage 1: Aktenzeichen').fill('HV 7/26');
+    await expectAccessible(central, 'register entry form');
+    await entry.getByRole('button', { name: 'Speichern' }).click();
+    await entry.waitFor({ state: 'detached' });
+    await central.getByRole('rowheader', { name: 'Muster, Max' }).waitFor();
+    await expectAccessible(central, 'register entries');
+    await screenshot(central, 'zemag-register');
+
+    // --- A department with a documented need looks the person up, with a purpose ---
+    const lookup = await loggedIn('stefan.neumann@musterstadt.example');
+    await lookup.getByRole('link', { name: 'Auskunft', exact: true }).click();
+    const ask = lookup.getByRole('form', { name: 'Auskunft' });
+    await ask.getByLabel('Nachname').fill('Muster');
+    await ask.getByLabel('Vorname').fill('Max');
+    await ask.getByRole('button', { name: 'Abfragen' }).click();
+    await ask.getByRole('alert').waitFor();
+    expect(await ask.getByLabel('Nachname').inputValue()).toBe('Muster');
+    await ask.getByLabel('Zweck der Abfrage').selectOption({ label: 'Termin' });
+    await ask.getByLabel(/Aktenzeichen/).fill('OA-2026-17');
+    await ask.getByRole('button', { name: 'Abfragen' }).click();
+    await lookup.getByRole('heading', { name: 'Hinweis vorhanden' }).waitFor();
+    await lookup.getByText('Termine nur zu zweit').waitFor();
+    await lookup.getByText(/^Stufe 2:/).waitFor();
+    await expectAccessible(lookup, 'lookup');
+    await screenshot(lookup, 'zemag-lookup');
+    await ask.getByLabel('Nachname').fill('Niemand');
+    await ask.getByRole('button', { name: 'Abfragen' }).click();
+    await lookup.getByRole('heading', { name: 'Kein Hinweis' }).waitFor();
+
+    // --- Data protection: the lookup is in the log, the chain holds, Art. 14 and 15 ---
+    const dsb = await loggedIn('datenschutz@musterstadt.example');
+    await dsb.getByRole('link', { name: 'Auskunftsprotokoll' }).click();
+    await dsb.getByRole('row').filter({ hasText: 'OA-2026-17' }).first().waitFor();
+    await dsb.getByRole('button', { name: 'Hash-Kette prüfen' }).click();
+    await dsb.getByText(/Kette unversehrt: \d+ Einträge? geprüft/).waitFor();
+    const csvHref = await dsb.getByRole('link', { name: 'Als CSV exportieren' }).getAttribute('href');
+    const csv = await dsb.request.get(`${server.url}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('OA-2026-17');
+    await expectAccessible(dsb, 'access log');
+    await screenshot(dsb, 'zemag-access-log');
+
+    await dsb.getByRole('link', { name: 'Register', exact: true }).click();
+    await dsb.getByRole('link', { name: 'Benachrichtigung (Art. 14 DSGVO)' }).click();
+    const task = dsb.getByRole('article', { name: 'Max Muster' });
+    const letter = await task
+      .getByRole('link', { name: /Benachrichtigungsschreiben an Max Muster/ })
+      .getAttribute('href');
+    const pdf = await dsb.request.get(`${server.url}${letter}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toContain('application/pdf');
+    await task.getByRole('button', { name: 'Als versandt erfassen' }).click();
+    await task.getByLabel('Versandt am').fill('2026-03-05');
+    await task.getByRole('form').getByRole('button', { name: 'Als versandt erfassen' }).click();
+    // Sent: done, so it leaves the list of open notifications.
+    await task.waitFor({ state: 'detached' });
+    await dsb.getByRole('status').getByText('Gespeichert.').waitFor();
+    await expectAccessible(dsb, 'Art. 14');
+
+    await dsb.getByRole('link', { name: 'Auskunft an Betroffene (Art. 15 DSGVO)' }).click();
+    const art15 = dsb.getByRole('form', { name: 'Auskunft an Betroffene (Art. 15 DSGVO)' });
+    await art15.getByLabel('Nachname').fill('Muster');
+    await art15.getByLabel('Vorname').fill('Max');
+    const [download] = await Promise.all([
+      dsb.waitForEvent('download'),
+      art15.getByRole('button', { name: 'Auskunft als JSON' }).click(),
+    ]);
+    const report = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { subject: { lastName: string } };
+    expect(report.subject.lastName).toBe('Muster');
+    expect(JSON.stringify(report)).not.toContain('Schmidt');
+    expect(JSON.stringify(report)).not.toContain(anna);
+    await expectAccessible(dsb, 'Art. 15');
+
+    // --- Lagebild: one case is below the threshold, so it is withheld, never shown ---
+    await central.getByRole('link', { name: 'Lagebild' }).click();
+    await central.getByRole('heading', { name: 'Lagebild', level: 1 }).waitFor();
+    await central.getByRole('img', { name: /Fälle je Monat/ }).waitFor();
+    const table = central.getByRole('table', { name: /Fälle nach Abteilung/ });
+    await table.waitFor();
+    expect(await table.textContent()).toContain('geheim gehalten');
+    const csvLink = await central.getByRole('link', { name: 'CSV herunterladen' }).getAttribute('href');
+    expect((await central.request.get(`${server.url}${csvLink}`)).status()).toBe(200);
+    await expectAccessible(central, 'Lagebild');
+    await screenshot(central, 'zemag-lagebild');
+  });
+  it('after a resolved alarm the sender is offered help and "Vorfall melden" opens a draft with the alarm; the phone files reports too', async () => {
+    onTestFailed(async () => {
+      for (const [login, page] of pages) await screenshot(page, `zemag-failed-${login.split('@')[0]}`).catch(() => {});
+    });
+    const sender = pages.get(anna)!;
+    await sender.goto(server.url);
+    await sender.getByRole('button', { name: 'Alarm auslösen' }).click();
+    await sender.getByRole('button', { name: 'Jetzt auslösen' }).click();
+    await sender.getByText('Alarm gesendet.').waitFor();
+    const desk = await server.login('pforte@musterstadt.example');
+    const open = await api(server.url, 'GET', '/api/alarms?open=true', { cookie: desk });
+    const alarm = (open.body as { alarms: { id: string; sender: { lastName: string } }[] }).alarms.find(
+      (a) => a.sender.lastName === 'Schmidt',
+    )!;
+    const resolved = await api(server.url, 'POST', `/api/alarms/${alarm.id}/resolve`, {
+      cookie: desk,
+      body: { outcome: 'real', note: 'Person hat das Gebäude verlassen' },
+    });
+    expect(resolved.status).toBe(200);
+    await sender.getByText(/Entwarnung gegeben von/).waitFor({ timeout: 10_000 });
+    await sender.getByRole('heading', { name: 'Hilfsangebote' }).waitFor();
+    await sender.getByText('WEISSER RING e.V.').waitFor();
+    await expectAccessible(sender, 'after the alarm');
+    await screenshot(sender, 'zemag-after-alarm');
+    await sender.getByRole('button', { name: 'Vorfall melden' }).click();
+    await sender.getByRole('heading', { name: 'Meldung bearbeiten (Entwurf)' }).waitFor();
+    expect(await sender.getByLabel('Beschreibung des Vorfalls').inputValue()).toContain(
+      'Person hat das Gebäude verlassen',
+    );
+    expect(await sender.getByLabel('Sonstiges', { exact: true }).isChecked()).toBe(true);
+
+    // The phone app: the same form in the phone layout, with the offline draft.
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'de-DE',
+    });
+    const phone = await context.newPage();
+    pages.set('phone', phone);
+    await loginViaForm(phone, server.url, anna, server.demoPassword);
+    await phone.goto(`${server.url}/mobil`);
+    await phone
+      .getByRole('navigation', { name: 'Bereiche der App' })
+      .getByRole('link', { name: 'Vorfall melden' })
+      .click();
+    await phone.getByRole('heading', { name: 'Vorfall melden', level: 1 }).waitFor();
+    await phone.getByLabel('Beleidigung', { exact: true }).check();
+    await phone.getByText('Vorgeschlagen nach dem Aachener Modell: Stufe 1').waitFor();
+    await phone.getByLabel('Ort oder Adresse').fill('Hausbesuch Lindenstraße 4');
+    await phone.getByLabel('Beschreibung des Vorfalls').fill('Beschimpfung beim Hausbesuch');
+    await context.setOffline(true);
+    await phone.getByRole('button', { name: 'Entwurf speichern' }).click();
+    await phone.getByText('Keine Verbindung – der Entwurf ist auf diesem Gerät gespeichert').waitFor();
+    await context.setOffline(false);
+    await phone.getByText('Entwurf gespeichert.').waitFor({ timeout: 15_000 });
+    expect(phone.url()).toMatch(/\/mobil\/meldungen\/[0-9a-f-]{36}\/bearbeiten$/);
+    await expectAccessible(phone, 'phone report form');
+    await screenshot(phone, 'zemag-phone-form');
+    // Below the threshold: statistics only, with the zero-tolerance reminder and the help offers.
+    await phone.getByRole('button', { name: 'Einreichen' }).click();
+    await phone.getByText(/Null Toleranz/).waitFor();
+    await phone.getByRole('heading', { name: 'Hilfsangebote' }).waitFor();
+    await screenshot(phone, 'zemag-phone-submitted');
   });
 });

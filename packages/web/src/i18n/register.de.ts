@@ -1,4 +1,10 @@
-import { accessPurposeLabels, notificationStatusLabels, statsRowLabels, suppressionNote } from '@wachsam/protocol';
+import {
+  accessActionLabels,
+  accessPurposeLabels,
+  notificationStatusLabels,
+  statsRowLabels,
+  suppressionNote,
+} from '@wachsam/protocol';
 
 /** German texts of the register, lookup, access log and statistics (ZeMAG). */
 export const registerDe = {
@@ -47,6 +53,8 @@ export const registerDe = {
       comment: 'Ergebnis der Prüfung',
     },
     art14: {
+      intro:
+        'Offene und zurückgestellte Benachrichtigungen der Betroffenen über ihren Eintrag. Versandte verschwinden aus der Liste.',
       none: 'Keine Benachrichtigungen offen.',
       created: 'eingetragen {{time}}',
       sentAt: 'am {{date}}',
@@ -88,6 +96,7 @@ export const registerDe = {
     title: 'Auskunftsprotokoll',
     intro:
       'Jeder Zugriff auf das Register: wer, wann, Zweck, Rechtsgrundlage, was gefragt und was geantwortet wurde. Nur zur Datenschutzkontrolle zu verwenden.',
+    actions: accessActionLabels,
     verify: 'Hash-Kette prüfen',
     chainOk_one: 'Kette unversehrt: {{count}} Eintrag geprüft.',
     chainOk_other: 'Kette unversehrt: {{count}} Einträge geprüft.',

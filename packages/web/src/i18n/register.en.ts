@@ -47,6 +47,7 @@ export const registerEn: Pick<Messages, 'register' | 'lookup' | 'accessLog' | 's
       comment: 'Result of the review',
     },
     art14: {
+      intro: 'Open and deferred notifications of the persons entered. Sent ones leave the list.',
       none: 'No notifications open.',
       created: 'entered {{time}}',
       sentAt: 'on {{date}}',
@@ -96,6 +97,13 @@ export const registerEn: Pick<Messages, 'register' | 'lookup' | 'accessLog' | 's
     title: 'Access log',
     intro:
       'Every access to the register: who, when, purpose, legal basis, what was asked and answered. To be used for data-protection control only.',
+    actions: {
+      lookup: 'Lookup',
+      read_entry: 'Entry read',
+      list_entries: 'Entries listed',
+      art14_letter: 'Art. 14 GDPR notification created',
+      art15_report: 'Art. 15 GDPR access report created',
+    },
     verify: 'Verify hash chain',
     chainOk_one: 'Chain intact: {{count}} entry checked.',
     chainOk_other: 'Chain intact: {{count}} entries checked.',

@@ -1,4 +1,4 @@
-import { accessPurposes, routes, type AccessLogEntry, type ChainCheck } from '@wachsam/protocol';
+import { accessActions, accessPurposes, routes, type AccessLogEntry, type ChainCheck } from '@wachsam/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildUrl, call, messageOf } from '../api/http.js';
@@ -7,6 +7,9 @@ import { Field } from '../reports/Field.js';
 
 type Filter = Record<'from' | 'to' | 'actor' | 'purpose' | 'reference' | 'name', string>;
 const emptyFilter: Filter = { from: '', to: '', actor: '', purpose: '', reference: '', name: '' };
+
+/** Whether a logged value is one the UI has a name for (older rows may hold others). */
+const known = (list: readonly string[], value: string): boolean => list.includes(value);
 
 /** Only the filled-in filters go into the query. */
 const queryOf = (f: Filter): Record<string, string> =>
@@ -138,8 +141,9 @@ export function AccessLogPage() {
           {error}
         </p>
       )}
-      <div className="table-wrap">
-        <table>
+      {/* Wide table: the scrolling box is focusable so keyboard users can scroll it. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('accessLog.title')}>
+        <table className="log-table">
           <caption className="visually-hidden">{t('accessLog.title')}</caption>
           <thead>
             <tr>
@@ -163,10 +167,10 @@ export function AccessLogPage() {
             {rows.map((r) => (
               <tr key={r.seq}>
                 <td>{r.seq}</td>
-                <td>{formatTime(r.at, i18n.language)}</td>
+                <td className="nowrap">{formatTime(r.at, i18n.language)}</td>
                 <td>{r.actor}</td>
-                <td>{r.action}</td>
-                <td>{r.purpose}</td>
+                <td>{known(accessActions, r.action) ? t(`accessLog.actions.${r.action}`) : r.action}</td>
+                <td>{known(accessPurposes, r.purpose) ? t(`lookup.purposes.${r.purpose}`) : r.purpose}</td>
                 <td>{r.caseReference || '–'}</td>
                 <td>{r.legalBasis}</td>
                 <td>{summary(r.query)}</td>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ResourceForm } from '../admin/ResourceForm.js';
 import { useList } from '../admin/useList.js';
 import { call, messageOf } from '../api/http.js';
+import { replacePath } from '../app/router.js';
 import { Field } from '../reports/Field.js';
 import { EntryForm, entryDraft, type EntryDraft } from './EntryForm.js';
 
@@ -124,6 +125,8 @@ export function EntriesSection({ prefillReportId }: { prefillReportId: string | 
           initial={editing.draft}
           onCancel={() => setEditing(null)}
           onSaved={() => {
+            // A saved prefill is done: a reload must not prepare the same entry again.
+            if (prefillReportId) replacePath('/register/eintraege');
             setEditing(null);
             setMessage(t('admin.saved'));
             list.reload();

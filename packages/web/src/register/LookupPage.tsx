@@ -17,7 +17,7 @@ interface Ask {
 function Result({ result }: { result: LookupResult }) {
   const { t } = useTranslation();
   return (
-    <div className={`lookup-result ${result.hint ? 'hint' : 'no-hint'}`}>
+    <div className={`lookup-result ${result.hint ? 'has-hint' : 'no-hint'}`}>
       <h2>{result.hint ? t('lookup.hint') : t('lookup.noHint')}</h2>
       {result.hint && (
         <>

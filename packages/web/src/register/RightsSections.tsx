@@ -89,9 +89,12 @@ function TaskRow({ task, onChanged }: { task: NotificationTask; onChanged: () =>
 export function NotificationsSection() {
   const { t } = useTranslation();
   const list = useList(routes.listNotificationTasks);
+  const [saved, setSaved] = useState(false);
   return (
     <section aria-labelledby="register-art14-title">
       <h2 id="register-art14-title">{t('register.sections.notifications')}</h2>
+      <p className="muted">{t('register.art14.intro')}</p>
+      <div role="status">{saved && <p>{t('admin.saved')}</p>}</div>
       {list.error && (
         <p role="alert" className="error">
           {list.error}
@@ -104,7 +107,14 @@ export function NotificationsSection() {
       ) : (
         <ul className="task-list">
           {list.data.map((task) => (
-            <TaskRow key={task.entryId} task={task} onChanged={list.reload} />
+            <TaskRow
+              key={task.entryId}
+              task={task}
+              onChanged={() => {
+                setSaved(true);
+                list.reload();
+              }}
+            />
           ))}
         </ul>
       )}

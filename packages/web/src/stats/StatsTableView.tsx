@@ -21,7 +21,7 @@ export function StatsTableView({ table, caption }: { table: StatsTable; caption:
   const { t } = useTranslation();
   return (
     <>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
         <table className="stats-table">
           <caption>{caption}</caption>
           <thead>
