@@ -18,21 +18,38 @@ interface Equation {
   constant: number;
 }
 
+/** How far the attack searches, and what it assumes beyond the published numbers. */
+export interface AttackOptions {
+  cap?: number;
+  limit?: number;
+  full?: boolean;
+  /**
+   * The least value the outsider may assume at a withheld grid position: 0 for plain counts, 1
+   * where he may rule out a zero (e.g. because zeros are published and suppressions avoid them).
+   */
+  lower?: (row: number, column: number) => number;
+  /**
+   * An upper bound granted to the outsider at a withheld grid position, below `cap`. This makes
+   * him stronger, so nothing recovered under it means nothing recovered without it; it only
+   * keeps the search small when totals are withheld and values would otherwise run up to `cap`.
+   */
+  upper?: (row: number, column: number) => number;
+}
+
 /**
- * Attack a published table: enumerate every table of non-negative integers that agrees with all
- * published cells and totals (each line's cells sum to its total) and report, for each withheld
- * value, the range it takes across them. A withheld value with min = max is recovered.
+ * Attack a published table: enumerate every table of integers at least `lower` (default 0) that
+ * agrees with all published cells and totals (each line's cells sum to its total) and report,
+ * for each withheld value, the range it takes across them. A withheld value with min = max is
+ * recovered; one that fits no table at all (min > max) counts as recovered too.
  *
  * The search stops early once every withheld value has shown two different values (nothing is
- * recovered) unless `full` is set; otherwise it is exhaustive within `limit` solutions. Values are bounded by `cap`
- * (default: the published grand total, else the sum of everything published, plus 3), which only
- * keeps the search finite: a value bounded by no published total reaches the cap and counts as
- * not recovered, which is what it is.
+ * recovered) unless `full` is set; otherwise it is exhaustive within `limit` solutions. Values
+ * are bounded by `cap` (default: the published grand total, else the sum of everything published,
+ * plus 3), which only keeps the search finite: a value bounded by no published total reaches the
+ * cap and counts as not recovered, which is what it is. With the grand total withheld the default
+ * may fall below the true values; a caller who knows them passes a cap above them.
  */
-export function feasibleRanges(
-  t: PublishedTable,
-  opts: { cap?: number; limit?: number; full?: boolean } = {},
-): FeasibleRange[] {
+export function feasibleRanges(t: PublishedTable, opts: AttackOptions = {}): FeasibleRange[] {
   const rows = t.cells.length;
   const cols = t.columnTotals.length;
   const grid: Array<Array<number | null>> = t.cells.map((r, i) => [...r, t.rowTotals[i]!]);
@@ -59,10 +76,14 @@ export function feasibleRanges(
   for (let i = 0; i <= rows; i++) addLine(Array.from({ length: cols + 1 }, (_, j): [number, number] => [i, j]));
   for (let j = 0; j <= cols; j++) addLine(Array.from({ length: rows + 1 }, (_, i): [number, number] => [i, j]));
 
-  // A cell below a published total cannot exceed it.
-  const upper = vars.map(() => cap);
-  for (const eq of equations)
-    if (eq.terms.every((x) => x.coef === 1)) for (const x of eq.terms) upper[x.v] = Math.min(upper[x.v]!, eq.constant);
+  const lower = vars.map(([i, j]) => opts.lower?.(i, j) ?? 0);
+  // A cell below a published total cannot exceed it, less what the others must hold at least.
+  const upper = vars.map(([i, j]) => Math.min(cap, opts.upper?.(i, j) ?? cap));
+  for (const eq of equations) {
+    if (!eq.terms.every((x) => x.coef === 1)) continue;
+    const least = eq.terms.reduce((a, x) => a + lower[x.v]!, 0);
+    for (const x of eq.terms) upper[x.v] = Math.min(upper[x.v]!, eq.constant - least + lower[x.v]!);
+  }
   const byVar = vars.map((_, v) => equations.filter((eq) => eq.terms.some((x) => x.v === v)));
 
   const value: Array<number | null> = vars.map(() => null);
@@ -86,8 +107,13 @@ export function feasibleRanges(
           if (val === null) {
             freeCount++;
             free = x;
-            if (x.coef === 1) hi += upper[x.v]!;
-            else lo -= upper[x.v]!;
+            if (x.coef === 1) {
+              lo += lower[x.v]!;
+              hi += upper[x.v]!;
+            } else {
+              lo -= upper[x.v]!;
+              hi -= lower[x.v]!;
+            }
           } else rest -= x.coef * val;
         }
         if (freeCount === 0) {
@@ -97,7 +123,7 @@ export function feasibleRanges(
         if (rest < lo || rest > hi) return false;
         if (freeCount === 1 && free) {
           const forced = rest * free.coef;
-          if (forced < 0 || forced > upper[free.v]!) return false;
+          if (forced < lower[free.v]! || forced > upper[free.v]!) return false;
           value[free.v] = forced;
           assigned.push(free.v);
         }
@@ -125,7 +151,7 @@ export function feasibleRanges(
       if (solutions >= limit || (!opts.full && allOpen())) stopped = true;
       return;
     }
-    for (let x = 0; x <= upper[pick]! && !stopped; x++) {
+    for (let x = lower[pick]!; x <= upper[pick]! && !stopped; x++) {
       const snapshot = value.slice();
       value[pick] = x;
       if (settle([pick])) search();
@@ -139,6 +165,6 @@ export function feasibleRanges(
 }
 
 /** The withheld values an outsider recovers exactly (empty means the table discloses nothing). */
-export function recovered(t: PublishedTable, opts?: { cap?: number; limit?: number }): FeasibleRange[] {
+export function recovered(t: PublishedTable, opts?: Omit<AttackOptions, 'full'>): FeasibleRange[] {
   return feasibleRanges(t, opts).filter((r) => r.min >= r.max);
 }

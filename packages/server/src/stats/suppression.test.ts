@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { feasibleRanges, recovered } from './disclosure.js';
-import { suppress, type PublishedTable } from './suppression.js';
+import { feasibleRanges, recovered, type AttackOptions } from './disclosure.js';
+import { pinnedValues, suppress, type Knowledge, type PublishedTable } from './suppression.js';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -29,8 +29,26 @@ function truth(counts: number[][], row: number, column: number): number {
   return sum(counts.flat());
 }
 
-/** Everything a published table must satisfy, checked against the true counts. */
-function expectSafe(counts: number[][]): PublishedTable {
+/**
+ * The brute-force attacker for a model of the outsider's knowledge: counts ≥ 0, or in addition
+ * every withheld value that is not 0 ≥ 1. The cap lies above every true value (the true grand
+ * total plus 3), so a withheld grand total cannot cut the truth off.
+ */
+function attacker(counts: number[][], knowledge: Knowledge, bounded = false): AttackOptions {
+  const lower = (row: number, column: number) => (knowledge === 'positive' && truth(counts, row, column) >= 1 ? 1 : 0);
+  // `bounded`: the outsider is even granted "at most one more than the truth" everywhere.
+  const upper = bounded ? (row: number, column: number) => truth(counts, row, column) + 1 : undefined;
+  return { cap: sum(counts.flat()) + 3, lower, upper };
+}
+
+const models: Knowledge[] = ['nonNegative', 'positive'];
+const at = (r: { row: number; column: number }) => [r.row, r.column];
+
+/**
+ * Everything a published table must satisfy, checked against the true counts. `bounded` grants
+ * the brute-force outsider an upper bound (see `attacker`) for tables too big to enumerate.
+ */
+function expectSafe(counts: number[][], bounded = false): PublishedTable {
   const t = suppress(counts);
   const rows = counts.length;
   const cols = counts[0]!.length;
@@ -46,16 +64,19 @@ function expectSafe(counts: number[][]): PublishedTable {
     }),
   );
   expect(t.suppressed).toBe(withheld);
-  for (const range of feasibleRanges(t, { full: true })) {
-    expect(range.exhaustive).toBe(true);
-    const real = truth(counts, range.row, range.column);
-    // The attack is sound: the truth is among the tables it considers.
-    expect(range.min).toBeLessThanOrEqual(real);
-    expect(range.max).toBeGreaterThanOrEqual(real);
-    expect(
-      range.max > range.min,
-      `withheld value at ${range.row},${range.column} of ${rows}×${cols} table ${JSON.stringify(counts)} is recovered`,
-    ).toBe(true);
+  for (const knowledge of models) {
+    for (const range of feasibleRanges(t, { ...attacker(counts, knowledge, bounded), full: true })) {
+      expect(range.exhaustive).toBe(true);
+      const real = truth(counts, range.row, range.column);
+      // The attack is sound: the truth is among the tables it considers.
+      expect(range.min).toBeLessThanOrEqual(real);
+      expect(range.max).toBeGreaterThanOrEqual(real);
+      expect(
+        range.max > range.min,
+        `${knowledge}: withheld value at ${range.row},${range.column} of ${rows}×${cols} table ${JSON.stringify(counts)} is recovered`,
+      ).toBe(true);
+    }
+    expect(pinnedValues(counts, t, knowledge)).toEqual([]);
   }
   return t;
 }
@@ -131,7 +152,10 @@ describe('cell suppression', () => {
       [9, 9, 9, 9, 9],
     ];
     expect(recovered(primaryOnly(counts)).map((r) => [r.row, r.column])).toContainEqual([0, 2]);
-    expectSafe(counts);
+    expect(pinnedValues(counts, suppress(counts, 5, { positive: false }), 'nonNegative')).toEqual([]);
+    // Under "≥ 1" every one is pinned (each row's ones add up to its published total): rule 4
+    // withholds totals, and the cells then run up to the cap; the outsider is granted more.
+    expectSafe(counts, true);
   });
 
   it('handles empty, tiny and all-small tables', () => {
@@ -175,5 +199,105 @@ describe('cell suppression', () => {
       }
     }
     expect(caught).toBeGreaterThan(50);
+  });
+
+  it('rule 4: a block of ones is pinned once the outsider knows withheld values are ≥ 1', () => {
+    // Every line of the block holds two withheld ones and no bridge: rules 1–3 stop there. Each
+    // cycle through the block lowers two of the ones, so under "≥ 1" every one is pinned to 1.
+    const counts = [
+      [1, 1, 5, 7],
+      [1, 1, 6, 4],
+      [5, 8, 9, 3],
+    ];
+    const old = suppress(counts, 4, { positive: false });
+    expect(old.suppressed).toBe(4);
+    const block = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ];
+    expect(recovered(old, attacker(counts, 'nonNegative'))).toEqual([]);
+    expect(recovered(old, attacker(counts, 'positive')).map(at)).toEqual(block);
+    expect(recovered(old, attacker(counts, 'positive')).every((r) => r.min === 1 && r.max === 1)).toBe(true);
+    expect(pinnedValues(counts, old, 'nonNegative')).toEqual([]);
+    expect(pinnedValues(counts, old, 'positive').map(at)).toEqual(block);
+
+    const t = expectSafe(counts);
+    expect(t.suppressed).toBeGreaterThan(4);
+    // The smallest published cells stay: only what opens a cycle goes.
+    expect(t.cells[2]![3]).toBe(3);
+  });
+
+  it('rule 4 withholds a single cell that frees a pinned value when there is one', () => {
+    // Old rules: the block of ones, (2,0) = 2 with (2,3) and (1,3). (0,0) could rise with (2,0)
+    // falling, (2,3) rising, (1,3) falling — but the way back into row 0 needs a withheld cell of
+    // row 0 that may fall and lies in column 3: the 9 at (0,3). The smaller 3 at (0,2) closes no
+    // cycle (nothing else is withheld in column 2), so it stays, and so do all totals.
+    const counts = [
+      [1, 1, 3, 9],
+      [1, 1, 6, 5],
+      [2, 7, 8, 4],
+    ];
+    const old = suppress(counts, 4, { positive: false });
+    expect(old.cells[0]![3]).toBe(9);
+    expect(pinnedValues(counts, old, 'positive').map(at)).toContainEqual([0, 0]);
+    const t = expectSafe(counts);
+    expect(t.cells[0]![3]).toBeNull();
+    expect(t.cells[0]![2]).toBe(3);
+    expect([...t.rowTotals, ...t.columnTotals, t.grandTotal]).not.toContain(null);
+  });
+
+  it('the residual-cycle test agrees with the brute-force attacker (both models, seeded)', () => {
+    const rand = prng(4711);
+    const found = { nonNegative: 0, positive: 0 };
+    for (let n = 0; n < 300; n++) {
+      const counts = randomTable(rand);
+      const cols = counts[0]!.length;
+      for (const t of [primaryOnly(counts), suppress(counts, cols, { positive: false }), suppress(counts)])
+        for (const knowledge of models) {
+          const brute = recovered(t, attacker(counts, knowledge));
+          for (const r of brute) expect(r.min, 'the attack recovers the truth').toBe(truth(counts, r.row, r.column));
+          const bfs = pinnedValues(counts, t, knowledge);
+          expect(bfs, `${knowledge} ${JSON.stringify(counts)}`).toEqual(
+            brute.map((r) => ({ row: r.row, column: r.column })),
+          );
+          found[knowledge] += bfs.length;
+        }
+    }
+    // Both models pin values in the weaker tables: the agreement is about something.
+    expect(found.nonNegative).toBeGreaterThan(50);
+    expect(found.positive).toBeGreaterThan(found.nonNegative);
+  });
+
+  it('the old rules leave values pinned under "≥ 1" in random tables; rule 4 leaves none', () => {
+    const rand = prng(99);
+    let leaks = 0;
+    for (let n = 0; n < 300; n++) {
+      const counts = randomTable(rand);
+      leaks += pinnedValues(counts, suppress(counts, counts[0]!.length, { positive: false }), 'positive').length;
+      expect(pinnedValues(counts, suppress(counts), 'positive')).toEqual([]);
+    }
+    expect(leaks).toBeGreaterThan(0);
+  });
+
+  it('suppresses department × 120 months tables quickly and leaves nothing pinned', () => {
+    // Sparse to busy monthly counts for 15 departments over ten years (the largest table served).
+    for (const [seed, mean] of [
+      [1, 0.3],
+      [2, 1.5],
+      [3, 4],
+    ] as const) {
+      const rand = prng(seed);
+      const poisson = () => {
+        let k = 0;
+        for (let p = rand(), l = Math.exp(-mean); p > l; p *= rand()) k++;
+        return k;
+      };
+      const counts = Array.from({ length: 15 }, () => Array.from({ length: 120 }, poisson));
+      const t = suppress(counts);
+      for (const knowledge of models) expect(pinnedValues(counts, t, knowledge)).toEqual([]);
+      expect(t.suppressed).toBeGreaterThan(0);
+    }
   });
 });

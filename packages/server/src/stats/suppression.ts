@@ -14,47 +14,108 @@ export interface PublishedTable {
 }
 
 /**
+ * What an outsider is assumed to know besides the published numbers and the sums: `nonNegative`,
+ * that counts are integers ≥ 0; `positive`, in addition that every withheld value that is not 0
+ * is ≥ 1 (zeros are published and secondary suppressions avoid zeros, so a withheld value is
+ * almost always ≥ 1; the few withheld zeros keep the bound 0).
+ */
+export type Knowledge = 'nonNegative' | 'positive';
+
+export interface SuppressOptions {
+  /** Rule 4 (default on). Off only so the tests can show what it protects against. */
+  positive?: boolean;
+}
+
+/**
  * Cell suppression for a rows × columns table of counts with its row, column and grand totals.
  *
  * The table and its totals are one (R+1) × (C+1) grid: row i of the grid is row i's cells and
  * its total, the last row is the column totals and the grand total; likewise for columns. Every
- * line of the grid is a published equation (cells sum to the total). With the totals' signs
- * flipped, each line sums to zero, so the withheld values form a bipartite graph (grid rows and
- * grid columns as vertices, withheld values as edges) and the values an outsider cannot pin down
- * are exactly the edges that lie on a cycle: a withheld value on no cycle (a bridge) follows from
- * the published numbers alone. Hence the rules:
+ * line of the grid is a published equation (cells sum to the total). Give grid value (i, j) the
+ * sign s(i, j) = a_i·b_j, with a_i = −1 for the totals row, b_j = −1 for the totals column and +1
+ * otherwise: then every grid line's signed values sum to zero. The withheld values are the edges
+ * of a bipartite graph (grid rows and grid columns as vertices), and two tables that agree on
+ * everything published differ by a circulation on it (δ(e) = s(e)·Δx(e), counted from row to
+ * column, nets to zero at every vertex). Such a circulation is a sum of simple cycles, each moving
+ * every value on it in the same direction as the whole difference and by no more (conformal
+ * decomposition), so one unit along any of them stays between the two tables and keeps every
+ * bound both keep. Hence a withheld value e can take another value iff some simple cycle through
+ * e can be shifted by one unit, x(e') → x(e') ± s(e') along it, with no value below its lower
+ * bound — iff e lies on a cycle of the residual digraph: the edge (row i, column j) is usable from
+ * row to column if x can move by +s (always when s = +1: counts have no upper bound of their own;
+ * when s = −1 only if x − 1 ≥ lb) and from column to row if x can move by −s (always when
+ * s = −1; when s = +1 only if x − 1 ≥ lb), where lb is the outsider's lower bound (see
+ * `Knowledge`). A withheld value on no such cycle is pinned: it follows from what is published.
+ * Hence the rules:
  *
  * 1. primary: every value (cell or total) of 1 or 2 cases is withheld;
  * 2. no line may hold exactly one withheld value: the smallest non-zero published cell of that
  *    line is withheld as well, or, if there is none, the line's total;
  * 3. no withheld value may be a bridge: a further cell is withheld that closes a cycle through it,
- *    again the smallest non-zero one available.
+ *    again the smallest non-zero one available;
+ * 4. no withheld value may be pinned against the `positive` outsider: the published value whose
+ *    withholding alone frees it is withheld: the smallest non-zero cell if there is one, else the
+ *    smallest non-zero total, else a zero; if no single value frees it, the smallest published
+ *    total of its lines, then the grand total (then other values), which opens the cycle "one
+ *    case more in this cell" step by step.
  *
- * Rules 2 and 3 repeat until nothing changes. Zero is never withheld where a non-zero choice
- * exists, so every cycle can be shifted by ±1 without a negative count: each withheld value has
- * at least two values consistent with everything published (the unit tests check this by brute
- * force, and that the primary rule alone does not suffice).
+ * Rules 2 to 4 repeat until nothing changes (every step withholds one more value, and with all
+ * values withheld nothing is pinned, so this ends). Guarantee: against an outsider who knows
+ * every published value, every sum, and that each withheld value is ≥ its lower bound (1 unless
+ * it is 0), every withheld value has at least two values consistent with all that — its true
+ * value and that value ± 1. The ≥ 0 outsider knows less, so the same holds for him. Not covered:
+ * an outsider who knows the suppression rules themselves and reasons about which cells they
+ * would have chosen. The unit tests check the guarantee by brute force for both outsiders.
  */
-export function suppress(counts: number[][], cols = counts[0]?.length ?? 0): PublishedTable {
+export function suppress(
+  counts: number[][],
+  cols = counts[0]?.length ?? 0,
+  opts: SuppressOptions = {},
+): PublishedTable {
   const rows = counts.length;
-  // The grid: cells, row totals in the last column, column totals in the last row.
-  const grid: number[][] = counts.map((r) => [...r, sum(r)]);
-  const totalsRow = Array.from({ length: cols }, (_, j) => sum(counts.map((r) => r[j]!)));
-  grid.push([...totalsRow, sum(totalsRow)]);
+  const grid = gridOf(counts, cols);
   const hidden = grid.map((r) => r.map((v) => v > 0 && v < minimumCount));
+  // Values known to be free under rule 4's outsider; stays true as more values are withheld.
+  const free = grid.map((r) => r.map(() => false));
+  const positive = opts.positive ?? true;
 
   for (let changed = true; changed;) {
-    changed = closeLines(grid, hidden) || closeBridge(grid, hidden);
+    changed = closeLines(grid, hidden) || closeBridge(grid, hidden) || (positive && freePinned(grid, hidden, free));
   }
 
   const show = (i: number, j: number) => (hidden[i]![j] ? null : grid[i]![j]!);
   return {
     cells: counts.map((r, i) => r.map((_, j) => show(i, j))),
     rowTotals: counts.map((_, i) => show(i, cols)),
-    columnTotals: totalsRow.map((_, j) => show(rows, j)),
+    columnTotals: grid[rows]!.slice(0, cols).map((_, j) => show(rows, j)),
     grandTotal: show(rows, cols),
     suppressed: hidden.flat().filter(Boolean).length,
   };
+}
+
+/**
+ * The withheld values of a published table that the given outsider recovers exactly (the
+ * residual-cycle test above; `counts` are the true counts the table was made from).
+ */
+export function pinnedValues(
+  counts: number[][],
+  t: PublishedTable,
+  knowledge: Knowledge,
+): Array<{ row: number; column: number }> {
+  const grid = gridOf(counts, t.columnTotals.length);
+  const published = [...t.cells.map((r, i) => [...r, t.rowTotals[i]!]), [...t.columnTotals, t.grandTotal]];
+  const hidden = published.map((r) => r.map((v) => v === null));
+  const g = residual(grid, hidden, knowledge);
+  const free = grid.map((r) => r.map(() => false));
+  return findPinned(g, grid, hidden, knowledge, free, true).map(([row, column]) => ({ row, column }));
+}
+
+/** The grid: cells, row totals in the last column, column totals in the last row. */
+function gridOf(counts: number[][], cols: number): number[][] {
+  const grid = counts.map((r) => [...r, sum(r)]);
+  const totalsRow = Array.from({ length: cols }, (_, j) => sum(counts.map((r) => r[j]!)));
+  grid.push([...totalsRow, sum(totalsRow)]);
+  return grid;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -177,4 +238,155 @@ function findBridge(adj: number[][]): [number, number] | null {
     if (found) return found;
   }
   return null;
+}
+
+// --- rule 4: the residual digraph of the withheld values (see the comment on `suppress`) ---
+
+/** Arcs between vertices 0..h-1 (grid rows) and h..h+w-1 (grid columns); `edge` is i·w + j. */
+interface Residual {
+  h: number;
+  w: number;
+  out: Array<Array<[to: number, edge: number]>>;
+  into: Array<Array<[from: number, edge: number]>>;
+}
+
+/**
+ * The usable orientations [from, to] of grid value (i, j) were it withheld: row → column if it
+ * may move by +s, column → row if by −s; moving up is always possible, down only above lb.
+ */
+function orientations(grid: number[][], i: number, j: number, knowledge: Knowledge): Array<[number, number]> {
+  const h = grid.length;
+  const w = grid[0]!.length;
+  const x = grid[i]![j]!;
+  const s = (i === h - 1 ? -1 : 1) * (j === w - 1 ? -1 : 1);
+  const down = x - 1 >= (knowledge === 'positive' && x >= 1 ? 1 : 0);
+  const out: Array<[number, number]> = [];
+  if (s > 0 || down) out.push([i, h + j]);
+  if (s < 0 || down) out.push([h + j, i]);
+  return out;
+}
+
+function residual(grid: number[][], hidden: boolean[][], knowledge: Knowledge): Residual {
+  const h = grid.length;
+  const w = grid[0]!.length;
+  const g: Residual = { h, w, out: [], into: [] };
+  for (let v = 0; v < h + w; v++) {
+    g.out.push([]);
+    g.into.push([]);
+  }
+  for (let i = 0; i < h; i++)
+    for (let j = 0; j < w; j++) {
+      if (!hidden[i]![j]) continue;
+      for (const [from, to] of orientations(grid, i, j, knowledge)) {
+        g.out[from]!.push([to, i * w + j]);
+        g.into[to]!.push([from, i * w + j]);
+      }
+    }
+  return g;
+}
+
+/**
+ * Breadth-first search from `start` over the arcs (forward, or backward with `into`), never
+ * using edge `skip`. Returns the arc [previous vertex, edge] by which each vertex was reached.
+ */
+function search(g: Residual, start: number, skip: number, backward = false): Map<number, [number, number]> {
+  const via = new Map<number, [number, number]>([[start, [-1, -1]]]);
+  const adj = backward ? g.into : g.out;
+  for (let k = 0, todo = [start]; k < todo.length; k++) {
+    const v = todo[k]!;
+    for (const [u, e] of adj[v]!) {
+      if (e === skip || via.has(u)) continue;
+      via.set(u, [v, e]);
+      todo.push(u);
+    }
+  }
+  return via;
+}
+
+/**
+ * The withheld values on no residual cycle (only the first unless `all`). Values marked in
+ * `free` are skipped; a value found on a cycle is marked, with every other value of that cycle.
+ */
+function findPinned(
+  g: Residual,
+  grid: number[][],
+  hidden: boolean[][],
+  knowledge: Knowledge,
+  free: boolean[][],
+  all: boolean,
+): Cell[] {
+  const pinned: Cell[] = [];
+  for (let i = 0; i < g.h; i++)
+    for (let j = 0; j < g.w; j++) {
+      if (!hidden[i]![j] || free[i]![j]) continue;
+      for (const [from, to] of orientations(grid, i, j, knowledge)) {
+        const via = search(g, to, i * g.w + j);
+        if (!via.has(from)) continue;
+        free[i]![j] = true;
+        for (let v = from; v !== to; v = via.get(v)![0]) {
+          const e = via.get(v)![1];
+          free[Math.floor(e / g.w)]![e % g.w] = true;
+        }
+        break;
+      }
+      if (free[i]![j]) continue;
+      pinned.push([i, j]);
+      if (!all) return pinned;
+    }
+  return pinned;
+}
+
+/**
+ * Rule 4: find one value pinned against the `positive` outsider and withhold one more value
+ * towards freeing it. A published value c frees the pinned value e (usable as from → to) iff c,
+ * once withheld, closes a path to ⇝ from: to ⇝ a without e, over c from a to b, then b ⇝ from.
+ * So one search forward from `to` and one backward from `from` test every candidate at once
+ * (the same answer as a search per candidate, without its cost).
+ */
+function freePinned(grid: number[][], hidden: boolean[][], free: boolean[][]): boolean {
+  const g = residual(grid, hidden, 'positive');
+  const [target] = findPinned(g, grid, hidden, 'positive', free, false);
+  if (!target) return false;
+  const [ti, tj] = target;
+  const { h, w } = g;
+  let pick: Cell | null = null;
+  let rank = Infinity;
+  for (const [from, to] of orientations(grid, ti, tj, 'positive')) {
+    const ahead = search(g, to, ti * w + tj);
+    const behind = search(g, from, ti * w + tj, true);
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++) {
+        const x = grid[i]![j]!;
+        // Non-zero cells first, then non-zero totals, then zeros; the smallest value within each.
+        const r = (x === 0 ? 2 : i === h - 1 || j === w - 1 ? 1 : 0) * 1e12 + x;
+        if (hidden[i]![j] || r >= rank) continue;
+        const frees = orientations(grid, i, j, 'positive').some(([a, b]) => ahead.has(a) && behind.has(b));
+        if (frees) [pick, rank] = [[i, j], r];
+      }
+  }
+  if (!pick) {
+    // No single value frees it: the totals of its lines, then the grand total, then its lines.
+    const open = (c: Cell) => !hidden[c[0]]![c[1]];
+    const lineTotals = (
+      [
+        [ti, w - 1],
+        [h - 1, tj],
+      ] as Cell[]
+    ).filter(open);
+    const grand = ([[h - 1, w - 1]] as Cell[]).filter(open);
+    const near = lines(grid)
+      .filter((l) => l.some(([i, j]) => i === ti && j === tj))
+      .flat()
+      .filter(open);
+    const anywhere = lines(grid).flat().filter(open);
+    pick =
+      smallest(grid, lineTotals, true) ??
+      smallest(grid, grand, true) ??
+      smallest(grid, near, true) ??
+      smallest(grid, anywhere, true) ??
+      smallest(grid, anywhere, false);
+  }
+  if (!pick) return false;
+  hidden[pick[0]]![pick[1]] = true;
+  return true;
 }
