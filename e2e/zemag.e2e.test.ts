@@ -54,6 +54,24 @@ describe('ZeMAG: report to published warning', () => {
     return page;
   }
 
+  /** Console errors, per login, except those a step provokes on purpose. */
+  function expectOnlyProvokedErrors(): void {
+    const provoked: Record<string, RegExp> = {
+      // Offline on purpose: failed requests and the realtime socket.
+      [anna]: /ERR_INTERNET_DISCONNECTED|WebSocket/,
+      phone: /ERR_INTERNET_DISCONNECTED|WebSocket/,
+      // Refused on purpose: the complaint without reference, the entry without legal basis,
+      // the lookup without purpose.
+      'personal@musterstadt.example': /status of 400/,
+      'sicherheit@musterstadt.example': /status of 4(00|22)/,
+      'stefan.neumann@musterstadt.example': /status of 400/,
+    };
+    for (const [login, errors] of pageErrors) {
+      const allowed = provoked[login];
+      expect({ login, errors: errors.filter((e) => !allowed?.test(e)) }).toEqual({ login, errors: [] });
+    }
+  }
+
   async function expectAccessible(page: Page, where: string): Promise<void> {
     await page.waitForLoadState('networkidle');
     expect({ where, findings: await seriousAxeFindings(page) }).toEqual({ where, findings: [] });
@@ -213,17 +231,9 @@ describe('ZeMAG: report to published warning', () => {
     await expectAccessible(colleague, 'warnings');
     await screenshot(colleague, 'zemag-warnings');
 
-    const expected: Record<string, RegExp> = {
-      // Offline on purpose: failed requests and the realtime socket.
-      [anna]: /ERR_INTERNET_DISCONNECTED|WebSocket/,
-      // The complaint without reference was refused on purpose.
-      'personal@musterstadt.example': /status of 400/,
-    };
-    for (const [login, errors] of pageErrors) {
-      const allowed = expected[login];
-      expect({ login, errors: errors.filter((e) => !allowed?.test(e)) }).toEqual({ login, errors: [] });
-    }
+    expectOnlyProvokedErrors();
   });
+
   it('register entry from the report (refused without legal basis), lookup with purpose, access log and Art. 14/15, Lagebild', async () => {
     expect(reportId).not.toBe('');
     onTestFailed(async () => {
@@ -363,6 +373,34 @@ describe('ZeMAG: report to published warning', () => {
     );
     expect(await sender.getByLabel('Sonstiges', { exact: true }).isChecked()).toBe(true);
 
+    // Aftercare: the line manager gets the debrief with the person who raised the alarm.
+    const supervisor = pages.get('claudia.hartmann@musterstadt.example')!;
+    await supervisor.getByRole('link', { name: 'Nachsorge' }).click();
+    const debriefs = supervisor.getByRole('article', { name: 'Nachbesprechung mit Anna Schmidt' });
+    const debrief = debriefs.filter({ hasText: 'nach einem Alarm' });
+    await debrief.waitFor();
+    await expectAccessible(supervisor, 'aftercare');
+    const before = await debriefs.count();
+    await debrief.getByLabel('Notiz zur Nachbesprechung').fill('Gespräch geführt, Betriebsärztin empfohlen');
+    await debrief.getByRole('button', { name: 'Als erledigt markieren' }).click();
+    // Done: it leaves the list of open tasks.
+    await supervisor.getByRole('status').getByText('Als erledigt vermerkt.').waitFor();
+    await debrief.waitFor({ state: 'detached' });
+    expect(await debriefs.count()).toBe(before - 1);
+    await screenshot(supervisor, 'zemag-aftercare');
+
+    // The central unit keeps the help-offer catalogue; a new offer reaches the next person at once.
+    const central = pages.get('sicherheit@musterstadt.example')!;
+    await central.getByRole('link', { name: 'Einstellungen' }).click();
+    await central.getByRole('heading', { name: 'Einstellungen Meldewesen', level: 1 }).waitFor();
+    const offer = central.getByRole('form', { name: 'Neu anlegen' });
+    await offer.getByLabel('Titel').fill('Kollegiale Beratung Ordnungsamt');
+    await offer.getByLabel('Kontakt').fill('Tel. 0221 555-333');
+    await offer.getByRole('button', { name: 'Anlegen' }).click();
+    await central.getByRole('cell', { name: 'Kollegiale Beratung Ordnungsamt' }).waitFor();
+    await expectAccessible(central, 'settings');
+    await screenshot(central, 'zemag-settings');
+
     // The phone app: the same form in the phone layout, with the offline draft.
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
@@ -372,6 +410,7 @@ describe('ZeMAG: report to published warning', () => {
     });
     const phone = await context.newPage();
     pages.set('phone', phone);
+    pageErrors.set('phone', collectConsoleErrors(phone));
     await loginViaForm(phone, server.url, anna, server.demoPassword);
     await phone.goto(`${server.url}/mobil`);
     await phone
@@ -395,6 +434,8 @@ describe('ZeMAG: report to published warning', () => {
     await phone.getByRole('button', { name: 'Einreichen' }).click();
     await phone.getByText(/Null Toleranz/).waitFor();
     await phone.getByRole('heading', { name: 'Hilfsangebote' }).waitFor();
+    await phone.getByText('Kollegiale Beratung Ordnungsamt').waitFor();
     await screenshot(phone, 'zemag-phone-submitted');
+    expectOnlyProvokedErrors();
   });
 });

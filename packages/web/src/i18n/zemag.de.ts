@@ -169,6 +169,10 @@ export const zemagDe = {
     month: 'Monat',
   },
   aftercare: {
+    afterAlarm: 'nach einem Alarm',
+    afterReport: 'nach einer Meldung',
+    openReport: 'Meldung ansehen',
+    marked: 'Als erledigt vermerkt.',
     title: 'Nachsorge',
     none: 'Keine Nachsorge-Aufgaben.',
     debrief: 'Nachbesprechung mit {{person}}',

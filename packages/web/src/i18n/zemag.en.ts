@@ -197,6 +197,10 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
     month: 'Month',
   },
   aftercare: {
+    afterAlarm: 'after an alarm',
+    afterReport: 'after a report',
+    openReport: 'View report',
+    marked: 'Marked as done.',
     title: 'Aftercare',
     none: 'No aftercare tasks.',
     debrief: 'Debrief with {{person}}',

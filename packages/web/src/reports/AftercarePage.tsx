@@ -1,9 +1,11 @@
 import { routes, type AftercareTask } from '@wachsam/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ResourceForm } from '../admin/ResourceForm.js';
 import { useList } from '../admin/useList.js';
 import { call } from '../api/http.js';
 import { formatTime } from '../app/format.js';
+import { followLink } from '../app/router.js';
 
 function TaskCard({ task, onDone }: { task: AftercareTask; onDone: () => void }) {
   const { t, i18n } = useTranslation();
@@ -12,6 +14,17 @@ function TaskCard({ task, onDone }: { task: AftercareTask; onDone: () => void })
     <li>
       <article className="task-card" aria-labelledby={headingId}>
         <h2 id={headingId}>{t('aftercare.debrief', { person: task.affectedPerson })}</h2>
+        <p>
+          {task.alarmId ? t('aftercare.afterAlarm') : t('aftercare.afterReport')}
+          {task.reportId && (
+            <>
+              {' · '}
+              <a href={`/meldungen/${task.reportId}`} onClick={(e) => followLink(e, `/meldungen/${task.reportId}`)}>
+                {t('aftercare.openReport')}
+              </a>
+            </>
+          )}
+        </p>
         <p>
           {t('aftercare.created', { time: formatTime(task.createdAt, i18n.language) })} ·{' '}
           {t('aftercare.due', { time: formatTime(task.dueAt, i18n.language) })}
@@ -42,9 +55,11 @@ function TaskCard({ task, onDone }: { task: AftercareTask; onDone: () => void })
 export function AftercarePage() {
   const { t } = useTranslation();
   const list = useList(routes.listTasks);
+  const [done, setDone] = useState(false);
   return (
     <section aria-labelledby="aftercare-title">
       <h1 id="aftercare-title">{t('aftercare.title')}</h1>
+      <div role="status">{done && <p>{t('aftercare.marked')}</p>}</div>
       {list.error && (
         <p role="alert" className="error">
           {list.error}
@@ -57,7 +72,14 @@ export function AftercarePage() {
       ) : (
         <ul className="task-list">
           {list.data.map((task) => (
-            <TaskCard key={task.id} task={task} onDone={list.reload} />
+            <TaskCard
+              key={task.id}
+              task={task}
+              onDone={() => {
+                setDone(true);
+                list.reload();
+              }}
+            />
           ))}
         </ul>
       )}
