@@ -339,6 +339,19 @@ describe('ZeMAG: report to published warning', () => {
     expect(await table.textContent()).toContain('geheim gehalten');
     const csvLink = await central.getByRole('link', { name: 'CSV herunterladen' }).getAttribute('href');
     expect((await central.request.get(`${server.url}${csvLink}`)).status()).toBe(200);
+    // A dated measure, and the counts before and after it.
+    const measure = central.getByRole('form', { name: 'Neu anlegen' });
+    await measure.getByLabel('Maßnahme').fill('Deeskalationsschulung');
+    await measure.getByLabel('Datum').fill('2026-06-15');
+    await measure.getByLabel('Abteilung').selectOption({ label: 'Bürgerbüro' });
+    await measure.getByRole('button', { name: 'Anlegen' }).click();
+    await central
+      .getByRole('row')
+      .filter({ hasText: 'Deeskalationsschulung' })
+      .getByRole('button', { name: 'Vorher/nachher' })
+      .click();
+    await central.getByRole('heading', { name: 'Vorher/nachher: Deeskalationsschulung (2026-06-15)' }).waitFor();
+    await central.getByRole('table', { name: /je 6 Monate vor und nach der Maßnahme/ }).waitFor();
     await expectAccessible(central, 'Lagebild');
     await screenshot(central, 'zemag-lagebild');
   });
