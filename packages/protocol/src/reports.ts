@@ -239,6 +239,27 @@ export const Attachment = z.object({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
+/** Published warning. Built from an explicit allow-list: nothing about the reporter, ever. */
+export const Warning = z.object({
+  id: Id,
+  publishedAt: Timestamp,
+  occurredMonth: z.string().regex(/^\d{4}-\d{2}$/),
+  level: Level,
+  categories: z.array(IncidentCategory),
+  department: z.string(),
+  building: z.string(),
+  person: z.object({
+    known: z.boolean(),
+    lastName: z.string(),
+    firstName: z.string(),
+    birthDate: z.string().nullable(),
+    description: z.string(),
+  }),
+  summary: z.string(),
+  measures: z.array(z.string()),
+});
+export type Warning = z.infer<typeof Warning>;
+
 export const Report = ReportInput.extend({
   id: Id,
   status: ReportStatus,
@@ -252,12 +273,18 @@ export const Report = ReportInput.extend({
   publishedAt: Timestamp.nullable(),
   transitions: z.array(ReportTransition),
   attachments: z.array(Attachment),
+  /** The published warning (summary and measures), once published or archived; null before. */
+  warning: Warning.nullable(),
   /** What the caller may do next, for the UI's buttons. */
   actions: z.array(
     z.enum(['edit', 'submit', 'approve', 'return', 'file_complaint', 'quality_check', 'publish', 'archive']),
   ),
 });
 export type Report = z.infer<typeof Report>;
+
+/** A room anyone filing a report may pick: building · floor · room. */
+export const Place = z.object({ roomId: Id, label: z.string() });
+export type Place = z.infer<typeof Place>;
 
 export const ReportSummary = z.object({
   id: Id,
@@ -314,27 +341,6 @@ export const ComplaintInput = z
     message: 'Strafanzeige oder Strafantrag mit Datum und Aktenzeichen angeben',
   });
 export type ComplaintInput = z.infer<typeof ComplaintInput>;
-
-/** Published warning. Built from an explicit allow-list: nothing about the reporter, ever. */
-export const Warning = z.object({
-  id: Id,
-  publishedAt: Timestamp,
-  occurredMonth: z.string().regex(/^\d{4}-\d{2}$/),
-  level: Level,
-  categories: z.array(IncidentCategory),
-  department: z.string(),
-  building: z.string(),
-  person: z.object({
-    known: z.boolean(),
-    lastName: z.string(),
-    firstName: z.string(),
-    birthDate: z.string().nullable(),
-    description: z.string(),
-  }),
-  summary: z.string(),
-  measures: z.array(z.string()),
-});
-export type Warning = z.infer<typeof Warning>;
 
 export const PublishInput = z
   .object({
@@ -400,12 +406,22 @@ export const reportRouteDefs = {
   createReport: {
     method: 'POST',
     url: '/api/reports',
-    summary: 'Meldung als Entwurf anlegen',
+    summary:
+      'Meldung als Entwurf anlegen (Header Idempotency-Key erforderlich: eine Wiederholung mit demselben Schlüssel liefert denselben Entwurf)',
     tag: 'Meldungen',
     auth: { kind: 'session', roles: everyRole },
     body: ReportInput,
     status: 201,
     response: Report,
+  },
+  listPlaces: {
+    method: 'GET',
+    url: '/api/places',
+    summary: 'Räume der eigenen Organisation zur Auswahl in einer Meldung (Gebäude · Etage · Raum)',
+    tag: 'Meldungen',
+    auth: { kind: 'session', roles: everyRole },
+    status: 200,
+    response: z.array(Place),
   },
   listReports: {
     method: 'GET',

@@ -49,7 +49,8 @@ CREATE TABLE "incident_reports" (
 	"updated_at" timestamp with time zone NOT NULL,
 	"submitted_at" timestamp with time zone,
 	"published_at" timestamp with time zone,
-	"warning" jsonb
+	"warning" jsonb,
+	"idempotency_key" text
 );
 --> statement-breakpoint
 CREATE TABLE "protection_measures" (
@@ -163,6 +164,7 @@ CREATE INDEX "help_offers_org" ON "help_offers" USING btree ("org_id");--> state
 CREATE INDEX "incident_facts_org_month" ON "incident_facts" USING btree ("org_id","month");--> statement-breakpoint
 CREATE INDEX "incident_reports_org_status" ON "incident_reports" USING btree ("org_id","status");--> statement-breakpoint
 CREATE INDEX "incident_reports_reporter" ON "incident_reports" USING btree ("reporter_person_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "incident_reports_idempotency" ON "incident_reports" USING btree ("org_id","reporter_person_id","idempotency_key");--> statement-breakpoint
 CREATE INDEX "protection_measures_org" ON "protection_measures" USING btree ("org_id");--> statement-breakpoint
 CREATE INDEX "register_access_log_org" ON "register_access_log" USING btree ("org_id","seq");--> statement-breakpoint
 CREATE INDEX "register_access_log_at" ON "register_access_log" USING btree ("org_id","at");--> statement-breakpoint

@@ -407,10 +407,13 @@ export const incidentReports = pgTable(
     publishedAt: at('published_at'),
     /** The published warning, built from an allow-list of fields: never holds reporter data. */
     warning: jsonb('warning').$type<Record<string, unknown>>(),
+    /** The reporter's Idempotency-Key of the create: a retried create finds this draft again. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
     index('incident_reports_org_status').on(t.orgId, t.status),
     index('incident_reports_reporter').on(t.reporterPersonId),
+    uniqueIndex('incident_reports_idempotency').on(t.orgId, t.reporterPersonId, t.idempotencyKey),
   ],
 );
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ReportInputDraft, Role } from '@wachsam/protocol';
 import { api, type TestServer } from '../testing.js';
 
@@ -77,8 +78,9 @@ export const threatReport = (roomId: string, over: Partial<ReportInputDraft> = {
   ...over,
 });
 
-export const createReport = (server: TestServer, cookie: string, body: ReportInputDraft) =>
-  api(server.url, 'POST', '/api/reports', { cookie, body });
+/** A create as the web app sends it: with a fresh idempotency key unless the test names one. */
+export const createReport = (server: TestServer, cookie: string, body: ReportInputDraft, key = randomUUID()) =>
+  api(server.url, 'POST', '/api/reports', { cookie, body, headers: { 'idempotency-key': key } });
 
 export const step = (server: TestServer, cookie: string, id: string, action: string, body: object = {}) =>
   api(server.url, 'POST', `/api/reports/${id}/${action}`, { cookie, body });

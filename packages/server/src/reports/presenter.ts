@@ -90,8 +90,19 @@ export function presentReport(v: ReportView): Report {
       comment: t.comment,
     })),
     attachments: v.attachments.map(presentAttachment),
+    warning: publishedWarning(row),
     actions: v.actions,
   };
+}
+
+/**
+ * The warning as it was published: stored once from the allow-list in `presentWarning`, so
+ * everyone who may read the report sees exactly what every employee was shown. Only from
+ * publication on; a report returned or still in review has none.
+ */
+function publishedWarning(row: ReportRow): Warning | null {
+  if ((row.status !== 'published' && row.status !== 'archived') || !row.warning) return null;
+  return row.warning as Warning;
 }
 
 export const presentSummary = (row: ReportRow, viewerId: string): ReportSummary => ({

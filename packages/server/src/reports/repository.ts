@@ -79,6 +79,17 @@ export async function departmentName(ex: Executor, orgId: string, departmentId: 
   return d?.name ?? null;
 }
 
+/** Every room of the organisation with its building and floor, in building, floor, room order. */
+export async function placesOf(ex: Executor, orgId: string) {
+  return ex
+    .select({ roomId: rooms.id, room: rooms.name, floor: floors.name, building: buildings.name })
+    .from(rooms)
+    .innerJoin(floors, eq(floors.id, rooms.floorId))
+    .innerJoin(buildings, eq(buildings.id, floors.buildingId))
+    .where(eq(rooms.orgId, orgId))
+    .orderBy(asc(buildings.name), asc(floors.level), asc(rooms.name), asc(rooms.id));
+}
+
 // --- alarms (read only: a report follows up a resolved alarm) ---
 
 export async function alarmOf(ex: Executor, orgId: string, alarmId: string): Promise<AlarmRow | null> {
@@ -108,6 +119,39 @@ export async function respondedTo(ex: Executor, alarmId: string, personId: strin
 export async function insertReport(ex: Executor, row: NewReport): Promise<ReportRow> {
   const [r] = await ex.insert(incidentReports).values(row).returning();
   return r!;
+}
+
+/** The report this reporter created under an idempotency key, if any. */
+export async function reportByKey(ex: Executor, orgId: string, personId: string, key: string) {
+  const [r] = await ex
+    .select()
+    .from(incidentReports)
+    .where(
+      and(
+        eq(incidentReports.orgId, orgId),
+        eq(incidentReports.reporterPersonId, personId),
+        eq(incidentReports.idempotencyKey, key),
+      ),
+    );
+  return r ?? null;
+}
+
+/**
+ * Insert unless this reporter already created a report under the same idempotency key; then
+ * that report is returned. A concurrent twin waits on the unique index and finds the winner.
+ */
+export async function insertReportOnce(
+  ex: Executor,
+  row: NewReport & { reporterPersonId: string; idempotencyKey: string },
+): Promise<ReportRow> {
+  const [r] = await ex
+    .insert(incidentReports)
+    .values(row)
+    .onConflictDoNothing({
+      target: [incidentReports.orgId, incidentReports.reporterPersonId, incidentReports.idempotencyKey],
+    })
+    .returning();
+  return r ?? (await reportByKey(ex, row.orgId, row.reporterPersonId, row.idempotencyKey))!;
 }
 
 export async function updateReport(ex: Executor, id: string, patch: Partial<NewReport>): Promise<ReportRow> {

@@ -1,11 +1,24 @@
-import { routes } from '@wachsam/protocol';
+import { IdempotencyKey, idempotencyHeader, routes } from '@wachsam/protocol';
 import type { Domain, DomainContext } from '../domain.js';
+import { AppError } from '../http/errors.js';
 import { register } from '../http/register.js';
 import { AftercareService, debriefAfterAlarm } from './aftercare.js';
 import { AttachmentService, attachmentRoutes } from './attachments.js';
 import { ReportService } from './service.js';
 import { SettingsService } from './settings.js';
 import { asPerson } from './workflow.js';
+
+/** A create must name its idempotency key, so a retry after a lost answer cannot make a second draft. */
+function idempotencyKeyOf(header: unknown): string {
+  const key = IdempotencyKey.safeParse(header);
+  if (!key.success)
+    throw new AppError(
+      'validation_failed',
+      'Header Idempotency-Key fehlt oder ist ungültig (8–200 Zeichen, A–Z a–z 0–9 . _ : -)',
+      [{ path: 'headers.idempotency-key', message: 'erforderlich' }],
+    );
+  return key.data;
+}
 
 /** Reports (Meldungen), their workflow, published warnings, help offers and aftercare. */
 export function reportsDomain(ctx: DomainContext): Domain {
@@ -15,7 +28,10 @@ export function reportsDomain(ctx: DomainContext): Domain {
   const settings = new SettingsService(db, clock);
   ctx.alarms.onResolved(debriefAfterAlarm);
 
-  register(app, auth, routes.createReport, ({ actor, body }) => reports.create(asPerson(actor), body));
+  register(app, auth, routes.createReport, ({ actor, body, req }) =>
+    reports.create(asPerson(actor), body, idempotencyKeyOf(req.headers[idempotencyHeader])),
+  );
+  register(app, auth, routes.listPlaces, ({ actor }) => reports.places(asPerson(actor)));
   register(app, auth, routes.listReports, ({ actor, query }) => reports.list(asPerson(actor), query));
   register(app, auth, routes.getReport, ({ actor, params }) => reports.get(asPerson(actor), params.id));
   register(app, auth, routes.updateReport, ({ actor, params, body }) =>

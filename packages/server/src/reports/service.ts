@@ -7,6 +7,7 @@ import {
   type ComplaintInput,
   type Level,
   type LevelMapping,
+  type Place,
   type PublishInput,
   type Report,
   type ReportStatus,
@@ -72,14 +73,21 @@ export class ReportService {
     private readonly aftercare: AftercareService,
   ) {}
 
-  async create(actor: Person, input: ReportInput): Promise<Report> {
+  /**
+   * A new draft, once per idempotency key and reporter: a create retried because its answer
+   * was lost answers with the draft the first one made (as it is now), not a second one.
+   */
+  async create(actor: Person, input: ReportInput, idempotencyKey: string): Promise<Report> {
     return this.db.transaction(async (tx) => {
       const viewer = await this.viewer(tx, actor);
+      const earlier = await repo.reportByKey(tx, actor.orgId, actor.personId, idempotencyKey);
+      if (earlier) return this.view(tx, viewer, earlier);
       const { level } = await this.checkInput(tx, actor, input, null);
       const now = this.clock.now();
       // A draft is the reporter's own notes: it enters the audit log when it is submitted, so a
       // report that ends below the threshold leaves no trace of who wrote it.
-      const row = await repo.insertReport(tx, {
+      const row = await repo.insertReportOnce(tx, {
+        idempotencyKey,
         orgId: actor.orgId,
         reporterPersonId: actor.personId,
         departmentId: viewer.departmentId,
@@ -114,6 +122,12 @@ export class ReportService {
       });
       return this.view(tx, viewer, updated);
     });
+  }
+
+  /** The organisation's rooms, labelled building · floor · room, for the report form's place. */
+  async places(actor: Person): Promise<Place[]> {
+    const rows = await repo.placesOf(this.db, actor.orgId);
+    return rows.map((r) => ({ roomId: r.roomId, label: `${r.building} · ${r.floor} · ${r.room}` }));
   }
 
   async get(actor: Person, id: string): Promise<Report> {
