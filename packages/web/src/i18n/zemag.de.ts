@@ -23,7 +23,8 @@ export const zemagDe = {
       occurredAt: 'Zeitpunkt des Vorfalls',
       room: 'Raum',
       noRoom: '– kein Raum –',
-      roomFromAlarm: 'Der Raum wurde aus dem Alarm übernommen.',
+      roomChosen: 'gewählter Raum (Liste nicht geladen)',
+      placesUnavailable: 'Die Raumliste ist gerade nicht erreichbar; bitte den Ort als Adresse angeben.',
       address: 'Ort oder Adresse',
       what: 'Was ist passiert',
       categories: 'Art des Vorfalls (mehrere möglich)',
@@ -121,6 +122,8 @@ export const zemagDe = {
     detail: {
       title: 'Meldung: {{categories}}',
       facts: 'Angaben',
+      warningTitle: 'Veröffentlichter Warnhinweis',
+      warningPublished: 'Veröffentlicht {{time}}. So sehen ihn alle Beschäftigten.',
       suggestedWas: '(vorgeschlagen: Stufe {{level}}; Begründung: {{reason}})',
       step: 'Schritt',
       reporter: 'Gemeldet von',

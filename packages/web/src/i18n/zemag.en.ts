@@ -50,7 +50,8 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       occurredAt: 'Time of the incident',
       room: 'Room',
       noRoom: '– no room –',
-      roomFromAlarm: 'The room was taken from the alarm.',
+      roomChosen: 'chosen room (list not loaded)',
+      placesUnavailable: 'The list of rooms cannot be reached right now; please give the place as an address.',
       address: 'Place or address',
       what: 'What happened',
       categories: 'Kind of incident (several allowed)',
@@ -149,6 +150,8 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
     detail: {
       title: 'Report: {{categories}}',
       facts: 'Details',
+      warningTitle: 'Published warning',
+      warningPublished: 'Published {{time}}. This is how every employee sees it.',
       suggestedWas: '(suggested: level {{level}}; reason: {{reason}})',
       step: 'Step',
       reporter: 'Reported by',

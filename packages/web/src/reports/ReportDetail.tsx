@@ -138,6 +138,35 @@ function History({ report }: { report: Report }) {
   );
 }
 
+/** What was published as the warning: the central unit's summary and measures, as every employee saw them. */
+function PublishedWarning({ report }: { report: Report }) {
+  const { t, i18n } = useTranslation();
+  const w = report.warning;
+  if (!w) return null;
+  return (
+    <section aria-labelledby="report-warning-title" className="notice">
+      <h2 id="report-warning-title">{t('reports.detail.warningTitle')}</h2>
+      <p className="muted">
+        {t('reports.detail.warningPublished', { time: formatTime(w.publishedAt, i18n.language) })}
+      </p>
+      <dl className="facts">
+        <Fact label={t('warnings.summary')}>{w.summary}</Fact>
+        <Fact label={t('warnings.measures')}>
+          {w.measures.length === 0 ? (
+            ''
+          ) : (
+            <ul>
+              {w.measures.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          )}
+        </Fact>
+      </dl>
+    </section>
+  );
+}
+
 /** One report: facts, status, history and the caller's next steps. */
 export function ReportDetail({ id, base }: { id: string; base: string }) {
   const { t } = useTranslation();
@@ -189,6 +218,7 @@ export function ReportDetail({ id, base }: { id: string; base: string }) {
           </a>
         </p>
       )}
+      <PublishedWarning report={report} />
       <h2>{t('reports.detail.facts')}</h2>
       <Facts report={report} />
       <h2>{t('reports.attachments.title')}</h2>

@@ -58,26 +58,33 @@ export function ReportEditor({
   personId,
   reportId,
   initialForm,
+  initialCreateKey,
   attachments,
   restored,
   mapping,
-  canListRooms,
   onCreated,
   onSubmitted,
 }: {
   personId: string;
   reportId: string | null;
   initialForm: ReportForm;
+  initialCreateKey: string | null;
   attachments: readonly Attachment[];
   /** The form came back from this device's storage (typed before a reload or while offline). */
   restored: boolean;
   mapping: Partial<LevelMapping>;
-  canListRooms: boolean;
   onCreated: (id: string) => void;
   onSubmitted: (result: SubmitResult) => void;
 }) {
   const { t } = useTranslation();
-  const draft = useReportDraft({ personId, initialReportId: reportId, initialForm, mapping, onCreated });
+  const draft = useReportDraft({
+    personId,
+    initialReportId: reportId,
+    initialForm,
+    initialCreateKey,
+    mapping,
+    onCreated,
+  });
   const { form, setForm, state } = draft;
   const issues = state.kind === 'error' ? state.issues : [];
   const issueAt = (path: string): string | undefined =>
@@ -105,7 +112,7 @@ export function ReportEditor({
     >
       <h1 id="report-form-title">{draft.reportId ? t('reports.form.editTitle') : t('reports.form.newTitle')}</h1>
       <p className="muted">{t('reports.form.intro')}</p>
-      <WhenWhere {...sections} canListRooms={canListRooms} />
+      <WhenWhere {...sections} />
       <WhatHappened {...sections} mapping={mapping} />
       <CauserSection {...sections} />
       <Circumstances {...sections} />

@@ -20,6 +20,7 @@ type Loaded =
       form: ReportForm;
       attachments: readonly Attachment[];
       restored: boolean;
+      createKey: string | null;
     };
 
 /**
@@ -36,6 +37,7 @@ async function loadEditor(personId: string, reportId: string | null): Promise<Lo
       form: local?.form ?? emptyForm(),
       attachments: [],
       restored: local !== null,
+      createKey: local?.createKey ?? null,
     };
   }
   try {
@@ -49,10 +51,19 @@ async function loadEditor(personId: string, reportId: string | null): Promise<Lo
       form: restored ? local.form : fromReport(report),
       attachments: report.attachments,
       restored,
+      createKey: null,
     };
   } catch (err) {
     if (local && err instanceof RequestError && err.code === 'network_error') {
-      return { kind: 'form', key: reportId, reportId, form: local.form, attachments: [], restored: true };
+      return {
+        kind: 'form',
+        key: reportId,
+        reportId,
+        form: local.form,
+        attachments: [],
+        restored: true,
+        createKey: null,
+      };
     }
     return { kind: 'error', message: messageOf(err) };
   }
@@ -100,10 +111,10 @@ export function ReportEditorPage({ me, reportId, base }: { me: Me; reportId: str
           personId={me.personId}
           reportId={loaded.reportId}
           initialForm={loaded.form}
+          initialCreateKey={loaded.createKey}
           attachments={loaded.attachments}
           restored={loaded.restored}
           mapping={mapping}
-          canListRooms={me.roles.some((r) => r === 'admin' || r === 'security_desk' || r === 'control_centre')}
           onCreated={(id) => {
             ownId.current = id;
             replacePath(`${base}/${id}/bearbeiten`);

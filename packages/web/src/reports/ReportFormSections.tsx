@@ -1,7 +1,7 @@
-import { incidentCategories, suggestLevel, type LevelMapping } from '@wachsam/protocol';
+import { incidentCategories, routes, suggestLevel, type LevelMapping } from '@wachsam/protocol';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLookups } from '../admin/lookups.js';
+import { useList } from '../admin/useList.js';
 import { Check, Field } from './Field.js';
 import { legalKinds, needsLevelReason, type ReportForm } from './formState.js';
 
@@ -15,27 +15,35 @@ interface SectionProps {
   issueAt: IssueAt;
 }
 
-/** Rooms are listed only for roles that may read the organisation; others type the place. */
+/**
+ * The organisation's rooms for everyone who files a report. Without a network the list cannot
+ * load: a room already chosen (or taken from the alarm) stays selected, and the place can still
+ * be typed in the address field.
+ */
 function RoomSelect({ form, setForm }: Omit<SectionProps, 'issueAt'>) {
   const { t } = useTranslation();
   const id = useId();
-  const lookups = useLookups();
+  const places = useList(routes.listPlaces);
+  const list = places.data ?? [];
+  const unlisted = form.roomId !== '' && !list.some((p) => p.roomId === form.roomId);
   return (
     <div className="field">
       <label htmlFor={id}>{t('reports.form.room')}</label>
       <select id={id} value={form.roomId} onChange={(e) => setForm((f) => ({ ...f, roomId: e.target.value }))}>
         <option value="">{t('reports.form.noRoom')}</option>
-        {lookups.options.rooms.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
+        {unlisted && <option value={form.roomId}>{t('reports.form.roomChosen')}</option>}
+        {list.map((p) => (
+          <option key={p.roomId} value={p.roomId}>
+            {p.label}
           </option>
         ))}
       </select>
+      {places.error && <p className="muted">{t('reports.form.placesUnavailable')}</p>}
     </div>
   );
 }
 
-export function WhenWhere({ form, setForm, issueAt, canListRooms }: SectionProps & { canListRooms: boolean }) {
+export function WhenWhere({ form, setForm, issueAt }: SectionProps) {
   const { t } = useTranslation();
   return (
     <fieldset>
@@ -47,11 +55,7 @@ export function WhenWhere({ form, setForm, issueAt, canListRooms }: SectionProps
         error={issueAt('occurredAt')}
         onChange={(v) => setForm((f) => ({ ...f, occurredAt: v }))}
       />
-      {canListRooms ? (
-        <RoomSelect form={form} setForm={setForm} />
-      ) : (
-        form.roomId !== '' && <p className="muted">{t('reports.form.roomFromAlarm')}</p>
-      )}
+      <RoomSelect form={form} setForm={setForm} />
       <Field
         label={t('reports.form.address')}
         value={form.address}

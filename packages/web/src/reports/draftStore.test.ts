@@ -16,6 +16,7 @@ function memoryStore(): KeyValueStore & { data: Map<string, string> } {
 const anna = '00000000-0000-4000-8000-0000000000aa';
 const jonas = '00000000-0000-4000-8000-0000000000bb';
 const reportId = '00000000-0000-4000-8000-000000000123';
+const key = '7d3f2c1e-5b4a-4c3d-9e8f-0a1b2c3d4e5f';
 
 function typed(): ReportForm {
   const f = emptyForm(new Date('2026-03-02T09:15:00Z'));
@@ -33,13 +34,9 @@ describe('report draft store', () => {
   it('keeps every typed field per person and restores it unchanged', () => {
     const store = memoryStore();
     const form = typed();
-    saveDraft(store, anna, { reportId: null, form, dirty: true, savedLocallyAt: '2026-03-02T09:16:00Z' });
-    expect(loadDraft(store, anna, null)).toEqual({
-      reportId: null,
-      form,
-      dirty: true,
-      savedLocallyAt: '2026-03-02T09:16:00Z',
-    });
+    const draft = { reportId: null, form, dirty: true, savedLocallyAt: '2026-03-02T09:16:00Z', createKey: key };
+    saveDraft(store, anna, draft);
+    expect(loadDraft(store, anna, null)).toEqual(draft);
     // Another person on the same device sees nothing of it.
     expect(loadDraft(store, jonas, null)).toBeNull();
   });
@@ -47,13 +44,17 @@ describe('report draft store', () => {
   it('moves a draft to its id once the server created it, freeing the slot for a new report', () => {
     const store = memoryStore();
     const form = typed();
-    saveDraft(store, anna, { reportId: null, form, dirty: true, savedLocallyAt: '' });
+    saveDraft(store, anna, { reportId: null, form, dirty: true, savedLocallyAt: '', createKey: key });
+    // Until the server confirmed the create, the key stays with the draft, across reloads.
+    expect(loadDraft(store, anna, null)?.createKey).toBe(key);
     promoteDraft(store, anna, reportId, form);
     expect(loadDraft(store, anna, null)).toBeNull();
     const moved = loadDraft(store, anna, reportId);
     expect(moved?.reportId).toBe(reportId);
     expect(moved?.form).toEqual(form);
     expect(moved?.dirty).toBe(false);
+    // Confirmed: the key has done its job and is gone with the `new` slot.
+    expect(moved?.createKey).toBeNull();
     clearDraft(store, anna, reportId);
     expect(store.data.size).toBe(0);
   });
@@ -73,10 +74,12 @@ describe('report draft store', () => {
           legal: { strafanzeige: { done: true, date: '2026-01-01' } },
           evidence: null,
         },
+        createKey: 'bad key with spaces',
       }),
     );
     const restored = loadDraft(store, anna, null)!;
     expect(restored.dirty).toBe(false);
+    expect(restored.createKey).toBeNull();
     expect(restored.form.description).toBe('alt');
     expect(restored.form.categories).toEqual(['threat']);
     expect(restored.form.level).toBe('');

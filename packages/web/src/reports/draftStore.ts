@@ -1,4 +1,4 @@
-import { incidentCategories, type IncidentCategory } from '@wachsam/protocol';
+import { IdempotencyKey, incidentCategories, type IncidentCategory } from '@wachsam/protocol';
 import type { KeyValueStore } from '../alarms/outbox.js';
 import { emptyForm, evidenceKinds, legalKinds, type ReportForm } from './formState.js';
 
@@ -12,7 +12,16 @@ export interface StoredDraft {
   form: ReportForm;
   dirty: boolean;
   savedLocallyAt: string;
+  /**
+   * The Idempotency-Key of the create, kept with a draft the server has not confirmed yet: a
+   * create retried after a lost answer (even after a reload) finds the same draft on the
+   * server instead of making a second. Null once the draft has its id.
+   */
+  createKey: string | null;
 }
+
+/** A fresh key for a report not yet on the server. */
+export const newCreateKey = (): string => crypto.randomUUID();
 
 /** One slot per person and report; a report not yet created on the server has the slot `new`. */
 export const draftKey = (personId: string, reportId: string | null): string =>
@@ -32,7 +41,13 @@ export function clearDraft(store: KeyValueStore, personId: string, reportId: str
  * the `new` slot is free for the next report.
  */
 export function promoteDraft(store: KeyValueStore, personId: string, reportId: string, form: ReportForm): void {
-  saveDraft(store, personId, { reportId, form, dirty: false, savedLocallyAt: new Date().toISOString() });
+  saveDraft(store, personId, {
+    reportId,
+    form,
+    dirty: false,
+    savedLocallyAt: new Date().toISOString(),
+    createKey: null,
+  });
   clearDraft(store, personId, null);
 }
 
@@ -103,5 +118,6 @@ export function loadDraft(store: KeyValueStore, personId: string, reportId: stri
     form: restoreForm(raw.form),
     dirty: raw.dirty === true,
     savedLocallyAt: str(raw.savedLocallyAt, ''),
+    createKey: IdempotencyKey.safeParse(raw.createKey).success ? (raw.createKey as string) : null,
   };
 }

@@ -1,7 +1,8 @@
 import { routes, type LevelMapping, type Report, type SubmitResult } from '@wachsam/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, messageOf, RequestError } from '../api/http.js';
-import { clearDraft, promoteDraft, saveDraft } from './draftStore.js';
+import { createDraft, type PendingCreate } from './createDraft.js';
+import { clearDraft, newCreateKey, promoteDraft, saveDraft } from './draftStore.js';
 import { toInput, type ReportForm } from './formState.js';
 
 export type SaveState =
@@ -25,6 +26,7 @@ export function useReportDraft({
   personId,
   initialReportId,
   initialForm,
+  initialCreateKey,
   mapping,
   onCreated,
 }: {
@@ -33,6 +35,8 @@ export function useReportDraft({
   personId: string;
   initialReportId: string | null;
   initialForm: ReportForm;
+  /** The create key kept on this device with a draft not yet confirmed by the server. */
+  initialCreateKey: string | null;
   mapping: Partial<LevelMapping>;
 }) {
   const [form, setFormState] = useState(initialForm);
@@ -41,6 +45,11 @@ export function useReportDraft({
   const [storageFailed, setStorageFailed] = useState(false);
   const formRef = useRef(form);
   const idRef = useRef(reportId);
+  // One key per report until the server confirmed it; a key from this device's copy may have been sent.
+  const pending = useRef<PendingCreate>({
+    key: initialCreateKey ?? newCreateKey(),
+    maybeSent: initialCreateKey !== null,
+  });
   const inFlight = useRef<Promise<Report | null> | null>(null);
   const retryTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -52,6 +61,7 @@ export function useReportDraft({
           form: next,
           dirty,
           savedLocallyAt: new Date().toISOString(),
+          createKey: idRef.current ? null : pending.current.key,
         });
         setStorageFailed(false);
       } catch {
@@ -78,7 +88,14 @@ export function useReportDraft({
     const id = idRef.current;
     const report = id
       ? await call(routes.updateReport, { params: { id }, body })
-      : await call(routes.createReport, { body });
+      : await createDraft(
+          {
+            create: (b, key) => call(routes.createReport, { body: b, headers: { 'Idempotency-Key': key } }),
+            update: (created, b) => call(routes.updateReport, { params: { id: created }, body: b }),
+          },
+          body,
+          pending.current,
+        );
     if (!id) {
       idRef.current = report.id;
       setReportId(report.id);
