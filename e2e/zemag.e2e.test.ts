@@ -292,6 +292,25 @@ describe('ZeMAG: report to published warning', () => {
     await dsb.getByRole('row').filter({ hasText: 'OA-2026-17' }).first().waitFor();
     await dsb.getByRole('button', { name: 'Hash-Kette prüfen' }).click();
     await dsb.getByText(/Kette unversehrt: \d+ Einträge? geprüft/).waitFor();
+    // Keep the lookup's row for a control: selected, dated, with a reason, then marked in the list.
+    const until = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    const lookupRow = dsb.getByRole('row').filter({ hasText: 'OA-2026-17' }).first();
+    await lookupRow.getByRole('checkbox').check();
+    const hold = dsb.getByRole('form', { name: 'Für Kontrolle aufbewahren' });
+    await hold.getByLabel('Für Kontrolle aufbewahren bis').fill(until);
+    await hold.getByLabel('Anlass der Kontrolle').fill('Kontrolle der Abfragen des Ordnungsamts');
+    await hold.getByRole('button', { name: 'Aufbewahren' }).click();
+    await hold
+      .getByRole('status')
+      .getByText(/1 Eintrag wird bis .+ aufbewahrt/)
+      .waitFor();
+    const [y, m, d] = until.split('-');
+    await dsb
+      .getByRole('row')
+      .filter({ hasText: 'OA-2026-17' })
+      .filter({ hasText: `${d}.${m}.${y}` })
+      .first()
+      .waitFor();
     const csvHref = await dsb.getByRole('link', { name: 'Als CSV exportieren' }).getAttribute('href');
     const csv = await dsb.request.get(`${server.url}${csvHref}`);
     expect(csv.status()).toBe(200);

@@ -14,6 +14,11 @@ export const zemagDe = {
       hausverbot: 'Hausverbot erteilt',
     },
     fromAlarm: 'Vorfall melden',
+    responded: {
+      title: 'Vorfall melden nach einem Einsatz',
+      intro: 'Sie haben auf diese Alarme reagiert. Sie können den Vorfall selbst melden.',
+      alarm: 'Alarm von {{sender}} ({{place}}), beendet {{time}}',
+    },
     form: {
       newTitle: 'Vorfall melden',
       editTitle: 'Meldung bearbeiten (Entwurf)',

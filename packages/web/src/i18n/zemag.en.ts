@@ -42,6 +42,11 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       hausverbot: 'Ban from premises issued',
     },
     fromAlarm: 'Report incident',
+    responded: {
+      title: 'Report an incident after responding',
+      intro: 'You responded to these alarms. You can report the incident yourself.',
+      alarm: 'Alarm from {{sender}} ({{place}}), resolved {{time}}',
+    },
     form: {
       newTitle: 'Report an incident',
       editTitle: 'Edit report (draft)',

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { buildUrl, call, messageOf } from '../api/http.js';
 import { formatTime } from '../app/format.js';
 import { Field } from '../reports/Field.js';
+import { AccessLogHold, formatDate } from './AccessLogHold.js';
 
 type Filter = Record<'from' | 'to' | 'actor' | 'purpose' | 'reference' | 'name', string>;
 const emptyFilter: Filter = { from: '', to: '', actor: '', purpose: '', reference: '', name: '' };
@@ -66,6 +67,14 @@ export function AccessLogPage() {
   const [rows, setRows] = useState<AccessLogEntry[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (seq: string, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(seq);
+      else next.delete(seq);
+      return next;
+    });
 
   async function load(applied: Filter, before: string | null): Promise<void> {
     setError(null);
@@ -74,6 +83,7 @@ export function AccessLogPage() {
         query: { ...queryOf(applied), ...(before ? { before } : {}) },
       });
       setRows((r) => (before ? [...r, ...page.entries] : page.entries));
+      if (!before) setSelected(new Set());
       setNext(page.nextBefore);
     } catch (err) {
       setError(messageOf(err));
@@ -141,12 +151,14 @@ export function AccessLogPage() {
           {error}
         </p>
       )}
+      <AccessLogHold seqs={[...selected]} onHeld={() => void load(filter, null)} />
       {/* Wide table: the scrolling box is focusable so keyboard users can scroll it. */}
       <div className="table-wrap" tabIndex={0} role="region" aria-label={t('accessLog.title')}>
         <table className="log-table">
           <caption className="visually-hidden">{t('accessLog.title')}</caption>
           <thead>
             <tr>
+              <th scope="col">{t('accessLog.hold.select')}</th>
               <th scope="col">{t('accessLog.seq')}</th>
               <th scope="col">{t('accessLog.at')}</th>
               <th scope="col">{t('accessLog.actor')}</th>
@@ -156,16 +168,25 @@ export function AccessLogPage() {
               <th scope="col">{t('accessLog.legalBasis')}</th>
               <th scope="col">{t('accessLog.query')}</th>
               <th scope="col">{t('accessLog.result')}</th>
+              <th scope="col">{t('accessLog.hold.heldUntil')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={9}>{t('accessLog.none')}</td>
+                <td colSpan={11}>{t('accessLog.none')}</td>
               </tr>
             )}
             {rows.map((r) => (
               <tr key={r.seq}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={t('accessLog.hold.selectRow', { seq: r.seq })}
+                    checked={selected.has(r.seq)}
+                    onChange={(e) => toggle(r.seq, e.target.checked)}
+                  />
+                </td>
                 <td>{r.seq}</td>
                 <td className="nowrap">{formatTime(r.at, i18n.language)}</td>
                 <td>{r.actor}</td>
@@ -175,6 +196,7 @@ export function AccessLogPage() {
                 <td>{r.legalBasis}</td>
                 <td>{summary(r.query)}</td>
                 <td>{summary(r.result)}</td>
+                <td className="nowrap">{r.heldUntil ? formatDate(r.heldUntil, i18n.language) : '–'}</td>
               </tr>
             ))}
           </tbody>
