@@ -79,7 +79,7 @@ export const threatReport = (roomId: string, over: Partial<ReportInputDraft> = {
 });
 
 /** A create as the web app sends it: with a fresh idempotency key unless the test names one. */
-export const createReport = (server: TestServer, cookie: string, body: ReportInputDraft, key = randomUUID()) =>
+export const createReport = (server: TestServer, cookie: string, body: ReportInputDraft, key: string = randomUUID()) =>
   api(server.url, 'POST', '/api/reports', { cookie, body, headers: { 'idempotency-key': key } });
 
 export const step = (server: TestServer, cookie: string, id: string, action: string, body: object = {}) =>
