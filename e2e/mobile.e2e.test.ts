@@ -179,8 +179,66 @@ describe('mobile alarm (phone app)', () => {
     }
   });
 
+  it('a personal button raises with its person’s last known position from the phone, near a building’s address', async () => {
+    // Stefan (field service) has the app open at the Rathaus; his personal demo button has no GPS.
+    const rathaus = { latitude: 50.9383, longitude: 6.959, accuracy: 12 };
+    const stefanContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'de-DE',
+      geolocation: rathaus,
+      permissions: ['geolocation'],
+    });
+    try {
+      const stefanPhone = await stefanContext.newPage();
+      await stefanPhone.goto(`${server.url}/mobil`);
+      await loginViaForm(stefanPhone, `${server.url}/mobil`, 'stefan.neumann@musterstadt.example', server.demoPassword);
+      const reported = stefanPhone.waitForResponse((r) => r.url().endsWith('/api/mobile/position'));
+      await stefanPhone.getByRole('button', { name: 'Dieses Telefon einrichten' }).click();
+      expect((await reported).status()).toBe(204);
+      await stefanPhone.getByText(/meldet sie Ihren letzten Standort/).waitFor();
+
+      const admin = await server.login('it@musterstadt.example');
+      const devices = (await api(server.url, 'GET', '/api/admin/devices', { cookie: admin })).body as Array<{
+        id: string;
+        name: string;
+      }>;
+      const button = devices.find((d) => d.name === 'Persönlicher Taster Neumann')!;
+      const code = (await api(server.url, 'POST', `/api/admin/devices/${button.id}/enrolment-code`, { cookie: admin }))
+        .body.code;
+      const token = (await api(server.url, 'POST', '/api/devices/enrol', { body: { code } })).body.token as string;
+      const press = await api(server.url, 'POST', '/api/buttons/press', { token, body: { pressId: 'e2e-personal-1' } });
+      expect(press.status).toBe(201);
+
+      const card = desk.getByRole('article').filter({ hasText: 'Stefan Neumann' });
+      const dialog = desk.getByRole('alertdialog');
+      await Promise.race([dialog.waitFor({ timeout: 10_000 }), card.waitFor({ timeout: 10_000 })]);
+      const view = (await dialog.count()) > 0 ? dialog : card;
+      await view.getByText('Letzter bekannter Standort (vom Telefon, vor dem Alarm)').waitFor();
+      await view.getByText('In der Nähe: Rathaus, Marktplatz 1, 12345 Musterstadt').waitFor();
+      expect((await view.textContent()) ?? '').toContain('50.93830, 6.95900 (± 12 m)');
+      await screenshot(desk, 'wachsam-personal-button-desk');
+      if ((await dialog.count()) > 0) {
+        await dialog.getByRole('button', { name: 'Ich komme' }).click();
+        await dialog.waitFor({ state: 'detached' });
+      }
+      await resolve(press.body.alarm.id);
+    } finally {
+      await stefanContext.close();
+    }
+  });
+
   it('offline: the outbox keeps the trigger, its SMS raises the alarm, and the retry is the same alarm', async () => {
     await phoneContext.setOffline(true);
+    // The socket may look open for a while; the header must not claim a connection.
+    await phone.getByRole('status').filter({ hasText: 'getrennt' }).waitFor();
+    expect(
+      await phone
+        .getByRole('status')
+        .filter({ hasText: /^verbunden$/ })
+        .count(),
+    ).toBe(0);
     await hold(holdMs + 400);
     await phone.getByText('Wird gesendet …').waitFor();
     const smsLink = phone.getByRole('link', { name: /Alarm per SMS an/ });

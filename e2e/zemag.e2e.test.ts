@@ -388,11 +388,26 @@ describe('ZeMAG: report to published warning', () => {
     const alarm = (open.body as { alarms: { id: string; sender: { lastName: string } }[] }).alarms.find(
       (a) => a.sender.lastName === 'Schmidt',
     )!;
+    // The desk answers "Ich komme" before it resolves: a responder may report the incident too.
+    const coming = await api(server.url, 'POST', `/api/alarms/${alarm.id}/respond`, {
+      cookie: desk,
+      body: { response: 'coming' },
+    });
+    expect(coming.status).toBe(200);
     const resolved = await api(server.url, 'POST', `/api/alarms/${alarm.id}/resolve`, {
       cookie: desk,
       body: { outcome: 'real', note: 'Person hat das Gebäude verlassen' },
     });
     expect(resolved.status).toBe(200);
+    const responder = await loggedIn('pforte@musterstadt.example');
+    const responded = responder.getByRole('region', { name: 'Vorfall melden nach einem Einsatz' });
+    await responded.getByText(/Anna Schmidt/).waitFor({ timeout: 10_000 });
+    await expectAccessible(responder, 'responded alarms');
+    await responded.getByRole('button', { name: 'Vorfall melden' }).click();
+    await responder.getByRole('heading', { name: 'Meldung bearbeiten (Entwurf)' }).waitFor();
+    expect(await responder.getByLabel('Beschreibung des Vorfalls').inputValue()).toContain(
+      'Person hat das Gebäude verlassen',
+    );
     await sender.getByText(/Entwarnung gegeben von/).waitFor({ timeout: 10_000 });
     await sender.getByRole('heading', { name: 'Hilfsangebote' }).waitFor();
     await sender.getByText('WEISSER RING e.V.').waitFor();

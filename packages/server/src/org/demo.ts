@@ -59,8 +59,15 @@ export async function seedDemo(
     const [rathaus, nord] = await tx
       .insert(buildings)
       .values([
-        { orgId, name: 'Rathaus', address: 'Marktplatz 1, 12345 Musterstadt' },
-        { orgId, name: 'Bürgerzentrum Nord', address: 'Nordring 17, 12345 Musterstadt' },
+        // Coordinates let a mobile alarm close to a building show its address.
+        { orgId, name: 'Rathaus', address: 'Marktplatz 1, 12345 Musterstadt', latitude: 50.9383, longitude: 6.959 },
+        {
+          orgId,
+          name: 'Bürgerzentrum Nord',
+          address: 'Nordring 17, 12345 Musterstadt',
+          latitude: 50.9612,
+          longitude: 6.9501,
+        },
       ])
       .returning();
     const fl = await tx
@@ -169,6 +176,17 @@ export async function seedDemo(
       name: 'Taster Schalter 2',
       roomId: roomByName.get('E.02')!,
       externalId: 'taster-e02',
+      functionTestHours: 0,
+    });
+    // A personal button of the field service: no room, it raises with Stefan's last known position.
+    const stefan = ppl.find((p) => p.lastName === 'Neumann')!;
+    await tx.insert(devices).values({
+      orgId,
+      kind: 'button',
+      name: 'Persönlicher Taster Neumann',
+      roomId: null,
+      personId: stefan.id,
+      externalId: 'taster-neumann-persoenlich',
       functionTestHours: 0,
     });
 

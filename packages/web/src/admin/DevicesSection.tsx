@@ -119,7 +119,14 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
           options: administeredDeviceKinds.map((k) => ({ value: k, label: t(`admin.devices.kinds.${k}`) })),
         },
         { name: 'name', label: t('admin.fields.name'), kind: 'text' },
-        { name: 'roomId', label: t('admin.fields.room'), kind: 'select', options: lookups.options.rooms },
+        {
+          name: 'roomId',
+          label: t('admin.devices.room'),
+          kind: 'select',
+          nullable: true,
+          emptyLabel: t('admin.devices.noRoom'),
+          options: lookups.options.rooms,
+        },
         {
           name: 'personId',
           label: t('admin.devices.person'),

@@ -32,9 +32,16 @@ export function BuildingsSection({ canEdit }: { canEdit: boolean }) {
       fields={[
         { name: 'name', label: t('admin.fields.name'), kind: 'text' },
         { name: 'address', label: t('admin.fields.address'), kind: 'text' },
+        { name: 'latitude', label: t('admin.fields.latitude'), kind: 'decimal', nullable: true },
+        { name: 'longitude', label: t('admin.fields.longitude'), kind: 'decimal', nullable: true },
       ]}
-      empty={{ name: '', address: '' }}
-      toDraft={(b) => ({ name: b.name, address: b.address })}
+      empty={{ name: '', address: '', latitude: '', longitude: '' }}
+      toDraft={(b) => ({
+        name: b.name,
+        address: b.address,
+        latitude: b.latitude === null ? '' : String(b.latitude),
+        longitude: b.longitude === null ? '' : String(b.longitude),
+      })}
     />
   );
 }

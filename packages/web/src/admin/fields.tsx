@@ -10,6 +10,8 @@ export type FieldSpec =
   | { name: string; label: string; kind: 'textarea'; rows?: number }
   | { name: string; label: string; kind: 'date' | 'datetime' | 'month'; nullable?: boolean }
   | { name: string; label: string; kind: 'number' }
+  /** A decimal (coordinates): a German comma is read as the decimal point; empty is null when nullable. */
+  | { name: string; label: string; kind: 'decimal'; nullable?: boolean }
   | { name: string; label: string; kind: 'select'; options: Option[]; nullable?: boolean; emptyLabel?: string }
   | { name: string; label: string; kind: 'checkboxes'; options: Option[] };
 
@@ -34,6 +36,12 @@ export function isoToLocal(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+function decimalOrText(text: string, nullable: boolean): number | string | null {
+  const t = text.trim().replace(',', '.');
+  if (t === '' && nullable) return null;
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : text;
+}
+
 /** Turns the typed text into the request body. Bad input is sent as typed: the server explains. */
 export function draftToBody(fields: FieldSpec[], draft: Draft): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -45,6 +53,7 @@ export function draftToBody(fields: FieldSpec[], draft: Draft): Record<string, u
     }
     const text = typeof value === 'string' ? value : '';
     if (f.kind === 'number') body[f.name] = /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+    else if (f.kind === 'decimal') body[f.name] = decimalOrText(text, f.nullable ?? false);
     else if ('nullable' in f && f.nullable && text.trim() === '') body[f.name] = null;
     else if (f.kind === 'datetime') body[f.name] = localToIso(text);
     else body[f.name] = text;
@@ -135,10 +144,11 @@ export function FieldInput({
       );
       break;
     case 'number':
+    case 'decimal':
       control = (
         <input
           id={id}
-          inputMode="numeric"
+          inputMode={field.kind === 'decimal' ? 'decimal' : 'numeric'}
           value={text}
           aria-describedby={describedBy}
           aria-invalid={error ? true : undefined}

@@ -19,8 +19,11 @@ export function PositionFacts({ alarm }: { alarm: Alarm }) {
     <>
       {pos && (
         <>
-          <dt>{t('position.label')}</dt>
+          <dt>{alarm.positionKind === 'last_known' ? t('position.lastKnown') : t('position.label')}</dt>
           <dd>
+            {alarm.positionAddress && (
+              <div className="big">{t('position.near', { address: alarm.positionAddress })}</div>
+            )}
             {t('position.coordinates', {
               lat: pos.lat.toFixed(5),
               lon: pos.lon.toFixed(5),

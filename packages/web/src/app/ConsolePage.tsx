@@ -7,6 +7,7 @@ import { openAlarms } from '../alarms/store.js';
 import type { useRaise } from '../alarms/useRaise.js';
 import { ConnectionBanner } from '../realtime/ConnectionIndicator.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
+import { RespondedAlarms } from '../reports/AfterAlarm.js';
 
 export function isReceiver(me: Me): boolean {
   return me.roles.some((r) => receiverRoles.includes(r));
@@ -24,6 +25,7 @@ export function ConsolePage({ me, raise }: { me: Me; raise: ReturnType<typeof us
       <ConnectionBanner />
       {receiver && <SoundBanner />}
       {receiver && <Overview canAct />}
+      {receiver && <RespondedAlarms personId={me.personId} base="/meldungen" />}
       <RaisePanel state={raise.state} raise={raise.raise} reset={raise.reset} myOpenAlarm={myOpenAlarm} />
       {!receiver && <Overview canAct={false} />}
     </>

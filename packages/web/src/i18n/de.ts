@@ -118,6 +118,8 @@ export const de = {
     retrying: 'Noch keine Bestätigung vom Server (Versuch {{attempt}}). Es wird weiter gesendet.',
     sent: 'Alarm wurde ausgelöst',
     failed: 'Alarm konnte nicht ausgelöst werden: {{error}}',
+    lastPositionNote:
+      'Solange die App geöffnet ist, meldet sie Ihren letzten Standort (nur den neuesten, höchstens alle 30 s). Ein persönlicher Alarmtaster löst damit aus.',
     offline:
       'Keine Internetverbindung: Ein Alarm wird gespeichert, weiter gesendet und kann per SMS verschickt werden.',
     toConsole: 'Zur Alarmkonsole',
@@ -145,6 +147,8 @@ export const de = {
     },
   },
   position: {
+    lastKnown: 'Letzter bekannter Standort (vom Telefon, vor dem Alarm)',
+    near: 'In der Nähe: {{address}}',
     label: 'Standort',
     coordinates: '{{lat}}, {{lon}} (± {{accuracy}} m)',
     at: 'Stand {{time}}',
@@ -201,6 +205,8 @@ export const de = {
     fields: {
       name: 'Name',
       address: 'Adresse',
+      latitude: 'Breitengrad (optional, z. B. 50,9375)',
+      longitude: 'Längengrad (optional, z. B. 6,9603)',
       building: 'Gebäude',
       floor: 'Etage',
       level: 'Ebene (0 = Erdgeschoss)',
@@ -254,6 +260,8 @@ export const de = {
       kind: 'Art',
       kinds: { workstation: 'Arbeitsplatz (Agent)', button: 'Alarmtaster', phone: 'Telefon (mobiler Alarm)' },
       person: 'Person',
+      room: 'Raum (leer: persönlicher Taster, einer Person zugeordnet)',
+      noRoom: '– kein Raum (persönlicher Taster) –',
       externalId: 'Externe ID (Taster)',
       testHours: 'Funktionstest alle … Stunden (0 = nur beim Start)',
       state: 'Zustand',

@@ -125,6 +125,8 @@ export const en: Messages = {
     retrying: 'No confirmation from the server yet (attempt {{attempt}}). Still sending.',
     sent: 'Alarm raised',
     failed: 'The alarm could not be raised: {{error}}',
+    lastPositionNote:
+      'While the app is open it reports your last position (only the newest, at most every 30 s). A personal alarm button raises the alarm with it.',
     offline: 'No internet connection: an alarm is kept, sent again and can be sent by SMS.',
     toConsole: 'To the alarm console',
     enrol: {
@@ -149,6 +151,8 @@ export const en: Messages = {
     },
   },
   position: {
+    lastKnown: 'Last known position (from the phone, before the alarm)',
+    near: 'Near: {{address}}',
     label: 'Position',
     coordinates: '{{lat}}, {{lon}} (± {{accuracy}} m)',
     at: 'as of {{time}}',
@@ -216,6 +220,8 @@ export const en: Messages = {
     fields: {
       name: 'Name',
       address: 'Address',
+      latitude: 'Latitude (optional, e.g. 50.9375)',
+      longitude: 'Longitude (optional, e.g. 6.9603)',
       building: 'Building',
       floor: 'Floor',
       level: 'Level (0 = ground floor)',
@@ -269,6 +275,8 @@ export const en: Messages = {
       kind: 'Kind',
       kinds: { workstation: 'Workstation (agent)', button: 'Alarm button', phone: 'Phone (mobile alarm)' },
       person: 'Person',
+      room: 'Room (empty: personal button, bound to a person)',
+      noRoom: '– no room (personal button) –',
       externalId: 'External id (button)',
       testHours: 'Function test every … hours (0 = only at start)',
       state: 'State',

@@ -15,6 +15,7 @@ import { EnrolScreen } from './EnrolScreen.js';
 import { forgetMeSnapshot, loadPhone, type StoredPhone } from './phoneStore.js';
 import { TriggerScreen } from './TriggerScreen.js';
 import { followLink, usePath } from '../app/router.js';
+import { RespondedAlarms } from '../reports/AfterAlarm.js';
 import { mobileReportBase, reportPage } from '../reports/ZemagArea.js';
 
 function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
@@ -77,6 +78,7 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
             <EnrolScreen me={me} onEnrolled={setPhone} />
           )}
           {receiver && <Overview canAct />}
+          {receiver && <RespondedAlarms personId={me.personId} base={mobileReportBase} />}
           {receiver && <PushOffer />}
           <p className="muted small">
             {me.firstName} {me.lastName} · <a href="/">{t('mobile.toConsole')}</a>

@@ -5,6 +5,7 @@ import { call, RequestError } from '../api/http.js';
 import { MessageThread } from '../alarms/MessageThread.js';
 import { HelpStatus } from '../alarms/RaisePanel.js';
 import { mobileReportBase } from '../reports/ZemagArea.js';
+import { useOnline } from '../realtime/online.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { AlarmButton } from './AlarmButton.js';
 import { HandsFreeSettings, useHandsFreeKey } from './HandsFreeKey.js';
@@ -15,21 +16,6 @@ import { bearer, useMobileRaise } from './useMobileRaise.js';
 
 /** The server takes a position at most every 5 s; the phone does not send more often. */
 const positionIntervalMs = 5_000;
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const up = (): void => setOnline(true);
-    const down = (): void => setOnline(false);
-    window.addEventListener('online', up);
-    window.addEventListener('offline', down);
-    return () => {
-      window.removeEventListener('online', up);
-      window.removeEventListener('offline', down);
-    };
-  }, []);
-  return online;
-}
 
 /** The SMS path: a web app cannot send an SMS itself, so it prepares one to send with one tap. */
 function SmsPath({ phone, trigger }: { phone: StoredPhone; trigger: PendingTrigger }) {
@@ -45,6 +31,25 @@ function SmsPath({ phone, trigger }: { phone: StoredPhone; trigger: PendingTrigg
       </a>
     </div>
   );
+}
+
+/** The server keeps a person's last known position at most every 30 s; the phone matches it. */
+const lastPositionIntervalMs = 30_000;
+
+/**
+ * While the app is open and no alarm runs, the phone tells the server where its person is
+ * (only the newest fix is kept there). A personal alarm button of this person then raises with
+ * it: a button has no GPS. Failures are quiet; the next fix tries again.
+ */
+function LastPositionReporter({ token }: { token: string }) {
+  useEffect(
+    () =>
+      watchPosition((position) => {
+        call(routes.reportPosition, { headers: bearer(token), body: { position } }).catch(() => undefined);
+      }, lastPositionIntervalMs),
+    [token],
+  );
+  return null;
 }
 
 /**
@@ -146,6 +151,8 @@ export function TriggerScreen({
           </>
         )}
         <AlarmButton holdMs={phone.enrolment.holdMs || 1500} onTrigger={trigger} />
+        <LastPositionReporter token={phone.enrolment.token} />
+        <p className="muted small">{t('mobile.lastPositionNote')}</p>
         {!online && <p className="notice warning">{t('mobile.offline')}</p>}
         <HandsFreeSettings onChanged={onSettingsChanged} />
       </>

@@ -1,16 +1,27 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sound } from '../alarms/sound.js';
+import { useOnline } from './online.js';
 import { useRealtime } from './RealtimeProvider.js';
 
 /** A lost connection counts as lost (red, audible) after this long: short blips do not alarm. */
 const warnAfterMs = 5_000;
 const repeatMs = 30_000;
 
+/**
+ * Connected means the socket is open AND the browser has a network: a socket can look open
+ * for a while after the network is gone (until the next missed heartbeat), and a person must
+ * not read "verbunden" while their phone is offline.
+ */
+function useConnected(): boolean {
+  const { connection } = useRealtime();
+  const online = useOnline();
+  return connection === 'connected' && online;
+}
+
 /** True once the connection has been down for `warnAfterMs`. */
 function useLostLong(): boolean {
-  const { connection } = useRealtime();
-  const connected = connection === 'connected';
+  const connected = useConnected();
   const [lostLong, setLostLong] = useState(false);
   useEffect(() => {
     if (connected) {
@@ -30,10 +41,10 @@ function useLostLong(): boolean {
  */
 export function ConnectionIndicator({ audible }: { audible: boolean }) {
   const { t } = useTranslation();
-  const { connection, loadError } = useRealtime();
+  const { loadError } = useRealtime();
   const lostLong = useLostLong();
   const [everConnected, setEverConnected] = useState(false);
-  const connected = connection === 'connected';
+  const connected = useConnected();
   if (connected && !everConnected) setEverConnected(true);
 
   useEffect(() => {
