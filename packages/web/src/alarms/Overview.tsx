@@ -20,7 +20,7 @@ function AlarmRow({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
       <article className="alarm-card" aria-labelledby={headingId}>
         <h3 id={headingId}>
           {fullName(alarm.sender) || t('alarm.unknownSender')} –{' '}
-          {alarm.source === 'mobile' && !loc.room
+          {!loc.room && !loc.building && (alarm.source === 'mobile' || alarm.position)
             ? t('overview.mobile')
             : `${loc.room || '–'}, ${loc.floor || '–'}, ${loc.building || '–'}`}
         </h3>

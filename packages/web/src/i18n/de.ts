@@ -87,7 +87,7 @@ export const de = {
     notDelivered: 'noch nicht angezeigt',
     response: 'Rückmeldung',
     respondedAt: 'Rückmeldung um',
-    mobile: 'unterwegs (Mobiler Alarm)',
+    mobile: 'unterwegs (Standort siehe unten)',
     offlineDevices: 'Geräte ohne Verbindung (ungeschützte Arbeitsplätze)',
   },
   raise: {

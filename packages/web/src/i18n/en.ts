@@ -94,7 +94,7 @@ export const en: Messages = {
     notDelivered: 'not shown yet',
     response: 'Answer',
     respondedAt: 'Answered at',
-    mobile: 'on the move (mobile alarm)',
+    mobile: 'on the move (position below)',
     offlineDevices: 'Devices without connection (unprotected seats)',
   },
   raise: {
