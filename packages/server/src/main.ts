@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createWachsam } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { demoPassword, seedDemo } from './org/demo.js';
+import { seedDemoStatistics } from './stats/demo.js';
 
 let config: Config;
 try {
@@ -21,6 +22,8 @@ const publicUrl = config.publicUrl ?? url;
 const dataDir = resolve(config.dataDir);
 
 const demo = config.demo ? await seedDemo(wachsam.database.db, { dataDir, publicUrl }) : null;
+// Sample anonymous statistics, so the Lagebild of a fresh demo is not empty (only at first start).
+if (demo) await seedDemoStatistics(wachsam.database.db, 'musterstadt', new Date());
 const lines = [
   '',
   `Wachsam läuft: ${publicUrl}`,
