@@ -73,9 +73,10 @@ async function main() {
     ).rows.map((r) => r.id);
     let t0 = performance.now();
     await db.query(
-      `insert into register_entries (org_id, name_key, last_name, first_name, birth_date, data, level, created_at,
+      `insert into register_entries (org_id, name_key, name_keys, last_name, first_name, birth_date, data, level, created_at,
          review_at, delete_at, notification)
-       select $1, 'nachname' || g || '|vorname' || (g % 1000), 'Nachname' || g, 'Vorname' || (g % 1000),
+       select $1, 'nachname' || g || '|vorname' || (g % 1000), array['nachname' || g || '|vorname' || (g % 1000)],
+         'Nachname' || g, 'Vorname' || (g % 1000),
          date '1960-01-01' + (g % 15000), jsonb_build_object('measures', jsonb_build_array('Termin nur zu zweit')),
          g % 4, now(), current_date + 365, current_date + 730,
          '{"status":"open","sentAt":null,"deferral":null}'::jsonb

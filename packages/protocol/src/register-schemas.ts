@@ -181,11 +181,23 @@ export type LookupResult = z.infer<typeof LookupResult>;
 
 const Seq = z.string().regex(/^\d{1,19}$/, 'Laufende Nummer muss eine Zahl sein');
 
-export const accessActions = ['lookup', 'read_entry', 'list_entries', 'art14_letter', 'art15_report'] as const;
+export const accessActions = [
+  'lookup',
+  'read_entry',
+  'list_entries',
+  'create_entry',
+  'update_entry',
+  'review_entry',
+  'art14_letter',
+  'art15_report',
+] as const;
 export const accessActionLabels: Record<(typeof accessActions)[number], string> = {
   lookup: 'Auskunft',
   read_entry: 'Eintrag gelesen',
   list_entries: 'Einträge aufgelistet',
+  create_entry: 'Eintrag angelegt',
+  update_entry: 'Eintrag geändert',
+  review_entry: 'Eintrag überprüft',
   art14_letter: 'Benachrichtigung Art. 14 DSGVO erstellt',
   art15_report: 'Auskunft Art. 15 DSGVO erstellt',
 };
@@ -204,6 +216,15 @@ export const AccessLogEntry = z.object({
   hash: z.string(),
 });
 export type AccessLogEntry = z.infer<typeof AccessLogEntry>;
+
+/**
+ * The JSON export, oldest first. `truncated`: more rows matched than one export carries (the
+ * response also has the header `X-Wachsam-Truncated: true`); narrow the period and export again.
+ */
+export const AccessLogExport = z.object({ entries: z.array(AccessLogEntry), truncated: z.boolean() });
+export type AccessLogExport = z.infer<typeof AccessLogExport>;
+/** Response header set when an access-log export was cut at its cap. */
+export const truncatedHeader = 'x-wachsam-truncated';
 
 export const AccessLogFilter = z
   .object({
@@ -275,7 +296,8 @@ export type AccessReportRequest = z.infer<typeof AccessReportRequest>;
 /**
  * An incident report as far as it concerns its causer. Withheld (§ 12 DSG NRW): the reporter, the
  * witnesses, the injuries (the employee's health data), room and department, the phone line of a
- * threatening call and who delivered a letter; the reporter's name is blacked out of free text.
+ * threatening call and who delivered a letter; the names of the organisation's people are blacked
+ * out of free text.
  */
 export const SubjectIncident = z.object({
   id: Id,

@@ -10,7 +10,7 @@ import {
   EntryReviewInput,
   LookupRequest,
   LookupResult,
-  AccessLogEntry,
+  AccessLogExport,
   AccessLogFilter,
   AccessLogQuery,
   AccessLogPage,
@@ -159,7 +159,7 @@ export const registerRouteDefs = {
     auth: { kind: 'session', roles: dataProtection },
     querystring: AccessLogFilter,
     status: 200,
-    response: z.array(AccessLogEntry),
+    response: AccessLogExport,
   },
   holdAccessLog: {
     method: 'POST',

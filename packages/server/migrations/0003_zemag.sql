@@ -83,6 +83,7 @@ CREATE TABLE "register_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"org_id" uuid NOT NULL,
 	"name_key" text NOT NULL,
+	"name_keys" text[] NOT NULL,
 	"last_name" text NOT NULL,
 	"first_name" text NOT NULL,
 	"birth_date" date,
@@ -168,7 +169,9 @@ CREATE UNIQUE INDEX "incident_reports_idempotency" ON "incident_reports" USING b
 CREATE INDEX "protection_measures_org" ON "protection_measures" USING btree ("org_id");--> statement-breakpoint
 CREATE INDEX "register_access_log_org" ON "register_access_log" USING btree ("org_id","seq");--> statement-breakpoint
 CREATE INDEX "register_access_log_at" ON "register_access_log" USING btree ("org_id","at");--> statement-breakpoint
+CREATE UNIQUE INDEX "register_access_log_successor" ON "register_access_log" USING btree ("org_id",coalesce("prev_seq", 0));--> statement-breakpoint
 CREATE INDEX "register_entries_name" ON "register_entries" USING btree ("org_id","name_key");--> statement-breakpoint
+CREATE INDEX "register_entries_keys" ON "register_entries" USING gin ("name_keys");--> statement-breakpoint
 CREATE INDEX "register_entries_review" ON "register_entries" USING btree ("org_id","review_at");--> statement-breakpoint
 CREATE INDEX "register_entries_delete" ON "register_entries" USING btree ("delete_at");--> statement-breakpoint
 CREATE INDEX "report_attachments_report" ON "report_attachments" USING btree ("report_id");--> statement-breakpoint

@@ -534,8 +534,10 @@ export const registerEntries = pgTable(
   {
     id: id(),
     orgId: orgId(),
-    /** Normalised "lastname|firstname" for lookups. */
+    /** Normalised "lastname|firstname" of the name itself: sort order and the list's name filter. */
     nameKey: text('name_key').notNull(),
+    /** Every key the lookup finds the entry by: the name's and each alias's "last|first" (names.ts). */
+    nameKeys: text('name_keys').array().notNull(),
     lastName: text('last_name').notNull(),
     firstName: text('first_name').notNull(),
     birthDate: date('birth_date', { mode: 'string' }),
@@ -552,6 +554,7 @@ export const registerEntries = pgTable(
   },
   (t) => [
     index('register_entries_name').on(t.orgId, t.nameKey),
+    index('register_entries_keys').using('gin', t.nameKeys),
     index('register_entries_review').on(t.orgId, t.reviewAt),
     index('register_entries_delete').on(t.deleteAt),
   ],
@@ -583,5 +586,10 @@ export const registerAccessLog = pgTable(
     /** Kept beyond the one-year deletion while a data-protection control needs it. */
     heldUntil: date('held_until', { mode: 'string' }),
   },
-  (t) => [index('register_access_log_org').on(t.orgId, t.seq), index('register_access_log_at').on(t.orgId, t.at)],
+  (t) => [
+    index('register_access_log_org').on(t.orgId, t.seq),
+    index('register_access_log_at').on(t.orgId, t.at),
+    // One successor per row and one chain start per organisation: a fork fails the insert.
+    uniqueIndex('register_access_log_successor').on(t.orgId, sql`coalesce(${t.prevSeq}, 0)`),
+  ],
 );

@@ -55,18 +55,21 @@ describe.each(backends)('register access log on %s', (backend) => {
     const rest = (
       await api(server.url, 'GET', `/api/register/access-log?limit=2&before=${first.nextBefore}`, { cookie: dp })
     ).body;
-    expect(first.entries.length + rest.entries.length).toBe(3);
+    expect(first.entries.length + rest.entries.length).toBe(4);
 
     const csv = await fetch(`${server.url}/api/register/access-log/export.csv`, { headers: { cookie: dp } });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await csv.text();
-    expect(text.split('\r\n').filter(Boolean)).toHaveLength(4);
+    // The header, the entry's creation (create_entry) and the three lookups.
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(5);
+    expect(csv.headers.get('x-wachsam-truncated')).toBeNull();
     expect(text).toContain('VOLL-3');
     const json = (
       await api(server.url, 'GET', '/api/register/access-log/export.json?purpose=appointment', { cookie: dp })
     ).body;
-    expect(json).toHaveLength(1);
-    expect(json[0]).toMatchObject({ action: 'lookup', caseReference: 'AZ-1', query: { lastName: 'Krawallo' } });
+    expect(json.truncated).toBe(false);
+    expect(json.entries).toHaveLength(1);
+    expect(json.entries[0]).toMatchObject({ action: 'lookup', caseReference: 'AZ-1', query: { lastName: 'Krawallo' } });
 
     for (const cookie of [lookup, central, await server.login(login('it'))])
       for (const path of [
@@ -77,13 +80,13 @@ describe.each(backends)('register access log on %s', (backend) => {
         expect((await api(server.url, 'GET', path, { cookie })).status).toBe(403);
     expect((await api(server.url, 'GET', '/api/register/access-log/verify', { cookie: dp })).body).toEqual({
       ok: true,
-      checked: 3,
+      checked: 4,
       firstBroken: null,
     });
   });
 
   it('refuses any change of a row except setting a hold', async () => {
-    const [r] = await rows();
+    const r = (await rows()).find((x) => x.caseReference === 'AZ-1');
     await expect(
       db().update(registerAccessLog).set({ purpose: 'other' }).where(eq(registerAccessLog.seq, r!.seq)),
     ).rejects.toThrow();
@@ -175,7 +178,8 @@ describe('verify-log CLI on an intact log', () => {
     await server.database.close();
     const lines: string[] = [];
     expect(await verifyLogCli([], { DATA_DIR: join(server.dataDir, 'db') }, (l) => lines.push(l))).toBe(0);
-    expect(lines[0]).toBe('Zugriffsprotokoll intakt: 1 Einträge geprüft.');
+    // The entry's creation and the lookup.
+    expect(lines[0]).toBe('Zugriffsprotokoll intakt: 2 Einträge geprüft.');
     rmSync(server.dataDir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
 import type {
-  AccessLogEntry,
+  AccessLogExport,
   AccessLogFilter,
   AccessLogPage,
   AccessLogQuery,
@@ -11,12 +11,19 @@ import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { lockChain, verifyChain } from './chain.js';
+import { chainTransaction, verifyChain } from './chain.js';
 import { exportLog, holdRows, searchLog } from './log-repository.js';
 import { dayOf } from './names.js';
 import { logCsv, presentLogRow } from './presenter.js';
 
-const exportCap = 50_000;
+/** Rows one export carries at most; beyond it the export says it was truncated. */
+export const exportCap = 50_000;
+
+export interface LogExport<T> {
+  body: T;
+  /** More rows matched than the cap: the caller is told (header, CSV's last line, JSON field). */
+  truncated: boolean;
+}
 
 /**
  * The data-protection side of the access log: search, export, hold for a control, verify.
@@ -51,24 +58,36 @@ export class AccessLogService {
     };
   }
 
-  async exportJson(actor: Actor, f: AccessLogFilter): Promise<AccessLogEntry[]> {
-    const rows = await exportLog(this.db, actor.orgId, f, exportCap);
-    await this.audited(actor, 'register.access_log_exported', f, { format: 'json', count: rows.length });
-    return rows.map(presentLogRow);
+  /** One row more than the cap is read: its presence is what tells a full export from a cut one. */
+  private async exported(actor: Actor, f: AccessLogFilter, format: string, cap: number) {
+    const rows = await exportLog(this.db, actor.orgId, f, cap + 1);
+    const truncated = rows.length > cap;
+    const kept = truncated ? rows.slice(0, cap) : rows;
+    await this.audited(actor, 'register.access_log_exported', f, { format, count: kept.length, truncated });
+    return { rows: kept, truncated };
   }
 
-  async exportCsv(actor: Actor, f: AccessLogFilter): Promise<string> {
-    const rows = await exportLog(this.db, actor.orgId, f, exportCap);
-    await this.audited(actor, 'register.access_log_exported', f, { format: 'csv', count: rows.length });
-    return logCsv(rows);
+  async exportJson(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<AccessLogExport>> {
+    const { rows, truncated } = await this.exported(actor, f, 'json', cap);
+    return { body: { entries: rows.map(presentLogRow), truncated }, truncated };
+  }
+
+  async exportCsv(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<string>> {
+    const { rows, truncated } = await this.exported(actor, f, 'csv', cap);
+    const csv = logCsv(rows);
+    return {
+      body: truncated
+        ? `${csv}# GEKÜRZT: nur die ersten ${cap} Einträge; bitte den Zeitraum einschränken und erneut exportieren (truncated)\r\n`
+        : csv,
+      truncated,
+    };
   }
 
   /** Keep rows beyond the retention while a control needs them; the hold is audited with its reason. */
   async hold(actor: Actor, input: LogHoldInput): Promise<{ held: number }> {
     if (input.heldUntil <= dayOf(this.clock.now()))
       throw new AppError('validation_failed', 'Die Aufbewahrung muss in der Zukunft enden');
-    return this.db.transaction(async (tx) => {
-      await lockChain(tx, actor.orgId);
+    return chainTransaction(this.db, actor.orgId, async (tx) => {
       const held = await holdRows(
         tx,
         actor.orgId,

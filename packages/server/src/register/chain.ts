@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { ChainCheck } from '@wachsam/protocol';
-import type { Executor, Tx } from '../db/client.js';
+import type { Db, Executor, Tx } from '../db/client.js';
 import { auditLog, registerAccessLog } from '../db/schema.js';
 
 /**
@@ -11,8 +11,12 @@ import { auditLog, registerAccessLog } from '../db/schema.js';
  *
  * `seq` comes from the table's bigserial, but it is drawn with nextval() BEFORE the insert so
  * the hash can cover it: the table refuses UPDATEs, so nothing can be filled in afterwards.
- * The organisation's chain is serialised with a transaction-scoped advisory lock; within one
- * organisation seqs therefore grow in chain order (other organisations' rows interleave).
+ * The organisation's chain is serialised with a transaction-scoped advisory lock, taken as the
+ * first statement of every transaction that appends, holds or prunes (`chainTransaction`), in READ
+ * COMMITTED so the predecessor is read after the lock is held; within one organisation seqs
+ * therefore grow in chain order (other organisations' rows interleave). Should anything still
+ * link two rows to one predecessor, the unique index on (org_id, coalesce(prev_seq, 0)) refuses
+ * the second insert: a fork fails hard instead of entering the log.
  * `held_until` is outside the hash: it is the one thing data protection may set later.
  */
 export const genesisHash = '0'.repeat(64);
@@ -73,7 +77,26 @@ export async function lockChain(tx: Tx, orgId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${chainLock}, hashtext(${orgId}))`);
 }
 
-/** Append one access to the organisation's chain, inside the caller's transaction. Returns its seq. */
+/**
+ * A transaction on one organisation's chain: the advisory lock is its first statement and it runs
+ * in READ COMMITTED, whatever the server's default, so every later statement (the predecessor's
+ * read above all) sees what the previous lock holder committed. Under REPEATABLE READ the
+ * snapshot would be taken by the lock statement itself, before the wait.
+ */
+export function chainTransaction<T>(db: Db, orgId: string, f: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(
+    async (tx) => {
+      await lockChain(tx, orgId);
+      return f(tx);
+    },
+    { isolationLevel: 'read committed' },
+  );
+}
+
+/**
+ * Append one access to the organisation's chain, inside the caller's chain transaction (the lock
+ * is taken again here, a no-op when held, so a caller that forgot cannot fork the chain). Returns its seq.
+ */
 export async function appendAccess(tx: Tx, rec: AccessRecord): Promise<bigint> {
   await lockChain(tx, rec.orgId);
   const [last] = await tx
@@ -198,14 +221,21 @@ async function verifyOrg(ex: Executor, orgId: string): Promise<ChainCheck> {
   }
 }
 
-/** Verify the chains of one organisation, or of all; stops at the first broken row. */
-export async function verifyChain(ex: Executor, orgId?: string): Promise<ChainCheck> {
+/**
+ * Verify the chains of one organisation, or of all; stops at the first broken row. Each
+ * organisation is read in one REPEATABLE READ, read-only transaction: its pages and the audit's
+ * pruned runs are one snapshot, so a prune committing between two pages cannot look like a break.
+ */
+export async function verifyChain(db: Db, orgId?: string): Promise<ChainCheck> {
   const orgs = orgId
     ? [orgId]
-    : (await ex.selectDistinct({ orgId: registerAccessLog.orgId }).from(registerAccessLog)).map((r) => r.orgId);
+    : (await db.selectDistinct({ orgId: registerAccessLog.orgId }).from(registerAccessLog)).map((r) => r.orgId);
   let checked = 0;
   for (const o of orgs) {
-    const r = await verifyOrg(ex, o);
+    const r = await db.transaction((tx) => verifyOrg(tx, o), {
+      isolationLevel: 'repeatable read',
+      accessMode: 'read only',
+    });
     checked += r.checked;
     if (!r.ok) return { ...r, checked };
   }

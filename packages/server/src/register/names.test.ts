@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, genesisHash, prunedRuns } from './chain.js';
-import { addDays, addMonths, dayOf, nameKey } from './names.js';
+import { addDays, addMonths, aliasKey, dayOf, entryKeys, nameKey } from './names.js';
 
 describe('register names and dates', () => {
   it('finds a name however the counter spells it', () => {
@@ -9,7 +9,20 @@ describe('register names and dates', () => {
     expect(nameKey('  MÜLLER ', 'jürgen')).toBe(key);
     expect(nameKey('Müller-Lüdenscheidt', 'Jürgen')).toBe(nameKey('Mueller Luedenscheidt', 'Juergen'));
     expect(nameKey('Çelik', 'José')).toBe(nameKey('Celik', 'Jose'));
+    expect(nameKey('Muller', 'Jurgen')).toBe(key);
+    expect(nameKey('Mül-ler', 'Jür gen')).toBe(key);
+    expect(nameKey('Strauß', 'Manuel')).toBe(nameKey('Strauss', 'Manuel'));
     expect(nameKey('Müller', 'Jürgen')).not.toBe(nameKey('Müller', 'Jörg'));
+    expect(nameKey('Müller', 'Jürgen')).not.toBe(nameKey('Möller', 'Jürgen'));
+  });
+
+  it('keys aliases as "Last, First" or with the last word as the last name', () => {
+    expect(aliasKey('Krawall, Kalle')).toBe(nameKey('Krawall', 'Kalle'));
+    expect(aliasKey('Kalle  Krawall')).toBe(nameKey('Krawall', 'Kalle'));
+    expect(entryKeys('Müller', 'Jürgen', ['Kalle Krawall', 'Mueller, Juergen'])).toEqual([
+      nameKey('Müller', 'Jürgen'),
+      nameKey('Krawall', 'Kalle'),
+    ]);
   });
 
   it('counts months and days on calendar days in Berlin', () => {

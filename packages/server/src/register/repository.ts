@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, ilike, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { ZemagSettings } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
 import {
@@ -67,14 +67,17 @@ export async function deleteEntry(ex: Executor, orgId: string, id: string): Prom
   return rows.length > 0;
 }
 
-/** The lookup's match: by the indexed name key, and by birth date where both sides know it. */
+/**
+ * The lookup's match: the key among the entry's name and alias keys (GIN index on name_keys,
+ * within the organisation), and by birth date where both sides know it.
+ */
 export async function entriesByName(
   ex: Executor,
   orgId: string,
   key: string,
   birthDate: string | null,
 ): Promise<EntryRow[]> {
-  const byName = and(eq(registerEntries.orgId, orgId), eq(registerEntries.nameKey, key));
+  const byName = and(eq(registerEntries.orgId, orgId), arrayContains(registerEntries.nameKeys, [key]));
   return ex
     .select()
     .from(registerEntries)
@@ -167,21 +170,19 @@ export async function reportById(ex: Executor, orgId: string, id: string): Promi
   return row ?? null;
 }
 
-/** Lower case with umlauts spelled out, in SQL: a coarse prefilter before the exact name comparison. */
-const foldUmlauts = (v: SQL) =>
-  sql`replace(replace(replace(replace(lower(${v}), 'ä', 'ae'), 'ö', 'oe'), 'ü', 'ue'), 'ß', 'ss')`;
+/** A draft is the reporter's own until submitted: it is no data of the organisation's yet. */
+const notDraft = ne(incidentReports.status, 'draft');
 
-/** Reports naming this person as the causer (Art. 15); the caller compares the normalised names. */
-export async function reportsByCauser(ex: Executor, orgId: string, lastName: string): Promise<ReportRow[]> {
+/**
+ * Submitted reports of the organisation, for the Art. 15 comparison of causer names: the caller
+ * compares the normalised names in JS (names.ts), the one fold the register uses everywhere. An
+ * organisation's reports are few enough to compare them all.
+ */
+export async function submittedReports(ex: Executor, orgId: string): Promise<ReportRow[]> {
   return ex
     .select()
     .from(incidentReports)
-    .where(
-      and(
-        eq(incidentReports.orgId, orgId),
-        sql`${foldUmlauts(sql`${incidentReports.data}->'causer'->>'lastName'`)} = ${foldUmlauts(sql`${lastName.trim()}::text`)}`,
-      ),
-    );
+    .where(and(eq(incidentReports.orgId, orgId), notDraft));
 }
 
 /** Reports by id (sources of entries), whatever their causer's spelling. */
@@ -190,7 +191,7 @@ export async function reportsByIds(ex: Executor, orgId: string, ids: string[]): 
   return ex
     .select()
     .from(incidentReports)
-    .where(and(eq(incidentReports.orgId, orgId), inArray(incidentReports.id, ids)));
+    .where(and(eq(incidentReports.orgId, orgId), inArray(incidentReports.id, ids), notDraft));
 }
 
 export async function attachmentsOf(ex: Executor, reportIds: string[]) {
@@ -207,11 +208,10 @@ export async function attachmentsOf(ex: Executor, reportIds: string[]) {
     .where(inArray(reportAttachments.reportId, reportIds));
 }
 
-/** Names of reporting employees, only to black them out of free text (§ 12 DSG NRW). */
-export async function peopleNames(ex: Executor, ids: string[]) {
-  if (ids.length === 0) return [];
+/** Names of everybody in the organisation, only to black them out of free text (§ 12 DSG NRW). */
+export async function peopleNames(ex: Executor, orgId: string) {
   return ex
     .select({ firstName: people.firstName, lastName: people.lastName })
     .from(people)
-    .where(inArray(people.id, ids));
+    .where(eq(people.orgId, orgId));
 }

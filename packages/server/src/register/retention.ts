@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { lockChain, prunedAction, prunedRuns } from './chain.js';
+import { chainTransaction, prunedAction, prunedRuns } from './chain.js';
 import { deleteRows, prunable } from './log-repository.js';
 import { addDays, addMonths, dayOf } from './names.js';
 import { allOrgIds, deleteExpired, markDeletionWarned, settingsOf } from './repository.js';
@@ -10,6 +10,11 @@ import { allOrgIds, deleteExpired, markDeletionWarned, settingsOf } from './repo
 /** Retention works in days; the server's job loop ticks every half second, so it runs at most this often. */
 const everyMs = 10 * 60 * 1000;
 const system = { system: 'Register: Fristen' };
+/**
+ * Access-log rows are deleted after one year unless held for a control. Fixed, not a setting: the
+ * central unit, whose lookups the log controls, must not be able to shorten it.
+ */
+export const accessLogRetentionMonths = 12;
 
 /**
  * The register's periodic job: entries past their deletion date are deleted for real (the audit
@@ -57,15 +62,14 @@ export class RegisterRetention {
             detail: { deleteAt: w.deleteAt },
           });
       });
-      await this.pruneLog(orgId, s.accessLogRetentionMonths, now, today);
+      await this.pruneLog(orgId, accessLogRetentionMonths, now, today);
     }
   }
 
   private async pruneLog(orgId: string, months: number, now: Date, today: string): Promise<void> {
     const cutoff = new Date(`${addMonths(today, -months)}T00:00:00Z`);
-    await this.db.transaction(async (tx) => {
-      // Appends and holds wait: the rows chosen here are exactly the rows deleted.
-      await lockChain(tx, orgId);
+    // Appends and holds wait for the chain's lock: the rows chosen here are exactly the rows deleted.
+    await chainTransaction(this.db, orgId, async (tx) => {
       const rows = await prunable(tx, orgId, cutoff, today);
       if (rows.length === 0) return;
       await deleteRows(

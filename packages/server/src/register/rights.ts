@@ -21,13 +21,14 @@ import {
 } from './pdf.js';
 import { entryData, parseNotification, presentEntry, presentTask } from './presenter.js';
 import * as repo from './repository.js';
+import { accessLogRetentionMonths } from './retention.js';
 import type { RegisterService } from './service.js';
 
 const art14 = 'Art. 14 DSGVO i. V. m. § 3 BSchG NRW';
 const art15 = 'Art. 15 DSGVO i. V. m. § 12 DSG NRW';
 
 export const withheldText =
-  'Angaben zur meldenden beschäftigten Person, zu Zeuginnen und Zeugen, zu Verletzungen der Beschäftigten sowie zu Raum, Dienststelle und Telefonanschluss werden nicht mitgeteilt, weil ihre Offenlegung die Sicherheit dieser Personen gefährden würde (§ 12 DSG NRW). Die Namen meldender Beschäftigter sind in Freitexten geschwärzt.';
+  'Angaben zur meldenden beschäftigten Person, zu Zeuginnen und Zeugen, zu Verletzungen der Beschäftigten sowie zu Raum, Dienststelle und Telefonanschluss werden nicht mitgeteilt, weil ihre Offenlegung die Sicherheit dieser Personen gefährden würde (§ 12 DSG NRW). Die Namen von Beschäftigten der Organisation sind in Freitexten geschwärzt.';
 
 /**
  * Data-subject rights on the register: the Art. 14 notification task of every entry, and the
@@ -165,7 +166,7 @@ export class RightsService {
     );
     const entries = asked && !byName.some((e) => e.id === asked.id) ? [asked, ...byName] : byName;
     const sources = entries.map((e) => e.sourceReportId).filter((x): x is string => x !== null);
-    const named = (await repo.reportsByCauser(tx, orgId, subject.lastName)).filter((r) => {
+    const named = (await repo.submittedReports(tx, orgId)).filter((r) => {
       const c = (r.data.causer ?? {}) as Record<string, unknown>;
       if (nameKey(String(c.lastName ?? ''), String(c.firstName ?? '')) !== key) return false;
       return !subject.birthDate || c.birthDate === subject.birthDate;
@@ -177,11 +178,7 @@ export class RightsService {
       tx,
       reports.map((r) => r.id),
     );
-    const reporters = await repo.peopleNames(
-      tx,
-      reports.map((r) => r.reporterPersonId).filter((x): x is string => x !== null),
-    );
-    const blackout = redactor(reporters, subject.lastName);
+    const blackout = redactor(await repo.peopleNames(tx, orgId), subject);
     const disclosures = await disclosuresOf(
       tx,
       orgId,
@@ -210,7 +207,7 @@ export class RightsService {
       purposes: [purposeText, 'Dokumentation von Vorfällen, Strafanzeige und Warnung der Beschäftigten (Meldesystem)'],
       legalBasis: legalBasisText,
       recipients: recipientsText(controller),
-      retention: `Registereinträge werden spätestens nach ${s.registerReviewMonths} Monaten überprüft und spätestens ${s.registerRetentionMonths} Monate nach Aufnahme oder letzter Überprüfung gelöscht. Protokolle von Abfragen werden nach ${s.accessLogRetentionMonths} Monaten gelöscht, sofern sie nicht für eine Datenschutzkontrolle aufbewahrt werden. Vorfallsmeldungen werden aufbewahrt, solange sie für den Schutz der Beschäftigten, die Strafverfolgung und den Nachweis erforderlich sind.`,
+      retention: `Registereinträge werden spätestens nach ${s.registerReviewMonths} Monaten überprüft und spätestens ${s.registerRetentionMonths} Monate nach Aufnahme oder letzter Überprüfung gelöscht. Protokolle von Abfragen werden nach ${accessLogRetentionMonths} Monaten gelöscht, sofern sie nicht für eine Datenschutzkontrolle aufbewahrt werden. Vorfallsmeldungen werden aufbewahrt, solange sie für den Schutz der Beschäftigten, die Strafverfolgung und den Nachweis erforderlich sind.`,
       origin: originText(controller),
       withheld: withheldText,
     };
@@ -219,23 +216,48 @@ export class RightsService {
 
 type Redact = (s: string) => string;
 
-/** Black out reporting employees' names in free text; never the subject's own surname. */
-function redactor(reporters: Array<{ firstName: string; lastName: string }>, subjectLast: string): Redact {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const patterns = reporters.flatMap((p) => {
-    const out = [`${p.firstName} ${p.lastName}`, `${p.lastName}, ${p.firstName}`];
-    if (p.lastName.length >= 3 && normaliseName(p.lastName) !== normaliseName(subjectLast)) out.push(p.lastName);
-    return out;
-  });
-  if (patterns.length === 0) return (s) => s;
+/**
+ * Black out the names of everybody in the organisation — reporters, witnesses, colleagues — in
+ * free text: "First Last", "Last, First", and a last name of three or more letters as a whole word,
+ * case-insensitive. Never the subject's own name: a person with the subject's full name is skipped,
+ * and a last name shared with the subject stays (only the colleague's full name is blacked out).
+ */
+function redactor(
+  people: Array<{ firstName: string; lastName: string }>,
+  subject: { lastName: string; firstName: string },
+): Redact {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const own = nameKey(subject.lastName, subject.firstName);
+  const ownLast = normaliseName(subject.lastName);
+  const patterns = new Set<string>();
+  for (const p of people) {
+    const first = p.firstName.trim();
+    const last = p.lastName.trim();
+    if (!last || nameKey(last, first) === own) continue;
+    if (first) {
+      patterns.add(`${first} ${last}`);
+      patterns.add(`${last}, ${first}`);
+    }
+    if ([...last].length >= 3 && normaliseName(last) !== ownLast) patterns.add(last);
+  }
+  if (patterns.size === 0) return (s) => s;
   const re = new RegExp(
-    patterns
+    `(?<![\\p{L}\\p{N}])(?:${[...patterns]
       .sort((a, b) => b.length - a.length)
       .map(escape)
-      .join('|'),
+      .join('|')})(?![\\p{L}\\p{N}])`,
     'giu',
   );
   return (s) => s.replace(re, '[geschwärzt]');
+}
+
+/** Every string inside a value blacked out, the shape kept. */
+function blackoutDeep(v: unknown, blackout: Redact): unknown {
+  if (typeof v === 'string') return blackout(v);
+  if (Array.isArray(v)) return v.map((x) => blackoutDeep(x, blackout));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blackoutDeep(x, blackout)]));
+  return v;
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -244,7 +266,7 @@ const rec = (v: unknown): Record<string, unknown> =>
 function without(v: unknown, drop: string, blackout: Redact): Record<string, unknown> | null {
   if (v === null || v === undefined) return null;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(rec(v))) if (k !== drop) out[k] = typeof x === 'string' ? blackout(x) : x;
+  for (const [k, x] of Object.entries(rec(v))) if (k !== drop) out[k] = blackoutDeep(x, blackout);
   return out;
 }
 
@@ -261,14 +283,14 @@ function subjectIncident(
     id: r.id,
     status: r.status,
     occurredAt: r.occurredAt.toISOString(),
-    address: str(d.address),
+    address: blackout(str(d.address)),
     categories: r.categories,
     otherCategory: blackout(str(d.otherCategory)),
     level: r.level,
     description: blackout(str(d.description)),
-    causer: rec(d.causer),
+    causer: rec(blackoutDeep(rec(d.causer), blackout)),
     policeInvolved: d.policeInvolved === true,
-    legal: rec(d.legal),
+    legal: rec(blackoutDeep(rec(d.legal), blackout)),
     evidence: {
       threatCall: without(ev.threatCall, 'line', blackout),
       letter: without(ev.letter, 'deliveredBy', blackout),
@@ -284,7 +306,7 @@ function subjectIncident(
     warning: warning
       ? {
           summary: blackout(str(warning.summary)),
-          measures: Array.isArray(warning.measures) ? warning.measures.map(String) : [],
+          measures: Array.isArray(warning.measures) ? warning.measures.map((m) => blackout(String(m))) : [],
         }
       : null,
   };

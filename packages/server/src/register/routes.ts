@@ -1,11 +1,17 @@
 import type { FastifyReply } from 'fastify';
-import { routes } from '@wachsam/protocol';
+import { routes, truncatedHeader } from '@wachsam/protocol';
 import type { Domain, DomainContext } from '../domain.js';
 import { register } from '../http/register.js';
-import { AccessLogService } from './access-log.js';
+import { AccessLogService, type LogExport } from './access-log.js';
 import { RegisterRetention } from './retention.js';
 import { RightsService } from './rights.js';
 import { RegisterService } from './service.js';
+
+/** An export cut at its cap says so in a header, besides its own marker in the body. */
+function exported<T>(reply: FastifyReply, e: LogExport<T>): T {
+  if (e.truncated) reply.header(truncatedHeader, 'true');
+  return e.body;
+}
 
 /** Files leave with their own type, never cached: they hold person data. */
 function file<T>(reply: FastifyReply, type: string, name: string, body: T): T {
@@ -37,10 +43,20 @@ export function registerDomain(ctx: DomainContext): Domain {
 
   register(app, auth, routes.searchAccessLog, async ({ actor, query }) => accessLog.search(actor, query));
   register(app, auth, routes.exportAccessLogCsv, async ({ actor, query, reply }) =>
-    file(reply, 'text/csv; charset=utf-8', 'zugriffsprotokoll.csv', await accessLog.exportCsv(actor, query)),
+    file(
+      reply,
+      'text/csv; charset=utf-8',
+      'zugriffsprotokoll.csv',
+      exported(reply, await accessLog.exportCsv(actor, query)),
+    ),
   );
   register(app, auth, routes.exportAccessLogJson, async ({ actor, query, reply }) =>
-    file(reply, 'application/json; charset=utf-8', 'zugriffsprotokoll.json', await accessLog.exportJson(actor, query)),
+    file(
+      reply,
+      'application/json; charset=utf-8',
+      'zugriffsprotokoll.json',
+      exported(reply, await accessLog.exportJson(actor, query)),
+    ),
   );
   register(app, auth, routes.holdAccessLog, async ({ actor, body }) => accessLog.hold(actor, body));
   register(app, auth, routes.verifyAccessLog, async ({ actor }) => accessLog.verify(actor));

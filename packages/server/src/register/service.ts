@@ -16,8 +16,8 @@ import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
-import { appendAccess } from './chain.js';
-import { addDays, addMonths, dayOf, nameKey, normaliseName } from './names.js';
+import { appendAccess, chainTransaction } from './chain.js';
+import { addDays, addMonths, dayOf, entryKeys, nameKey, normaliseName } from './names.js';
 import { entryData, entryValues, openNotification, presentEntry, presentSummary, type DueWindow } from './presenter.js';
 import * as repo from './repository.js';
 
@@ -62,21 +62,48 @@ export class RegisterService {
     access: AccessContext,
     read: (tx: Tx) => Promise<{ answer: T; logged: Record<string, unknown> }>,
   ): Promise<T & { logSeq: string }> {
-    return this.db.transaction(async (tx) => {
+    return chainTransaction(this.db, actor.orgId, async (tx) => {
       const { answer, logged } = await read(tx);
-      const seq = await appendAccess(tx, {
-        orgId: actor.orgId,
-        at: this.clock.now(),
-        actor: actorLabel(actor),
-        actorPersonId: actor.kind === 'person' ? actor.personId : null,
-        action: access.action,
-        purpose: access.purpose,
-        caseReference: access.caseReference ?? '',
-        legalBasis: access.legalBasis ?? registerLegalBasis,
-        query: access.query,
-        result: logged,
-      });
+      const seq = await this.logAccess(tx, actor, access, logged);
       return { ...answer, logSeq: seq.toString() };
+    });
+  }
+
+  /** Append one access record to the organisation's chain in the caller's chain transaction. */
+  private logAccess(tx: Tx, actor: Actor, access: AccessContext, logged: Record<string, unknown>): Promise<bigint> {
+    return appendAccess(tx, {
+      orgId: actor.orgId,
+      at: this.clock.now(),
+      actor: actorLabel(actor),
+      actorPersonId: actor.kind === 'person' ? actor.personId : null,
+      action: access.action,
+      purpose: access.purpose,
+      caseReference: access.caseReference ?? '',
+      legalBasis: access.legalBasis ?? registerLegalBasis,
+      query: access.query,
+      result: logged,
+    });
+  }
+
+  /**
+   * A write that answers with the full entry: the entry leaves the register like any read, so the
+   * write, its audit and its access record commit together.
+   */
+  private async writeLogged(
+    actor: Actor,
+    action: 'create_entry' | 'update_entry' | 'review_entry',
+    entryId: string | null,
+    write: (tx: Tx) => Promise<repo.EntryRow>,
+  ): Promise<RegisterEntry> {
+    return chainTransaction(this.db, actor.orgId, async (tx) => {
+      const row = await write(tx);
+      await this.logAccess(
+        tx,
+        actor,
+        { action, purpose: 'administration', query: { entryId } },
+        { hint: true, level: row.level, entryIds: [row.id], details: true },
+      );
+      return presentEntry(row, await this.window(tx, actor.orgId));
     });
   }
 
@@ -186,7 +213,7 @@ export class RegisterService {
 
   async create(actor: Actor, input: RegisterEntryInput): Promise<RegisterEntry> {
     this.requireLegalBasis(input);
-    return this.db.transaction(async (tx) => {
+    return this.writeLogged(actor, 'create_entry', null, async (tx) => {
       await this.requireSource(tx, actor.orgId, input.sourceReportId);
       const s = await repo.settingsOf(tx, actor.orgId);
       const today = this.today();
@@ -194,6 +221,7 @@ export class RegisterService {
         ...entryValues(input, []),
         orgId: actor.orgId,
         nameKey: nameKey(input.lastName, input.firstName),
+        nameKeys: entryKeys(input.lastName, input.firstName, input.aliases),
         createdAt: this.clock.now(),
         createdBy: actor.kind === 'person' ? actor.personId : null,
         reviewAt: addMonths(today, s.registerReviewMonths),
@@ -206,19 +234,20 @@ export class RegisterService {
         legalBases: input.legalBases.map((b) => b.kind),
         sourceReportId: input.sourceReportId,
       });
-      return presentEntry(row, await this.window(tx, actor.orgId));
+      return row;
     });
   }
 
   async update(actor: Actor, id: string, input: RegisterEntryInput): Promise<RegisterEntry> {
     this.requireLegalBasis(input);
-    return this.db.transaction(async (tx) => {
+    return this.writeLogged(actor, 'update_entry', id, async (tx) => {
       const before = await repo.entryById(tx, actor.orgId, id);
       if (!before) throw notFound('Registereintrag');
       await this.requireSource(tx, actor.orgId, input.sourceReportId);
       const row = await repo.updateEntry(tx, actor.orgId, id, {
         ...entryValues(input, entryData(before).reviews),
         nameKey: nameKey(input.lastName, input.firstName),
+        nameKeys: entryKeys(input.lastName, input.firstName, input.aliases),
       });
       // The audit names which fields changed, never their content: admins read the audit log.
       const was = pickInput(before);
@@ -226,7 +255,7 @@ export class RegisterService {
         (k) => JSON.stringify(input[k]) !== JSON.stringify(was[k]),
       );
       await this.audit(tx, actor, 'register.entry_updated', id, { changed });
-      return presentEntry(row!, await this.window(tx, actor.orgId));
+      return row!;
     });
   }
 
@@ -239,7 +268,7 @@ export class RegisterService {
 
   /** Reviewed and kept: a new review date and a new deletion date from today. */
   async review(actor: Actor, id: string, comment: string): Promise<RegisterEntry> {
-    return this.db.transaction(async (tx) => {
+    return this.writeLogged(actor, 'review_entry', id, async (tx) => {
       const before = await repo.entryById(tx, actor.orgId, id);
       if (!before) throw notFound('Registereintrag');
       const s = await repo.settingsOf(tx, actor.orgId);
@@ -253,7 +282,7 @@ export class RegisterService {
         deletionWarnedAt: null,
       });
       await this.audit(tx, actor, 'register.entry_reviewed', id, { reviewAt: row!.reviewAt, deleteAt: row!.deleteAt });
-      return presentEntry(row!, await this.window(tx, actor.orgId));
+      return row!;
     });
   }
 

@@ -37,6 +37,7 @@ export async function personId(server: TestServer, loginName: string): Promise<s
 export async function insertReport(
   server: TestServer,
   causer: { lastName: string; firstName: string; birthDate: string | null },
+  over: { status?: string; description?: string; otherCategory?: string; summary?: string } = {},
 ) {
   const orgId = (
     await server.database.db
@@ -50,7 +51,7 @@ export async function insertReport(
     .values({
       orgId,
       reporterPersonId: await personId(server, login('anna.schmidt')),
-      status: 'published',
+      status: over.status ?? 'published',
       occurredAt: now,
       level: 2,
       categories: ['threat', 'property_damage'],
@@ -62,10 +63,11 @@ export async function insertReport(
         roomId: null,
         address: 'Rathaus, Schalter 2',
         categories: ['threat', 'property_damage'],
-        otherCategory: '',
+        otherCategory: over.otherCategory ?? '',
         level: 2,
         levelReason: '',
-        description: 'Der Mann drohte Anna Schmidt und warf einen Stuhl. Schmidt rief den Sicherheitsdienst.',
+        description:
+          over.description ?? 'Der Mann drohte Anna Schmidt und warf einen Stuhl. Schmidt rief den Sicherheitsdienst.',
         causer: { known: true, ...causer, address: 'Hafenstraße 9', description: 'Glatze' },
         witnesses: 'Jonas Becker',
         injuries: 'Prellung am Arm',
@@ -87,7 +89,7 @@ export async function insertReport(
         },
         alarmId: null,
       },
-      warning: { summary: 'Bedrohung am Schalter', measures: ['Termine nur zu zweit'] },
+      warning: { summary: over.summary ?? 'Bedrohung am Schalter', measures: ['Termine nur zu zweit'] },
     })
     .returning();
   return row!;
