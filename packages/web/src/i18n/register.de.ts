@@ -104,6 +104,9 @@ export const registerDe = {
     search: 'Protokoll durchsuchen',
     anyPurpose: '– alle –',
     csv: 'Als CSV exportieren',
+    truncated:
+      'Der Export ist gekürzt: er enthält nur die ersten 50.000 Einträge. Bitte den Zeitraum einschränken und erneut exportieren.',
+    exportFailed: 'Der Export ist fehlgeschlagen.',
     none: 'Keine Einträge.',
     seq: 'Nr.',
     at: 'Zeit',

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { buildUrl, call, messageOf } from '../api/http.js';
 import { formatTime } from '../app/format.js';
 import { Field } from '../reports/Field.js';
+import { AccessLogExportLink } from './AccessLogExport.js';
 import { AccessLogHold, formatDate } from './AccessLogHold.js';
 
 type Filter = Record<'from' | 'to' | 'actor' | 'purpose' | 'reference' | 'name', string>;
@@ -141,11 +142,7 @@ export function AccessLogPage() {
           </button>
         </div>
       </form>
-      <p>
-        <a className="button-link" href={buildUrl(routes.exportAccessLogCsv.url, {}, queryOf(filter))} download>
-          {t('accessLog.csv')}
-        </a>
-      </p>
+      <AccessLogExportLink href={buildUrl(routes.exportAccessLogCsv.url, {}, queryOf(filter))} />
       {error && (
         <p role="alert" className="error">
           {error}
