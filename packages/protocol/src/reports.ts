@@ -220,6 +220,8 @@ export type ReportTransition = z.infer<typeof ReportTransition>;
 export const anonymousReporter = 'Meldende Person';
 /** The `role` of a transition the reporter made (submitting): not one of the organisation's roles. */
 export const reporterRole = 'reporter';
+/** The `role` of a transition no person made (a warning archived when its retention ran out). */
+export const systemRole = 'system';
 
 /** Evidence files a report accepts, as raw request bodies (upload) with their content type. */
 export const attachmentMimePattern = /^(image\/[\w.+-]+|audio\/[\w.+-]+|application\/pdf|text\/plain)$/;
@@ -239,13 +241,17 @@ export const Attachment = z.object({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
-/** Published warning. Built from an explicit allow-list: nothing about the reporter, ever. */
+/**
+ * Published warning. Built from an explicit allow-list: nothing about the reporter, ever. Its id
+ * is its own (drawn at publication), not the report's, so nothing ties it to the audited report.
+ */
 export const Warning = z.object({
   id: Id,
   publishedAt: Timestamp,
   occurredMonth: z.string().regex(/^\d{4}-\d{2}$/),
   level: Level,
   categories: z.array(IncidentCategory),
+  /** The department of the incident's room (never the reporter's); empty without a room. */
   department: z.string(),
   building: z.string(),
   person: z.object({
@@ -347,6 +353,12 @@ export const PublishInput = z
     /** Written by the central unit in the quality check: the warning's text, without reporter data. */
     summary: Text(2000).min(1, 'Bitte eine Zusammenfassung für den Warnhinweis schreiben'),
     measures: z.array(Text(200).min(1)).max(10).default([]),
+    /**
+     * The causer's description as the warning shows it, written or confirmed by the central unit
+     * at publication. The reporter's own free text is never published as typed: it may name the
+     * reporter or their workstation.
+     */
+    personDescription: Text(2000).default(''),
     comment: Text(2000).default(''),
   })
   .strict();
@@ -374,8 +386,6 @@ export const ZemagSettings = z
     registerRetentionMonths: z.number().int().min(1).max(120).default(24),
     /** Register: days before deletion that the central unit is warned. */
     deletionWarningDays: z.number().int().min(1).max(180).default(30),
-    /** Access log: months until entries are deleted, unless held for a control. */
-    accessLogRetentionMonths: z.number().int().min(1).max(120).default(12),
   })
   .strict();
 export type ZemagSettings = z.infer<typeof ZemagSettings>;
@@ -387,6 +397,8 @@ export const ReportListQuery = z
 /** Roles that act in the report workflow beyond their own reports. */
 export const reviewerRoles: readonly Role[] = ['supervisor', 'hr', 'security_management'];
 const central: readonly Role[] = ['security_management'];
+/** The supervisor reviews; where the department has no other supervisor, the central unit does. */
+const supervisorOrCentral: readonly Role[] = ['supervisor', 'security_management'];
 const NoContent = null;
 
 const transition = <B extends z.ZodType>(url: string, summary: string, roles: readonly Role[], body: B) =>
@@ -464,8 +476,18 @@ export const reportRouteDefs = {
     status: 200,
     response: SubmitResult,
   },
-  approveReport: transition('approve', 'Vorgesetzte: prüfen und freigeben', ['supervisor'], Comment),
-  returnReport: transition('return', 'Vorgesetzte: zur Überarbeitung zurückgeben', ['supervisor'], RequiredComment),
+  approveReport: transition(
+    'approve',
+    'Vorgesetzte (oder die zentrale Stelle, wenn die Abteilung keine andere vorgesetzte Person hat): prüfen und freigeben',
+    supervisorOrCentral,
+    Comment,
+  ),
+  returnReport: transition(
+    'return',
+    'Vorgesetzte (oder die zentrale Stelle, wenn die Abteilung keine andere vorgesetzte Person hat): zur Überarbeitung zurückgeben',
+    supervisorOrCentral,
+    RequiredComment,
+  ),
   fileComplaint: transition(
     'complaint',
     'Personalmanagement: Strafanzeige/Strafantrag mit Aktenzeichen erfassen',

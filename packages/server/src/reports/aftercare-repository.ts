@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { aftercareTasks, helpOffers, people } from '../db/schema.js';
+import { aftercareTasks, departments, helpOffers, incidentReports, people } from '../db/schema.js';
 
 export type HelpOfferRow = typeof helpOffers.$inferSelect;
 export type TaskRow = typeof aftercareTasks.$inferSelect;
@@ -73,12 +73,32 @@ export async function debriefExists(
   return Boolean(t);
 }
 
+/**
+ * A task with the affected person's name and, for a report's debrief, what decides who may see
+ * that name: the report's state, reporter and department (with the department's name).
+ */
+const taskColumns = {
+  task: aftercareTasks,
+  firstName: people.firstName,
+  lastName: people.lastName,
+  report: {
+    status: incidentReports.status,
+    reporterPersonId: incidentReports.reporterPersonId,
+    departmentId: incidentReports.departmentId,
+    department: departments.name,
+  },
+};
+
+export type TaskWithPerson = Awaited<ReturnType<typeof openTasks>>[number];
+
 /** Open tasks assigned to the person; with `unassigned`, also those nobody was found for. */
 export async function openTasks(ex: Executor, orgId: string, personId: string, unassigned: boolean) {
   return ex
-    .select({ task: aftercareTasks, firstName: people.firstName, lastName: people.lastName })
+    .select(taskColumns)
     .from(aftercareTasks)
     .leftJoin(people, eq(people.id, aftercareTasks.affectedPersonId))
+    .leftJoin(incidentReports, eq(incidentReports.id, aftercareTasks.reportId))
+    .leftJoin(departments, eq(departments.id, incidentReports.departmentId))
     .where(
       and(
         eq(aftercareTasks.orgId, orgId),
@@ -93,9 +113,11 @@ export async function openTasks(ex: Executor, orgId: string, personId: string, u
 
 export async function findTask(ex: Executor, orgId: string, id: string, lock = false) {
   const q = ex
-    .select({ task: aftercareTasks, firstName: people.firstName, lastName: people.lastName })
+    .select(taskColumns)
     .from(aftercareTasks)
     .leftJoin(people, eq(people.id, aftercareTasks.affectedPersonId))
+    .leftJoin(incidentReports, eq(incidentReports.id, aftercareTasks.reportId))
+    .leftJoin(departments, eq(departments.id, incidentReports.departmentId))
     .where(and(eq(aftercareTasks.orgId, orgId), eq(aftercareTasks.id, id)));
   const [t] = lock ? await q.for('update', { of: aftercareTasks }) : await q;
   return t ?? null;

@@ -8,7 +8,7 @@ import * as repo from './aftercare-repository.js';
 import { personOf, supervisorsOf } from './repository.js';
 import { presentHelpOffer, presentTask } from './presenter.js';
 import type { AlarmRow } from './repository.js';
-import type { Person } from './workflow.js';
+import { seesReporter, type Person, type Viewer } from './workflow.js';
 
 /** A debrief is due within a week of the incident. */
 const debriefDays = 7;
@@ -92,7 +92,8 @@ export class AftercareService {
   /** Open debriefs assigned to the caller; the central unit also sees those nobody was found for. */
   async tasks(actor: Person): Promise<AftercareTask[]> {
     const rows = await repo.openTasks(this.db, actor.orgId, actor.personId, hasRole(actor, ['security_management']));
-    return rows.map((r) => presentTask(r.task, r));
+    const viewer = await this.viewer(this.db, actor);
+    return rows.map((r) => this.present(viewer, r));
   }
 
   async completeTask(actor: Person, id: string, comment: string): Promise<AftercareTask> {
@@ -106,8 +107,26 @@ export class AftercareService {
       if (found.task.doneAt) throw new AppError('invalid_transition', 'Die Aufgabe ist bereits erledigt');
       const done = await repo.completeTask(tx, id, this.clock.now(), comment);
       await this.audit(tx, actor, 'aftercare.done', id, {});
-      return presentTask(done, found);
+      return this.present(await this.viewer(tx, actor), { ...found, task: done });
     });
+  }
+
+  /**
+   * A report's debrief names the affected person only to those who may know who reported (the
+   * supervisor it was given to): the central unit, holding one nobody else could take, reads
+   * "Meldende Person". An alarm's debrief names its sender, whom the desk knew anyway.
+   */
+  private present(viewer: Viewer, r: repo.TaskWithPerson): AftercareTask {
+    const status = r.task.reportId ? r.report?.status : null;
+    const assigned = r.task.assigneePersonId === viewer.personId;
+    if (r.report && status && !assigned && !seesReporter(viewer, { ...r.report, status }))
+      return presentTask(r.task, { hidden: true, department: r.report.department });
+    return presentTask(r.task, r);
+  }
+
+  private async viewer(ex: Executor, actor: Person): Promise<Viewer> {
+    const person = await personOf(ex, actor.orgId, actor.personId);
+    return { personId: actor.personId, roles: actor.roles, departmentId: person?.departmentId ?? null };
   }
 
   private audit(tx: Tx, actor: Person, action: string, id: string, detail: Record<string, unknown>) {

@@ -1,6 +1,7 @@
 import {
   anonymousReporter,
   reporterRole,
+  systemRole,
   type AftercareTask,
   type Attachment,
   type HelpOffer,
@@ -15,6 +16,9 @@ import {
 import type { HelpOfferRow, TaskRow } from './aftercare-repository.js';
 import type { AttachmentMeta, ReportRow } from './repository.js';
 import type { ReportAction } from './workflow.js';
+
+/** Who a system transition names: the archiving of a warning whose retention ran out. */
+export const systemActor = 'Meldesystem (Aufbewahrungsfrist)';
 
 const berlinMonth = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit' });
 
@@ -85,7 +89,9 @@ export function presentReport(v: ReportView): Report {
           ? hidden
             ? anonymousReporter
             : (v.reporterName ?? anonymousReporter)
-          : ((t.actorPersonId && v.names.get(t.actorPersonId)) ?? 'unbekannt'),
+          : t.actorRole === systemRole
+            ? systemActor
+            : ((t.actorPersonId && v.names.get(t.actorPersonId)) ?? 'unbekannt'),
       role: t.actorRole,
       comment: t.comment,
     })),
@@ -119,10 +125,12 @@ export const presentSummary = (row: ReportRow, viewerId: string): ReportSummary 
 /**
  * The published warning: the only view of a report that leaves the reviewers' circle. Every
  * field is named here from an allow-list: the incident's month (not the day), level and
- * categories, the department and building, the causer, and the text the central unit wrote.
- * Never the reporter, witnesses, injuries, the reporter's description, the address or evidence.
+ * categories, the room's department and building, the causer's name and birth date, and the
+ * text the central unit wrote, including the causer's description. Never the reporter, the
+ * report's id, witnesses, injuries, the reporter's own texts, the address or evidence.
  */
 export function presentWarning(
+  id: string,
   row: ReportRow,
   input: ReportInput,
   place: { department: string; building: string },
@@ -130,7 +138,7 @@ export function presentWarning(
   publishedAt: Date,
 ): Warning {
   return {
-    id: row.id,
+    id,
     publishedAt: publishedAt.toISOString(),
     occurredMonth: monthOf(row.occurredAt),
     level: row.level,
@@ -142,7 +150,7 @@ export function presentWarning(
       lastName: input.causer.known ? input.causer.lastName : '',
       firstName: input.causer.known ? input.causer.firstName : '',
       birthDate: input.causer.known ? input.causer.birthDate : null,
-      description: input.causer.description,
+      description: text.personDescription,
     },
     summary: text.summary,
     measures: text.measures,
@@ -158,15 +166,27 @@ export const presentHelpOffer = (r: HelpOfferRow): HelpOffer => ({
   active: r.active,
 });
 
+/**
+ * A debrief task. `affected` is the person's name, or null where the viewer may not know who
+ * reported (the central unit holding a report's debrief nobody else could take): then it reads
+ * "Meldende Person", with the report's department where it has one.
+ */
 export const presentTask = (
   t: TaskRow,
-  affected: { firstName: string | null; lastName: string | null },
+  affected: { firstName: string | null; lastName: string | null } | { hidden: true; department: string | null },
 ): AftercareTask => ({
   id: t.id,
   kind: 'debrief',
   reportId: t.reportId,
   alarmId: t.alarmId,
-  affectedPerson: affected.lastName ? `${affected.firstName ?? ''} ${affected.lastName}`.trim() : 'unbekannt',
+  affectedPerson:
+    'hidden' in affected
+      ? affected.department
+        ? `${anonymousReporter} (${affected.department})`
+        : anonymousReporter
+      : affected.lastName
+        ? `${affected.firstName ?? ''} ${affected.lastName}`.trim()
+        : 'unbekannt',
   createdAt: t.createdAt.toISOString(),
   dueAt: t.dueAt.toISOString(),
   doneAt: t.doneAt?.toISOString() ?? null,

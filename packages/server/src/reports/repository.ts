@@ -1,9 +1,11 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ReportStatus } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
 import {
+  aftercareTasks,
   alarmReceivers,
   alarms,
+  auditLog,
   buildings,
   departments,
   floors,
@@ -52,6 +54,28 @@ export async function supervisorsOf(ex: Executor, orgId: string, departmentId: s
     .orderBy(asc(people.lastName), asc(people.firstName), asc(people.id));
 }
 
+/**
+ * Has the department a supervisor who is not the reporter? If not, the central unit reviews in
+ * the supervisor's place (a report without a department has none).
+ */
+export async function hasOtherSupervisor(
+  ex: Executor,
+  orgId: string,
+  departmentId: string | null,
+  reporterPersonId: string | null,
+): Promise<boolean> {
+  if (!departmentId) return false;
+  return (await supervisorsOf(ex, orgId, departmentId)).some((s) => s.id !== reporterPersonId);
+}
+
+/** The SQL twin of `!hasOtherSupervisor` for a report row: where the central unit stands in. */
+export const unsupervised = (): SQL => sql`not exists (
+  select 1 from ${people}
+  where ${people.orgId} = ${incidentReports.orgId}
+    and ${people.departmentId} = ${incidentReports.departmentId}
+    and 'supervisor' = any(${people.roles})
+    and ${people.id} is distinct from ${incidentReports.reporterPersonId})`;
+
 export async function roomExists(ex: Executor, orgId: string, roomId: string): Promise<boolean> {
   const [r] = await ex
     .select({ id: rooms.id })
@@ -60,15 +84,23 @@ export async function roomExists(ex: Executor, orgId: string, roomId: string): P
   return Boolean(r);
 }
 
-/** The building a room is in (room → floor → building), for the warning. */
-export async function buildingOfRoom(ex: Executor, orgId: string, roomId: string): Promise<string | null> {
+/**
+ * Where a room is, for the warning: its building (room → floor → building) and the department
+ * the room belongs to (not the reporter's).
+ */
+export async function placeOfRoom(
+  ex: Executor,
+  orgId: string,
+  roomId: string,
+): Promise<{ building: string; department: string | null } | null> {
   const [r] = await ex
-    .select({ name: buildings.name })
+    .select({ building: buildings.name, department: departments.name })
     .from(rooms)
     .innerJoin(floors, eq(floors.id, rooms.floorId))
     .innerJoin(buildings, eq(buildings.id, floors.buildingId))
+    .leftJoin(departments, eq(departments.id, rooms.departmentId))
     .where(and(eq(rooms.orgId, orgId), eq(rooms.id, roomId)));
-  return r?.name ?? null;
+  return r ?? null;
 }
 
 export async function departmentName(ex: Executor, orgId: string, departmentId: string): Promise<string | null> {
@@ -169,8 +201,20 @@ export async function findReport(ex: Executor, orgId: string, id: string, lock =
   return r ?? null;
 }
 
-/** Deletes the report and, by cascade, its transitions, attachments and aftercare tasks. */
-export async function deleteReport(ex: Executor, id: string): Promise<void> {
+/**
+ * Deletes the report and, by cascade, its transitions, attachments and aftercare tasks, and
+ * every audit entry about it or its debrief (submission with the reporter as actor and the
+ * evidence hashes, evidence added, returns with their comments, the debrief done): a report
+ * that ends below the threshold, even after an earlier submission, leaves nothing that leads
+ * to who reported. Its fact, which names no person, loses the link by `set null`.
+ */
+export async function deleteReport(ex: Executor, orgId: string, id: string): Promise<void> {
+  const tasks = await ex
+    .select({ id: aftercareTasks.id })
+    .from(aftercareTasks)
+    .where(and(eq(aftercareTasks.orgId, orgId), eq(aftercareTasks.reportId, id)));
+  const subjects = [`report:${id}`, ...tasks.map((t) => `task:${t.id}`)];
+  await ex.delete(auditLog).where(and(eq(auditLog.orgId, orgId), inArray(auditLog.subject, subjects)));
   await ex.delete(incidentReports).where(eq(incidentReports.id, id));
 }
 
@@ -218,7 +262,10 @@ function waitingFor(v: Viewer): SQL {
     );
   if (v.roles.includes('hr')) conditions.push(and(notOwn, eq(incidentReports.status, 'approved')));
   if (v.roles.includes('security_management'))
-    conditions.push(and(notOwn, inArray(incidentReports.status, ['complaint_filed', 'quality_checked'])));
+    conditions.push(
+      and(notOwn, inArray(incidentReports.status, ['complaint_filed', 'quality_checked'])),
+      and(notOwn, eq(incidentReports.status, 'submitted'), unsupervised()),
+    );
   return or(...conditions)!;
 }
 
@@ -241,6 +288,30 @@ export async function listReports(
     .where(and(eq(incidentReports.orgId, orgId), scoped, status ? eq(incidentReports.status, status) : undefined))
     .orderBy(desc(incidentReports.updatedAt))
     .limit(500);
+}
+
+/** Published reports whose warning went out before the cutoff: due for archiving. Locked until commit. */
+export async function expiredWarnings(ex: Executor, orgId: string, cutoff: Date) {
+  return ex
+    .select({ id: incidentReports.id })
+    .from(incidentReports)
+    .where(
+      and(
+        eq(incidentReports.orgId, orgId),
+        eq(incidentReports.status, 'published'),
+        lt(incidentReports.publishedAt, cutoff),
+      ),
+    )
+    .for('update');
+}
+
+/** Organisations with a published warning: the ones the archiving job looks at. */
+export async function orgsWithWarnings(ex: Executor): Promise<string[]> {
+  const rows = await ex
+    .selectDistinct({ orgId: incidentReports.orgId })
+    .from(incidentReports)
+    .where(eq(incidentReports.status, 'published'));
+  return rows.map((r) => r.orgId);
 }
 
 /** Published (not archived) warnings of the organisation, newest first. */

@@ -6,6 +6,7 @@ import { AftercareService, debriefAfterAlarm } from './aftercare.js';
 import { AttachmentService, attachmentRoutes } from './attachments.js';
 import { ReportService } from './service.js';
 import { SettingsService } from './settings.js';
+import { WarningRetention } from './warning-retention.js';
 import { asPerson } from './workflow.js';
 
 /** A create must name its idempotency key, so a retry after a lost answer cannot make a second draft. */
@@ -75,5 +76,6 @@ export function reportsDomain(ctx: DomainContext): Domain {
 
   register(app, auth, routes.getSettings, ({ actor }) => settings.get(asPerson(actor)));
   register(app, auth, routes.putSettings, ({ actor, body }) => settings.put(asPerson(actor), body));
-  return {};
+  const retention = new WarningRetention(db, clock, ctx.log);
+  return { job: () => retention.run() };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   belowThreshold,
   mainCategory,
@@ -32,6 +33,7 @@ import {
   roleOfStep,
   seesReporter,
   type Person,
+  type ReviewState,
   type StepName,
   type Viewer,
 } from './workflow.js';
@@ -152,8 +154,8 @@ export class ReportService {
    */
   async submit(actor: Person, id: string): Promise<SubmitResult> {
     return this.db.transaction(async (tx) => {
-      const { row, viewer } = await this.load(tx, actor, id, true);
-      const { from, to } = checkStep(viewer, row, 'submit');
+      const { row, viewer, state } = await this.load(tx, actor, id, true);
+      const { from, to } = checkStep(viewer, state, 'submit');
       const input = ReportInput.parse(row.data);
       const { levelMapping } = await loadSettings(tx, actor.orgId);
       const { level } = levelOf(input, levelMapping);
@@ -171,7 +173,7 @@ export class ReportService {
       });
       const helpOffers = await this.aftercare.activeHelpOffers(tx, actor.orgId);
       if (belowThreshold(level, input.categories)) {
-        await repo.deleteReport(tx, row.id);
+        await repo.deleteReport(tx, actor.orgId, row.id);
         await appendAudit(tx, {
           orgId: actor.orgId,
           at: now,
@@ -184,7 +186,9 @@ export class ReportService {
       }
       const updated = await repo.updateReport(tx, row.id, { status: to, level, submittedAt: now, updatedAt: now });
       const evidence = (await repo.attachmentsOf(tx, row.id)).map((a) => ({ id: a.id, sha256: a.sha256 }));
-      await this.record(tx, actor, updated.id, 'submit', from, to, '', now, { evidence });
+      await this.record(tx, actor, updated.id, 'submit', roleOfStep(viewer, state, 'submit'), from, to, '', now, {
+        evidence,
+      });
       if (row.reporterPersonId && !(await debriefExists(tx, actor.orgId, row.id, row.alarmId)))
         await createDebrief(tx, now, { orgId: actor.orgId, affectedPersonId: row.reporterPersonId, reportId: row.id });
       return { report: await this.view(tx, viewer, updated), statisticsOnly: false, notice: null, helpOffers };
@@ -218,13 +222,16 @@ export class ReportService {
     return this.step(actor, id, 'quality_check', comment);
   }
 
-  /** The warning is built once, from the allow-list in `presentWarning`, and stored as published. */
+  /**
+   * The warning is built once, from the allow-list in `presentWarning`, and stored as published.
+   * It gets an id of its own, and the department of the incident's room, never the reporter's:
+   * neither may lead back to the report's audit trail or, in a small office, to the reporter.
+   */
   publish(actor: Person, id: string, p: PublishInput): Promise<Report> {
     return this.step(actor, id, 'publish', p.comment, async (tx, row, input, now) => {
-      const department = row.departmentId ? await repo.departmentName(tx, row.orgId, row.departmentId) : null;
-      const building = input.roomId ? await repo.buildingOfRoom(tx, row.orgId, input.roomId) : null;
-      const place = { department: department ?? '', building: building ?? '' };
-      return { warning: presentWarning(row, input, place, p, now), publishedAt: now };
+      const room = input.roomId ? await repo.placeOfRoom(tx, row.orgId, input.roomId) : null;
+      const place = { department: room?.department ?? '', building: room?.building ?? '' };
+      return { warning: presentWarning(randomUUID(), row, input, place, p, now), publishedAt: now };
     });
   }
 
@@ -279,12 +286,12 @@ export class ReportService {
     change?: (tx: Tx, row: repo.ReportRow, input: ReportInput, now: Date) => Promise<Partial<repo.NewReport>>,
   ): Promise<Report> {
     return this.db.transaction(async (tx) => {
-      const { row, viewer } = await this.load(tx, actor, id, true);
-      const { from, to } = checkStep(viewer, row, name);
+      const { row, viewer, state } = await this.load(tx, actor, id, true);
+      const { from, to } = checkStep(viewer, state, name);
       const now = this.clock.now();
       const patch = change ? await change(tx, row, ReportInput.parse(row.data), now) : {};
       const updated = await repo.updateReport(tx, row.id, { ...patch, status: to, updatedAt: now });
-      await this.record(tx, actor, row.id, name, from, to, comment, now);
+      await this.record(tx, actor, row.id, name, roleOfStep(viewer, state, name), from, to, comment, now);
       return this.view(tx, viewer, updated);
     });
   }
@@ -294,13 +301,13 @@ export class ReportService {
     actor: Person,
     reportId: string,
     name: StepName,
+    role: string,
     from: ReportStatus,
     to: ReportStatus,
     comment: string,
     now: Date,
     extra: Record<string, unknown> = {},
   ): Promise<void> {
-    const role = roleOfStep(name);
     await repo.insertTransition(tx, {
       orgId: actor.orgId,
       reportId,
@@ -331,7 +338,11 @@ export class ReportService {
     const viewer = await this.viewer(ex, actor);
     const row = await repo.findReport(ex, actor.orgId, id, lock);
     if (!row || !maySee(viewer, row)) throw notFound('Meldung');
-    return { row, viewer };
+    return { row, viewer, state: await this.reviewState(ex, row) };
+  }
+
+  private async reviewState(ex: Executor, row: repo.ReportRow): Promise<ReviewState> {
+    return { ...row, supervised: await repo.hasOtherSupervisor(ex, row.orgId, row.departmentId, row.reporterPersonId) };
   }
 
   private async view(ex: Executor, viewer: Viewer, row: repo.ReportRow): Promise<Report> {
@@ -350,7 +361,7 @@ export class ReportService {
       transitions,
       names,
       attachments: await repo.attachmentsOf(ex, row.id),
-      actions: actionsFor(viewer, row),
+      actions: actionsFor(viewer, await this.reviewState(ex, row)),
     });
   }
 

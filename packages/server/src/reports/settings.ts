@@ -5,12 +5,17 @@ import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { settingsValue, storeSettings } from './repository.js';
 
+/** Settings earlier versions stored that no longer exist (the access log's retention is fixed now). */
+const retired = ['accessLogRetentionMonths'];
+
 /**
  * The organisation's ZeMAG settings. Nothing stored yet, or a stored value an older version
- * wrote that no longer fits: the defaults of the protocol apply, never a half-read mapping.
+ * wrote that no longer fits: the defaults of the protocol apply, never a half-read mapping. A
+ * retired setting is dropped first, so it does not cost the organisation its other settings.
  */
 export async function loadSettings(ex: Executor, orgId: string): Promise<ZemagSettings> {
-  const parsed = ZemagSettings.safeParse((await settingsValue(ex, orgId)) ?? {});
+  const stored = Object.entries((await settingsValue(ex, orgId)) ?? {}).filter(([k]) => !retired.includes(k));
+  const parsed = ZemagSettings.safeParse(Object.fromEntries(stored));
   return parsed.success ? parsed.data : ZemagSettings.parse({});
 }
 

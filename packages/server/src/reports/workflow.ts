@@ -27,6 +27,15 @@ export interface ReportState {
   departmentId: string | null;
 }
 
+/**
+ * A report as a reviewing step sees it: does its department have a supervisor who is not the
+ * reporter? Without one (no supervisor, no department, or the only supervisor reported) the
+ * central unit reviews in the supervisor's place, so the report does not wait forever.
+ */
+export interface ReviewState extends ReportState {
+  supervised: boolean;
+}
+
 type Party = 'reporter' | 'supervisor' | 'hr' | 'security_management';
 
 /**
@@ -76,20 +85,24 @@ export function seesReporter(v: Viewer, r: ReportState): boolean {
   return isReporter(v, r) || supervises(v, r) || has(v, 'hr');
 }
 
+/** The central unit stands in for the supervisor of a department that has none besides the reporter. */
+const standsIn = (v: Viewer, r: ReviewState) => !r.supervised && has(v, 'security_management');
+
 /**
  * May this viewer take this step on this report now (status aside)? Reviewers never review
- * their own report: a supervisor who reported is released by another supervisor (four eyes).
+ * their own report: a supervisor who reported is released by another supervisor, or by the
+ * central unit where there is none (four eyes, never the reporter).
  */
-export function mayTake(v: Viewer, r: ReportState, step: StepName): boolean {
+export function mayTake(v: Viewer, r: ReviewState, step: StepName): boolean {
   const by = steps[step].by;
   if (by === 'reporter') return isReporter(v, r);
   if (isReporter(v, r)) return false;
-  if (by === 'supervisor') return supervises(v, r);
+  if (by === 'supervisor') return supervises(v, r) || standsIn(v, r);
   return has(v, by);
 }
 
 /** What the viewer may do now, for the UI's buttons. */
-export function actionsFor(v: Viewer, r: ReportState): ReportAction[] {
+export function actionsFor(v: Viewer, r: ReviewState): ReportAction[] {
   const out: ReportAction[] = [];
   if (r.status === 'draft' && isReporter(v, r)) out.push('edit');
   for (const [name, step] of Object.entries(steps) as Array<[StepName, (typeof steps)[StepName]]>)
@@ -98,13 +111,15 @@ export function actionsFor(v: Viewer, r: ReportState): ReportAction[] {
 }
 
 /** Settle a step: allowed for this viewer, and the report in the state the step starts from. */
-export function checkStep(v: Viewer, r: ReportState, step: StepName): { from: ReportStatus; to: ReportStatus } {
+export function checkStep(v: Viewer, r: ReviewState, step: StepName): { from: ReportStatus; to: ReportStatus } {
   if (!mayTake(v, r, step))
     throw new AppError(
       'forbidden',
       steps[step].by === 'reporter'
         ? 'Nur die meldende Person kann diesen Schritt ausführen'
-        : 'Eigene Meldungen prüft eine andere Person; dieser Schritt steht Ihnen hier nicht zu',
+        : isReporter(v, r)
+          ? 'Eigene Meldungen prüft eine andere Person; dieser Schritt steht Ihnen hier nicht zu'
+          : 'Diese Meldung prüft die vorgesetzte Person ihrer Abteilung; dieser Schritt steht Ihnen hier nicht zu',
     );
   const { from, to } = steps[step];
   if (r.status !== from)
@@ -115,5 +130,11 @@ export function checkStep(v: Viewer, r: ReportState, step: StepName): { from: Re
   return { from, to };
 }
 
-/** The role recorded for a step: the role that allowed it, or "reporter" for the reporter's own. */
-export const roleOfStep = (step: StepName): string => steps[step].by;
+/**
+ * The role recorded for a step: the role that allowed it, or "reporter" for the reporter's own.
+ * A supervisor's step taken by the central unit in the supervisor's place names the central unit.
+ */
+export function roleOfStep(v: Viewer, r: ReviewState, step: StepName): string {
+  const by = steps[step].by;
+  return by === 'supervisor' && !supervises(v, r) && standsIn(v, r) ? 'security_management' : by;
+}

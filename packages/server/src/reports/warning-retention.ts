@@ -1,0 +1,75 @@
+import { systemRole } from '@wachsam/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { appendAudit } from '../audit/repository.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { systemActor } from './presenter.js';
+import * as repo from './repository.js';
+import { loadSettings } from './settings.js';
+
+/** Retention works in months; the server's job loop ticks every half second, so this runs at most this often. */
+const everyMs = 10 * 60 * 1000;
+
+/** `at` minus whole calendar months (UTC); the day is clamped so 31 March − 1 month is 28/29 February. */
+export function monthsBefore(at: Date, months: number): Date {
+  const d = new Date(at);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d;
+}
+
+/**
+ * The reports domain's periodic job: a published warning is archived once it is older than the
+ * organisation's register retention (`registerRetentionMonths`), so it drops out of the list
+ * every employee reads. The warning names a person; it is shown no longer than a register
+ * entry about that person would be kept. Each archiving is a workflow step by the system and
+ * audited without content (no names, no text, not the warning's id).
+ */
+export class WarningRetention {
+  private lastRun: number | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async run(): Promise<void> {
+    const now = this.clock.now();
+    if (this.lastRun !== null && now.getTime() - this.lastRun < everyMs) return;
+    this.lastRun = now.getTime();
+    for (const orgId of await repo.orgsWithWarnings(this.db)) {
+      const { registerRetentionMonths: months } = await loadSettings(this.db, orgId);
+      const cutoff = monthsBefore(now, months);
+      const count = await this.db.transaction(async (tx) => {
+        const expired = await repo.expiredWarnings(tx, orgId, cutoff);
+        for (const { id } of expired) {
+          await repo.updateReport(tx, id, { status: 'archived', updatedAt: now });
+          await repo.insertTransition(tx, {
+            orgId,
+            reportId: id,
+            fromStatus: 'published',
+            toStatus: 'archived',
+            at: now,
+            actorPersonId: null,
+            actorRole: systemRole,
+            comment: `Aufbewahrungsfrist von ${months} Monaten abgelaufen`,
+          });
+          await appendAudit(tx, {
+            orgId,
+            at: now,
+            actor: { system: systemActor },
+            action: 'report.warning_expired',
+            subject: `report:${id}`,
+            detail: { from: 'published', to: 'archived', retentionMonths: months, cutoff: cutoff.toISOString() },
+          });
+        }
+        return expired.length;
+      });
+      if (count > 0) this.log.info({ orgId, count }, 'expired warnings archived');
+    }
+  }
+}
