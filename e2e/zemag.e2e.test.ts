@@ -118,6 +118,7 @@ describe('ZeMAG: report to published warning', () => {
     await reporter.getByLabel('Nachname').fill('Muster');
     await reporter.getByLabel('Vorname').fill('Max');
     await reporter.getByLabel('Geburtsdatum').fill('1980-05-01');
+    await reporter.getByLabel(/Beschreibung der Person/).fill('stand an meinem Schalter 3, graue Jacke');
     await reporter.getByText('Drohanruf').click();
     await reporter.getByLabel('Wortlaut').fill('Ich warte auf Sie.');
     await reporter.getByLabel('Zeitpunkt des Anrufs').fill('2026-03-02T09:10');
@@ -196,6 +197,10 @@ describe('ZeMAG: report to published warning', () => {
     await act(central, 'Als Warnhinweis veröffentlichen', async (f) => {
       await f.getByLabel(/Zusammenfassung für den Warnhinweis/).fill(summary);
       await f.getByLabel(/Empfohlene Maßnahmen/).fill('Termine nur zu zweit\nSicherheitsdienst hinzuziehen');
+      // The reporter's description is offered, and published only as the central unit edits it.
+      const person = f.getByLabel(/Beschreibung der verursachenden Person im Warnhinweis/);
+      expect(await person.inputValue()).toBe('stand an meinem Schalter 3, graue Jacke');
+      await person.fill('etwa 1,80 m, graue Jacke');
     });
     await central.getByText('Als Warnhinweis veröffentlicht').first().waitFor();
     // The history names each step; the reporter's own step stays anonymous to others.
@@ -213,6 +218,7 @@ describe('ZeMAG: report to published warning', () => {
     await card.getByText(summary).waitFor();
     await card.getByText('Termine nur zu zweit').waitFor();
     await card.getByText('Sicherheitsdienst hinzuziehen').waitFor();
+    await card.getByText('etwa 1,80 m, graue Jacke').waitFor();
     const page = (await colleague.locator('main').textContent()) ?? '';
     for (const secret of [
       'Anna',
@@ -222,6 +228,7 @@ describe('ZeMAG: report to published warning', () => {
       description,
       'Kollegin am Nachbarschalter',
       'tresen.png',
+      'Schalter 3',
     ]) {
       expect(page).not.toContain(secret);
     }

@@ -155,6 +155,8 @@ export const zemagDe = {
       stepDate: '{{step}}: Datum',
       stepReference: '{{step}}: Aktenzeichen',
       summary: 'Zusammenfassung für den Warnhinweis (ohne Angaben zur meldenden Person)',
+      personDescription:
+        'Beschreibung der verursachenden Person im Warnhinweis (aus der Meldung übernommen, bitte prüfen) – Keine Angaben zur meldenden Person',
       measures: 'Empfohlene Maßnahmen (eine pro Zeile)',
     },
   },
@@ -200,7 +202,6 @@ export const zemagDe = {
     registerReviewMonths: 'Register: Prüfung nach … Monaten',
     registerRetentionMonths: 'Register: Löschung nach … Monaten',
     deletionWarningDays: 'Warnung … Tage vor der Löschung',
-    accessLogRetentionMonths: 'Auskunftsprotokoll: Löschung nach … Monaten',
     helpOffers: 'Hilfsangebote',
     offer: {
       title: 'Titel',

@@ -183,6 +183,8 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       stepDate: '{{step}}: date',
       stepReference: '{{step}}: reference number',
       summary: 'Summary for the warning (no details about the reporting person)',
+      personDescription:
+        'Description of the causer in the warning (taken from the report, please check) – no details about the reporting person',
       measures: 'Recommended measures (one per line)',
     },
   },
@@ -228,7 +230,6 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
     registerReviewMonths: 'Register: review after … months',
     registerRetentionMonths: 'Register: deletion after … months',
     deletionWarningDays: 'Warning … days before deletion',
-    accessLogRetentionMonths: 'Access log: deletion after … months',
     helpOffers: 'Help offers',
     offer: {
       title: 'Title',

@@ -36,6 +36,7 @@ const bodies: Record<FormAction, (d: Draft) => unknown> = {
       .split('\n')
       .map((m) => m.trim())
       .filter((m) => m !== ''),
+    personDescription: str(d, 'personDescription'),
     comment: str(d, 'comment'),
   }),
 };
@@ -72,6 +73,7 @@ function useFields(action: FormAction): FieldSpec[] {
     case 'publish':
       return [
         { name: 'summary', label: t('reports.actions.summary'), kind: 'textarea', rows: 4 },
+        { name: 'personDescription', label: t('reports.actions.personDescription'), kind: 'textarea', rows: 3 },
         { name: 'measures', label: t('reports.actions.measures'), kind: 'textarea', rows: 4 },
         comment,
       ];
@@ -94,11 +96,14 @@ function ActionForm({
   const { t } = useTranslation();
   const fields = useFields(action);
   const empty = Object.fromEntries(fields.map((f) => [f.name, '']));
+  // The reporter's description of the causer is only a starting point: the central unit edits
+  // it here, consciously, and only what it sends is published.
+  const initial = action === 'publish' ? { ...empty, personDescription: report.causer.description } : empty;
   return (
     <ResourceForm
       title={t(`reports.actions.${action}`)}
       fields={fields}
-      initial={empty}
+      initial={initial}
       submitLabel={t(`reports.actions.${action}`)}
       onCancel={onCancel}
       onSubmit={async (draft) => {

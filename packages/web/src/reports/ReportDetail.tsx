@@ -1,4 +1,4 @@
-import { reporterRole, roles, routes, type Report, type Role, type SubmitResult } from '@wachsam/protocol';
+import { reporterRole, roles, routes, systemRole, type Report, type Role, type SubmitResult } from '@wachsam/protocol';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRoleLabel } from '../admin/lookups.js';
@@ -126,7 +126,11 @@ function History({ report }: { report: Report }) {
                   <td>
                     {t(`reports.status.${tr.from}`)} → {t(`reports.status.${tr.to}`)}
                   </td>
-                  <td>{tr.role === reporterRole ? tr.actor : `${tr.actor} (${roleName(tr.role)})`}</td>
+                  <td>
+                    {tr.role === reporterRole || tr.role === systemRole
+                      ? tr.actor
+                      : `${tr.actor} (${roleName(tr.role)})`}
+                  </td>
                   <td>{tr.comment || '–'}</td>
                 </tr>
               ))}

@@ -6,12 +6,7 @@ import { ResourceSection } from '../admin/ResourceSection.js';
 import { useList } from '../admin/useList.js';
 import { call } from '../api/http.js';
 
-const periods = [
-  'registerReviewMonths',
-  'registerRetentionMonths',
-  'deletionWarningDays',
-  'accessLogRetentionMonths',
-] as const;
+const periods = ['registerReviewMonths', 'registerRetentionMonths', 'deletionWarningDays'] as const;
 
 const helpOffers = {
   list: routes.listHelpOffers,
