@@ -1,14 +1,7 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
-import { ZemagSettings } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
-import {
-  incidentReports,
-  organisations,
-  people,
-  registerEntries,
-  reportAttachments,
-  zemagSettings,
-} from '../db/schema.js';
+import { incidentReports, organisations, people, registerEntries, reportAttachments } from '../db/schema.js';
+import { loadSettings } from '../reports/settings.js';
 import { normaliseName } from './names.js';
 
 /** SQL of the register's entries. Only the register service calls this; every read there is logged. */
@@ -17,12 +10,8 @@ export type EntryRow = typeof registerEntries.$inferSelect;
 export type NewEntry = typeof registerEntries.$inferInsert;
 export type ReportRow = typeof incidentReports.$inferSelect;
 
-export async function settingsOf(ex: Executor, orgId: string): Promise<ZemagSettings> {
-  const [row] = await ex.select().from(zemagSettings).where(eq(zemagSettings.orgId, orgId));
-  // A stored value that no longer parses (an older shape) must not stop retention: defaults then.
-  const parsed = ZemagSettings.safeParse(row?.value ?? {});
-  return parsed.success ? parsed.data : ZemagSettings.parse({});
-}
+/** The organisation's ZeMAG settings: one reader for every domain (defaults when none or outdated). */
+export const settingsOf = loadSettings;
 
 export async function orgName(ex: Executor, orgId: string): Promise<string> {
   const [o] = await ex.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, orgId));
