@@ -84,18 +84,8 @@ async function main() {
       [orgId, entries],
     );
     log(`${entries} register entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const categories = [
-      'insult',
-      'threat',
-      'coercion',
-      'property_damage',
-      'bodily_harm',
-      'weapon',
-      'bomb_threat',
-      'amok',
-      'hostage_robbery',
-      'other',
-    ];
+    const { incidentCategories } = await import('../packages/protocol/dist/index.js');
+    const categories = [...incidentCategories];
     const now = new Date();
     const firstMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 59, 1)).toISOString().slice(0, 10);
     t0 = performance.now();

@@ -20,3 +20,18 @@ export interface DomainContext {
 export interface Domain {
   job?: () => Promise<void>;
 }
+
+/**
+ * A periodic job that does its work at most every `everyMs` of the clock's time: the server's
+ * job loop ticks every few hundred milliseconds, retention needs no more than a run every few
+ * minutes. The first tick always runs.
+ */
+export function everyAtMost(clock: Clock, everyMs: number, run: (now: Date) => Promise<void>): () => Promise<void> {
+  let lastRun: number | null = null;
+  return async () => {
+    const now = clock.now();
+    if (lastRun !== null && now.getTime() - lastRun < everyMs) return;
+    lastRun = now.getTime();
+    await run(now);
+  };
+}

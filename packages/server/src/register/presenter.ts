@@ -65,10 +65,10 @@ const dueOf = (row: EntryRow, w: DueWindow) => ({
   deletion: row.deleteAt <= w.warnUntil,
 });
 
-export function presentEntry(row: EntryRow, w: DueWindow): RegisterEntry {
+/** The entry as the central unit entered it: the input fields, from columns and the data JSON. */
+export function entryInputOf(row: EntryRow): RegisterEntryInput {
   const d = entryData(row);
   return {
-    id: row.id,
     lastName: row.lastName,
     firstName: row.firstName,
     birthDate: row.birthDate,
@@ -80,6 +80,14 @@ export function presentEntry(row: EntryRow, w: DueWindow): RegisterEntry {
     details: d.details,
     legalBases: d.legalBases,
     sourceReportId: row.sourceReportId,
+  };
+}
+
+export function presentEntry(row: EntryRow, w: DueWindow): RegisterEntry {
+  const d = entryData(row);
+  return {
+    id: row.id,
+    ...entryInputOf(row),
     createdAt: row.createdAt.toISOString(),
     reviewAt: row.reviewAt,
     deleteAt: row.deleteAt,

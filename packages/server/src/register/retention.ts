@@ -1,3 +1,4 @@
+import { everyAtMost } from '../domain.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
@@ -23,18 +24,18 @@ export const accessLogRetentionMonths = 12;
  * log rows is recorded in the audit log so the chain check can still verify across the gap.
  */
 export class RegisterRetention {
-  private lastRun: number | null = null;
+  /** The periodic job: at most every ten minutes of clock time. */
+  readonly job: () => Promise<void>;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    this.job = everyAtMost(clock, everyMs, (now) => this.run(now));
+  }
 
-  async run(): Promise<void> {
-    const now = this.clock.now();
-    if (this.lastRun !== null && now.getTime() - this.lastRun < everyMs) return;
-    this.lastRun = now.getTime();
+  private async run(now: Date): Promise<void> {
     const today = dayOf(now);
 
     await this.db.transaction(async (tx) => {

@@ -76,5 +76,5 @@ export function registerDomain(ctx: DomainContext): Domain {
     file(reply, 'application/pdf', 'auskunft-art15.pdf', await rights.accessReportPdf(actor, body)),
   );
 
-  return { job: () => retention.run() };
+  return { job: retention.job };
 }

@@ -18,7 +18,15 @@ import type { Db, Executor, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { appendAccess, chainTransaction } from './chain.js';
 import { addDays, addMonths, dayOf, entryKeys, nameKey, normaliseName } from './names.js';
-import { entryData, entryValues, openNotification, presentEntry, presentSummary, type DueWindow } from './presenter.js';
+import {
+  entryData,
+  entryInputOf,
+  entryValues,
+  openNotification,
+  presentEntry,
+  presentSummary,
+  type DueWindow,
+} from './presenter.js';
 import * as repo from './repository.js';
 
 /** The legal basis of every register access (§ 3 BSchG NRW, Art. 6 (1) e GDPR). */
@@ -250,7 +258,7 @@ export class RegisterService {
         nameKeys: entryKeys(input.lastName, input.firstName, input.aliases),
       });
       // The audit names which fields changed, never their content: admins read the audit log.
-      const was = pickInput(before);
+      const was = entryInputOf(before);
       const changed = (Object.keys(input) as Array<keyof RegisterEntryInput>).filter(
         (k) => JSON.stringify(input[k]) !== JSON.stringify(was[k]),
       );
@@ -323,21 +331,4 @@ export class RegisterService {
   audit(tx: Tx, actor: Actor, action: string, subject: string, detail: Record<string, unknown>): Promise<void> {
     return appendAudit(tx, { orgId: actor.orgId, at: this.clock.now(), actor, action, subject, detail });
   }
-}
-
-function pickInput(row: repo.EntryRow): RegisterEntryInput {
-  const d = entryData(row);
-  return {
-    lastName: row.lastName,
-    firstName: row.firstName,
-    birthDate: row.birthDate,
-    aliases: d.aliases,
-    address: d.address,
-    description: d.description,
-    level: row.level,
-    measures: d.measures,
-    details: d.details,
-    legalBases: d.legalBases,
-    sourceReportId: row.sourceReportId,
-  };
 }

@@ -77,5 +77,5 @@ export function reportsDomain(ctx: DomainContext): Domain {
   register(app, auth, routes.getSettings, ({ actor }) => settings.get(asPerson(actor)));
   register(app, auth, routes.putSettings, ({ actor, body }) => settings.put(asPerson(actor), body));
   const retention = new WarningRetention(db, clock, ctx.log);
-  return { job: () => retention.run() };
+  return { job: retention.job };
 }

@@ -1,3 +1,4 @@
+import { everyAtMost } from '../domain.js';
 import { systemRole } from '@wachsam/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { appendAudit } from '../audit/repository.js';
@@ -29,18 +30,18 @@ export function monthsBefore(at: Date, months: number): Date {
  * audited without content (no names, no text, not the warning's id).
  */
 export class WarningRetention {
-  private lastRun: number | null = null;
+  /** The periodic job: at most every ten minutes of clock time. */
+  readonly job: () => Promise<void>;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    this.job = everyAtMost(clock, everyMs, (now) => this.run(now));
+  }
 
-  async run(): Promise<void> {
-    const now = this.clock.now();
-    if (this.lastRun !== null && now.getTime() - this.lastRun < everyMs) return;
-    this.lastRun = now.getTime();
+  private async run(now: Date): Promise<void> {
     for (const orgId of await repo.orgsWithWarnings(this.db)) {
       const { registerRetentionMonths: months } = await loadSettings(this.db, orgId);
       const cutoff = monthsBefore(now, months);

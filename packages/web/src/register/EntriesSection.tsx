@@ -1,4 +1,5 @@
 import { routes, type RegisterEntryInput, type RegisterEntrySummary } from '@wachsam/protocol';
+import { ListBody } from '../admin/ListBody.js';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ResourceForm } from '../admin/ResourceForm.js';
@@ -166,26 +167,19 @@ export function DueSection() {
   return (
     <section aria-labelledby="register-due-title">
       <h2 id="register-due-title">{t('register.sections.due')}</h2>
-      {list.error && (
-        <p role="alert" className="error">
-          {list.error}
-        </p>
-      )}
-      {!list.data ? (
-        <p>{t('common.loading')}</p>
-      ) : list.data.length === 0 ? (
-        <p>{t('register.due.none')}</p>
-      ) : (
-        <EntryTable
-          rows={list.data}
-          caption={t('register.sections.due')}
-          actions={(r) => (
-            <button type="button" aria-expanded={reviewing === r.id} onClick={() => setReviewing(r.id)}>
-              {t('register.due.keep')}
-            </button>
-          )}
-        />
-      )}
+      <ListBody list={list} empty={t('register.due.none')}>
+        {(items) => (
+          <EntryTable
+            rows={items}
+            caption={t('register.sections.due')}
+            actions={(r) => (
+              <button type="button" aria-expanded={reviewing === r.id} onClick={() => setReviewing(r.id)}>
+                {t('register.due.keep')}
+              </button>
+            )}
+          />
+        )}
+      </ListBody>
       {reviewing && (
         <ResourceForm
           key={reviewing}

@@ -1,4 +1,5 @@
 import { routes, type NotificationTask } from '@wachsam/protocol';
+import { ListBody } from '../admin/ListBody.js';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ResourceForm } from '../admin/ResourceForm.js';
@@ -95,29 +96,22 @@ export function NotificationsSection() {
       <h2 id="register-art14-title">{t('register.sections.notifications')}</h2>
       <p className="muted">{t('register.art14.intro')}</p>
       <div role="status">{saved && <p>{t('admin.saved')}</p>}</div>
-      {list.error && (
-        <p role="alert" className="error">
-          {list.error}
-        </p>
-      )}
-      {!list.data ? (
-        <p>{t('common.loading')}</p>
-      ) : list.data.length === 0 ? (
-        <p>{t('register.art14.none')}</p>
-      ) : (
-        <ul className="task-list">
-          {list.data.map((task) => (
-            <TaskRow
-              key={task.entryId}
-              task={task}
-              onChanged={() => {
-                setSaved(true);
-                list.reload();
-              }}
-            />
-          ))}
-        </ul>
-      )}
+      <ListBody list={list} empty={t('register.art14.none')}>
+        {(items) => (
+          <ul className="task-list">
+            {items.map((task) => (
+              <TaskRow
+                key={task.entryId}
+                task={task}
+                onChanged={() => {
+                  setSaved(true);
+                  list.reload();
+                }}
+              />
+            ))}
+          </ul>
+        )}
+      </ListBody>
     </section>
   );
 }

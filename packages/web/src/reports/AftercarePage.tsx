@@ -1,4 +1,5 @@
 import { routes, type AftercareTask } from '@wachsam/protocol';
+import { ListBody } from '../admin/ListBody.js';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ResourceForm } from '../admin/ResourceForm.js';
@@ -60,29 +61,22 @@ export function AftercarePage() {
     <section aria-labelledby="aftercare-title">
       <h1 id="aftercare-title">{t('aftercare.title')}</h1>
       <div role="status">{done && <p>{t('aftercare.marked')}</p>}</div>
-      {list.error && (
-        <p role="alert" className="error">
-          {list.error}
-        </p>
-      )}
-      {!list.data ? (
-        <p>{t('common.loading')}</p>
-      ) : list.data.length === 0 ? (
-        <p>{t('aftercare.none')}</p>
-      ) : (
-        <ul className="task-list">
-          {list.data.map((task) => (
-            <TaskCard
-              key={task.id}
-              task={task}
-              onDone={() => {
-                setDone(true);
-                list.reload();
-              }}
-            />
-          ))}
-        </ul>
-      )}
+      <ListBody list={list} empty={t('aftercare.none')}>
+        {(items) => (
+          <ul className="task-list">
+            {items.map((task) => (
+              <TaskCard
+                key={task.id}
+                task={task}
+                onDone={() => {
+                  setDone(true);
+                  list.reload();
+                }}
+              />
+            ))}
+          </ul>
+        )}
+      </ListBody>
     </section>
   );
 }

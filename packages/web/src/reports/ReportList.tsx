@@ -1,4 +1,5 @@
 import { routes, type ReportSummary } from '@wachsam/protocol';
+import { ListBody } from '../admin/ListBody.js';
 import { useTranslation } from 'react-i18next';
 import { useList } from '../admin/useList.js';
 import { formatTime } from '../app/format.js';
@@ -61,18 +62,9 @@ export function ReportListPage({ scope, base }: { scope: 'mine' | 'inbox'; base:
       <button type="button" onClick={list.reload}>
         {t('admin.reload')}
       </button>
-      {list.error && (
-        <p role="alert" className="error">
-          {list.error}
-        </p>
-      )}
-      {!list.data ? (
-        <p>{t('common.loading')}</p>
-      ) : list.data.length === 0 ? (
-        <p>{scope === 'mine' ? t('reports.list.noneMine') : t('reports.list.noneInbox')}</p>
-      ) : (
-        <ReportTable rows={list.data} base={base} caption={title} />
-      )}
+      <ListBody list={list} empty={scope === 'mine' ? t('reports.list.noneMine') : t('reports.list.noneInbox')}>
+        {(items) => <ReportTable rows={items} base={base} caption={title} />}
+      </ListBody>
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { routes, type Warning } from '@wachsam/protocol';
+import { ListBody } from '../admin/ListBody.js';
 import { useTranslation } from 'react-i18next';
 import { useList } from '../admin/useList.js';
 
@@ -66,22 +67,15 @@ export function WarningsPage() {
     <section aria-labelledby="warnings-title">
       <h1 id="warnings-title">{t('warnings.title')}</h1>
       <p className="muted">{t('warnings.intro')}</p>
-      {list.error && (
-        <p role="alert" className="error">
-          {list.error}
-        </p>
-      )}
-      {!list.data ? (
-        <p>{t('common.loading')}</p>
-      ) : list.data.length === 0 ? (
-        <p>{t('warnings.none')}</p>
-      ) : (
-        <ul className="warning-list">
-          {list.data.map((w) => (
-            <WarningCard key={w.id} warning={w} />
-          ))}
-        </ul>
-      )}
+      <ListBody list={list} empty={t('warnings.none')}>
+        {(items) => (
+          <ul className="warning-list">
+            {items.map((w) => (
+              <WarningCard key={w.id} warning={w} />
+            ))}
+          </ul>
+        )}
+      </ListBody>
     </section>
   );
 }
