@@ -27,9 +27,9 @@ export type AlertedListener = (alarmId: string, step: number) => void;
 /** The sender may send position updates at most this often; faster ones are dropped. */
 export const positionIntervalMs = 5000;
 
-/** What an actor may see: overview roles everything, others their own and their alerts. */
 export type ResolvedHook = (tx: Tx, alarm: AlarmRow, at: Date) => Promise<void>;
 
+/** What an actor may see: overview roles everything, others their own and their alerts. */
 export function visibilityOf(actor: Actor): repo.Visibility {
   return actor.kind === 'device'
     ? { orgId: actor.orgId, all: false, personId: actor.personId, deviceId: actor.deviceId }
@@ -56,6 +56,11 @@ export class AlarmService {
   async raise(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
     const result = await this.raiseInTransaction(actor, req, key);
     if (!result.replayed && !result.alarm.functionTest) this.notifyAlerted(result.alarm.id, 1);
+    // The sender's fix also becomes their last known position (for a personal button later):
+    // after the commit, outside the alarm's transaction; failing here must not fail the raise.
+    const personId = result.alarm.sender.personId;
+    if (!result.replayed && req.position && personId)
+      await storeLastPosition(this.db, actor.orgId, personId, req.position, this.clock.now()).catch(() => undefined);
     return result;
   }
 
@@ -144,7 +149,6 @@ export class AlarmService {
         positionAddress,
       });
       if (!row) return this.replay(tx, orgId, scope, key, fingerprint);
-      if (req.position && sender.personId) await storeLastPosition(tx, orgId, sender.personId, req.position, now);
 
       const receivers = functionTest
         ? []
@@ -239,7 +243,8 @@ export class AlarmService {
         note,
         nextEscalationAt: null,
       });
-      if (!updated.test && !updated.functionTest) for (const hook of this.resolvedHooks) await hook(tx, updated, now);
+      // A function test is a test alarm too (`test` is set for both).
+      if (!updated.test) for (const hook of this.resolvedHooks) await hook(tx, updated, now);
       return { row: updated, detail: { outcome } };
     });
   }
