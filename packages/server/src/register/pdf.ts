@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import {
   accessPurposeLabels,
   categoryLabels,
@@ -13,23 +12,13 @@ import {
   type LegalBasis,
   type Level,
 } from '@wachsam/protocol';
+import { renderPdf, type PdfDoc } from '../http/exports.js';
 
-/** German letters and reports as PDF. Helvetica's WinAnsi encoding covers umlauts, ß, § and „“. */
+/** German letters and reports as PDF. */
 
-type Doc = PDFKit.PDFDocument;
+type Doc = PdfDoc;
 
-/** Render a document to one buffer. */
-export function renderPdf(title: string, build: (doc: Doc) => void): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title, Producer: 'Wachsam' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    build(doc);
-    doc.end();
-  });
-}
+const letter = (title: string, build: (doc: Doc) => void) => renderPdf({ margin: 56, info: { Title: title } }, build);
 
 const heading = (doc: Doc, text: string) =>
   doc.moveDown(0.8).font('Helvetica-Bold').fontSize(11).text(text).moveDown(0.2);
@@ -73,7 +62,7 @@ export interface NotificationLetter {
 /** Art. 14 GDPR: the person is told that, why and how long the register holds data about them. */
 export function notificationLetterPdf(l: NotificationLetter): Promise<Buffer> {
   const name = `${l.person.firstName} ${l.person.lastName}`;
-  return renderPdf('Information nach Art. 14 DSGVO', (doc) => {
+  return letter('Information nach Art. 14 DSGVO', (doc) => {
     doc.font('Helvetica').fontSize(9).text(l.controller);
     doc.moveDown(1.5).fontSize(10).text(name);
     if (l.person.address) doc.text(l.person.address);
@@ -154,7 +143,7 @@ const flat = (v: unknown): string =>
 /** Art. 15 GDPR: everything held about the person, without the reporting employee. */
 export function accessReportPdf(r: AccessReport): Promise<Buffer> {
   const name = `${r.subject.firstName} ${r.subject.lastName}`;
-  return renderPdf('Auskunft nach Art. 15 DSGVO', (doc) => {
+  return letter('Auskunft nach Art. 15 DSGVO', (doc) => {
     doc.font('Helvetica').fontSize(9).text(r.controller);
     doc.moveDown(1).font('Helvetica-Bold').fontSize(13).text('Auskunft nach Art. 15 DSGVO');
     doc.moveDown(0.4);

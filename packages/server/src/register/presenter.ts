@@ -9,6 +9,7 @@ import {
   type RegisterEntryInput,
   type RegisterEntrySummary,
 } from '@wachsam/protocol';
+import { csvFile } from '../http/exports.js';
 import type { LogRow } from './log-repository.js';
 import type { EntryRow, NewEntry } from './repository.js';
 
@@ -140,33 +141,23 @@ export function presentLogRow(r: LogRow): AccessLogEntry {
   };
 }
 
-const csvCell = (v: string): string => {
-  // A cell starting with = + - @ would run as a formula in a spreadsheet: quote it as text.
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
 /** The access log as CSV (semicolon-separated, as German spreadsheets expect; UTF-8 with BOM). */
 export function logCsv(rows: LogRow[]): string {
   const head = ['seq', 'at', 'actor', 'action', 'purpose', 'caseReference', 'legalBasis', 'query', 'result'];
   head.push('heldUntil', 'prevHash', 'hash');
-  const lines = rows.map((r) =>
-    [
-      r.seq.toString(),
-      r.at.toISOString(),
-      r.actor,
-      r.action,
-      r.purpose,
-      r.caseReference,
-      r.legalBasis,
-      JSON.stringify(r.query),
-      JSON.stringify(r.result),
-      r.heldUntil ?? '',
-      r.prevHash,
-      r.hash,
-    ]
-      .map(csvCell)
-      .join(';'),
-  );
-  return `\uFEFF${[head.join(';'), ...lines].join('\r\n')}\r\n`;
+  const lines = rows.map((r) => [
+    r.seq.toString(),
+    r.at.toISOString(),
+    r.actor,
+    r.action,
+    r.purpose,
+    r.caseReference,
+    r.legalBasis,
+    JSON.stringify(r.query),
+    JSON.stringify(r.result),
+    r.heldUntil ?? '',
+    r.prevHash,
+    r.hash,
+  ]);
+  return csvFile([head, ...lines]);
 }

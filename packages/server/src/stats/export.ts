@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { csvFile, renderPdf } from '../http/exports.js';
 import { statsRowLabels, suppressedMark, suppressionNote, type StatsTable } from '@wachsam/protocol';
 
 // Exports render published tables only: a withheld value is already null here and is printed as
@@ -9,23 +9,15 @@ const show = (v: number | null) => (v === null ? suppressedMark : String(v));
 const columnHeading = (t: StatsTable) =>
   t.columnsDimension === 'month' ? 'Monat' : t.columnsDimension === 'category' ? 'Kategorie' : 'Zeitraum';
 
-/** One CSV field, quoted where Excel needs it. */
-const field = (s: string) => (/[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-/**
- * CSV as Excel in German settings opens it with a double click: semicolons, CRLF, and a UTF-8
- * byte order mark so umlauts survive. The table first, the note on suppression after a blank line.
- */
+/** The table as CSV (German spreadsheet conventions); the note on suppression after a blank line. */
 export function statsCsv(t: StatsTable): string {
-  const line = (cells: string[]) => cells.map(field).join(';');
-  const lines = [
-    line([`${statsRowLabels[t.rowsDimension]} / ${columnHeading(t)}`, ...t.columns.map((c) => c.label), 'Summe']),
-    ...t.rows.map((r) => line([r.label, ...r.cells.map(show), show(r.total)])),
-    line(['Summe', ...t.columnTotals.map(show), show(t.grandTotal)]),
-    '',
-    line([suppressionNote]),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvFile([
+    [`${statsRowLabels[t.rowsDimension]} / ${columnHeading(t)}`, ...t.columns.map((c) => c.label), 'Summe'],
+    ...t.rows.map((r) => [r.label, ...r.cells.map(show), show(r.total)]),
+    ['Summe', ...t.columnTotals.map(show), show(t.grandTotal)],
+    [],
+    [suppressionNote],
+  ]);
 }
 
 export interface LagebildInput {
@@ -41,38 +33,35 @@ const labelWidth = 150;
 const maxColumnsPerBlock = 12;
 
 /** The yearly situation picture for the Sicherheitskonferenz: title, period, tables, note. */
-export async function lagebildPdf(input: LagebildInput): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin,
-    info: { Title: `Lagebild Gewalt gegen Beschäftigte – ${input.organisation}`, Author: 'Wachsam' },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+export function lagebildPdf(input: LagebildInput): Promise<Buffer> {
+  return renderPdf(
+    {
+      layout: 'landscape',
+      margin,
+      info: { Title: `Lagebild Gewalt gegen Beschäftigte – ${input.organisation}`, Author: 'Wachsam' },
+    },
+    (doc) => {
+      doc.font('Helvetica-Bold').fontSize(20).text('Lagebild Gewalt gegen Beschäftigte');
+      doc.moveDown(0.3).font('Helvetica').fontSize(12).text(input.organisation);
+      doc.text(`Zeitraum: ${period(input.from)} bis ${period(input.to)}`);
+      doc
+        .fontSize(9)
+        .fillColor('#444')
+        .text(`Erstellt am ${input.generatedAt.toISOString().slice(0, 10)} aus anonymisierten Vorfallsdaten.`)
+        .fillColor('black');
+      doc
+        .moveDown(0.5)
+        .fontSize(9)
+        .text(suppressionNote, { width: doc.page.width - 2 * margin });
 
-  doc.font('Helvetica-Bold').fontSize(20).text('Lagebild Gewalt gegen Beschäftigte');
-  doc.moveDown(0.3).font('Helvetica').fontSize(12).text(input.organisation);
-  doc.text(`Zeitraum: ${period(input.from)} bis ${period(input.to)}`);
-  doc
-    .fontSize(9)
-    .fillColor('#444')
-    .text(`Erstellt am ${input.generatedAt.toISOString().slice(0, 10)} aus anonymisierten Vorfallsdaten.`)
-    .fillColor('black');
-  doc
-    .moveDown(0.5)
-    .fontSize(9)
-    .text(suppressionNote, { width: doc.page.width - 2 * margin });
-
-  for (const s of input.sections) {
-    doc.moveDown(1);
-    ensureSpace(doc, 60);
-    doc.font('Helvetica-Bold').fontSize(12).text(s.heading, margin);
-    drawTable(doc, s.table);
-  }
-  doc.end();
-  return done;
+      for (const s of input.sections) {
+        doc.moveDown(1);
+        ensureSpace(doc, 60);
+        doc.font('Helvetica-Bold').fontSize(12).text(s.heading, margin);
+        drawTable(doc, s.table);
+      }
+    },
+  );
 }
 
 const period = (m: string) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
