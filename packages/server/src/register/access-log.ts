@@ -13,7 +13,7 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { chainTransaction, verifyChain } from './chain.js';
 import { exportLog, holdRows, searchLog } from './log-repository.js';
-import { dayOf } from './names.js';
+import { dayOf } from '../dates.js';
 import { logCsv, presentLogRow } from './presenter.js';
 
 /** Rows one export carries at most; beyond it the export says it was truncated. */

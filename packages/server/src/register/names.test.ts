@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, genesisHash, prunedRuns } from './chain.js';
-import { addDays, addMonths, aliasKey, dayOf, entryKeys, nameKey } from './names.js';
+import { addDays, addMonths, dayOf } from '../dates.js';
+import { aliasKey, entryKeys, nameKey } from './names.js';
 
 describe('register names and dates', () => {
   it('finds a name however the counter spells it', () => {

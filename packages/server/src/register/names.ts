@@ -1,5 +1,5 @@
 /**
- * Names and dates as the register compares them. A lookup must find "Müller, Jürgen" whether the
+ * Names as the register compares them. A lookup must find "Müller, Jürgen" whether the
  * counter types "Mueller, Juergen", "MÜLLER  jürgen", "Muller, Jurgen" or "Mül-ler, Jür gen": the
  * same fold runs on stored and queried names, so only its being identical on both sides matters.
  * Umlauts and their two-letter spellings both become the base letter (ä/ae → a, ö/oe → o,
@@ -43,28 +43,3 @@ export function aliasKey(alias: string): string {
 export const entryKeys = (lastName: string, firstName: string, aliases: string[]): string[] => [
   ...new Set([nameKey(lastName, firstName), ...aliases.map(aliasKey)]),
 ];
-
-const berlinDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Berlin',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The calendar day in the organisation's time zone: review and deletion dates are days, not instants. */
-export const dayOf = (d: Date): string => berlinDay.format(d);
-
-/** Add months to an ISO day, clamping to the month's end (31 Jan + 1 month = 28/29 Feb). */
-export function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(d, last));
-  return first.toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, days: number): string {
-  const t = new Date(`${day}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
-}

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { chainTransaction, prunedAction, prunedRuns } from './chain.js';
 import { deleteRows, prunable } from './log-repository.js';
-import { addDays, addMonths, dayOf } from './names.js';
+import { addDays, addMonths, dayOf } from '../dates.js';
 import { allOrgIds, deleteExpired, markDeletionWarned, settingsOf } from './repository.js';
 
 /** Retention works in days; the server's job loop ticks every half second, so it runs at most this often. */

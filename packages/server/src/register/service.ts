@@ -17,7 +17,8 @@ import type { Clock } from '../clock.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { appendAccess, chainTransaction } from './chain.js';
-import { addDays, addMonths, dayOf, entryKeys, nameKey, normaliseName } from './names.js';
+import { addDays, addMonths, dayOf } from '../dates.js';
+import { entryKeys, nameKey, normaliseName } from './names.js';
 import {
   entryData,
   entryInputOf,

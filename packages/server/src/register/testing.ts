@@ -5,7 +5,9 @@ import { api, type TestServer } from '../testing.js';
 
 /** Test fixtures of the register: a complete entry form, logins, and a report filed directly in the table. */
 
-export const login = (name: string, slug = 'musterstadt') => `${name}@${slug}.example`;
+import { login } from '../reports/fixtures.js';
+
+export { login };
 
 export const entryInput = (over: Partial<RegisterEntryInput> = {}): RegisterEntryInput => ({
   lastName: 'Krawallo',

@@ -3,7 +3,7 @@ import type { ReportInputDraft, Role } from '@wachsam/protocol';
 import { api, type TestServer } from '../testing.js';
 
 /** Test fixtures for the reports domain: logins, demo places, a new person with a login. */
-export const login = (name: string) => `${name}@musterstadt.example`;
+export const login = (name: string, slug = 'musterstadt') => `${name}@${slug}.example`;
 
 export type Cookies = Record<
   'anna' | 'claudia' | 'personal' | 'sicherheit' | 'stefan' | 'jonas' | 'it' | 'pforte',

@@ -1,3 +1,4 @@
+import { addMonths, dayOf } from '../dates.js';
 import { everyAtMost } from '../domain.js';
 import { systemRole } from '@wachsam/protocol';
 import type { FastifyBaseLogger } from 'fastify';
@@ -10,17 +11,6 @@ import { loadSettings } from './settings.js';
 
 /** Retention works in months; the server's job loop ticks every half second, so this runs at most this often. */
 const everyMs = 10 * 60 * 1000;
-
-/** `at` minus whole calendar months (UTC); the day is clamped so 31 March − 1 month is 28/29 February. */
-export function monthsBefore(at: Date, months: number): Date {
-  const d = new Date(at);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, last));
-  return d;
-}
 
 /**
  * The reports domain's periodic job: a published warning is archived once it is older than the
@@ -44,7 +34,7 @@ export class WarningRetention {
   private async run(now: Date): Promise<void> {
     for (const orgId of await repo.orgsWithWarnings(this.db)) {
       const { registerRetentionMonths: months } = await loadSettings(this.db, orgId);
-      const cutoff = monthsBefore(now, months);
+      const cutoff = new Date(`${addMonths(dayOf(now), -months)}T00:00:00Z`);
       const count = await this.db.transaction(async (tx) => {
         const expired = await repo.expiredWarnings(tx, orgId, cutoff);
         for (const { id } of expired) {
