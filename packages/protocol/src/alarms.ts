@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventId, Id, Timestamp } from './common.js';
+import { Cursor, EventId, Id, Timestamp } from './common.js';
 import { Position } from './mobile.js';
 
 export const alarmSources = [
@@ -149,11 +149,18 @@ export type ReceiverState = z.infer<typeof ReceiverState>;
 export const AlarmDetail = z.object({ alarm: Alarm, receivers: z.array(ReceiverState) });
 export type AlarmDetail = z.infer<typeof AlarmDetail>;
 
+/** Newest first; a page ends at `limit`, the next one is fetched with `cursor: nextCursor`. */
 export const AlarmListQuery = z
-  .object({ open: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({
+    open: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: Cursor.optional(),
+  })
   .strict();
 export const AlarmList = z.object({
   alarms: z.array(Alarm),
+  /** The next (older) page; null when this was the last. */
+  nextCursor: Cursor.nullable(),
   /** Ids of the listed alarms the caller was alerted for (show the full-screen alert after a reload). */
   forYou: z.array(Id),
   /** Resume the realtime stream from here: nothing after this id is in the list. */

@@ -51,3 +51,10 @@ export const roleLabels: Record<Role, string> = {
 
 export const IdParams = z.object({ id: Id }).strict();
 export type IdParams = z.infer<typeof IdParams>;
+
+/**
+ * Opaque position in a list that pages (`?cursor=`); the answer's `nextCursor` fetches the next
+ * page, null when there is none. Clients never build or read one.
+ */
+export const Cursor = z.string().regex(/^[A-Za-z0-9_-]{1,300}$/, 'ungültige Listenposition');
+export type Cursor = z.infer<typeof Cursor>;

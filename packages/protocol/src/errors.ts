@@ -23,6 +23,11 @@ export const errorCodes = [
   'invalid_transition',
   /** A register entry without a Hausverbot, Strafanzeige or Strafantrag on record (§ 3 (2) BSchG NRW). */
   'legal_basis_missing',
+  /**
+   * A dependency (the database) is briefly unavailable: nothing was committed. Retry the same
+   * request with the same idempotency key; the answer carries `Retry-After`.
+   */
+  'service_unavailable',
   'internal_error',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);
@@ -37,3 +42,18 @@ export const ApiError = z.object({
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
+
+/**
+ * The one retry rule of every client (agent, console, phone): is this answer a final "no"?
+ * Only a 4xx other than 408/409/429 is, and only when the Wachsam server said so in its own words
+ * (an `{error: {code}}` body, `fromServer`): a bare 404 or 403 from a reverse proxy or captive
+ * portal in between says nothing about the alarm, so it is retried. Never a 409 either: retries
+ * carry the identical body under the same key, so a conflict means an earlier attempt with this
+ * key is still being committed. Retrying is safe; giving up is not.
+ */
+export function isFinalRejection(answer: { status: number | null; fromServer: boolean }): boolean {
+  const { status } = answer;
+  if (status === null || status < 400 || status >= 500) return false;
+  if (status === 408 || status === 409 || status === 429) return false;
+  return answer.fromServer;
+}

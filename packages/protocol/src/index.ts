@@ -10,3 +10,4 @@ export * from './mobile.js';
 export * from './reports.js';
 export * from './register.js';
 export * from './stats.js';
+export * from './outbox.js';

@@ -91,9 +91,17 @@ export const PlanStep = z
     timeoutSeconds: z.number().int().min(5).max(3600),
     /** Show receivers of this step the prompt to call the police (110). */
     callPolice: z.boolean().default(false),
+    /**
+     * Mindestanzahl Empfänger: when fewer of this step's receivers are online (heard from within
+     * the offline limit) at the moment it is alerted, the next step is alerted at once instead of
+     * after the timeout. 0 turns it off for the step.
+     */
+    minOnline: z.number().int().min(0).max(100).default(1),
   })
   .strict();
 export type PlanStep = z.infer<typeof PlanStep>;
+/** The step's minimum of online receivers; plans stored before it existed count as 1. */
+export const minOnlineOf = (step: Pick<PlanStep, 'minOnline'> | { minOnline?: number }): number => step.minOnline ?? 1;
 
 export const PlanScope = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('organisation') }).strict(),
@@ -111,13 +119,19 @@ export type AlarmPlan = z.infer<typeof AlarmPlan>;
 
 /** The default plan of a new organisation (issue 2): floor/department 30 s, building + desk 60 s, control centre. */
 export const defaultPlanSteps: PlanStep[] = [
-  { targets: [{ kind: 'same_floor' }, { kind: 'same_department' }], timeoutSeconds: 30, callPolice: false },
+  {
+    targets: [{ kind: 'same_floor' }, { kind: 'same_department' }],
+    timeoutSeconds: 30,
+    callPolice: false,
+    minOnline: 1,
+  },
   {
     targets: [{ kind: 'same_building' }, { kind: 'role', role: 'security_desk' }],
     timeoutSeconds: 60,
     callPolice: false,
+    minOnline: 1,
   },
-  { targets: [{ kind: 'role', role: 'control_centre' }], timeoutSeconds: 120, callPolice: true },
+  { targets: [{ kind: 'role', role: 'control_centre' }], timeoutSeconds: 120, callPolice: true, minOnline: 1 },
 ];
 
 export const deviceKinds = ['workstation', 'button', 'phone'] as const;

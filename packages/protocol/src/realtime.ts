@@ -3,6 +3,23 @@ import { Alarm } from './alarms.js';
 import { AlarmMessage } from './mobile.js';
 import { EventId, Id, Timestamp } from './common.js';
 
+/** Why the server ends a realtime connection (sent in a `closing` frame just before the close). */
+export const socketEndReasons = [
+  /** Logged out (here or in another tab), or the session was ended by an administrator. */
+  'session_ended',
+  'session_expired',
+  /** The password was changed or reset: every session of the person ends. */
+  'password_changed',
+  'person_removed',
+  /** The person's roles changed: reconnect to receive with the new rights. */
+  'roles_changed',
+  'token_revoked',
+  'device_removed',
+] as const;
+export type SocketEndReason = (typeof socketEndReasons)[number];
+/** WebSocket close code used with a `closing` frame (4000–4999 is for applications). */
+export const socketEndCloseCode = 4001;
+
 /** Both sides send a heartbeat at least this often; a peer silent for 3 intervals is dead. */
 export const heartbeatIntervalMs = 10_000;
 
@@ -33,6 +50,10 @@ export const DeviceEvent = z.object({
   device: z.object({ id: Id, name: z.string(), room: z.string() }),
 });
 export type DeviceEvent = z.infer<typeof DeviceEvent>;
+
+/** A device that stopped sending heartbeats and is not back: an unprotected seat, since `since`. */
+export const OfflineDevice = DeviceEvent.shape.device.extend({ since: Timestamp });
+export type OfflineDevice = z.infer<typeof OfflineDevice>;
 
 /** The server asks an agent to prove its alarm path now (scheduled function test). */
 export const FunctionTestEvent = z.object({
@@ -74,6 +95,12 @@ export const ServerFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ping'), at: z.number() }),
   z.object({ kind: z.literal('pong'), at: z.number() }),
   z.object({ kind: z.literal('error'), code: z.string(), message: z.string() }),
+  /**
+   * The server is about to close this connection because what it was opened with ended. The
+   * client says why; for `roles_changed` it reconnects (with the new rights), for every other
+   * reason it must not: the person logs in again, the device is enrolled again.
+   */
+  z.object({ kind: z.literal('closing'), reason: z.enum(socketEndReasons), message: z.string() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 

@@ -51,7 +51,7 @@ import {
   PushSubscriptionInput,
   PushUnsubscribe,
 } from './mobile.js';
-import { FunctionTestResult } from './realtime.js';
+import { FunctionTestResult, OfflineDevice } from './realtime.js';
 
 /**
  * Who may call a route.
@@ -331,6 +331,16 @@ export const routes = {
     auth: { kind: 'session', roles: adminOrDesk },
     status: 200,
     response: list(FunctionTest),
+  },
+  /** The unprotected seats now, so a console that starts (or reloads) shows them before any live event. */
+  listOfflineDevices: {
+    method: 'GET',
+    url: '/api/devices/offline',
+    summary: 'Geräte ohne Verbindung',
+    tag: 'Geräte',
+    auth: { kind: 'session', roles: ['admin', 'security_desk'] },
+    status: 200,
+    response: list(OfflineDevice),
   },
   setPassword: {
     method: 'PUT',

@@ -287,11 +287,18 @@ export interface Visibility {
   deviceId: string | null;
 }
 
+/** Where a page of the alarm list continues: strictly older than this alarm (newest first). */
+export interface AlarmCursor {
+  raisedAt: Date;
+  id: string;
+}
+
 export async function listVisible(
   ex: Executor,
   v: Visibility,
   open: boolean | undefined,
   limit: number,
+  after: AlarmCursor | null = null,
 ): Promise<AlarmRow[]> {
   const mine = [
     v.personId
@@ -302,11 +309,14 @@ export async function listVisible(
   ].filter((x) => x !== undefined);
   const visible = v.all ? eq(alarms.functionTest, false) : or(...mine);
   const openFilter = open === undefined ? undefined : open ? isNull(alarms.resolvedAt) : isNotNull(alarms.resolvedAt);
+  const older = after
+    ? sql`(${alarms.raisedAt}, ${alarms.id}) < (${after.raisedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+    : undefined;
   return ex
     .select()
     .from(alarms)
-    .where(and(eq(alarms.orgId, v.orgId), visible, openFilter))
-    .orderBy(desc(alarms.raisedAt))
+    .where(and(eq(alarms.orgId, v.orgId), visible, openFilter, older))
+    .orderBy(desc(alarms.raisedAt), desc(alarms.id))
     .limit(limit);
 }
 

@@ -24,7 +24,11 @@ export function alarmRoutes(
     return alarms.raise(actor, body, key.data);
   });
   register(app, auth, routes.listAlarms, ({ actor, query }) =>
-    alarms.list(actor, query.open === undefined ? undefined : query.open === 'true', query.limit),
+    alarms.list(actor, {
+      open: query.open === undefined ? undefined : query.open === 'true',
+      limit: query.limit,
+      cursor: query.cursor,
+    }),
   );
   register(app, auth, routes.getAlarm, ({ actor, params }) => alarms.detail(actor, params.id));
   register(app, auth, routes.respond, ({ actor, params, body }) => alarms.respond(actor, params.id, body.response));

@@ -9,12 +9,14 @@ import {
   type RaiseAlarmResponse,
   type Response,
 } from '@wachsam/protocol';
+import { z } from 'zod';
 import { appendAudit } from '../audit/repository.js';
 import { hasRole, type Actor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { overviewRoles } from '../delivery/audience.js';
 import { appendEvents, lastEventId } from '../delivery/events.js';
+import { decodeCursor, pageOf } from '../http/cursor.js';
 import { AppError, notFound } from '../http/errors.js';
 import { lastKnownPosition, nearbyAddress, storeLastPosition } from './positions.js';
 import { presentAlarm, type AlarmRow } from './presenter.js';
@@ -22,6 +24,11 @@ import * as repo from './repository.js';
 import { resolveTargets } from './targets.js';
 
 type AlarmEventType = AlarmEvent['type'];
+
+/** The alarm list's cursor: raisedAt and id of the last alarm of the page. */
+const AlarmCursorJson = z
+  .tuple([z.iso.datetime(), z.uuid()])
+  .transform(([raisedAt, id]): repo.AlarmCursor => ({ raisedAt: new Date(raisedAt), id }));
 export type AlertedListener = (alarmId: string, step: number) => void;
 
 /** The sender may send position updates at most this often; faster ones are dropped. */
@@ -335,9 +342,15 @@ export class AlarmService {
     });
   }
 
-  async list(actor: Actor, open: boolean | undefined, limit: number): Promise<AlarmList> {
+  async list(actor: Actor, query: { open?: boolean; limit: number; cursor?: string }): Promise<AlarmList> {
     const last = await lastEventId(this.db, actor.orgId);
-    const rows = await repo.listVisible(this.db, this.visibility(actor), open, limit);
+    const after = decodeCursor(query.cursor, AlarmCursorJson);
+    const page = pageOf(
+      await repo.listVisible(this.db, this.visibility(actor), query.open, query.limit + 1, after),
+      query.limit,
+      (r) => [r.raisedAt.toISOString(), r.id],
+    );
+    const rows = page.items;
     const sums = await repo.summaries(
       this.db,
       rows.map((r) => r.id),
@@ -353,7 +366,7 @@ export class AlarmService {
           rows.map((r) => r.id),
         )
       : [];
-    return { alarms, forYou, lastEventId: last.toString() };
+    return { alarms, nextCursor: page.nextCursor, forYou, lastEventId: last.toString() };
   }
 
   async detail(actor: Actor, alarmId: string): Promise<AlarmDetail> {

@@ -140,6 +140,15 @@ describe.each(backends)('devices on %s', (backend) => {
         (e: { action: string; subject: string }) => e.action === 'device.offline' && e.subject === `Gerät ${id}`,
       ),
     ).toBe(true);
+
+    // A console that starts now lists the unprotected seat without waiting for a live event.
+    const desk = await server.login('pforte@musterstadt.example');
+    const offline = await api(server.url, 'GET', '/api/devices/offline', { cookie: desk });
+    expect(offline.body).toEqual([{ id, name: 'PC-TEST', room: expect.any(String), since: expect.any(String) }]);
+    const employee = await server.login('anna.schmidt@musterstadt.example');
+    expect((await api(server.url, 'GET', '/api/devices/offline', { cookie: employee })).status).toBe(403);
+    await api(server.url, 'POST', '/api/devices/heartbeat', { token });
+    expect((await api(server.url, 'GET', '/api/devices/offline', { cookie: desk })).body).toEqual([]);
   });
 
   it('a scheduled function test is requested from an online agent and fails when unanswered', async () => {

@@ -22,6 +22,7 @@ export function deviceRoutes(
   register(app, auth, routes.revokeDevice, ({ actor, params }) => devices.revoke(actor, params.id));
   register(app, auth, routes.requestFunctionTest, ({ actor, params }) => devices.requestFunctionTest(actor, params.id));
   register(app, auth, routes.listFunctionTests, ({ actor }) => devices.listFunctionTests(actor.orgId));
+  register(app, auth, routes.listOfflineDevices, ({ actor }) => devices.listOffline(actor.orgId));
 
   // Guessing codes is throttled like guessing passwords.
   register(app, auth, routes.enrol, ({ body }) => devices.enrol(body.code, body.hostname), {

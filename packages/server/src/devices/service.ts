@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type {
   Device,
   DeviceInput,
@@ -6,6 +6,7 @@ import type {
   EnrolmentCode,
   FunctionTest,
   FunctionTestReport,
+  OfflineDevice,
 } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
@@ -186,6 +187,33 @@ export class DeviceService {
       }
       return gone.length;
     });
+  }
+
+  /**
+   * The unprotected seats now: devices other than phones that were online once and are not any
+   * more (the same devices a `device.offline` event announced), with when they were last heard.
+   */
+  async listOffline(orgId: string): Promise<OfflineDevice[]> {
+    const rows = await this.db
+      .select({ d: devices, room: rooms.name })
+      .from(devices)
+      .leftJoin(rooms, eq(rooms.id, devices.roomId))
+      .where(
+        and(
+          eq(devices.orgId, orgId),
+          eq(devices.online, false),
+          ne(devices.kind, 'phone'),
+          isNull(devices.revokedAt),
+          isNotNull(devices.lastSeenAt),
+        ),
+      )
+      .orderBy(devices.lastSeenAt);
+    return rows.map(({ d, room }) => ({
+      id: d.id,
+      name: d.name,
+      room: room ?? '',
+      since: d.lastSeenAt!.toISOString(),
+    }));
   }
 
   // --- function tests ---------------------------------------------------------------------
