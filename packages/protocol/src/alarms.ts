@@ -141,8 +141,9 @@ export const ReceiverState = z.object({
   step: z.number().int(),
   alertedAt: Timestamp,
   deliveredAt: Timestamp.nullable(),
-  response: Response.nullable(),
-  respondedAt: Timestamp.nullable(),
+  /** "Ich komme" and "Polizei verständigt" are separate answers; a helper may give both. */
+  comingAt: Timestamp.nullable(),
+  policeCalledAt: Timestamp.nullable(),
 });
 export type ReceiverState = z.infer<typeof ReceiverState>;
 

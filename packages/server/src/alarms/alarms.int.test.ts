@@ -219,6 +219,57 @@ describe.each(backends)('alarm lifecycle on %s', (backend) => {
     expect(refused.status).toBe(404);
   });
 
+  it('records every responder; a repeat by the same person changes nothing; both answers are kept', async () => {
+    server = await startTestServer({ backend });
+    const [anna, jonas, pforte] = await Promise.all(
+      ['anna.schmidt', 'jonas.becker', 'pforte'].map((n) => server.login(login(n))),
+    );
+    const annaWs = await connect(anna!);
+    const { body } = await raise(server, anna!);
+    const id = body.alarm.id;
+    const respond = (cookie: string, response: string) =>
+      api(server.url, 'POST', `/api/alarms/${id}/respond`, { cookie, body: { response } });
+
+    expect((await respond(jonas!, 'coming')).status).toBe(200);
+    // The second "Ich komme" on an acknowledged alarm used to answer 500 and be lost.
+    const second = await respond(pforte!, 'coming');
+    expect(second.status).toBe(200);
+    expect(second.body.status).toBe('acknowledged');
+    const coming = (a: { responders: Array<{ lastName: string; response: string }> }) =>
+      a.responders.filter((r) => r.response === 'coming').map((r) => r.lastName);
+    expect(coming(second.body)).toEqual(['Becker', 'Hoffmann']);
+    await annaWs.next(
+      (f) =>
+        f.kind === 'event' &&
+        f.event.type === 'alarm.responded' &&
+        'alarm' in f.event &&
+        coming(f.event.alarm).length === 2,
+    );
+
+    // The same answer again is idempotent: same state, no new event for the sender.
+    const repeat = await respond(jonas!, 'coming');
+    expect(repeat.status).toBe(200);
+    expect(coming(repeat.body)).toEqual(['Becker', 'Hoffmann']);
+    // A helper who is coming and also called the police is both.
+    const police = await respond(jonas!, 'police_called');
+    expect(
+      police.body.responders.map((r: { lastName: string; response: string }) => `${r.lastName}:${r.response}`),
+    ).toEqual(['Becker:coming', 'Hoffmann:coming', 'Becker:police_called']);
+    await annaWs.next(
+      (f) =>
+        f.kind === 'event' &&
+        f.event.type === 'alarm.responded' &&
+        'alarm' in f.event &&
+        f.event.alarm.responders.length === 3,
+    );
+    const responded = annaWs.events().filter((e) => e.event.type === 'alarm.responded');
+    expect(responded).toHaveLength(3);
+    const detail = await api(server.url, 'GET', `/api/alarms/${id}`, { cookie: pforte });
+    const becker = detail.body.receivers.find((r: { lastName: string }) => r.lastName === 'Becker');
+    expect(becker.comingAt).not.toBeNull();
+    expect(becker.policeCalledAt).not.toBeNull();
+  });
+
   it('an acknowledged alarm does not escalate', async () => {
     const clock = new FakeClock();
     server = await startTestServer({ backend, clock });

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import type { PlanStep, Responder } from '@wachsam/protocol';
+import type { PlanStep, Responder, Response } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
 import {
   alarmPlans,
@@ -172,6 +172,16 @@ export async function receiverState(ex: Executor, alarmId: string) {
     .orderBy(alarmReceivers.step, people.lastName);
 }
 
+type ReceiverRow = typeof alarmReceivers.$inferSelect;
+
+/** A receiver's answers, each with its time. */
+export function answersOf(r: ReceiverRow): Array<{ response: Response; at: Date }> {
+  const out: Array<{ response: Response; at: Date }> = [];
+  if (r.comingAt) out.push({ response: 'coming', at: r.comingAt });
+  if (r.policeCalledAt) out.push({ response: 'police_called', at: r.policeCalledAt });
+  return out;
+}
+
 /** Alerted count and responders of each alarm, for presenting them. */
 export async function summaries(
   ex: Executor,
@@ -189,17 +199,18 @@ export async function summaries(
     .select({ r: alarmReceivers, firstName: people.firstName, lastName: people.lastName })
     .from(alarmReceivers)
     .innerJoin(people, eq(people.id, alarmReceivers.personId))
-    .where(and(inArray(alarmReceivers.alarmId, alarmIds), isNotNull(alarmReceivers.response)))
-    .orderBy(alarmReceivers.respondedAt);
-  for (const x of responders) {
-    map.get(x.r.alarmId)!.responders.push({
-      personId: x.r.personId,
-      firstName: x.firstName,
-      lastName: x.lastName,
-      response: x.r.response!,
-      at: x.r.respondedAt!.toISOString(),
-    });
-  }
+    .where(
+      and(
+        inArray(alarmReceivers.alarmId, alarmIds),
+        or(isNotNull(alarmReceivers.comingAt), isNotNull(alarmReceivers.policeCalledAt)),
+      ),
+    );
+  const answers = responders.flatMap(({ r, firstName, lastName }) =>
+    answersOf(r).map((a) => ({ alarmId: r.alarmId, personId: r.personId, firstName, lastName, ...a })),
+  );
+  answers.sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const { alarmId, at, ...responder } of answers)
+    map.get(alarmId)!.responders.push({ ...responder, at: at.toISOString() });
   return map;
 }
 
@@ -213,20 +224,30 @@ export async function onlineCount(ex: Executor, alarmId: string, since: Date): P
   return row?.n ?? 0;
 }
 
+/**
+ * Record a person's answer (a volunteer who was not alerted is added with step 0). "Ich komme"
+ * and "Polizei verständigt" are kept apart, each with its first time. False when the person had
+ * given this answer already: a repeat is not a new answer and changes nothing.
+ */
 export async function respond(
   ex: Executor,
   alarmId: string,
   personId: string,
-  response: 'coming' | 'police_called',
+  response: Response,
   at: Date,
-): Promise<void> {
-  await ex
+): Promise<boolean> {
+  const column = response === 'coming' ? alarmReceivers.comingAt : alarmReceivers.policeCalledAt;
+  const set = response === 'coming' ? { comingAt: at } : { policeCalledAt: at };
+  const rows = await ex
     .insert(alarmReceivers)
-    .values({ alarmId, personId, step: 0, alertedAt: at, response, respondedAt: at })
+    .values({ alarmId, personId, step: 0, alertedAt: at, ...set })
     .onConflictDoUpdate({
       target: [alarmReceivers.alarmId, alarmReceivers.personId],
-      set: { response, respondedAt: at },
-    });
+      set,
+      setWhere: isNull(column),
+    })
+    .returning({ personId: alarmReceivers.personId });
+  return rows.length > 0;
 }
 
 export async function isReceiver(ex: Executor, alarmId: string, personId: string): Promise<boolean> {

@@ -216,13 +216,13 @@ export class AlarmService {
       if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur Personen können reagieren');
       await this.mustBeReceiverOrOverview(tx, actor, row);
       if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
-      await repo.respond(tx, row.id, actor.personId, response, now);
-      const acknowledged = row.status === 'raised' || row.status === 'delivered';
-      const updated = await repo.updateAlarm(
-        tx,
-        row.id,
-        acknowledged ? { status: 'acknowledged', nextEscalationAt: null } : {},
-      );
+      // Every responder is recorded; the same answer from the same person again changes nothing.
+      const recorded = await repo.respond(tx, row.id, actor.personId, response, now);
+      if (!recorded) return { row, detail: { response }, silent: true };
+      const first = row.status === 'raised' || row.status === 'delivered';
+      const updated = first
+        ? await repo.updateAlarm(tx, row.id, { status: 'acknowledged', nextEscalationAt: null })
+        : row;
       return { row: updated, detail: { response } };
     });
   }
@@ -382,8 +382,8 @@ export class AlarmService {
         step: r.step,
         alertedAt: r.alertedAt.toISOString(),
         deliveredAt: r.deliveredAt?.toISOString() ?? null,
-        response: r.response,
-        respondedAt: r.respondedAt?.toISOString() ?? null,
+        comingAt: r.comingAt?.toISOString() ?? null,
+        policeCalledAt: r.policeCalledAt?.toISOString() ?? null,
       })),
     };
   }

@@ -256,8 +256,9 @@ export const alarmReceivers = pgTable(
     step: integer('step').notNull(),
     alertedAt: at('alerted_at').notNull(),
     deliveredAt: at('delivered_at'),
-    response: text('response').$type<'coming' | 'police_called'>(),
-    respondedAt: at('responded_at'),
+    /** "Ich komme" and "Polizei verständigt" are separate answers: a helper may give both. */
+    comingAt: at('coming_at'),
+    policeCalledAt: at('police_called_at'),
   },
   (t) => [primaryKey({ columns: [t.alarmId, t.personId] }), index('alarm_receivers_person').on(t.personId)],
 );

@@ -134,13 +134,13 @@ export async function alarmOf(ex: Executor, orgId: string, alarmId: string): Pro
 
 export async function respondedTo(ex: Executor, alarmId: string, personId: string): Promise<boolean> {
   const [r] = await ex
-    .select({ at: alarmReceivers.respondedAt })
+    .select({ personId: alarmReceivers.personId })
     .from(alarmReceivers)
     .where(
       and(
         eq(alarmReceivers.alarmId, alarmId),
         eq(alarmReceivers.personId, personId),
-        isNotNull(alarmReceivers.respondedAt),
+        or(isNotNull(alarmReceivers.comingAt), isNotNull(alarmReceivers.policeCalledAt)),
       ),
     );
   return Boolean(r);

@@ -42,8 +42,8 @@ export function ReceiverDetails({ alarm }: { alarm: Alarm }) {
           <th scope="col">{t('alarm.fields.step')}</th>
           <th scope="col">{t('overview.alertedAt')}</th>
           <th scope="col">{t('overview.deliveredAt')}</th>
-          <th scope="col">{t('overview.response')}</th>
-          <th scope="col">{t('overview.respondedAt')}</th>
+          <th scope="col">{t('alarm.actions.coming')}</th>
+          <th scope="col">{t('alarm.actions.policeCalled')}</th>
         </tr>
       </thead>
       <tbody>
@@ -53,8 +53,8 @@ export function ReceiverDetails({ alarm }: { alarm: Alarm }) {
             <td>{r.step}</td>
             <td>{formatTime(r.alertedAt, i18n.language)}</td>
             <td>{r.deliveredAt ? formatTime(r.deliveredAt, i18n.language) : t('overview.notDelivered')}</td>
-            <td>{r.response ? t(`alarm.response.${r.response}`) : '–'}</td>
-            <td>{formatTime(r.respondedAt, i18n.language)}</td>
+            <td>{r.comingAt ? formatTime(r.comingAt, i18n.language) : '–'}</td>
+            <td>{r.policeCalledAt ? formatTime(r.policeCalledAt, i18n.language) : '–'}</td>
           </tr>
         ))}
       </tbody>

@@ -85,8 +85,6 @@ export const de = {
     alertedAt: 'Alarmiert',
     deliveredAt: 'Angezeigt',
     notDelivered: 'noch nicht angezeigt',
-    response: 'Rückmeldung',
-    respondedAt: 'Rückmeldung um',
     mobile: 'unterwegs (Standort siehe unten)',
     offlineDevices: 'Geräte ohne Verbindung (ungeschützte Arbeitsplätze)',
   },

@@ -92,8 +92,6 @@ export const en: Messages = {
     alertedAt: 'Alerted',
     deliveredAt: 'Shown',
     notDelivered: 'not shown yet',
-    response: 'Answer',
-    respondedAt: 'Answered at',
     mobile: 'on the move (position below)',
     offlineDevices: 'Devices without connection (unprotected seats)',
   },

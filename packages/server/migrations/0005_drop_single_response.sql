@@ -1,0 +1,2 @@
+ALTER TABLE "alarm_receivers" DROP COLUMN "response";--> statement-breakpoint
+ALTER TABLE "alarm_receivers" DROP COLUMN "responded_at";
