@@ -23,8 +23,21 @@ export default defineConfig({
         test: {
           name: 'int',
           include: ['packages/*/src/**/*.int.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Sized for a loaded 2-core machine: a PGlite start alone takes 15 s at load 10.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // Fault injection: real servers as processes, a TCP proxy in front of PostgreSQL that
+        // drops or black-holes connections, private brokers that are stopped and started.
+        extends: true,
+        test: {
+          name: 'fault',
+          include: ['e2e/**/*.fault.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
       {

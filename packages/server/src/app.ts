@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -9,6 +10,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { smsGatewaySecretHeader } from '@wachsam/protocol';
 import { MessageService } from './alarms/messages.js';
@@ -20,7 +22,10 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { Hub } from './delivery/hub.js';
+import { isAccessPayload } from './delivery/access.js';
+import { pruneEvents } from './delivery/events.js';
 import { Presence } from './delivery/presence.js';
+import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { DeviceService } from './devices/service.js';
@@ -33,7 +38,7 @@ import { PushService } from './notify/push.js';
 import { smsGateway } from './notify/sms.js';
 import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
-import type { Domain } from './domain.js';
+import { everyAtMost, Job, type Domain } from './domain.js';
 import { registerDomain } from './register/routes.js';
 import { reportsDomain } from './reports/routes.js';
 import { statsDomain } from './stats/routes.js';
@@ -54,6 +59,8 @@ export interface Wachsam {
   listen(): Promise<string>;
   /** Run the periodic jobs once now (tests drive them with a fake clock). */
   tick(): Promise<void>;
+  /** Start-up is complete (migrations, demo seed): /api/health answers 200 from now on. */
+  markReady(): void;
   close(): Promise<void>;
 }
 
@@ -67,15 +74,21 @@ export async function createWachsam(
   opts: { clock?: Clock; database?: Database; timers?: boolean } = {},
 ): Promise<Wachsam> {
   const clock = opts.clock ?? systemClock;
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const db = database.db;
-
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 64 * 1024,
     // Error responses never carry stack traces; ids let an admin find the log line.
     genReqId: () => randomUUID(),
   });
+  const database =
+    opts.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      canaryMs: config.notifyCanaryMs,
+      log: app.log,
+    }));
+  const db = database.db;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
@@ -125,7 +138,8 @@ export async function createWachsam(
   const org = new OrgService(db, clock);
   const hub = new Hub(db, app.log);
   const instanceId = randomUUID();
-  const presence = new Presence(db, clock, instanceId, alarms, devices, app.log);
+  const presence = new Presence(db, clock, instanceId, config.deviceOfflineSeconds, alarms, devices, app.log);
+  const sockets = new Sockets(db, clock, app.log);
   const messages = new MessageService(db, clock);
   const phones = new PhoneService(db, clock, alarms, {
     smsNumber: config.alarmSmsNumber,
@@ -147,15 +161,31 @@ export async function createWachsam(
   mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
   deviceRoutes(app, auth, devices, alarms, config.loginAttemptsPerMinute);
   orgRoutes(app, auth, org, db);
-  const realtime = realtimeRoutes(app, auth, hub, presence);
-  const domainContext = { app, auth, db, clock, config, log: app.log, alarms };
+  const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);
+  // The ZeMAG domains run on the bulk connections: an export never takes one an alarm needs.
+  const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms };
   const domains: Domain[] = [reportsDomain(domainContext), registerDomain(domainContext), statsDomain(domainContext)];
   app.get('/api/openapi.json', { schema: { hide: true } as object }, () => app.swagger());
-  app.get('/api/health', { schema: { hide: true } as object }, () => ({
-    ok: true,
-    database: database.kind,
-    connections: hub.connectionCount,
-  }));
+  // Ready means: migrations applied, the demo (if any) seeded, the database answering. Until
+  // then 503, so a load balancer or a test never sends a login into a half-started server.
+  let ready = false;
+  // Created at listen: its default client id names this host and port, stable across restarts,
+  // so the broker keeps this instance's session (and the presses published while it was down).
+  let mqtt: MqttButtons | null = null;
+  app.get('/api/health', { schema: { hide: true } as object }, async (_req, reply) => {
+    const databaseUp = await db
+      .execute(sql`select 1`)
+      .then(() => true)
+      .catch(() => false);
+    const ok = ready && databaseUp;
+    return reply.status(ok ? 200 : 503).send({
+      ok,
+      ready,
+      database: { kind: database.kind, up: databaseUp, listener: database.listenerHealth() },
+      mqtt: mqtt?.health() ?? null,
+      connections: hub.connectionCount,
+    });
+  });
 
   const webDist = config.webDist ?? defaultWebDist;
   const hasWeb = existsSync(webDist);
@@ -167,27 +197,29 @@ export async function createWachsam(
   });
 
   await database.listen(
-    (payload) => hub.onNotify(payload),
-    () => hub.onReconnect(),
+    (payload) => (isAccessPayload(payload) ? sockets.onAccess(payload) : hub.onNotify(payload)),
+    () => {
+      // Announcements may have been missed: fetch events by id, and check every socket's access.
+      hub.onReconnect();
+      sockets.revalidate().catch((err: unknown) => app.log.warn({ err }, 'socket revalidation failed'));
+    },
   );
 
-  const mqtt = config.mqttUrl ? new MqttButtons(config.mqttUrl, db, alarms, devices, app.log) : null;
-
-  const jobs = async () => {
-    await alarms.escalateDue();
+  // Two loops with their own timers and guards: an escalation that is due never waits behind
+  // housekeeping (offline sweep, function tests, retention), and a slow housekeeping run only
+  // delays the next housekeeping run.
+  const escalation = new Job('escalation', app.log, () => alarms.escalateDue());
+  const revalidateSockets = everyAtMost(clock, 60_000, () => sockets.revalidate());
+  const pruneStream = everyAtMost(clock, 3600_000, (now) => pruneEvents(database.bulk, now).then(() => undefined));
+  const housekeeping = new Job('housekeeping', app.log, async () => {
     await devices.sweepOffline();
     await devices.scheduleFunctionTests();
+    await alarms.closeStaleFunctionTests();
+    await revalidateSockets();
+    await pruneStream();
     for (const d of domains) if (d.job) await d.job();
-  };
+  });
   const timers: NodeJS.Timeout[] = [];
-  let jobsRunning = false;
-  const runJobs = () => {
-    if (jobsRunning) return;
-    jobsRunning = true;
-    jobs()
-      .catch((err: unknown) => app.log.error({ err }, 'periodic job failed'))
-      .finally(() => (jobsRunning = false));
-  };
 
   return {
     app,
@@ -196,15 +228,29 @@ export async function createWachsam(
     hub,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
-      if (mqtt) await mqtt.start();
-      if (opts.timers !== false) timers.push(setInterval(runJobs, config.escalationPollMs));
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      if (config.mqttUrl) {
+        const clientId = config.mqttClientId ?? `wachsam-${hostname()}-${port}`;
+        mqtt = new MqttButtons(config.mqttUrl, clientId, db, alarms, devices, app.log);
+        mqtt.start();
+      }
+      if (opts.timers !== false) {
+        timers.push(setInterval(() => escalation.run(), config.escalationPollMs));
+        timers.push(setInterval(() => housekeeping.run(), Math.max(config.escalationPollMs, 1000)));
+      }
       return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     },
-    tick: jobs,
+    async tick() {
+      await escalation.now();
+      await housekeeping.now();
+    },
+    markReady() {
+      ready = true;
+    },
     async close() {
       for (const t of timers) clearInterval(t);
+      await Promise.all([escalation.idle(), housekeeping.idle()]);
       realtime.stop();
       if (mqtt) await mqtt.stop();
       await app.close();

@@ -22,9 +22,22 @@ const Env = z.object({
     .string()
     .regex(/^mqtts?:\/\//, 'muss mit mqtt:// oder mqtts:// beginnen')
     .optional(),
+  /**
+   * MQTT client id of this instance; its persistent broker session keeps presses published
+   * while the instance is down. Default `wachsam-<hostname>-<port>`: stable across restarts.
+   */
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'Buchstaben, Ziffern, . _ - (höchstens 64)')
+    .optional(),
   /** A device silent for longer than this is shown as offline (EN 50136 SP6: 20 s). */
   DEVICE_OFFLINE_SECONDS: z.coerce.number().int().min(5).max(3600).default(20),
   ESCALATION_POLL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  /**
+   * How often each instance proves its PostgreSQL NOTIFY listener with a canary; a listener
+   * silent for 1.5× this is replaced (and what was missed is fetched by id).
+   */
+  NOTIFY_CANARY_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
   SESSION_HOURS: z.coerce
     .number()
     .int()
@@ -65,8 +78,10 @@ export interface Config {
   dataDir: string;
   demo: boolean;
   mqttUrl: string | null;
+  mqttClientId: string | null;
   deviceOfflineSeconds: number;
   escalationPollMs: number;
+  notifyCanaryMs: number;
   sessionHours: number;
   cookieSecure: boolean;
   loginAttemptsPerMinute: number;
@@ -99,8 +114,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     demo: e.DEMO === 'true',
     mqttUrl: e.MQTT_URL ?? null,
+    mqttClientId: e.MQTT_CLIENT_ID ?? null,
     deviceOfflineSeconds: e.DEVICE_OFFLINE_SECONDS,
     escalationPollMs: e.ESCALATION_POLL_MS,
+    notifyCanaryMs: e.NOTIFY_CANARY_MS,
     sessionHours: e.SESSION_HOURS,
     cookieSecure: e.COOKIE_SECURE === 'auto' ? (publicUrl?.startsWith('https:') ?? false) : e.COOKIE_SECURE === 'true',
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,

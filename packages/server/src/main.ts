@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { createWachsam } from './app.js';
+import { createWachsam, type Wachsam } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { FolderLockedError } from './db/folder-lock.js';
 import { demoPassword, seedDemo } from './org/demo.js';
 import { seedDemoStatistics } from './stats/demo.js';
 
@@ -16,7 +17,17 @@ try {
   throw err;
 }
 
-const wachsam = await createWachsam(config);
+let wachsam: Wachsam;
+try {
+  wachsam = await createWachsam(config);
+} catch (err) {
+  // A second process on the same embedded database is refused before it touches anything.
+  if (err instanceof FolderLockedError) {
+    console.error(err.message);
+    process.exit(3);
+  }
+  throw err;
+}
 const url = await wachsam.listen();
 const publicUrl = config.publicUrl ?? url;
 const dataDir = resolve(config.dataDir);
@@ -24,6 +35,7 @@ const dataDir = resolve(config.dataDir);
 const demo = config.demo ? await seedDemo(wachsam.database.db, { dataDir, publicUrl }) : null;
 // Sample anonymous statistics, so the Lagebild of a fresh demo is not empty (only at first start).
 if (demo) await seedDemoStatistics(wachsam.database.db, 'musterstadt', new Date());
+wachsam.markReady();
 const lines = [
   '',
   `Wachsam läuft: ${publicUrl}`,

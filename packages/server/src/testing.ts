@@ -80,10 +80,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? null : config.dataDir,
+    canaryMs: config.notifyCanaryMs,
   });
   const wachsam = await createWachsam(config, { clock: opts.clock, database, timers: opts.timers ?? false });
   const url = await wachsam.listen();
   const demo = opts.demo === false ? [] : ((await seedDemo(database.db, { dataDir, publicUrl: url })) ?? []);
+  wachsam.markReady();
 
   return {
     url,

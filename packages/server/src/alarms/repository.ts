@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { PlanStep, Responder, Response } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
+import { rawRows } from '../db/raw.js';
 import {
   alarmPlans,
   alarmReceivers,
@@ -281,22 +282,70 @@ export async function lockDueEscalations(ex: Executor, now: Date, limit: number)
     .for('update', { skipLocked: true });
 }
 
-/** Record receipts; returns the alarms that thereby moved from raised to delivered. */
+/**
+ * Record receipts of alerted receivers; returns the alarms that thereby moved from raised to
+ * delivered. Only a receipt that matches the person's own receiver row (alerted, step > 0)
+ * counts: anybody else's receipt (another organisation's included) changes nothing.
+ */
 export async function recordReceipts(
   ex: Executor,
   receipts: Array<{ alarmId: string; personId: string; at: Date }>,
 ): Promise<AlarmRow[]> {
+  if (receipts.length === 0) return [];
   // One statement for the whole batch: after a large alarm thousands of receipts arrive at once.
   const rows = JSON.stringify(receipts.map((r) => ({ a: r.alarmId, p: r.personId, at: r.at.toISOString() })));
-  await ex.execute(sql`
+  const marked = await rawRows<{ alarm_id: string }>(
+    ex,
+    sql`
     update alarm_receivers r set delivered_at = x.at
     from jsonb_to_recordset(${rows}::jsonb) as x(a uuid, p uuid, at timestamptz)
-    where r.alarm_id = x.a and r.person_id = x.p and r.delivered_at is null`);
-  const a = receipts.map((r) => r.alarmId);
+    where r.alarm_id = x.a and r.person_id = x.p and r.step > 0 and r.delivered_at is null
+    returning r.alarm_id`,
+  );
+  const ids = [...new Set(marked.map((m) => m.alarm_id))];
+  if (ids.length === 0) return [];
   return ex
     .update(alarms)
     .set({ status: 'delivered' })
-    .where(and(inArray(alarms.id, [...new Set(a)]), eq(alarms.status, 'raised')))
+    .where(and(inArray(alarms.id, ids), eq(alarms.status, 'raised')))
+    .returning();
+}
+
+const functionTestClosed = (now: Date) =>
+  ({
+    status: 'resolved',
+    resolvedAt: now,
+    resolvedBy: 'Funktionstest',
+    outcome: 'test',
+    nextEscalationAt: null,
+  }) as const;
+
+/** Close open function-test alarms of these devices (only a device's own test counts). */
+export async function closeFunctionTests(
+  ex: Executor,
+  of: Array<{ alarmId: string; deviceId: string }>,
+  now: Date,
+): Promise<AlarmRow[]> {
+  if (of.length === 0) return [];
+  return ex
+    .update(alarms)
+    .set(functionTestClosed(now))
+    .where(
+      and(
+        eq(alarms.functionTest, true),
+        isNull(alarms.resolvedAt),
+        or(...of.map((o) => and(eq(alarms.id, o.alarmId), eq(alarms.deviceId, o.deviceId)))),
+      ),
+    )
+    .returning();
+}
+
+/** Close function-test alarms raised before `before` that never came back. */
+export async function closeFunctionTestsBefore(ex: Executor, before: Date, now: Date): Promise<AlarmRow[]> {
+  return ex
+    .update(alarms)
+    .set(functionTestClosed(now))
+    .where(and(eq(alarms.functionTest, true), isNull(alarms.resolvedAt), lt(alarms.raisedAt, before)))
     .returning();
 }
 

@@ -16,6 +16,7 @@ import type { Clock } from '../clock.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { overviewRoles } from '../delivery/audience.js';
 import { appendEvents, lastEventId } from '../delivery/events.js';
+import { onlineSince } from '../delivery/presence.js';
 import { decodeCursor, pageOf } from '../http/cursor.js';
 import { AppError, notFound } from '../http/errors.js';
 import { lastKnownPosition, nearbyAddress, storeLastPosition } from './positions.js';
@@ -35,6 +36,14 @@ export type AlertedListener = (alarmId: string, step: number) => void;
 export const positionIntervalMs = 5000;
 
 export type ResolvedHook = (tx: Tx, alarm: AlarmRow, at: Date) => Promise<void>;
+
+/** "This alarm is on my screen": from a receiver's session, or from a device (function test, workstation). */
+export interface Receipt {
+  alarmId: string;
+  personId: string | null;
+  deviceId: string | null;
+  at: Date;
+}
 
 /** What an actor may see: overview roles everything, others their own and their alerts. */
 export function visibilityOf(actor: Actor): repo.Visibility {
@@ -321,14 +330,20 @@ export class AlarmService {
     }
   }
 
-  /** Receipts from receivers' screens, batched; the first one moves the alarm to delivered. */
-  async recordReceipts(receipts: Array<{ alarmId: string; personId: string; at: Date }>): Promise<void> {
+  /**
+   * Receipts from screens, batched. A receipt counts only from an alerted receiver of that alarm
+   * (the policy is in the statement: it matches the receiver's own row); the first one moves the
+   * alarm to delivered. A receipt from the raising device for its own function test means the
+   * test alarm went all the way round: the test alarm closes itself.
+   */
+  async recordReceipts(receipts: Receipt[]): Promise<void> {
     if (receipts.length === 0) return;
     await this.db.transaction(async (tx) => {
-      const moved = await repo.recordReceipts(tx, receipts);
       const now = this.clock.now();
+      const byPerson = receipts.flatMap((r) => (r.personId ? [{ ...r, personId: r.personId }] : []));
+      const moved = await repo.recordReceipts(tx, byPerson);
       for (const row of moved) {
-        const first = receipts.find((r) => r.alarmId === row.id);
+        const first = byPerson.find((r) => r.alarmId === row.id);
         await appendAudit(tx, {
           orgId: row.orgId,
           at: now,
@@ -339,6 +354,30 @@ export class AlarmService {
         });
         await this.emit(tx, row, await this.present(tx, row), 'alarm.delivered', now);
       }
+      const fromDevices = receipts.flatMap((r) => (r.deviceId ? [{ alarmId: r.alarmId, deviceId: r.deviceId }] : []));
+      for (const row of await repo.closeFunctionTests(tx, fromDevices, now))
+        await this.emit(tx, row, await this.present(tx, row), 'alarm.resolved', now);
+    });
+  }
+
+  /**
+   * A device reported its function test: its test alarm is closed (it may never have arrived).
+   * Function tests left open by a device that died mid-test close after `staleAfterMs`.
+   */
+  async closeFunctionTest(deviceId: string, alarmId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      for (const row of await repo.closeFunctionTests(tx, [{ alarmId, deviceId }], now))
+        await this.emit(tx, row, await this.present(tx, row), 'alarm.resolved', now);
+    });
+  }
+
+  async closeStaleFunctionTests(staleAfterMs = 120_000): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      const closed = await repo.closeFunctionTestsBefore(tx, new Date(now.getTime() - staleAfterMs), now);
+      for (const row of closed) await this.emit(tx, row, await this.present(tx, row), 'alarm.resolved', now);
+      return closed.length;
     });
   }
 
@@ -446,6 +485,6 @@ export class AlarmService {
   }
 
   private onlineSince(now: Date): Date {
-    return new Date(now.getTime() - this.offlineSeconds * 1000);
+    return onlineSince(now, this.offlineSeconds);
   }
 }

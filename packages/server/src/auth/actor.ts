@@ -10,6 +10,8 @@ export type Actor =
       name: string;
       login: string;
       sessionHash: string;
+      /** When the session ends by itself: its realtime connections end then too. */
+      sessionExpiresAt: Date;
     }
   | {
       kind: 'device';

@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { devices, organisations, people, sessions } from '../db/schema.js';
+import { endAccess } from '../delivery/access.js';
 import { AppError } from '../http/errors.js';
 import type { Actor } from './actor.js';
 import { newToken, sha256 } from './tokens.js';
@@ -57,15 +58,19 @@ export class AuthService {
     return { token, me: await this.me(person.id), expiresAt };
   }
 
+  /** The session ends, and with it every realtime connection opened with it (on any instance). */
   async logout(actor: Actor): Promise<void> {
     if (actor.kind !== 'person') return;
-    await this.db.delete(sessions).where(eq(sessions.tokenHash, actor.sessionHash));
-    await appendAudit(this.db, {
-      orgId: actor.orgId,
-      at: this.clock.now(),
-      actor,
-      action: 'logout',
-      subject: `Person ${actor.personId}`,
+    await this.db.transaction(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.tokenHash, actor.sessionHash));
+      await appendAudit(tx, {
+        orgId: actor.orgId,
+        at: this.clock.now(),
+        actor,
+        action: 'logout',
+        subject: `Person ${actor.personId}`,
+      });
+      await endAccess(tx, { scope: 'session', sessionHash: actor.sessionHash }, 'session_ended');
     });
   }
 
@@ -90,7 +95,7 @@ export class AuthService {
   async sessionActor(token: string): Promise<Actor | null> {
     const hash = sha256(token);
     const [row] = await this.db
-      .select({ p: people })
+      .select({ p: people, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(people, eq(people.id, sessions.personId))
       .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, this.clock.now())));
@@ -103,6 +108,7 @@ export class AuthService {
       name: `${row.p.firstName} ${row.p.lastName}`,
       login: row.p.login,
       sessionHash: hash,
+      sessionExpiresAt: row.expiresAt,
     };
   }
 

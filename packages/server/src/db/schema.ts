@@ -279,7 +279,8 @@ export const events = pgTable(
     payload: jsonb('payload').notNull(),
     at: at('at').notNull(),
   },
-  (t) => [index('events_org_id').on(t.orgId, t.id)],
+  // `at`: the retention prunes by age.
+  (t) => [index('events_org_id').on(t.orgId, t.id), index('events_at').on(t.at)],
 );
 
 /** Live WebSocket connections of every instance: who is online to receive an alarm. */

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { RealtimeEvent } from '@wachsam/protocol';
 import { eventsChannel, type Executor, type Tx } from '../db/client.js';
-import { events } from '../db/schema.js';
+import { announceAfterCommit } from '../db/commits.js';
+import { alarms, events } from '../db/schema.js';
 
 /** An event before it has its id (distributes over the union of event kinds). */
 export type EventBody = RealtimeEvent extends infer E ? (E extends RealtimeEvent ? Omit<E, 'id'> : never) : never;
@@ -10,7 +11,8 @@ export type EventRow = typeof events.$inferSelect;
 /**
  * Append events at the END of a transaction. The per-organisation advisory lock is held until
  * commit, so ids of one organisation become visible strictly in order (see schema `events`).
- * The NOTIFY carries only `org:id` (NOTIFY is capped at 8000 bytes) and is sent at commit.
+ * The NOTIFY carries only `org:id` (NOTIFY is capped at 8000 bytes) and is sent at commit, for
+ * the other instances; this instance's own fan-out is told after the commit without it.
  */
 export async function appendEvents(
   tx: Tx,
@@ -33,7 +35,11 @@ export async function appendEvents(
     )
     .returning({ id: events.id });
   const last = rows[rows.length - 1];
-  if (last) await tx.execute(sql`select pg_notify(${eventsChannel}, ${`${orgId}:${last.id}`})`);
+  if (last) {
+    const payload = `${orgId}:${last.id}`;
+    await tx.execute(sql`select pg_notify(${eventsChannel}, ${payload})`);
+    announceAfterCommit(tx, payload);
+  }
   return rows.map((r) => r.id);
 }
 
@@ -44,6 +50,65 @@ export async function eventsAfter(ex: Executor, orgId: string, after: bigint, li
     .where(and(eq(events.orgId, orgId), gt(events.id, after)))
     .orderBy(asc(events.id))
     .limit(limit);
+}
+
+/** History older than this is not replayed, except for alarms that are still open. */
+export const replayWindowMs = 24 * 3600_000;
+/** Events are kept this long (and as long as their alarm is open); then they are pruned. */
+export const eventRetentionMs = 30 * 24 * 3600_000;
+
+/**
+ * What a reconnecting client is sent: events after its resume point from the last 24 hours,
+ * and every event of the alarms that are still open however old. A client that resumes from
+ * 0 or from a week ago gets what matters now, not the organisation's whole history.
+ */
+export async function replayAfter(
+  ex: Executor,
+  orgId: string,
+  after: bigint,
+  limit: number,
+  now: Date = new Date(),
+): Promise<EventRow[]> {
+  const openAlarms = ex
+    .select({ id: alarms.id })
+    .from(alarms)
+    .where(and(eq(alarms.orgId, orgId), isNull(alarms.resolvedAt)));
+  return ex
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.orgId, orgId),
+        gt(events.id, after),
+        or(gte(events.at, new Date(now.getTime() - replayWindowMs)), inArray(events.alarmId, openAlarms)),
+      ),
+    )
+    .orderBy(asc(events.id))
+    .limit(limit);
+}
+
+/**
+ * Delete events past the retention in batches (the stream is a delivery log, not the record:
+ * alarms, receivers and the audit log are). Events of open alarms stay.
+ */
+export async function pruneEvents(ex: Executor, now: Date, batchSize = 1000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const doomed = ex
+      .select({ id: events.id })
+      .from(events)
+      .leftJoin(alarms, eq(alarms.id, events.alarmId))
+      .where(
+        and(
+          lt(events.at, new Date(now.getTime() - eventRetentionMs)),
+          or(isNull(events.alarmId), sql`${alarms.resolvedAt} is not null`),
+        ),
+      )
+      .limit(batchSize);
+    const rows = await ex.delete(events).where(inArray(events.id, doomed)).returning({ id: events.id });
+    total += rows.length;
+    if (rows.length < batchSize) return total;
+  }
 }
 
 /**

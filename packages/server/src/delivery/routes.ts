@@ -1,35 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
-import { ClientFrame, EventId, heartbeatIntervalMs, type ServerFrame } from '@wachsam/protocol';
+import { ClientFrame, EventId, heartbeatIntervalMs } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
+import type { Clock } from '../clock.js';
+import { sha256 } from '../auth/tokens.js';
 import { AppError } from '../http/errors.js';
-import { authenticate } from '../http/register.js';
+import { authenticate, bearer } from '../http/register.js';
 import type { Conn, Hub } from './hub.js';
 import type { Presence } from './presence.js';
+import { send, type Live, type Sockets } from './sockets.js';
 
-interface Live {
-  conn: Conn;
-  ws: WebSocket;
-  lastHeard: number;
-  deviceId: string | null;
-}
-
-const send = (ws: WebSocket, frame: ServerFrame) => ws.send(JSON.stringify(frame));
+/** A connection may confirm this many different alarms; more is noise (or an attack) and is ignored. */
+const maxReceiptsPerConnection = 500;
+/** While replaying, wait for the socket to drain above this much buffered output. */
+const replayHighWaterBytes = 1 << 20;
 
 /**
  * The realtime endpoint. Authentication happens before the upgrade (cookie or bearer token);
  * then the connection subscribes, replays what it missed since `?since=`, and goes live.
- * Both sides ping at least every 10 s; a peer silent for three intervals is cut off.
+ * Both sides ping at least every 10 s; a peer silent for three intervals is cut off. A
+ * connection belongs to its session or device: ending those ends it (see Sockets).
  */
 export function realtimeRoutes(
   app: FastifyInstance,
   auth: AuthService,
   hub: Hub,
   presence: Presence,
-): { live: () => Live[]; stop: () => void } {
-  const lives = new Set<Live>();
+  sockets: Sockets,
+  clock: Clock,
+): { stop: () => void } {
+  const heardNow = () => clock.now().getTime();
   const actors = new WeakMap<FastifyRequest, Actor>();
 
   app.get(
@@ -49,6 +50,8 @@ export function realtimeRoutes(
     (ws, req) => {
       const actor = actors.get(req)!;
       const sinceRaw = (req.query as Record<string, string | undefined>).since;
+      const token = bearer(req);
+      let closed = false;
       const conn: Conn = {
         id: randomUUID(),
         orgId: actor.orgId,
@@ -60,13 +63,29 @@ export function realtimeRoutes(
         send: (frame) => {
           if (ws.readyState === ws.OPEN) ws.send(frame);
         },
+        drained: () => drained(ws),
+        isClosed: () => closed,
         buffer: null,
       };
-      const live: Live = { conn, ws, lastHeard: Date.now(), deviceId: conn.listener.deviceId };
-      lives.add(live);
+      const live: Live = {
+        conn,
+        ws,
+        owner: {
+          orgId: actor.orgId,
+          sessionHash: actor.kind === 'person' ? actor.sessionHash : null,
+          personId: actor.personId,
+          deviceId: conn.listener.deviceId,
+          roles: conn.listener.roles,
+          tokenHash: actor.kind === 'device' && token ? sha256(token) : null,
+        },
+        lastHeard: heardNow(),
+        expiry: null,
+        receipts: new Set(),
+      };
+      sockets.add(live, actor.kind === 'person' ? actor.sessionExpiresAt : null);
 
       ws.on('message', (data) => {
-        live.lastHeard = Date.now();
+        live.lastHeard = heardNow();
         let frame: ClientFrame;
         try {
           frame = ClientFrame.parse(JSON.parse(String(data)));
@@ -75,10 +94,11 @@ export function realtimeRoutes(
           return;
         }
         if (frame.kind === 'ping') send(ws, { kind: 'pong', at: frame.at });
-        else if (frame.kind === 'receipt' && actor.personId) presence.receipt(frame.alarmId, actor.personId);
+        else if (frame.kind === 'receipt') receipt(live, frame.alarmId);
       });
       ws.on('close', () => {
-        lives.delete(live);
+        closed = true;
+        sockets.remove(live);
         hub.detach(conn);
         presence
           .disconnected(conn.id)
@@ -86,15 +106,21 @@ export function realtimeRoutes(
       });
 
       (async () => {
-        await presence.connected({ id: conn.id, orgId: conn.orgId, personId: actor.personId, deviceId: live.deviceId });
+        await presence.connected(
+          { id: conn.id, orgId: conn.orgId, personId: actor.personId, deviceId: live.owner.deviceId },
+          new Date(live.lastHeard),
+        );
+        // Closed while the row was written: the close handler may have run before the insert.
+        if (closed) return presence.disconnected(conn.id);
         send(ws, {
           kind: 'hello',
           connectionId: conn.id,
           heartbeatMs: heartbeatIntervalMs,
           lastEventId: sinceRaw ?? '0',
         });
-        const { replayed, lastId } = await hub.attach(conn, sinceRaw === undefined ? null : BigInt(sinceRaw));
-        send(ws, { kind: 'replayed', count: replayed, lastEventId: lastId.toString() });
+        const attached = await hub.attach(conn, sinceRaw === undefined ? null : BigInt(sinceRaw));
+        if (!attached) return;
+        send(ws, { kind: 'replayed', count: attached.replayed, lastEventId: attached.lastId.toString() });
       })().catch((err: unknown) => {
         req.log.error({ err }, 'realtime connection setup failed');
         ws.close(1011, 'setup failed');
@@ -102,26 +128,36 @@ export function realtimeRoutes(
     },
   );
 
-  // One timer for all connections: ping, cut off the silent, and refresh presence in one batch.
-  const timer = setInterval(() => {
-    const now = Date.now();
-    for (const l of lives) {
-      if (now - l.lastHeard > 3 * heartbeatIntervalMs) {
-        l.ws.terminate();
-        continue;
-      }
-      send(l.ws, { kind: 'ping', at: now });
+  /** A receipt: recorded for this person (or the raising device), once per alarm and connection. */
+  function receipt(live: Live, alarmId: string): void {
+    if (live.receipts.has(alarmId)) return;
+    if (live.receipts.size >= maxReceiptsPerConnection) {
+      send(live.ws, { kind: 'error', code: 'rate_limited', message: 'Zu viele Empfangsbestätigungen' });
+      return;
     }
+    live.receipts.add(alarmId);
+    presence.receipt({ alarmId, personId: live.owner.personId, deviceId: live.owner.deviceId });
+  }
+
+  // One timer for all connections: ping, cut off the silent, and write presence in one batch.
+  const timer = setInterval(() => {
+    const now = heardNow();
+    sockets.ping(now);
     presence
-      .tick([...lives].flatMap((l) => (l.deviceId ? [l.deviceId] : [])))
+      .tick(sockets.all().map((l) => ({ connectionId: l.conn.id, deviceId: l.owner.deviceId, heardAt: l.lastHeard })))
       .catch((err: unknown) => app.log.warn({ err }, 'presence refresh failed'));
   }, heartbeatIntervalMs / 2);
 
   return {
-    live: () => [...lives],
     stop: () => {
       clearInterval(timer);
-      for (const l of lives) l.ws.terminate();
+      sockets.terminateAll();
     },
   };
+}
+
+/** Resolves once the socket's output buffer is below the high-water mark (or it closed). */
+async function drained(ws: { bufferedAmount: number; readyState: number; OPEN: number }): Promise<void> {
+  while (ws.readyState === ws.OPEN && ws.bufferedAmount > replayHighWaterBytes)
+    await new Promise((r) => setTimeout(r, 10));
 }

@@ -33,7 +33,10 @@ export function deviceRoutes(
   });
   register(app, auth, routes.reportFunctionTest, async ({ actor, body }) => {
     if (actor.kind !== 'device') throw new AppError('forbidden', 'Nur für registrierte Geräte');
-    return devices.reportFunctionTest(actor, body);
+    const result = await devices.reportFunctionTest(actor, body);
+    // Its test alarm closes whatever the result: a function test never stays open in a list.
+    if (body.alarmId) await alarms.closeFunctionTest(actor.deviceId, body.alarmId);
+    return result;
   });
   register(app, auth, routes.buttonPress, async ({ actor, body }) => {
     if (actor.kind === 'device') await devices.seen([actor.deviceId]);

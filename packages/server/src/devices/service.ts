@@ -14,7 +14,9 @@ import { newEnrolmentCode, newToken, normaliseCode, sha256 } from '../auth/token
 import type { Clock } from '../clock.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { buildings, devices, floors, functionTests, organisations, people, rooms } from '../db/schema.js';
+import { endAccess } from '../delivery/access.js';
 import { appendEvents } from '../delivery/events.js';
+import { rawRows } from '../db/raw.js';
 import { AppError, notFound } from '../http/errors.js';
 
 type DeviceRow = typeof devices.$inferSelect;
@@ -60,6 +62,8 @@ export class DeviceService {
         .returning();
       if (!row) throw notFound('Gerät');
       await this.audit(tx, actor, 'device.updated', row, { name: input.name });
+      // Bound to another person or room: its connection reconnects with the new binding.
+      await endAccess(tx, { scope: 'device', deviceId: row.id }, 'roles_changed');
       return (await this.presentMany([row], tx))[0]!;
     });
   }
@@ -72,6 +76,7 @@ export class DeviceService {
         .returning();
       if (!row) throw notFound('Gerät');
       await this.audit(tx, actor, 'device.deleted', row, { name: row.name });
+      await endAccess(tx, { scope: 'device', deviceId: row.id }, 'device_removed');
     });
   }
 
@@ -92,6 +97,7 @@ export class DeviceService {
         .returning();
       if (!row) throw notFound('Gerät');
       await this.audit(tx, actor, 'device.enrolment_code', row, {});
+      await endAccess(tx, { scope: 'device', deviceId: row.id }, 'token_revoked');
       return { deviceId: row.id, code, expiresAt: expiresAt.toISOString() };
     });
   }
@@ -105,6 +111,7 @@ export class DeviceService {
         .returning();
       if (!row) throw notFound('Gerät');
       await this.audit(tx, actor, 'device.revoked', row, {});
+      await endAccess(tx, { scope: 'device', deviceId: row.id }, 'token_revoked');
       return (await this.presentMany([row], tx))[0]!;
     });
   }
@@ -144,20 +151,37 @@ export class DeviceService {
     });
   }
 
-  /** Heartbeats: mark devices alive; those that were offline come back with an event. */
+  /** Heartbeats now (HTTP, MQTT): mark devices alive; those that were offline come back with an event. */
   async seen(deviceIds: string[], now: Date = this.clock.now()): Promise<void> {
-    if (deviceIds.length === 0) return;
+    await this.heard(deviceIds.map((deviceId) => ({ deviceId, at: now })));
+  }
+
+  /**
+   * Devices heard at these times (realtime connections report their last frame, not "now"): a
+   * device is only as alive as its last heartbeat. Those that were offline come back with an
+   * event; the last-seen time never moves backwards.
+   */
+  async heard(entries: Array<{ deviceId: string; at: Date }>): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = JSON.stringify(entries.map((e) => ({ id: e.deviceId, at: e.at.toISOString() })));
     await this.db.transaction(async (tx) => {
-      const back = await tx
-        .update(devices)
-        .set({ online: true, lastSeenAt: now })
-        .where(and(inArray(devices.id, deviceIds), eq(devices.online, false), isNull(devices.revokedAt)))
-        .returning();
-      await tx
-        .update(devices)
-        .set({ lastSeenAt: now })
-        .where(and(inArray(devices.id, deviceIds), eq(devices.online, true)));
-      for (const d of back) if (d.kind !== 'phone') await this.deviceEvent(tx, d, 'device.online', now);
+      const back = await rawRows<{ id: string }>(
+        tx,
+        sql`
+        update devices d set online = true, last_seen_at = x.at
+        from jsonb_to_recordset(${rows}::jsonb) as x(id uuid, at timestamptz)
+        where d.id = x.id and d.online = false and d.revoked_at is null
+        returning d.id`,
+      );
+      await tx.execute(sql`
+        update devices d set last_seen_at = greatest(d.last_seen_at, x.at)
+        from jsonb_to_recordset(${rows}::jsonb) as x(id uuid, at timestamptz)
+        where d.id = x.id and d.online = true`);
+      const ids = back.map((r) => r.id);
+      if (ids.length === 0) return;
+      const returned = await tx.select().from(devices).where(inArray(devices.id, ids));
+      for (const d of returned)
+        if (d.kind !== 'phone') await this.deviceEvent(tx, d, 'device.online', this.clock.now());
     });
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiError, ErrorCode } from '@wachsam/protocol';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -85,6 +86,13 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(429).send(body('rate_limited', 'Zu viele Versuche; bitte kurz warten'));
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send(body('bad_request', 'Ungültige Anfrage'));
+    }
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(body('service_unavailable', 'Die Datenbank ist kurz nicht erreichbar; bitte gleich erneut senden'));
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('internal_error', 'Interner Fehler'));

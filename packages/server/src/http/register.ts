@@ -19,7 +19,7 @@ export interface Call<D extends RouteDef> {
 
 type Result<D extends RouteDef> = D['response'] extends z.ZodType ? z.input<D['response']> : void;
 
-const bearer = (req: FastifyRequest): string | null => {
+export const bearer = (req: FastifyRequest): string | null => {
   const h = req.headers.authorization;
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
 };

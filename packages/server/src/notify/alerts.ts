@@ -4,6 +4,7 @@ import { mapLink, type PushPayload } from '@wachsam/protocol';
 import type { AlarmRow } from '../alarms/presenter.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { onlineSince } from '../delivery/presence.js';
 import { alarmReceivers, alarms, connections, people } from '../db/schema.js';
 import type { PushService } from './push.js';
 import type { SmsGateway } from './sms.js';
@@ -70,7 +71,7 @@ export class OfflineAlerts {
   private async send(alarmId: string, step: number): Promise<void> {
     const [alarm] = await this.db.select().from(alarms).where(eq(alarms.id, alarmId));
     if (!alarm || alarm.resolvedAt) return;
-    const since = new Date(this.clock.now().getTime() - this.offlineSeconds * 1000);
+    const since = onlineSince(this.clock.now(), this.offlineSeconds);
     const offline = await this.db
       .select({ personId: people.id, phone: people.phone })
       .from(alarmReceivers)

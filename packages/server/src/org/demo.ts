@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { agentConfigFileName, defaultPlanSteps, type AgentConfigFile, type Role } from '@wachsam/protocol';
 import { hashPassword } from '../auth/service.js';
 import { newToken, sha256 } from '../auth/tokens.js';
@@ -46,6 +46,15 @@ export async function seedDemo(
   const domain = slug === 'musterstadt' ? demoDomain : `${slug}.example`;
 
   return db.transaction(async (tx) => {
+    // Several instances may start at once on a fresh database: one seeds, the others wait here
+    // and then find the organisation (the check above ran before the lock, so it is repeated).
+    await tx.execute(sql`select pg_advisory_xact_lock(7261002)`);
+    const [seeded] = await tx
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(opts.slug ? eq(organisations.slug, slug) : sql`true`)
+      .limit(1);
+    if (seeded) return null;
     const [org] = await tx
       .insert(organisations)
       .values({ slug, name: opts.name ?? 'Stadt Musterstadt' })

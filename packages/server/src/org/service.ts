@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type {
   AlarmGroup,
   AlarmPlan,
@@ -27,7 +27,9 @@ import {
   floors,
   people,
   rooms,
+  sessions,
 } from '../db/schema.js';
+import { endAccess } from '../delivery/access.js';
 import { AppError, notFound } from '../http/errors.js';
 
 type Input<K extends keyof typeof adminResources> = z.infer<(typeof adminResources)[K]['create']['body']>;
@@ -231,6 +233,13 @@ export class OrgService {
               { path: 'body.login', message: 'vergeben' },
             ]);
         }
+        const [before] = id
+          ? await tx
+              .select()
+              .from(people)
+              .where(and(eq(people.orgId, actor.orgId), eq(people.id, id)))
+              .for('update')
+          : [];
         const [row] = id
           ? await tx
               .update(people)
@@ -241,7 +250,9 @@ export class OrgService {
               .insert(people)
               .values({ ...input, orgId: actor.orgId })
               .returning();
-        return presentPerson(this.found(row, 'Person'));
+        const saved = this.found(row, 'Person');
+        if (before) await this.accessChanged(tx, before, saved);
+        return presentPerson(saved);
       },
     );
   setPassword = async (actor: Actor, id: string, password: string) => {
@@ -257,9 +268,30 @@ export class OrgService {
           .where(and(eq(people.orgId, actor.orgId), eq(people.id, id)))
           .returning({ id: people.id });
         this.found(row, 'Person');
+        // A new password ends every other session of the person (a reset after a leak must lock
+        // the old holder out); the administrator setting their own keeps the current one.
+        const except = actor.kind === 'person' && actor.personId === id ? actor.sessionHash : undefined;
+        await tx
+          .delete(sessions)
+          .where(and(eq(sessions.personId, id), except ? ne(sessions.tokenHash, except) : undefined));
+        await endAccess(tx, { scope: 'sessions-of', personId: id, ...(except ? { except } : {}) }, 'password_changed');
       },
     );
   };
+
+  /**
+   * A person's rights or login changed: their sessions must not go on receiving with the old
+   * rights. Losing the login ends the sessions; other role changes make them reconnect.
+   */
+  private async accessChanged(tx: Tx, before: typeof people.$inferSelect, after: typeof people.$inferSelect) {
+    if (before.login && !after.login) {
+      await tx.delete(sessions).where(eq(sessions.personId, after.id));
+      await endAccess(tx, { scope: 'sessions-of', personId: after.id }, 'session_ended');
+      return;
+    }
+    const same = before.roles.length === after.roles.length && before.roles.every((r) => after.roles.includes(r));
+    if (!same) await endAccess(tx, { scope: 'sessions-of', personId: after.id }, 'roles_changed');
+  }
 
   // alarm groups
   listGroups = async (orgId: string): Promise<AlarmGroup[]> => {
@@ -355,6 +387,7 @@ export class OrgService {
             .where(and(eq(table.orgId, actor.orgId), eq(table.id, id)))
             .returning({ id: table.id });
           this.found(rows[0], what);
+          if (table === people) await endAccess(tx, { scope: 'person', personId: id }, 'person_removed');
         } catch (err) {
           if (err instanceof AppError) throw err;
           throw new AppError('conflict', `${what} wird noch verwendet und kann nicht gelöscht werden`);

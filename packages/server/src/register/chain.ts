@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { ChainCheck } from '@wachsam/protocol';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { auditLog, registerAccessLog } from '../db/schema.js';
+import { rawRows } from '../db/raw.js';
 
 /**
  * The access log is one hash chain per organisation. Each row's hash is
@@ -65,11 +66,6 @@ function rowHash(r: AccessRecord & { seq: bigint; prevSeq: bigint | null; prevHa
     result: r.result,
   };
   return sha256(r.prevHash + canonicalJson(content));
-}
-
-/** Rows of a raw query, the same on node-postgres and PGlite (both answer `{ rows }`). */
-export async function rawRows<T>(ex: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await ex.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
 /** Serialise writers (appends, holds, pruning) of one organisation's chain until the transaction ends. */

@@ -143,6 +143,7 @@ describe.each(backends)('register review fixes on %s', (backend) => {
       name: 'Ingrid Peters',
       login: login('datenschutz'),
       sessionHash: '',
+      sessionExpiresAt: new Date(Date.now() + 3600_000),
     };
     const total = (await logRows()).length;
     const cut = await svc.exportCsv(actor, {}, 2);

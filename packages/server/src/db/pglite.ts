@@ -1,0 +1,114 @@
+import { fsyncSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import type { Database, Db } from './client.js';
+import { eventsChannel } from './client.js';
+import { withCommitHooks } from './commits.js';
+import { lockFolder } from './folder-lock.js';
+import * as schema from './schema.js';
+
+export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+type EmscriptenOpts = Parameters<NodeFS['init']>[1];
+type PostgresMod = Parameters<NonNullable<EmscriptenOpts['preRun']>[number]>[0];
+
+/** The part of Emscripten's NODEFS the durability patch touches. */
+interface NodeFsStreamOps {
+  stream_ops: { fsync?: (stream: { nfd?: number }) => number };
+}
+
+/**
+ * PGlite on Node writes through Emscripten's NODEFS, which has no fsync: PostgreSQL's fsync
+ * calls succeed without flushing, and PGlite starts PostgreSQL with `-F` (fsync off) anyway.
+ * A commit then survives the process dying (it is in the kernel's page cache) but not a power
+ * cut or an OS crash. This file system gives NODEFS a real fsync, and `durableStartParams`
+ * turns fsync on with `wal_sync_method=fsync` (NODEFS's fdatasync stays a no-op), so a commit
+ * is on disk before PGlite answers it.
+ */
+export class DurableNodeFS extends NodeFS {
+  constructor(
+    dataDir: string,
+    private readonly sync: (fd: number) => void = fsyncSync,
+  ) {
+    super(dataDir);
+  }
+
+  override async init(pg: PGlite, opts: EmscriptenOpts): Promise<{ emscriptenOpts: EmscriptenOpts }> {
+    const { emscriptenOpts } = await super.init(pg, opts);
+    const patch = (mod: PostgresMod): void => {
+      const nodefs = mod.NODEFS as unknown as NodeFsStreamOps;
+      nodefs.stream_ops.fsync = (stream) => {
+        if (stream.nfd === undefined) return 0;
+        try {
+          this.sync(stream.nfd);
+        } catch (err) {
+          // Directories cannot be fsynced on Windows; everything else must not pass silently.
+          if (!isErrno(err, 'EPERM') && !isErrno(err, 'EISDIR') && !isErrno(err, 'EINVAL')) throw err;
+        }
+        return 0;
+      };
+    };
+    return { emscriptenOpts: { ...emscriptenOpts, preRun: [...(emscriptenOpts.preRun ?? []), patch] } };
+  }
+}
+
+const isErrno = (err: unknown, code: string): boolean =>
+  typeof err === 'object' && err !== null && 'code' in err && err.code === code;
+
+/** PGlite's own start parameters without `-F` (fsync off), syncing the WAL with fsync. */
+export const durableStartParams = [
+  ...PGlite.defaultStartParams.filter((p) => p !== '-F'),
+  '-c',
+  'fsync=on',
+  '-c',
+  'wal_sync_method=fsync',
+];
+
+/**
+ * The embedded database in `dataDir` (in memory without one, for tests). One process only:
+ * the folder is locked first, and a second process is refused with who holds it.
+ */
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  let release = () => undefined as void;
+  let client: PGlite;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockFolder(dataDir).release;
+  }
+  try {
+    client = dataDir
+      ? await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams: durableStartParams })
+      : await PGlite.create();
+    await migrate(drizzle({ client }), { migrationsFolder });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const local = new Set<(payload: string) => void>();
+  const announce = (payload: string) => {
+    for (const l of local) l(payload);
+  };
+  const db = withCommitHooks(drizzle({ client, schema }) as unknown as Db, announce, () => undefined);
+  const unsubscribers: Array<() => Promise<void>> = [];
+  return {
+    db,
+    bulk: db,
+    kind: 'pglite',
+    async listen(onNotify) {
+      local.add(onNotify);
+      // One process per folder (the lock): every commit is this process's own. The in-process
+      // NOTIFY is kept as a second path; the fan-out fetches by id, so a double signal is harmless.
+      unsubscribers.push(await client.listen(eventsChannel, onNotify));
+    },
+    listenerHealth: () => ({ state: 'embedded', reconnects: 0 }),
+    async close() {
+      local.clear();
+      for (const u of unsubscribers) await u();
+      await client.close();
+      release();
+    },
+  };
+}
