@@ -5,14 +5,13 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, throwawayPostgres } from '@wachsam/server/testing';
-import { freePort, loginCookie, runToEnd, startServer, type ServerProcess } from './helpers/processes.js';
+import { freePort, loginCookie, runToEnd, serverMain, startServer, type ServerProcess } from './helpers/processes.js';
 
-const verifyLog = new URL('../packages/server/dist/register/verify-log.js', import.meta.url).pathname;
-const serverMain = new URL('../packages/server/dist/main.js', import.meta.url).pathname;
+const verifyLog = join(dirname(serverMain), 'register/verify-log.js');
 
 describe('start-up', () => {
   const cleanup: Array<() => Promise<unknown> | unknown> = [];

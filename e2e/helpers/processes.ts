@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-export const serverMain = join(root, 'packages/server/dist/main.js');
+/** The server under test; WACHSAM_SERVER_MAIN runs the fault tests against another build (e.g. an older commit, to see them fail). */
+export const serverMain = process.env.WACHSAM_SERVER_MAIN ?? join(root, 'packages/server/dist/main.js');
 export const agentCli = join(root, 'packages/agent/dist/cli.js');
 
 export const freePort = () =>
