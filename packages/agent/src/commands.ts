@@ -4,7 +4,7 @@ import { access, mkdir, writeFile, chmod } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { idempotencyHeader, type AlarmSource } from '@wachsam/protocol';
+import { idempotencyHeader, isFinalRejection, type AlarmSource } from '@wachsam/protocol';
 import { exitCodes, type ExitCode } from './args.js';
 import { ApiClient } from './client.js';
 import { agentDir, configPath, readConfig, readState, writeConfig } from './config.js';
@@ -131,7 +131,7 @@ async function sendUnstored(
       say(raisedText(result.data, options.test));
       return exitCodes.ok;
     }
-    if (!result.retryable) {
+    if (isFinalRejection(result)) {
       printErr(rejectionText(result.code, result.message));
       return exitCodes.rejected;
     }

@@ -1,4 +1,4 @@
-import { idempotencyHeader, type RaiseAlarmResponse } from '@wachsam/protocol';
+import { idempotencyHeader, isFinalRejection, type RaiseAlarmResponse } from '@wachsam/protocol';
 import type { ApiClient, ApiFailure } from './client.js';
 import type { FailedEntry, Outbox, OutboxEntry } from './outbox.js';
 
@@ -6,20 +6,6 @@ export type DeliveryOutcome =
   | { kind: 'delivered'; entry: OutboxEntry; response: RaiseAlarmResponse | null }
   | { kind: 'pending'; entry: OutboxEntry; failure: ApiFailure }
   | { kind: 'failed'; entry: OutboxEntry; failure: ApiFailure; record: FailedEntry };
-
-/**
- * Is this answer a final "no"? Only a 4xx other than 408/429 is, and only when the Wachsam
- * server said so in its own words (an `{error: {code}}` body): a bare 404 or 403 from a reverse
- * proxy or captive portal in between says nothing about the alarm, so it is retried. Never a
- * 409 either: our retries carry the identical body under the same key, so a conflict can only
- * mean an earlier attempt with this key is still being committed (the server answers `conflict`
- * "bitte erneut senden"). Retrying is safe; giving up is not.
- */
-export function isFinalRejection(failure: ApiFailure): boolean {
-  if (failure.retryable || failure.status === null) return false;
-  if (failure.status < 400 || failure.status >= 500 || failure.status === 409) return false;
-  return !failure.code.startsWith('http_');
-}
 
 /** 200 or 201 from the raise route means: committed (a replay of the same key answers 200 or 201). */
 function isCommitted(status: number | null): boolean {
@@ -29,7 +15,8 @@ function isCommitted(status: number | null): boolean {
 /**
  * One attempt. The entry is removed only after the server confirmed the commit; an answer we
  * cannot read but whose status says "committed" still counts (retrying would only replay).
- * Everything that is neither confirmed nor a final rejection stays pending for the next try.
+ * Everything that is neither confirmed nor a final rejection (the protocol's one rule,
+ * `isFinalRejection`) stays pending for the next try.
  */
 export async function deliverOnce(
   client: ApiClient,
