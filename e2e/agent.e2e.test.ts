@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -446,6 +447,34 @@ describe('desktop agent (built CLI) against the real server', () => {
     await relay.start();
     await waitForOutput(run, /Verbindung zum Alarmserver wiederhergestellt/, 15_000);
   }, 90_000);
+
+  it('does not send a press older than 15 minutes: kept in failed/ as too_old, told loudly', async () => {
+    const { dir, deviceId } = await enrolledAgent('PC-E2E-TOOOLD');
+    // A press from an hour ago that never got out (the PC was off the network since).
+    const pressedAt = new Date(Date.now() - 60 * 60_000);
+    const entry = {
+      version: 1,
+      key: `wa-${randomUUID()}`,
+      request: { source: 'hotkey', test: false, functionTest: false, triggeredAt: pressedAt.toISOString() },
+    };
+    await mkdir(join(dir, 'outbox'), { recursive: true });
+    await writeFile(
+      join(dir, 'outbox', `${String(pressedAt.getTime()).padStart(15, '0')}-${entry.key}.json`),
+      JSON.stringify(entry),
+    );
+
+    const drain = await agent(dir, 'drain', '--max', '10');
+    expect(drain.code, drain.stderr).toBe(0);
+    expect(drain.stdout).toContain('ALARM NICHT GESENDET');
+    expect(drain.stdout).toContain('Falls noch nötig: neu auslösen oder 110.');
+    expect(await pendingFiles(dir)).toEqual([]);
+    const [failed] = await readdir(join(dir, 'outbox', 'failed'));
+    expect(JSON.parse(await readFile(join(dir, 'outbox', 'failed', failed!), 'utf8'))).toMatchObject({
+      key: entry.key,
+      code: 'too_old',
+    });
+    expect(await alarmsOf(deviceId)).toEqual([]);
+  });
 
   it('reports a revoked device clearly and keeps the refused alarm in failed/', async () => {
     const { dir, deviceId } = await enrolledAgent('PC-E2E-REVOKED');

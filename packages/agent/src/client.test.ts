@@ -55,7 +55,7 @@ describe('ApiClient answers and the one retry rule', () => {
   it('gives up only on the server refusing in its own words', async () => {
     const { outcome, pending } = await outcomeOf(wachsamError(401, 'token_revoked'));
     expect(outcome.kind).toBe('failed');
-    expect(outcome.kind === 'failed' && outcome.failure).toMatchObject({ code: 'token_revoked', fromServer: true });
+    expect(outcome.kind === 'failed' && outcome.record).toMatchObject({ code: 'token_revoked', status: 401 });
     expect(pending).toBe(0);
   });
 

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RaiseAlarmResponse } from '@wachsam/protocol';
+import { outboxMaxAgeMs, tooOldCode, type RaiseAlarmResponse } from '@wachsam/protocol';
 import type { ApiClient, ApiResult } from './client.js';
 import { deliverOnce, deliverWithin } from './delivery.js';
-import { Outbox } from './outbox.js';
+import { FailedEntry, Outbox } from './outbox.js';
 
 /**
  * A stand-in for the HTTP client (not for the server): it records what would be sent and
@@ -113,6 +113,40 @@ describe('deliverOnce', () => {
     const { client } = scriptedClient([failure(status, code)]);
     expect((await deliverOnce(client, outbox, entry)).kind).toBe('pending');
     expect((await outbox.pending()).entries).toEqual([entry]);
+  });
+});
+
+describe('the outbox age rule', () => {
+  it('does not send a press older than 15 minutes: it is kept in failed/ as too_old', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' }, new Date(Date.now() - outboxMaxAgeMs - 1_000));
+    const { client, sent } = scriptedClient([committed()]);
+    const outcome = await deliverOnce(client, outbox, entry);
+    expect(outcome.kind).toBe('failed');
+    expect(sent).toEqual([]);
+    expect((await outbox.pending()).entries).toEqual([]);
+    const [failed] = await outbox.failed();
+    expect(failed).toMatchObject({ key: entry.key, request: entry.request, status: null, code: tooOldCode });
+    expect(FailedEntry.safeParse(failed).success).toBe(true);
+  });
+
+  it('still sends a press younger than 15 minutes, with its key', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' }, new Date(Date.now() - outboxMaxAgeMs + 60_000));
+    const { client, sent } = scriptedClient([committed()]);
+    expect((await deliverOnce(client, outbox, entry)).kind).toBe('delivered');
+    expect(sent.map((s) => s.key)).toEqual([entry.key]);
+  });
+
+  it('stops retrying a press once it becomes too old, whatever the network does', async () => {
+    const outbox = new Outbox(dir);
+    // Pressed 14 min 57 s ago: the first attempt goes out, the retry is already too old.
+    const entry = await outbox.add({ source: 'hotkey' }, new Date(Date.now() - outboxMaxAgeMs + 3_000));
+    const { client, sent } = scriptedClient(Array.from({ length: 20 }, () => noAnswer));
+    const outcome = await deliverWithin(client, outbox, entry, 20_000);
+    expect(outcome.kind === 'failed' && outcome.record.code).toBe(tooOldCode);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect((await outbox.pending()).entries).toEqual([]);
   });
 });
 

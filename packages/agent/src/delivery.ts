@@ -1,11 +1,19 @@
-import { idempotencyHeader, isFinalRejection, type RaiseAlarmResponse } from '@wachsam/protocol';
+import {
+  idempotencyHeader,
+  isFinalRejection,
+  isTooOldToSend,
+  outboxMaxAgeMs,
+  tooOldCode,
+  type RaiseAlarmResponse,
+} from '@wachsam/protocol';
 import type { ApiClient, ApiFailure } from './client.js';
 import type { FailedEntry, Outbox, OutboxEntry } from './outbox.js';
 
 export type DeliveryOutcome =
   | { kind: 'delivered'; entry: OutboxEntry; response: RaiseAlarmResponse | null }
   | { kind: 'pending'; entry: OutboxEntry; failure: ApiFailure }
-  | { kind: 'failed'; entry: OutboxEntry; failure: ApiFailure; record: FailedEntry };
+  /** Moved to `outbox/failed/`: refused by the server for good, or too old to send (`record.code`). */
+  | { kind: 'failed'; entry: OutboxEntry; record: FailedEntry };
 
 /** 200 or 201 from the raise route means: committed (a replay of the same key answers 200 or 201). */
 function isCommitted(status: number | null): boolean {
@@ -17,6 +25,11 @@ function isCommitted(status: number | null): boolean {
  * cannot read but whose status says "committed" still counts (retrying would only replay).
  * Everything that is neither confirmed nor a final rejection (the protocol's one rule,
  * `isFinalRejection`) stays pending for the next try.
+ *
+ * A press older than the protocol's outbox age (15 min) is not sent at all, on every path
+ * (`trigger`, `run`, `drain`): an alarm about a situation a quarter of an hour ago would send
+ * helpers to something that is over or escalate to the control centre for nothing. It is kept
+ * in `outbox/failed/` under `too_old` and the caller tells the person loudly, who decides.
  */
 export async function deliverOnce(
   client: ApiClient,
@@ -24,6 +37,15 @@ export async function deliverOnce(
   entry: OutboxEntry,
   timeoutMs = 5_000,
 ): Promise<DeliveryOutcome> {
+  if (isTooOldToSend(entry.request.triggeredAt)) {
+    const minutes = outboxMaxAgeMs / 60_000;
+    const record = await outbox.fail(entry, {
+      status: null,
+      code: tooOldCode,
+      message: `Nicht gesendet: älter als ${minutes} Minuten`,
+    });
+    return { kind: 'failed', entry, record };
+  }
   const result = await client.call('raiseAlarm', {
     body: entry.request,
     headers: { [idempotencyHeader]: entry.key },
@@ -39,7 +61,7 @@ export async function deliverOnce(
   }
   if (isFinalRejection(result)) {
     const record = await outbox.fail(entry, { status: result.status, code: result.code, message: result.message });
-    return { kind: 'failed', entry, failure: result, record };
+    return { kind: 'failed', entry, record };
   }
   return { kind: 'pending', entry, failure: result };
 }

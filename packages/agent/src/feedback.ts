@@ -1,4 +1,5 @@
-import type { Alarm, AlarmEvent, RaiseAlarmResponse } from '@wachsam/protocol';
+import { outboxMaxAgeMs, tooOldCode, type Alarm, type AlarmEvent, type RaiseAlarmResponse } from '@wachsam/protocol';
+import type { FailedEntry } from './outbox.js';
 
 /**
  * The sender's feedback texts. The attacker may be looking at the screen, so each is one short
@@ -40,6 +41,28 @@ export function senderFeedback(event: AlarmEvent): string | null {
     case 'alarm.position':
       return null;
   }
+}
+
+/**
+ * A press that was never confirmed and is now too old to send (the protocol's outbox age): loud,
+ * with when it was pressed, so the person decides whether help is still needed.
+ */
+export function tooOldText(triggeredAt: string, now: Date = new Date()): string {
+  const pressed = new Date(triggeredAt);
+  const time = pressed.toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' });
+  const sameDay = pressed.toDateString() === now.toDateString();
+  const when = sameDay ? `von ${time} Uhr` : `vom ${pressed.toLocaleDateString('de-DE')}, ${time} Uhr`;
+  return (
+    `ALARM NICHT GESENDET: Alarm ${when} wurde nicht zugestellt und ist älter als ${outboxMaxAgeMs / 60_000} Minuten` +
+    ` – er wird nicht mehr gesendet. Falls noch nötig: neu auslösen oder 110.`
+  );
+}
+
+/** What to tell, loudly, about an entry that ended in `outbox/failed/`. */
+export function failedNotice(record: FailedEntry): { title: string; text: string } {
+  if (record.code === tooOldCode)
+    return { title: 'Wachsam: Alarm nicht gesendet', text: tooOldText(record.request.triggeredAt) };
+  return { title: 'Wachsam', text: rejectionText(record.code, record.message) };
 }
 
 /** A final rejection of an alarm: loud, and it tells the person to get help another way. */

@@ -3,7 +3,7 @@ import { exitCodes, type ExitCode } from './args.js';
 import { ApiClient } from './client.js';
 import { readState, writeState, type AgentState } from './config.js';
 import { Drainer, type DeliveryOutcome } from './delivery.js';
-import { raisedText, rejectionText, senderFeedback } from './feedback.js';
+import { failedNotice, raisedText, senderFeedback } from './feedback.js';
 import { FunctionTestWatcher, runFunctionTest } from './functionTest.js';
 import { alarmText, type AlertHandle, type Notifier } from './notify.js';
 import { Outbox } from './outbox.js';
@@ -144,7 +144,8 @@ export class Agent {
         const text = outcome.response ? raisedText(outcome.response, outcome.entry.request.test) : 'Alarm ausgelöst.';
         this.options.notifier.discreet(`Nachgesendet (${at}): ${text}`);
       } else if (outcome.kind === 'failed') {
-        this.options.notifier.warn('Wachsam', rejectionText(outcome.failure.code, outcome.failure.message));
+        const { title, text } = failedNotice(outcome.record);
+        this.options.notifier.warn(title, text);
       } else if (!this.reported.has(outcome.entry.key)) {
         this.reported.add(outcome.entry.key);
         this.log(`Alarm von ${at} noch nicht zugestellt (${outcome.failure.message}) – wird weiter gesendet`);
