@@ -5,7 +5,7 @@ import { readState, writeState, type AgentState } from './config.js';
 import { Drainer, type DeliveryOutcome } from './delivery.js';
 import { failedNotice, raisedText, senderFeedback } from './feedback.js';
 import { FunctionTestWatcher, runFunctionTest } from './functionTest.js';
-import { alarmText, type AlertHandle, type Notifier } from './notify.js';
+import { alarmText, cancelledReceiverText, type AlertHandle, type Notifier } from './notify.js';
 import { Outbox } from './outbox.js';
 import { RealtimeConnection } from './realtime.js';
 
@@ -234,7 +234,7 @@ export class Agent {
       if (alarm.status === 'acknowledged') existing.silence();
       if (type === 'alarm.escalated') this.log(`Alarm eskaliert auf Stufe ${alarm.step}`);
       if (type === 'alarm.cancelled') {
-        this.options.notifier.warn('Wachsam', 'Abbruch durch die auslösende Person – trotzdem persönlich nachsehen!');
+        this.options.notifier.warn('Wachsam', cancelledReceiverText);
       }
       return;
     }

@@ -1,3 +1,4 @@
+import type { Alarm } from '@wachsam/protocol';
 import type { AlertHandle, Notifier } from './notify.js';
 
 /** Test helpers of the agent (like the server's `testing.ts`); not used by the CLI. */
@@ -47,4 +48,34 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A complete alarm as the server presents it: Anna Schmidt at her desk, step 2 of 3. */
+export function sampleAlarm(patch: Partial<Alarm> = {}): Alarm {
+  return {
+    id: '5b1f8d5e-3c1a-4a77-9d2e-1c3f1e1b2a11',
+    status: 'raised',
+    source: 'hotkey',
+    test: false,
+    functionTest: false,
+    raisedAt: '2026-01-02T10:15:00Z',
+    triggeredAt: '2026-01-02T10:15:00Z',
+    sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '0221 123' },
+    location: { building: 'Rathaus', address: '', floor: '2. OG', room: '204', workstation: 'Platz 1' },
+    deviceId: null,
+    position: null,
+    positionKind: null,
+    positionAddress: null,
+    step: 2,
+    steps: 3,
+    nextEscalationAt: null,
+    callPolice: true,
+    alerted: 4,
+    responders: [],
+    cancelledAt: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    outcome: null,
+    ...patch,
+  };
 }
