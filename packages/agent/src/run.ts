@@ -299,8 +299,7 @@ export class Agent {
   }
 
   private rejected(code: string, message: string): void {
-    const why =
-      code === 'token_revoked' ? 'Gerät gesperrt' : code === 'invalid_token' ? 'Gerät dem Server unbekannt' : message;
+    const why = rejectedBecause[code] ?? message;
     this.options.notifier.warn(
       'Wachsam: kein stiller Alarm',
       `${why} (${code}). Dieser PC kann keine Alarme senden oder empfangen – IT informieren.`,
@@ -318,6 +317,13 @@ export class Agent {
       .catch((error: unknown) => this.log(`Zustand nicht gespeichert: ${String(error)}`));
   }
 }
+
+/** Why the server refuses this device, in plain words. */
+const rejectedBecause: Record<string, string> = {
+  token_revoked: 'Gerät gesperrt',
+  device_removed: 'Gerät entfernt',
+  invalid_token: 'Gerät dem Server unbekannt',
+};
 
 /**
  * History replayed after a reconnect, reduced to what matters now: for each alarm only its
