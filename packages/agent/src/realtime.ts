@@ -30,6 +30,12 @@ export interface RealtimeHandlers {
    */
   onEvent(event: RealtimeEvent, forYou: boolean, replay: boolean): void | Promise<void>;
   onReplayDone?(): void | Promise<void>;
+  /**
+   * The connection is live: history since the resume point, if any, has been handled. With
+   * `resumed` false there was no resume point, so nothing from before this connection is in the
+   * stream (what is still open must be read from the server).
+   */
+  onLive?(info: { resumed: boolean }): void | Promise<void>;
   onConnected?(info: { connectionId: string; resumedFrom: EventId | null }): void;
   onDisconnected?(reason: string): void;
   /**
@@ -271,12 +277,13 @@ export class RealtimeConnection {
       case 'replayed':
         // Everything up to the server's newest id has been sent to us: resume from there. On a
         // first connection (no resume point yet) this is where our history starts.
-        this.enqueue(() => {
+        this.enqueue(async () => {
           if (frame.lastEventId !== '0') {
             this.dedupe.resumeAfter(frame.lastEventId);
             this.advance(null);
           }
-          return this.endReplay();
+          await this.endReplay();
+          await this.handlers.onLive?.({ resumed: since !== null });
         });
         return;
       case 'error':
