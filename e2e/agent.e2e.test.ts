@@ -304,6 +304,6 @@ describe('desktop agent (built CLI) against the real server', () => {
     h.running.push(run);
     const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
     expect(code).toBe(4);
-    expect(run.output()).toContain('Gerät gesperrt');
+    expect(run.output()).toContain('Dieses Gerät ist gesperrt (token_revoked). Dieser PC kann keine Alarme senden');
   });
 });

@@ -73,6 +73,10 @@ describe('sender feedback', () => {
     expect(rejectionText('token_revoked', 'x')).toBe(
       'ALARM ABGELEHNT: dieses Gerät ist gesperrt. Bitte anders Hilfe holen (Telefon, 110).',
     );
+    expect(rejectionText('device_removed', 'x')).toMatch(/^ALARM ABGELEHNT: dieses Gerät wurde entfernt\./);
+    expect(rejectionText('validation_failed', 'Ungültig')).toMatch(
+      /^ALARM ABGELEHNT: Ungültig \(validation_failed\)\./,
+    );
   });
 
   it('says loudly when a too old press was not sent, when it was pressed, and what to do', () => {

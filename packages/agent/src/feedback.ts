@@ -95,13 +95,19 @@ export function failedNotice(record: FailedEntry): { title: string; text: string
   return { title: 'Wachsam', text: rejectionText(record.code, record.message) };
 }
 
+/** Why the server refuses this device, in plain words; null when the code is not about the device. */
+export function deviceRefusal(code: string): string | null {
+  return deviceRefusals[code] ?? null;
+}
+
+const deviceRefusals: Record<string, string> = {
+  token_revoked: 'dieses Gerät ist gesperrt',
+  device_removed: 'dieses Gerät wurde entfernt',
+  invalid_token: 'dieses Gerät ist dem Server unbekannt',
+};
+
 /** A final rejection of an alarm: loud, and it tells the person to get help another way. */
 export function rejectionText(code: string, message: string): string {
-  const why =
-    code === 'token_revoked'
-      ? 'dieses Gerät ist gesperrt'
-      : code === 'invalid_token'
-        ? 'dieses Gerät ist dem Server unbekannt'
-        : `${message} (${code})`;
+  const why = deviceRefusal(code) ?? `${message} (${code})`;
   return `ALARM ABGELEHNT: ${why}. Bitte anders Hilfe holen (Telefon, 110).`;
 }

@@ -4,7 +4,7 @@ import { ApiClient } from './client.js';
 import { readState, writeState, type AgentState } from './config.js';
 import { backoffMs, Drainer, sleep, type DeliveryOutcome } from './delivery.js';
 import { AlarmDisplay } from './display.js';
-import { failedNotice, raisedText } from './feedback.js';
+import { deviceRefusal, failedNotice, raisedText } from './feedback.js';
 import { FunctionTestWatcher, runFunctionTest } from './functionTest.js';
 import type { Notifier } from './notify.js';
 import { fetchOpenAlarms } from './openAlarms.js';
@@ -237,10 +237,9 @@ export class Agent {
         this.log(`Offene Alarme abgeglichen: ${result.data.alarms.filter((a) => !a.functionTest).length}`);
         return;
       }
-      if (attempt === 0 || isFinalRejection(result)) {
-        this.log(`Offene Alarme nicht abrufbar: ${result.message} (${result.code})`);
-      }
-      if (isFinalRejection(result)) return;
+      const final = isFinalRejection(result);
+      if (attempt === 0 || final) this.log(`Offene Alarme nicht abrufbar: ${result.message} (${result.code})`);
+      if (final) return;
       await sleep(backoffMs(attempt));
     }
   }
@@ -299,10 +298,10 @@ export class Agent {
   }
 
   private rejected(code: string, message: string): void {
-    const why = rejectedBecause[code] ?? message;
+    const why = deviceRefusal(code) ?? message;
     this.options.notifier.warn(
       'Wachsam: kein stiller Alarm',
-      `${why} (${code}). Dieser PC kann keine Alarme senden oder empfangen – IT informieren.`,
+      `${why.charAt(0).toUpperCase()}${why.slice(1)} (${code}). Dieser PC kann keine Alarme senden oder empfangen – IT informieren.`,
     );
     void this.stop(exitCodes.rejected);
   }
@@ -317,13 +316,6 @@ export class Agent {
       .catch((error: unknown) => this.log(`Zustand nicht gespeichert: ${String(error)}`));
   }
 }
-
-/** Why the server refuses this device, in plain words. */
-const rejectedBecause: Record<string, string> = {
-  token_revoked: 'Gerät gesperrt',
-  device_removed: 'Gerät entfernt',
-  invalid_token: 'Gerät dem Server unbekannt',
-};
 
 /**
  * History replayed after a reconnect, reduced to what matters now: for each alarm only its
