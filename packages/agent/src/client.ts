@@ -4,6 +4,9 @@ import { ApiError, routes, type Routes } from '@wachsam/protocol';
 export type RouteName = keyof Routes;
 type BodyOf<K extends RouteName> = Routes[K] extends { body: infer B extends z.ZodType } ? z.input<B> : undefined;
 type ParamsOf<K extends RouteName> = Routes[K] extends { params: infer P extends z.ZodType } ? z.input<P> : undefined;
+type QueryOf<K extends RouteName> = Routes[K] extends { querystring: infer Q extends z.ZodType }
+  ? z.input<Q>
+  : undefined;
 export type ResponseOf<K extends RouteName> = Routes[K]['response'] extends infer R extends z.ZodType
   ? z.output<R>
   : null;
@@ -18,23 +21,22 @@ export type ApiFailure = {
   code: string;
   message: string;
   /**
-   * The same request may succeed later: no answer, 5xx, 408, 429. Every other 4xx is final.
-   * Without an answer the outcome is unknown (the server may have committed), which is why
-   * alarm raises are only ever retried with the same idempotency key.
+   * The answer carried a Wachsam `{error: {code}}` body: the server itself said no. False for
+   * no answer and for a bare status from something in between (proxy, captive portal; the
+   * code is then `http_<status>`). Whether to retry is decided by the protocol's one rule,
+   * `isFinalRejection`; without an answer the outcome is unknown (the server may have
+   * committed), which is why alarm raises are only ever retried with the same idempotency key.
    */
-  retryable: boolean;
+  fromServer: boolean;
 };
 export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
 
 export interface CallOptions<K extends RouteName> {
   params?: ParamsOf<K>;
+  query?: QueryOf<K>;
   body?: BodyOf<K>;
   headers?: Record<string, string>;
   timeoutMs?: number;
-}
-
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
 }
 
 /** Typed HTTP client for the routes in `@wachsam/protocol`: URL, method and schemas come from there. */
@@ -48,6 +50,9 @@ export class ApiClient {
   async call<K extends RouteName>(name: K, options: CallOptions<K> = {}): Promise<ApiResult<ResponseOf<K>>> {
     const route = routes[name];
     const url = new URL(fillParams(route.url, options.params as Record<string, string> | undefined), this.server);
+    for (const [key, value] of Object.entries((options.query ?? {}) as Record<string, unknown>)) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let body: string | undefined;
@@ -71,7 +76,7 @@ export class ApiClient {
         status: null,
         code: timedOut ? 'timeout' : 'network_error',
         message: timedOut ? 'Server antwortet nicht' : `Server nicht erreichbar (${describeNetworkError(error)})`,
-        retryable: true,
+        fromServer: false,
       };
     }
 
@@ -85,7 +90,7 @@ export class ApiClient {
         status: response.status,
         code: 'invalid_response',
         message: `Antwort des Servers passt nicht zum Protokoll: ${parsed.error.issues[0]?.message ?? ''}`,
-        retryable: false,
+        fromServer: false,
       };
     }
     if (response.ok) {
@@ -101,7 +106,7 @@ export class ApiClient {
       status: response.status,
       code: apiError.success ? apiError.data.error.code : `http_${response.status}`,
       message: apiError.success ? apiError.data.error.message : `HTTP ${response.status}`,
-      retryable: isRetryableStatus(response.status),
+      fromServer: apiError.success,
     };
   }
 }

@@ -4,12 +4,12 @@ import { access, mkdir, writeFile, chmod } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { idempotencyHeader, type AlarmSource } from '@wachsam/protocol';
+import { idempotencyHeader, isFinalRejection, isTooOldToSend, tooOldCode, type AlarmSource } from '@wachsam/protocol';
 import { exitCodes, type ExitCode } from './args.js';
 import { ApiClient } from './client.js';
 import { agentDir, configPath, readConfig, readState, writeConfig } from './config.js';
 import { deliverWithin, Drainer, sleep, type DeliveryOutcome } from './delivery.js';
-import { raisedText, rejectionText } from './feedback.js';
+import { failedNotice, raisedText, rejectionText } from './feedback.js';
 import { runningAgent } from './lock.js';
 import { DesktopNotifier } from './notify.js';
 import { Outbox } from './outbox.js';
@@ -107,10 +107,10 @@ export async function trigger(options: {
     return exitCodes.ok;
   }
   if (outcome.kind === 'failed') {
-    const line = rejectionText(outcome.failure.code, outcome.failure.message);
-    printErr(line);
-    notifier?.warn('Wachsam', line);
-    return exitCodes.rejected;
+    const { title, text } = failedNotice(outcome.record);
+    printErr(text);
+    notifier?.warn(title, text);
+    return outcome.record.code === tooOldCode ? exitCodes.error : exitCodes.rejected;
   }
   say('Alarm noch nicht zugestellt – wird weiter gesendet');
   if (options.background) await ensureSender(dir);
@@ -125,13 +125,13 @@ async function sendUnstored(
   const key = `wa-${randomUUID()}`;
   const body = { source: options.source, test: options.test, triggeredAt: new Date().toISOString() };
   const deadline = Date.now() + Math.max(options.waitSeconds, 30) * 1000;
-  for (let attempt = 0; Date.now() < deadline; attempt++) {
+  for (let attempt = 0; Date.now() < deadline && !isTooOldToSend(body.triggeredAt); attempt++) {
     const result = await client.call('raiseAlarm', { body, headers: { [idempotencyHeader]: key } });
     if (result.ok) {
       say(raisedText(result.data, options.test));
       return exitCodes.ok;
     }
-    if (!result.retryable) {
+    if (isFinalRejection(result)) {
       printErr(rejectionText(result.code, result.message));
       return exitCodes.rejected;
     }
@@ -161,14 +161,24 @@ async function ensureSender(dir: string): Promise<void> {
   }
 }
 
-/** Hidden command: send what is in the outbox until it is empty or `maxSeconds` passed. */
+/**
+ * Hidden command: send what is in the outbox until it is empty or `maxSeconds` passed. It runs
+ * detached, without a terminal, so what the person must know (a refused or too old alarm) is
+ * told as a loud notification.
+ */
 export async function drain(options: { maxSeconds: number }): Promise<ExitCode> {
   const dir = agentDir();
   const config = await readConfig(dir);
+  const notifier = new DesktopNotifier(process.stdout);
   const drainer = new Drainer(new ApiClient(config.server, config.enrolment.token), new Outbox(dir));
   const deadline = Date.now() + options.maxSeconds * 1000;
   while (Date.now() < deadline) {
     const { outcomes } = await drainer.drain();
+    for (const outcome of outcomes) {
+      if (outcome.kind !== 'failed') continue;
+      const { title, text } = failedNotice(outcome.record);
+      notifier.warn(title, text);
+    }
     if (outcomes.every((o) => o.kind !== 'pending')) return exitCodes.ok;
     await sleep(2_000);
   }

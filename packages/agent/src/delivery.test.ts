@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RaiseAlarmResponse } from '@wachsam/protocol';
+import { outboxMaxAgeMs, tooOldCode, type RaiseAlarmResponse } from '@wachsam/protocol';
 import type { ApiClient, ApiResult } from './client.js';
-import { deliverOnce, deliverWithin, isFinalRejection } from './delivery.js';
-import { Outbox } from './outbox.js';
+import { deliverOnce, deliverWithin } from './delivery.js';
+import { FailedEntry, Outbox } from './outbox.js';
 
 /**
  * A stand-in for the HTTP client (not for the server): it records what would be sent and
@@ -29,19 +29,20 @@ const noAnswer: ApiResult<unknown> = {
   status: null,
   code: 'network_error',
   message: 'ECONNREFUSED',
-  retryable: true,
+  fromServer: false,
 };
 const committed = (replayed = false): ApiResult<unknown> => ({
   ok: true,
   status: replayed ? 200 : 201,
   data: { alarm: {}, receiversOnline: 2, replayed } as unknown as RaiseAlarmResponse,
 });
-const failure = (status: number, code: string, retryable = false): ApiResult<unknown> => ({
+/** A failed answer; `http_*` codes stand for a bare status from something in between. */
+const failure = (status: number, code: string, fromServer = !code.startsWith('http_')): ApiResult<unknown> => ({
   ok: false,
   status,
   code,
   message: code,
-  retryable,
+  fromServer,
 });
 
 let dir: string;
@@ -66,7 +67,7 @@ describe('deliverOnce', () => {
   it('keeps the entry without an answer and retries with the same key and body', async () => {
     const outbox = new Outbox(dir);
     const entry = await outbox.add({ source: 'hotkey' });
-    const { client, sent } = scriptedClient([noAnswer, failure(503, 'internal_error', true), committed(true)]);
+    const { client, sent } = scriptedClient([noAnswer, failure(503, 'service_unavailable'), committed(true)]);
 
     expect((await deliverOnce(client, outbox, entry)).kind).toBe('pending');
     expect((await outbox.pending()).entries).toEqual([entry]);
@@ -82,7 +83,7 @@ describe('deliverOnce', () => {
   it('treats a committed status with an unreadable body as delivered (a retry would only replay)', async () => {
     const outbox = new Outbox(dir);
     const entry = await outbox.add({ source: 'hotkey' });
-    const { client } = scriptedClient([failure(201, 'invalid_response')]);
+    const { client } = scriptedClient([failure(201, 'invalid_response', false)]);
     expect((await deliverOnce(client, outbox, entry)).kind).toBe('delivered');
     expect((await outbox.pending()).entries).toEqual([]);
   });
@@ -98,30 +99,54 @@ describe('deliverOnce', () => {
   });
 
   it.each([
-    [408, 'http_408', true],
-    [429, 'rate_limited', true],
-    [500, 'internal_error', true],
-    [409, 'idempotency_conflict', false],
-    [409, 'conflict', false],
-  ])('keeps the entry on %i %s', async (status, code, retryable) => {
+    [408, 'http_408'],
+    [429, 'rate_limited'],
+    [500, 'internal_error'],
+    [503, 'service_unavailable'],
+    [409, 'idempotency_conflict'],
+    [409, 'conflict'],
+    [404, 'http_404'],
+    [403, 'http_403'],
+  ])('keeps the entry on %i %s', async (status, code) => {
     const outbox = new Outbox(dir);
     const entry = await outbox.add({ source: 'hotkey' });
-    const { client } = scriptedClient([failure(status, code, retryable)]);
+    const { client } = scriptedClient([failure(status, code)]);
     expect((await deliverOnce(client, outbox, entry)).kind).toBe('pending');
     expect((await outbox.pending()).entries).toEqual([entry]);
   });
 });
 
-describe('isFinalRejection', () => {
-  it('is true only for a 4xx other than 408, 409 and 429 that carries a Wachsam error code', () => {
-    expect(isFinalRejection({ ok: false, status: 400, code: 'validation_failed', message: '', retryable: false })).toBe(
-      true,
-    );
-    expect(isFinalRejection({ ok: false, status: 403, code: 'forbidden', message: '', retryable: false })).toBe(true);
-    expect(isFinalRejection({ ok: false, status: null, code: 'timeout', message: '', retryable: true })).toBe(false);
-    expect(isFinalRejection({ ok: false, status: 302, code: 'http_302', message: '', retryable: false })).toBe(false);
-    // A bare 404 from a proxy in front of the server is not the server refusing the alarm.
-    expect(isFinalRejection({ ok: false, status: 404, code: 'http_404', message: '', retryable: false })).toBe(false);
+describe('the outbox age rule', () => {
+  it('does not send a press older than 15 minutes: it is kept in failed/ as too_old', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' }, new Date(Date.now() - outboxMaxAgeMs - 1_000));
+    const { client, sent } = scriptedClient([committed()]);
+    const outcome = await deliverOnce(client, outbox, entry);
+    expect(outcome.kind).toBe('failed');
+    expect(sent).toEqual([]);
+    expect((await outbox.pending()).entries).toEqual([]);
+    const [failed] = await outbox.failed();
+    expect(failed).toMatchObject({ key: entry.key, request: entry.request, status: null, code: tooOldCode });
+    expect(FailedEntry.safeParse(failed).success).toBe(true);
+  });
+
+  it('still sends a press younger than 15 minutes, with its key', async () => {
+    const outbox = new Outbox(dir);
+    const entry = await outbox.add({ source: 'hotkey' }, new Date(Date.now() - outboxMaxAgeMs + 60_000));
+    const { client, sent } = scriptedClient([committed()]);
+    expect((await deliverOnce(client, outbox, entry)).kind).toBe('delivered');
+    expect(sent.map((s) => s.key)).toEqual([entry.key]);
+  });
+
+  it('stops retrying a press once it becomes too old, whatever the network does', async () => {
+    const outbox = new Outbox(dir);
+    // Pressed 14 min 57 s ago: the first attempt goes out, the retry is already too old.
+    const entry = await outbox.add({ source: 'hotkey' }, new Date(Date.now() - outboxMaxAgeMs + 3_000));
+    const { client, sent } = scriptedClient(Array.from({ length: 20 }, () => noAnswer));
+    const outcome = await deliverWithin(client, outbox, entry, 20_000);
+    expect(outcome.kind === 'failed' && outcome.record.code).toBe(tooOldCode);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect((await outbox.pending()).entries).toEqual([]);
   });
 });
 

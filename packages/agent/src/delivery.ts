@@ -1,25 +1,19 @@
-import { idempotencyHeader, type RaiseAlarmResponse } from '@wachsam/protocol';
+import {
+  idempotencyHeader,
+  isFinalRejection,
+  isTooOldToSend,
+  outboxMaxAgeMs,
+  tooOldCode,
+  type RaiseAlarmResponse,
+} from '@wachsam/protocol';
 import type { ApiClient, ApiFailure } from './client.js';
 import type { FailedEntry, Outbox, OutboxEntry } from './outbox.js';
 
 export type DeliveryOutcome =
   | { kind: 'delivered'; entry: OutboxEntry; response: RaiseAlarmResponse | null }
   | { kind: 'pending'; entry: OutboxEntry; failure: ApiFailure }
-  | { kind: 'failed'; entry: OutboxEntry; failure: ApiFailure; record: FailedEntry };
-
-/**
- * Is this answer a final "no"? Only a 4xx other than 408/429 is, and only when the Wachsam
- * server said so in its own words (an `{error: {code}}` body): a bare 404 or 403 from a reverse
- * proxy or captive portal in between says nothing about the alarm, so it is retried. Never a
- * 409 either: our retries carry the identical body under the same key, so a conflict can only
- * mean an earlier attempt with this key is still being committed (the server answers `conflict`
- * "bitte erneut senden"). Retrying is safe; giving up is not.
- */
-export function isFinalRejection(failure: ApiFailure): boolean {
-  if (failure.retryable || failure.status === null) return false;
-  if (failure.status < 400 || failure.status >= 500 || failure.status === 409) return false;
-  return !failure.code.startsWith('http_');
-}
+  /** Moved to `outbox/failed/`: refused by the server for good, or too old to send (`record.code`). */
+  | { kind: 'failed'; entry: OutboxEntry; record: FailedEntry };
 
 /** 200 or 201 from the raise route means: committed (a replay of the same key answers 200 or 201). */
 function isCommitted(status: number | null): boolean {
@@ -29,7 +23,13 @@ function isCommitted(status: number | null): boolean {
 /**
  * One attempt. The entry is removed only after the server confirmed the commit; an answer we
  * cannot read but whose status says "committed" still counts (retrying would only replay).
- * Everything that is neither confirmed nor a final rejection stays pending for the next try.
+ * Everything that is neither confirmed nor a final rejection (the protocol's one rule,
+ * `isFinalRejection`) stays pending for the next try.
+ *
+ * A press older than the protocol's outbox age (15 min) is not sent at all, on every path
+ * (`trigger`, `run`, `drain`): an alarm about a situation a quarter of an hour ago would send
+ * helpers to something that is over or escalate to the control centre for nothing. It is kept
+ * in `outbox/failed/` under `too_old` and the caller tells the person loudly, who decides.
  */
 export async function deliverOnce(
   client: ApiClient,
@@ -37,6 +37,15 @@ export async function deliverOnce(
   entry: OutboxEntry,
   timeoutMs = 5_000,
 ): Promise<DeliveryOutcome> {
+  if (isTooOldToSend(entry.request.triggeredAt)) {
+    const minutes = outboxMaxAgeMs / 60_000;
+    const record = await outbox.fail(entry, {
+      status: null,
+      code: tooOldCode,
+      message: `Nicht gesendet: älter als ${minutes} Minuten`,
+    });
+    return { kind: 'failed', entry, record };
+  }
   const result = await client.call('raiseAlarm', {
     body: entry.request,
     headers: { [idempotencyHeader]: entry.key },
@@ -52,7 +61,7 @@ export async function deliverOnce(
   }
   if (isFinalRejection(result)) {
     const record = await outbox.fail(entry, { status: result.status, code: result.code, message: result.message });
-    return { kind: 'failed', entry, failure: result, record };
+    return { kind: 'failed', entry, record };
   }
   return { kind: 'pending', entry, failure: result };
 }

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { idempotencyHeader, type Alarm, type ClientFrame, type FunctionTestReport } from '@wachsam/protocol';
+import {
+  idempotencyHeader,
+  isFinalRejection,
+  type Alarm,
+  type ClientFrame,
+  type FunctionTestReport,
+} from '@wachsam/protocol';
 import type { ApiClient } from './client.js';
 import { backoffMs, sleep } from './delivery.js';
 
@@ -70,7 +76,7 @@ export async function runFunctionTest(deps: FunctionTestDeps, functionTestId?: s
     if (attempt > 0) await sleep(backoffMs(attempt));
     const result = await deps.client.call('reportFunctionTest', { body: report });
     reported = result.ok;
-    if (!result.ok && !result.retryable) break;
+    if (!result.ok && isFinalRejection(result)) break;
   }
   return { ...outcome, reported };
 }
@@ -95,7 +101,7 @@ async function provePath(deps: FunctionTestDeps): Promise<Omit<FunctionTestOutco
       break;
     }
     lastProblem = `${result.message} (${result.code})`;
-    if (!result.retryable) break;
+    if (isFinalRejection(result)) break;
     await sleep(backoffMs(attempt));
   }
   if (!alarm) return { result: 'failed', detail: `Testalarm nicht angenommen: ${lastProblem}`, alarmId: null };

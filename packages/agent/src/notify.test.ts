@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alarm } from '@wachsam/protocol';
 import { alarmText, alarmWav, commandsFor, type Platform } from './notify.js';
+import { sampleAlarm } from './testing.js';
 
 const platform = (os: NodeJS.Platform, env: NodeJS.ProcessEnv, commands: string[]): Platform => ({
   os,
@@ -55,31 +55,7 @@ describe('alarmWav', () => {
 
 describe('alarmText', () => {
   it('says who, where, when and how to call', () => {
-    const alarm = {
-      id: '5b1f8d5e-3c1a-4a77-9d2e-1c3f1e1b2a11',
-      status: 'raised',
-      source: 'hotkey',
-      test: false,
-      functionTest: false,
-      raisedAt: '2026-01-02T10:15:00Z',
-      triggeredAt: '2026-01-02T10:15:00Z',
-      sender: { personId: null, firstName: 'Anna', lastName: 'Schmidt', phone: '0221 123' },
-      location: { building: 'Rathaus', address: '', floor: '2. OG', room: '204', workstation: 'Platz 1' },
-      deviceId: null,
-      position: null,
-      positionKind: null,
-      positionAddress: null,
-      step: 2,
-      steps: 3,
-      nextEscalationAt: null,
-      callPolice: true,
-      alerted: 4,
-      responders: [],
-      cancelledAt: null,
-      resolvedAt: null,
-      resolvedBy: null,
-      outcome: null,
-    } satisfies Alarm;
+    const alarm = sampleAlarm();
     const { title, text } = alarmText(alarm);
     expect(title).toBe('Wachsam ALARM');
     expect(text).toContain('Anna Schmidt braucht Hilfe – Rathaus, Etage 2. OG, Raum 204, Platz 1');
@@ -87,5 +63,11 @@ describe('alarmText', () => {
     expect(text).toContain('Polizei verständigen: 110');
     expect(text).toContain('Eskalationsstufe 2 von 3');
     expect(alarmText({ ...alarm, test: true }).title).toBe('Wachsam TESTALARM');
+    expect(text).not.toContain('Abbruch');
+  });
+
+  it('asks to look in person when the sender cancelled (the cancel may be forced)', () => {
+    const { text } = alarmText(sampleAlarm({ cancelledAt: '2026-01-02T10:16:00Z' }));
+    expect(text).toContain('Abbruch durch die auslösende Person – bitte trotzdem persönlich nachsehen');
   });
 });

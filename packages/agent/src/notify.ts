@@ -54,6 +54,12 @@ function onPath(command: string): boolean {
   return false;
 }
 
+/**
+ * A cancel by the sender may have been forced by the attacker: the server keeps the alarm open
+ * and escalating, and receivers are asked to go and look anyway.
+ */
+export const cancelledReceiverText = 'Abbruch durch die auslösende Person – bitte trotzdem persönlich nachsehen';
+
 /** Text of an incoming alarm, in the order a helper needs it: who, where, how to call. */
 export function alarmText(alarm: Alarm): { title: string; text: string } {
   const kind = alarm.functionTest ? 'FUNKTIONSTEST' : alarm.test ? 'TESTALARM' : 'ALARM';
@@ -67,6 +73,7 @@ export function alarmText(alarm: Alarm): { title: string; text: string } {
   if (alarm.sender.phone) lines.push(`Telefon: ${alarm.sender.phone}`);
   if (alarm.callPolice) lines.push('Polizei verständigen: 110');
   if (alarm.step > 1) lines.push(`Eskalationsstufe ${alarm.step} von ${alarm.steps}`);
+  if (alarm.cancelledAt) lines.push(cancelledReceiverText);
   return { title: `Wachsam ${kind}`, text: lines.join('\n') };
 }
 

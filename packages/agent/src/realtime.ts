@@ -3,15 +3,24 @@ import {
   ApiError,
   heartbeatIntervalMs,
   ServerFrame,
+  socketEndCloseCode,
   type ClientFrame,
   type EventId,
   type RealtimeEvent,
+  type SocketEndReason,
 } from '@wachsam/protocol';
 
 /** A peer silent for this long is dead (three heartbeat intervals). */
 export const silenceLimitMs = 3 * heartbeatIntervalMs;
 /** Replay that never announces its end is treated as done after this long: events must not wait. */
 const replayLimitMs = 5_000;
+/**
+ * Why a server may end this device's socket for good: the device itself lost its right to
+ * connect, so reconnecting cannot help and the PC is unprotected until IT acts.
+ */
+const finalEndReasons: ReadonlySet<SocketEndReason> = new Set(['token_revoked', 'device_removed']);
+/** Backoff attempt whose delay is the longest (5 s): used after the server ended a socket on purpose. */
+const slowestAttempt = 4;
 
 export interface RealtimeHandlers {
   /**
@@ -21,9 +30,19 @@ export interface RealtimeHandlers {
    */
   onEvent(event: RealtimeEvent, forYou: boolean, replay: boolean): void | Promise<void>;
   onReplayDone?(): void | Promise<void>;
+  /**
+   * The connection is live: history since the resume point, if any, has been handled. With
+   * `resumed` false there was no resume point, so nothing from before this connection is in the
+   * stream (what is still open must be read from the server).
+   */
+  onLive?(info: { resumed: boolean }): void | Promise<void>;
   onConnected?(info: { connectionId: string; resumedFrom: EventId | null }): void;
   onDisconnected?(reason: string): void;
-  /** The server refused the connection for good (revoked or unknown token): no reconnect. */
+  /**
+   * The server refused the connection for good (revoked or unknown token at the handshake, or a
+   * `closing` frame saying the device was revoked or removed): no reconnect. `status` is the
+   * HTTP status of the refused handshake, or the close code of the `closing` frame.
+   */
   onRejected?(failure: { status: number; code: string; message: string }): void;
   onResumePoint?(lastEventId: EventId): void;
   log?(message: string): void;
@@ -103,7 +122,7 @@ export class RealtimeConnection {
   private heartbeat: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private closeCurrent: ((reason: string) => void) | null = null;
+  private closeCurrent: ((reason: string, reconnect?: boolean) => void) | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly dedupe: EventDeduper;
   private connectedWaiters: Array<() => void> = [];
@@ -200,7 +219,7 @@ export class RealtimeConnection {
       if (reconnect) this.scheduleReconnect();
     };
 
-    this.closeCurrent = (reason) => closeOnce(reason);
+    this.closeCurrent = closeOnce;
 
     socket.on('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
@@ -258,16 +277,20 @@ export class RealtimeConnection {
       case 'replayed':
         // Everything up to the server's newest id has been sent to us: resume from there. On a
         // first connection (no resume point yet) this is where our history starts.
-        this.enqueue(() => {
+        this.enqueue(async () => {
           if (frame.lastEventId !== '0') {
             this.dedupe.resumeAfter(frame.lastEventId);
             this.advance(null);
           }
-          return this.endReplay();
+          await this.endReplay();
+          await this.handlers.onLive?.({ resumed: since !== null });
         });
         return;
       case 'error':
         this.handlers.log?.(`Server meldet Fehler: ${frame.code} – ${frame.message}`);
+        return;
+      case 'closing':
+        this.onClosing(frame.reason, frame.message);
         return;
       case 'event': {
         const { event, forYou } = frame;
@@ -280,6 +303,27 @@ export class RealtimeConnection {
         return;
       }
     }
+  }
+
+  /**
+   * The server is about to close this socket on purpose. A revoked or removed device is final:
+   * no reconnect, and the agent says loudly that this PC is unprotected (the same path as a
+   * refused handshake). Any other reason ends only this connection (e.g. `roles_changed`): we
+   * reconnect, not faster than every 5 s, and the handshake decides whether we may (a refusal
+   * there is final too). A device agent that stopped for a reason that is not final would leave
+   * the PC without alarms for nothing.
+   */
+  private onClosing(reason: SocketEndReason, message: string): void {
+    const why = `vom Server beendet: ${reason} – ${message}`;
+    if (finalEndReasons.has(reason)) {
+      this.closeCurrent?.(why, false);
+      this.stop();
+      this.handlers.onRejected?.({ status: socketEndCloseCode, code: reason, message });
+      return;
+    }
+    this.handlers.log?.(`Verbindung ${why}; neuer Aufbau`);
+    this.attempt = Math.max(this.attempt, slowestAttempt);
+    this.closeCurrent?.(why);
   }
 
   private advance(id: EventId | null): void {

@@ -1,11 +1,13 @@
-import type { AgentConfigFile, Alarm, AlarmEvent, RealtimeEvent } from '@wachsam/protocol';
+import { isFinalRejection, type AgentConfigFile, type RealtimeEvent } from '@wachsam/protocol';
 import { exitCodes, type ExitCode } from './args.js';
 import { ApiClient } from './client.js';
 import { readState, writeState, type AgentState } from './config.js';
-import { Drainer, type DeliveryOutcome } from './delivery.js';
-import { raisedText, rejectionText, senderFeedback } from './feedback.js';
+import { backoffMs, Drainer, sleep, type DeliveryOutcome } from './delivery.js';
+import { AlarmDisplay } from './display.js';
+import { deviceRefusal, failedNotice, raisedText } from './feedback.js';
 import { FunctionTestWatcher, runFunctionTest } from './functionTest.js';
-import { alarmText, type AlertHandle, type Notifier } from './notify.js';
+import type { Notifier } from './notify.js';
+import { fetchOpenAlarms } from './openAlarms.js';
 import { Outbox } from './outbox.js';
 import { RealtimeConnection } from './realtime.js';
 
@@ -34,7 +36,7 @@ export class Agent {
   private readonly watcher = new FunctionTestWatcher();
   private readonly realtime: RealtimeConnection;
   private readonly deviceId: string;
-  private readonly alerts = new Map<string, AlertHandle>();
+  private readonly display: AlarmDisplay;
   private readonly replayBuffer: Array<{ event: RealtimeEvent; forYou: boolean }> = [];
   private state: AgentState = { lastEventId: null, lastFunctionTest: null, deviceId: null };
   private timers: NodeJS.Timeout[] = [];
@@ -49,6 +51,10 @@ export class Agent {
   private functionTest: Promise<void> = Promise.resolve();
   private stateWrite: Promise<void> = Promise.resolve();
   private finished: ((code: ExitCode) => void) | null = null;
+  private stopped = false;
+  /** The open alarms have been read once in this process; each newer read supersedes older ones. */
+  private caughtUp = false;
+  private catchUpRound = 0;
 
   constructor(
     private readonly options: AgentOptions,
@@ -64,11 +70,21 @@ export class Agent {
       initialState.deviceId === this.deviceId
         ? initialState
         : { ...initialState, lastEventId: null, deviceId: this.deviceId };
+    this.display = new AlarmDisplay({
+      deviceId: this.deviceId,
+      notifier: options.notifier,
+      sendReceipt: (alarmId) => this.realtime.send({ kind: 'receipt', alarmId }),
+      log: (line) => this.log(line),
+    });
     this.realtime = new RealtimeConnection(config.server, config.enrolment.token, this.state.lastEventId, {
       onEvent: (event, forYou, replay) => this.onEvent(event, forYou, replay),
       onReplayDone: () => this.flushReplay(),
+      onLive: ({ resumed }) => {
+        if (!resumed || !this.caughtUp) void this.catchUp();
+      },
       onConnected: () => {
         this.log('Verbunden mit dem Alarmserver');
+        this.display.resendReceipts();
         void this.drain();
         // The start test failed (e.g. server down at boot): prove the path as soon as it is back.
         if (
@@ -110,7 +126,8 @@ export class Agent {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.realtime.stop();
-    for (const alert of this.alerts.values()) alert.stop();
+    this.stopped = true;
+    this.display.stopAll();
     await this.stateWrite;
     this.finished?.(code);
     this.finished = null;
@@ -144,7 +161,8 @@ export class Agent {
         const text = outcome.response ? raisedText(outcome.response, outcome.entry.request.test) : 'Alarm ausgelöst.';
         this.options.notifier.discreet(`Nachgesendet (${at}): ${text}`);
       } else if (outcome.kind === 'failed') {
-        this.options.notifier.warn('Wachsam', rejectionText(outcome.failure.code, outcome.failure.message));
+        const { title, text } = failedNotice(outcome.record);
+        this.options.notifier.warn(title, text);
       } else if (!this.reported.has(outcome.entry.key)) {
         this.reported.add(outcome.entry.key);
         this.log(`Alarm von ${at} noch nicht zugestellt (${outcome.failure.message}) – wird weiter gesendet`);
@@ -155,6 +173,12 @@ export class Agent {
   // ------------------------------------------------------------------ events
 
   private async onEvent(event: RealtimeEvent, forYou: boolean, replay: boolean): Promise<void> {
+    // A function-test alarm is never shown; its arrival, live or in history, only proves the
+    // path. It bypasses the compaction, which could otherwise hide the raise behind its resolve.
+    if ('alarm' in event && event.alarm.functionTest) {
+      if (event.alarm.deviceId === this.deviceId && event.type === 'alarm.raised') this.watcher.arrive(event.alarm);
+      return;
+    }
     // History after a reconnect is collected and shown compacted at its end: an alarm that was
     // raised and resolved while we were away must not pop up now.
     if (replay) {
@@ -191,57 +215,33 @@ export class Agent {
         );
         return;
       default:
-        return this.handleAlarm(event, forYou, fromReplay);
+        return this.display.event(event, forYou, fromReplay);
     }
-  }
-
-  private handleAlarm(event: AlarmEvent, forYou: boolean, fromReplay: boolean): void {
-    const alarm = event.alarm;
-    const own = alarm.deviceId === this.deviceId;
-    if (alarm.functionTest) {
-      if (own && event.type === 'alarm.raised') this.watcher.arrive(alarm);
-      return;
-    }
-    if (forYou) return this.receiverAlert(event.type, alarm, fromReplay);
-    if (own) {
-      const text = senderFeedback(event);
-      if (text) this.options.notifier.discreet(text);
-      return;
-    }
-    this.log(
-      `${event.type}: ${alarm.sender.firstName} ${alarm.sender.lastName}, ${alarm.location.room} (${alarm.status})`,
-    );
   }
 
   /**
-   * A colleague needs help and this PC's person is alerted: notification, window, sound until
-   * someone acknowledged; then receipt to the server (the alarm has been shown).
+   * Read the open alarms from the server and show their current state. The stream has no
+   * history before its resume point: an alarm raised while `run` was not running (Ctrl+Alt+H
+   * runs `trigger` on its own), and the answers to it, reach this PC only this way. Done once
+   * at start and after every connection that could not resume; retried until it succeeds, and
+   * a newer round supersedes an older one still waiting.
    */
-  private receiverAlert(type: AlarmEvent['type'], alarm: Alarm, fromReplay: boolean): void {
-    const existing = this.alerts.get(alarm.id);
-    if (alarm.status === 'resolved' || type === 'alarm.resolved') {
-      existing?.stop();
-      this.alerts.delete(alarm.id);
-      if (existing || !fromReplay) this.log(`Entwarnung: Alarm von ${alarm.sender.firstName} ${alarm.sender.lastName}`);
-      return;
-    }
-    if (existing) {
-      if (type === 'alarm.responded') {
-        const names = alarm.responders.map((r) => `${r.firstName} ${r.lastName}`).join(', ');
-        this.options.notifier.discreet(`Alarm ${alarm.sender.firstName} ${alarm.sender.lastName}: ${names} reagiert`);
+  private async catchUp(): Promise<void> {
+    const round = ++this.catchUpRound;
+    for (let attempt = 0; !this.stopped && round === this.catchUpRound; attempt++) {
+      const result = await fetchOpenAlarms(this.client);
+      if (this.stopped || round !== this.catchUpRound) return;
+      if (result.ok) {
+        this.display.openAlarms(result.data);
+        this.caughtUp = true;
+        this.log(`Offene Alarme abgeglichen: ${result.data.alarms.filter((a) => !a.functionTest).length}`);
+        return;
       }
-      if (alarm.status === 'acknowledged') existing.silence();
-      if (type === 'alarm.escalated') this.log(`Alarm eskaliert auf Stufe ${alarm.step}`);
-      if (type === 'alarm.cancelled') {
-        this.options.notifier.warn('Wachsam', 'Abbruch durch die auslösende Person – trotzdem persönlich nachsehen!');
-      }
-      return;
+      const final = isFinalRejection(result);
+      if (attempt === 0 || final) this.log(`Offene Alarme nicht abrufbar: ${result.message} (${result.code})`);
+      if (final) return;
+      await sleep(backoffMs(attempt));
     }
-    const { title, text } = alarmText(alarm);
-    const handle = this.options.notifier.alarm(title, text);
-    this.alerts.set(alarm.id, handle);
-    void handle.closed.then(() => this.log(`Alarmfenster geschlossen (${alarm.id})`));
-    this.realtime.send({ kind: 'receipt', alarmId: alarm.id });
   }
 
   // ------------------------------------------------------------------ function test
@@ -298,11 +298,10 @@ export class Agent {
   }
 
   private rejected(code: string, message: string): void {
-    const why =
-      code === 'token_revoked' ? 'Gerät gesperrt' : code === 'invalid_token' ? 'Gerät dem Server unbekannt' : message;
+    const why = deviceRefusal(code) ?? message;
     this.options.notifier.warn(
       'Wachsam: kein stiller Alarm',
-      `${why} (${code}). Dieser PC kann keine Alarme senden oder empfangen – IT informieren.`,
+      `${why.charAt(0).toUpperCase()}${why.slice(1)} (${code}). Dieser PC kann keine Alarme senden oder empfangen – IT informieren.`,
     );
     void this.stop(exitCodes.rejected);
   }
