@@ -97,8 +97,10 @@ export const ServerFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('error'), code: z.string(), message: z.string() }),
   /**
    * The server is about to close this connection because what it was opened with ended. The
-   * client says why; for `roles_changed` it reconnects (with the new rights), for every other
-   * reason it must not: the person logs in again, the device is enrolled again.
+   * client says why. A console reconnects only for `roles_changed` (with the new rights); for a
+   * session reason the person logs in again. A device stops for `token_revoked` and
+   * `device_removed` (it must be enrolled again) and reconnects for every other reason (its
+   * binding to a person or room changed; the handshake decides whether it may).
    */
   z.object({ kind: z.literal('closing'), reason: z.enum(socketEndReasons), message: z.string() }),
 ]);

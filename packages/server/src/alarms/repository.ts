@@ -230,6 +230,16 @@ export async function onlineCount(ex: Executor, alarmId: string, since: Date): P
  * and "Polizei verständigt" are kept apart, each with its first time. False when the person had
  * given this answer already: a repeat is not a new answer and changes nothing.
  */
+/** How many of the people alerted at this step have a connection heard since `since` (on any instance). */
+export async function onlineAtStep(ex: Executor, alarmId: string, step: number, since: Date): Promise<number> {
+  const [row] = await ex
+    .select({ n: sql<number>`count(distinct ${connections.personId})::int` })
+    .from(connections)
+    .innerJoin(alarmReceivers, eq(alarmReceivers.personId, connections.personId))
+    .where(and(eq(alarmReceivers.alarmId, alarmId), eq(alarmReceivers.step, step), gt(connections.lastSeenAt, since)));
+  return row?.n ?? 0;
+}
+
 export async function respond(
   ex: Executor,
   alarmId: string,

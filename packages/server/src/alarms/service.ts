@@ -1,5 +1,6 @@
 import {
   defaultPlanSteps,
+  minOnlineOf,
   type Alarm,
   type AlarmEvent,
   type AlarmDetail,
@@ -71,7 +72,9 @@ export class AlarmService {
    */
   async raise(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
     const result = await this.raiseInTransaction(actor, req, key);
-    if (!result.replayed && !result.alarm.functionTest) this.notifyAlerted(result.alarm.id, 1);
+    // Every step alerted by the raise (more than one when it widened at once) gets SMS and push.
+    if (!result.replayed && !result.alarm.functionTest)
+      for (let step = 1; step <= result.alarm.step; step++) this.notifyAlerted(result.alarm.id, step);
     // The sender's fix also becomes their last known position (for a personal button later):
     // after the commit, outside the alarm's transaction; failing here must not fail the raise.
     const personId = result.alarm.sender.personId;
@@ -164,19 +167,17 @@ export class AlarmService {
         positionKind,
         positionAddress,
       });
-      if (!row) return this.replay(tx, orgId, scope, key, fingerprint);
+      if (!row) return this.replay(tx, orgId, scope, key, fingerprint, req.triggeredAt ?? null);
 
-      const receivers = functionTest
-        ? []
-        : await resolveTargets(
-            tx,
-            orgId,
-            row.location,
-            first.targets,
-            new Set(sender.personId ? [sender.personId] : []),
-          );
+      const exclude = new Set(sender.personId ? [sender.personId] : []);
+      const receivers = functionTest ? [] : await resolveTargets(tx, orgId, row.location, first.targets, exclude);
       await repo.insertReceivers(tx, row.id, receivers, 1, now);
-      const alarm = presentAlarm(row, receivers.length, []);
+      // A real alarm whose first step has too few receivers online widens at once (Mindestanzahl
+      // Empfänger): a phone alarm to an empty floor reaches the security desk now, not after 30 s.
+      const widened = test ? null : await this.widenWhileTooFewOnline(tx, row, 1, now);
+      const raised = widened?.row ?? row;
+      const alerted = receivers.length + (widened?.added ?? 0);
+      const alarm = presentAlarm(raised, alerted, []);
       await appendAudit(tx, {
         orgId,
         at: now,
@@ -186,14 +187,15 @@ export class AlarmService {
         detail: {
           source: req.source,
           test,
-          receivers: receivers.length,
+          receivers: alerted,
           room: location.room,
           building: location.building,
+          ...(widened ? { widenedTo: raised.step } : {}),
         },
       });
       const receiversOnline = functionTest ? 1 : await repo.onlineCount(tx, row.id, this.onlineSince(now));
       // Last: the event takes the organisation's event lock, held until commit.
-      await this.emit(tx, row, alarm, 'alarm.raised', now);
+      await this.emit(tx, raised, alarm, 'alarm.raised', now);
       return { alarm, receiversOnline, replayed: false };
     });
   }
@@ -204,10 +206,17 @@ export class AlarmService {
     scope: string,
     key: string,
     fingerprint: string,
+    triggeredAt: string | null,
   ): Promise<RaiseAlarmResponse> {
     const existing = await repo.alarmByKey(tx, orgId, scope, key);
     if (!existing) throw new AppError('conflict', 'Alarm konnte nicht angelegt werden; bitte erneut senden');
-    if (existing.requestFingerprint !== fingerprint) {
+    // A retry carries the press time it had; another press time under the same key is another
+    // press (a phone whose counter started again): it must not be answered with an old alarm.
+    const otherPress =
+      triggeredAt !== null &&
+      existing.triggeredAt !== null &&
+      new Date(triggeredAt).getTime() !== existing.triggeredAt.getTime();
+    if (existing.requestFingerprint !== fingerprint || otherPress) {
       throw new AppError(
         'idempotency_conflict',
         'Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet',
@@ -218,6 +227,41 @@ export class AlarmService {
       ? 1
       : await repo.onlineCount(tx, existing.id, this.onlineSince(this.clock.now()));
     return { alarm, receiversOnline: online, replayed: true };
+  }
+
+  /**
+   * While the current step has fewer receivers online than its minimum and a next step exists,
+   * alert the next step too (in the raise's transaction, before the first frame goes out).
+   * Null when the first step was enough.
+   */
+  private async widenWhileTooFewOnline(
+    tx: Tx,
+    row: AlarmRow,
+    from: number,
+    now: Date,
+  ): Promise<{ row: AlarmRow; added: number } | null> {
+    const since = this.onlineSince(now);
+    let step = from;
+    let added = 0;
+    let alerted = await repo.alreadyAlerted(tx, row.id);
+    while (step < row.steps.length) {
+      const current = row.steps[step - 1]!;
+      if ((await repo.onlineAtStep(tx, row.id, step, since)) >= minOnlineOf(current)) break;
+      step++;
+      const exclude = new Set(alerted);
+      if (row.sender.personId) exclude.add(row.sender.personId);
+      const receivers = await resolveTargets(tx, row.orgId, row.location, row.steps[step - 1]!.targets, exclude);
+      await repo.insertReceivers(tx, row.id, receivers, step, now);
+      added += receivers.length;
+      alerted = new Set([...alerted, ...receivers]);
+    }
+    if (step === from) return null;
+    const timeout = row.steps[step - 1]!.timeoutSeconds;
+    const updated = await repo.updateAlarm(tx, row.id, {
+      step,
+      nextEscalationAt: step < row.steps.length ? new Date(now.getTime() + timeout * 1000) : null,
+    });
+    return { row: updated, added };
   }
 
   async respond(actor: Actor, alarmId: string, response: Response): Promise<Alarm> {
@@ -242,7 +286,15 @@ export class AlarmService {
       if (!isSenderOf(actor, row)) throw new AppError('forbidden', 'Nur die auslösende Person kann abbrechen');
       if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
       if (row.cancelledAt) return { row, detail: {}, silent: true };
-      return { row: await repo.updateAlarm(_tx, row.id, { cancelledAt: now, nextEscalationAt: null }), detail: {} };
+      // Before anyone acknowledged, the cancel may be forced: the next step is alerted now to
+      // check in person, and escalation goes on until someone answers. After an answer the
+      // helper on the way checks anyway (escalation has stopped already).
+      const answered = row.status === 'acknowledged';
+      const nextEscalationAt = answered || row.nextEscalationAt === null ? row.nextEscalationAt : now;
+      return {
+        row: await repo.updateAlarm(_tx, row.id, { cancelledAt: now, nextEscalationAt }),
+        detail: { beforeAnswer: !answered },
+      };
     });
   }
 
@@ -311,7 +363,10 @@ export class AlarmService {
         if (row.sender.personId) exclude.add(row.sender.personId);
         const receivers = await resolveTargets(tx, row.orgId, row.location, step.targets, exclude);
         await repo.insertReceivers(tx, row.id, receivers, next, now);
-        const nextAt = next < row.steps.length ? new Date(now.getTime() + step.timeoutSeconds * 1000) : null;
+        // Too few of this step online: the next step is due at once (the loop takes it next).
+        const tooFew = (await repo.onlineAtStep(tx, row.id, next, this.onlineSince(now))) < minOnlineOf(step);
+        const nextAt =
+          next < row.steps.length ? (tooFew ? now : new Date(now.getTime() + step.timeoutSeconds * 1000)) : null;
         const updated = await repo.updateAlarm(tx, row.id, { step: next, nextEscalationAt: nextAt });
         await appendAudit(tx, {
           orgId: row.orgId,
