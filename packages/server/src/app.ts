@@ -79,6 +79,7 @@ export async function createWachsam(
     bodyLimit: 64 * 1024,
     // Error responses never carry stack traces; ids let an admin find the log line.
     genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
   });
   const database =
     opts.database ??
@@ -100,6 +101,10 @@ export async function createWachsam(
     parseJson(req, body.toString(), done);
   });
 
+  // Upgrading requests to https and HSTS only where the console is served over https: on a
+  // plain-http intranet name they would send the scripts to an https that does not exist, and
+  // the console would be a blank page. (TLS belongs in a reverse proxy, see the README.)
+  const https = (config.publicUrl ?? '').startsWith('https:');
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -108,8 +113,10 @@ export async function createWachsam(
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -136,7 +143,7 @@ export async function createWachsam(
   const alarms = new AlarmService(db, clock, config.deviceOfflineSeconds);
   const devices = new DeviceService(db, clock, config.deviceOfflineSeconds);
   const org = new OrgService(db, clock);
-  const hub = new Hub(db, app.log);
+  const hub = new Hub(db, clock, app.log);
   const instanceId = randomUUID();
   const presence = new Presence(db, clock, instanceId, config.deviceOfflineSeconds, alarms, devices, app.log);
   const sockets = new Sockets(db, clock, app.log);

@@ -46,6 +46,19 @@ const Env = z.object({
     .default(12),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** All logins from one address per minute (a town hall behind one proxy address shares it). */
+  LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(200),
+  /**
+   * Behind a reverse proxy: `true` (trust X-Forwarded-For from any hop), a number of hops, or
+   * a comma-separated list of proxy addresses/CIDRs. Default false: the socket's address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+      'true, false, Anzahl der Proxys oder Adressen mit Komma',
+    )
+    .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().optional(),
   /** The organisation's alarm number phones send the alarm SMS to; shown in the phone app. */
@@ -85,6 +98,9 @@ export interface Config {
   sessionHours: number;
   cookieSecure: boolean;
   loginAttemptsPerMinute: number;
+  loginAttemptsPerAddressPerMinute: number;
+  /** Fastify's `trustProxy`: trust all, none, the first n hops (a function), or these addresses. */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   webDist: string | null;
   alarmSmsNumber: string | null;
@@ -121,6 +137,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.SESSION_HOURS,
     cookieSecure: e.COOKIE_SECURE === 'auto' ? (publicUrl?.startsWith('https:') ?? false) : e.COOKIE_SECURE === 'true',
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
+    loginAttemptsPerAddressPerMinute: e.LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE,
+    trustProxy:
+      e.TRUST_PROXY === 'true'
+        ? true
+        : e.TRUST_PROXY === 'false'
+          ? false
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? hopsOf(Number(e.TRUST_PROXY))
+            : e.TRUST_PROXY.split(','),
     logLevel: e.LOG_LEVEL,
     webDist: e.WEB_DIST ?? null,
     alarmSmsNumber: e.ALARM_SMS_NUMBER ?? null,
@@ -133,3 +158,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pushSubject: e.PUSH_SUBJECT,
   };
 }
+
+/** Trust the nearest `n` proxies: the client is the address `n` hops back. */
+const hopsOf =
+  (n: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < n;

@@ -124,4 +124,26 @@ describe.each(backends)('presence-aware escalation and cancel on %s', (backend) 
     expect(otherPress.status).toBe(409);
     expect(otherPress.body.error.code).toBe('idempotency_conflict');
   });
+
+  it('never lets the sender answer or clear their own real alarm, even with an overview role', async () => {
+    server = await startTestServer({ backend, clock: new FakeClock() });
+    const [pforte, jonas] = await Promise.all(['pforte', 'jonas.becker'].map((n) => server.login(login(n))));
+    const { body } = await raise(pforte!);
+    const id = body.alarm.id;
+    const own = await api(server.url, 'POST', `/api/alarms/${id}/respond`, {
+      cookie: pforte,
+      body: { response: 'coming' },
+    });
+    expect(own.status).toBe(403);
+    const clear = await api(server.url, 'POST', `/api/alarms/${id}/resolve`, {
+      cookie: pforte,
+      body: { outcome: 'false_alarm' },
+    });
+    expect(clear.status).toBe(403);
+    const byColleague = await api(server.url, 'POST', `/api/alarms/${id}/resolve`, {
+      cookie: jonas,
+      body: { outcome: 'false_alarm' },
+    });
+    expect(byColleague.status).toBe(200);
+  });
 });

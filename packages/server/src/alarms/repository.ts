@@ -300,25 +300,28 @@ export async function lockDueEscalations(ex: Executor, now: Date, limit: number)
 export async function recordReceipts(
   ex: Executor,
   receipts: Array<{ alarmId: string; personId: string; at: Date }>,
-): Promise<AlarmRow[]> {
-  if (receipts.length === 0) return [];
+): Promise<{ moved: AlarmRow[]; marked: Array<{ alarmId: string; personId: string }> }> {
+  if (receipts.length === 0) return { moved: [], marked: [] };
   // One statement for the whole batch: after a large alarm thousands of receipts arrive at once.
   const rows = JSON.stringify(receipts.map((r) => ({ a: r.alarmId, p: r.personId, at: r.at.toISOString() })));
-  const marked = await rawRows<{ alarm_id: string }>(
-    ex,
-    sql`
+  const marked = (
+    await rawRows<{ alarm_id: string; person_id: string }>(
+      ex,
+      sql`
     update alarm_receivers r set delivered_at = x.at
     from jsonb_to_recordset(${rows}::jsonb) as x(a uuid, p uuid, at timestamptz)
     where r.alarm_id = x.a and r.person_id = x.p and r.step > 0 and r.delivered_at is null
-    returning r.alarm_id`,
-  );
-  const ids = [...new Set(marked.map((m) => m.alarm_id))];
-  if (ids.length === 0) return [];
-  return ex
+    returning r.alarm_id, r.person_id`,
+    )
+  ).map((m) => ({ alarmId: m.alarm_id, personId: m.person_id }));
+  const ids = [...new Set(marked.map((m) => m.alarmId))];
+  if (ids.length === 0) return { moved: [], marked };
+  const moved = await ex
     .update(alarms)
     .set({ status: 'delivered' })
     .where(and(inArray(alarms.id, ids), eq(alarms.status, 'raised')))
     .returning();
+  return { moved, marked };
 }
 
 const functionTestClosed = (now: Date) =>

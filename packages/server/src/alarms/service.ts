@@ -267,6 +267,7 @@ export class AlarmService {
   async respond(actor: Actor, alarmId: string, response: Response): Promise<Alarm> {
     return this.change(actor, alarmId, 'alarm.responded', async (tx, row, now) => {
       if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur Personen können reagieren');
+      if (isSenderOf(actor, row)) throw new AppError('forbidden', 'Auf den eigenen Alarm reagieren andere');
       await this.mustBeReceiverOrOverview(tx, actor, row);
       if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
       // Every responder is recorded; the same answer from the same person again changes nothing.
@@ -301,6 +302,13 @@ export class AlarmService {
   async resolve(actor: Actor, alarmId: string, outcome: 'real' | 'false_alarm' | 'test', note: string): Promise<Alarm> {
     return this.change(actor, alarmId, 'alarm.resolved', async (tx, row, now) => {
       if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur Personen können Entwarnung geben');
+      // The all-clear of a real alarm comes from someone who checked in person: the sender may
+      // be forced to give it. A test alarm the sender may close.
+      if (isSenderOf(actor, row) && !row.test)
+        throw new AppError(
+          'forbidden',
+          'Die Entwarnung gibt, wer persönlich nachgesehen hat, nicht die auslösende Person',
+        );
       await this.mustBeReceiverOrOverview(tx, actor, row);
       if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
       const updated = await repo.updateAlarm(tx, row.id, {
@@ -396,9 +404,9 @@ export class AlarmService {
     await this.db.transaction(async (tx) => {
       const now = this.clock.now();
       const byPerson = receipts.flatMap((r) => (r.personId ? [{ ...r, personId: r.personId }] : []));
-      const moved = await repo.recordReceipts(tx, byPerson);
+      const { moved, marked } = await repo.recordReceipts(tx, byPerson);
       for (const row of moved) {
-        const first = byPerson.find((r) => r.alarmId === row.id);
+        const first = marked.find((r) => r.alarmId === row.id);
         await appendAudit(tx, {
           orgId: row.orgId,
           at: now,

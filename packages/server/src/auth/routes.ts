@@ -3,8 +3,10 @@ import { routes, sessionCookie } from '@wachsam/protocol';
 import type { Config } from '../config.js';
 import { register } from '../http/register.js';
 import type { AuthService } from './service.js';
+import { AttemptCounter, tooManyAttempts } from './throttle.js';
 
 export function authRoutes(app: FastifyInstance, auth: AuthService, config: Config): void {
+  const attempts = new AttemptCounter();
   register(
     app,
     auth,
@@ -20,18 +22,18 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, config: Conf
       });
       return me;
     },
-    // Per address and login, so one attacker cannot lock everybody out.
+    // After the body is parsed, so the login is known: guessing one account's password is
+    // limited per account (wherever the guesses come from), and one address gets a far larger
+    // budget for all logins together, so ten wrong passwords for one person never lock out a
+    // colleague behind the same address. With TRUST_PROXY the address is the client's.
     {
-      config: {
-        rateLimit: {
-          max: config.loginAttemptsPerMinute,
-          timeWindow: 60_000,
-          keyGenerator: (req: { ip: string; body?: unknown }) => {
-            const login = (req.body as { login?: unknown } | undefined)?.login;
-            return `${req.ip}|${typeof login === 'string' ? login.toLowerCase() : ''}`;
-          },
+      preHandler: [
+        async (req) => {
+          const perLogin = attempts.take(`login:${loginOf(req.body)}`, config.loginAttemptsPerMinute);
+          const perAddress = attempts.take(`address:${req.ip}`, config.loginAttemptsPerAddressPerMinute);
+          if (!perLogin || !perAddress) throw tooManyAttempts();
         },
-      },
+      ],
     },
   );
   register(app, auth, routes.logout, async ({ actor, reply }) => {
@@ -40,3 +42,8 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, config: Conf
   });
   register(app, auth, routes.me, async ({ actor }) => auth.me(actor.personId!));
 }
+
+const loginOf = (body: unknown): string => {
+  const login = typeof body === 'object' && body !== null && 'login' in body ? body.login : '';
+  return typeof login === 'string' ? login.trim().toLowerCase() : '';
+};

@@ -170,7 +170,8 @@ export const devices = pgTable(
     /** Phones: the code naming the phone in an alarm SMS, its HMAC key, and the highest SMS counter accepted (replay guard). */
     smsCode: text('sms_code'),
     smsKey: text('sms_key'),
-    smsCounter: integer('sms_counter').notNull().default(0),
+    /** Phones count triggers in Unix seconds (unique after a storage loss): beyond 2038 as bigint. */
+    smsCounter: bigint('sms_counter', { mode: 'number' }).notNull().default(0),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [

@@ -67,7 +67,7 @@ export async function replayAfter(
   orgId: string,
   after: bigint,
   limit: number,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<EventRow[]> {
   const openAlarms = ex
     .select({ id: alarms.id })

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import { audience, receiversOf, sendersOf, type Listener } from './audience.js';
 import { eventsAfter, lastEventId, replayAfter, toRealtime, type EventRow } from './events.js';
@@ -17,6 +18,14 @@ export interface Conn {
 
 const batch = 1000;
 
+/** The hub's reads of the stream: a seam, so a test can make one of them fail once. */
+export interface StreamReads {
+  lastEventId: typeof lastEventId;
+  eventsAfter: typeof eventsAfter;
+  replayAfter: typeof replayAfter;
+}
+const streamReads: StreamReads = { lastEventId, eventsAfter, replayAfter };
+
 /**
  * Fans committed events out to this instance's connections. It is told of every commit (this
  * instance's own at once, the others' by NOTIFY, see Database.listen) and fetches the
@@ -32,7 +41,9 @@ export class Hub {
 
   constructor(
     private readonly db: Executor,
+    private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
+    private readonly reads: StreamReads = streamReads,
   ) {}
 
   get connectionCount(): number {
@@ -58,7 +69,7 @@ export class Hub {
       let replayed = 0;
       if (since !== null) {
         for (;;) {
-          const rows = await replayAfter(this.db, conn.orgId, last, batch);
+          const rows = await this.reads.replayAfter(this.db, conn.orgId, last, batch, this.clock.now());
           const receivers = await receiversOf(this.db, alarmIdsOf(rows));
           const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));
           for (const row of rows) {
@@ -119,7 +130,7 @@ export class Hub {
   private floor(orgId: string): Promise<bigint> {
     let p = this.dispatched.get(orgId);
     if (!p) {
-      const read = lastEventId(this.db, orgId);
+      const read = this.reads.lastEventId(this.db, orgId);
       p = read;
       this.dispatched.set(orgId, read);
       read.catch(() => {
@@ -154,7 +165,7 @@ export class Hub {
   private async dispatchNew(orgId: string): Promise<void> {
     let from = await this.floor(orgId);
     for (;;) {
-      const rows = await eventsAfter(this.db, orgId, from, batch);
+      const rows = await this.reads.eventsAfter(this.db, orgId, from, batch);
       if (rows.length === 0) return;
       const receivers = await receiversOf(this.db, alarmIdsOf(rows));
       const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));

@@ -90,6 +90,11 @@ describe.each(backends)('devices on %s', (backend) => {
     expect(raised.body.alarm).toMatchObject({ functionTest: true, test: true, alerted: 0, nextEscalationAt: null });
     const back = await agent.alarmEvent('alarm.raised', raised.body.alarm.id);
     expect(back.forYou).toBe(false);
+    // Its receipt proves the way back: the test alarm closes itself and piles up nowhere.
+    agent.send({ kind: 'receipt', alarmId: raised.body.alarm.id });
+    const closed = await agent.alarmEvent('alarm.resolved', raised.body.alarm.id);
+    expect(closed.event).toMatchObject({ alarm: { status: 'resolved', outcome: 'test', resolvedBy: 'Funktionstest' } });
+    expect((await api(server.url, 'GET', '/api/alarms?open=true', { token })).body.alarms).toEqual([]);
     const report = await api(server.url, 'POST', '/api/devices/function-tests', {
       token,
       body: {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
 import { sessionCookie, smsGatewaySecretHeader, type RouteDef } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
@@ -87,7 +87,12 @@ export function register<D extends RouteDef>(
   auth: AuthService,
   def: D,
   handler: (call: Call<D>) => Promise<Result<D>>,
-  extra: { config?: Record<string, unknown>; gatewaySecret?: string | null } = {},
+  extra: {
+    config?: Record<string, unknown>;
+    gatewaySecret?: string | null;
+    /** Hooks after the body is parsed (e.g. rate limits keyed on a body field). */
+    preHandler?: preHandlerAsyncHookHandler[];
+  } = {},
 ): void {
   const schema: Record<string, unknown> = {
     summary: def.summary,
@@ -105,6 +110,7 @@ export function register<D extends RouteDef>(
     url: def.url,
     schema,
     config: extra.config ?? {},
+    ...(extra.preHandler ? { preHandler: extra.preHandler } : {}),
     // Who is calling is settled before the body is even parsed: the anonymous learn nothing
     // about a route's schema, and a wrong role is told so, not that a field is missing.
     onRequest: async (req) => {

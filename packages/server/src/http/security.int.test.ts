@@ -50,4 +50,43 @@ describe('security of pages and sessions', () => {
       await s.close();
     }
   });
+
+  it('upgrades to https and sends HSTS only when PUBLIC_URL is https', async () => {
+    const plain = await fetch(`${server.url}/`);
+    expect(plain.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
+    const s = await startTestServer({ demo: false, env: { PUBLIC_URL: 'https://wachsam.musterstadt.example' } });
+    try {
+      const secure = await fetch(`${s.url}/`);
+      expect(secure.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+      expect(secure.headers.get('strict-transport-security')).toContain('max-age=');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('limits guesses per account and per address, never locking out another account', async () => {
+    const s = await startTestServer({
+      env: { LOGIN_ATTEMPTS_PER_MINUTE: '5', LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '12', TRUST_PROXY: 'true' },
+    });
+    const attempt = (login: string, password: string, from = '10.0.0.1') =>
+      fetch(`${s.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ login, password }),
+      }).then((r) => r.status);
+    try {
+      for (let i = 0; i < 5; i++) expect(await attempt('anna.schmidt@musterstadt.example', 'falsch-falsch')).toBe(401);
+      // Anna's account is throttled, from any address, even with the right password …
+      expect(await attempt('anna.schmidt@musterstadt.example', s.demoPassword, '10.0.0.9')).toBe(429);
+      // … but a colleague behind the same address logs in.
+      expect(await attempt('jonas.becker@musterstadt.example', s.demoPassword)).toBe(200);
+      // One address has a budget for all accounts together (12 here); the next address is not affected.
+      for (let i = 0; i < 6; i++) expect(await attempt(`niemand${i}@musterstadt.example`, 'falsch-falsch')).toBe(401);
+      expect(await attempt('pforte@musterstadt.example', s.demoPassword)).toBe(429);
+      expect(await attempt('pforte@musterstadt.example', s.demoPassword, '10.0.0.2')).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
 });

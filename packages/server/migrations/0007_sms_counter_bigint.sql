@@ -1,0 +1,1 @@
+ALTER TABLE "devices" ALTER COLUMN "sms_counter" SET DATA TYPE bigint;

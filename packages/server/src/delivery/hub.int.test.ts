@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.js';
+import { openDatabase, type Database } from '../db/client.js';
+import { organisations } from '../db/schema.js';
+import { seedDemo } from '../org/demo.js';
+import { appendEvents, eventsAfter, lastEventId, replayAfter } from './events.js';
+import { Hub, type Conn, type StreamReads } from './hub.js';
+
+const log = { error: () => undefined } as unknown as ConstructorParameters<typeof Hub>[2];
+
+function conn(orgId: string): Conn & { frames: string[] } {
+  const frames: string[] = [];
+  return {
+    id: randomUUID(),
+    orgId,
+    listener: { personId: null, deviceId: null, roles: ['admin'] },
+    send: (f) => frames.push(f),
+    drained: async () => undefined,
+    isClosed: () => false,
+    buffer: null,
+    frames,
+  };
+}
+
+/** Reads of the stream where the named one fails the first time it is called. */
+function failingOnce(name: keyof StreamReads): StreamReads {
+  const reads: StreamReads = { lastEventId, eventsAfter, replayAfter };
+  let failed = false;
+  const original = reads[name] as (...args: unknown[]) => Promise<unknown>;
+  (reads as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    if (failed) return original(...args);
+    failed = true;
+    return Promise.reject(new Error('Connection terminated unexpectedly'));
+  };
+  return reads;
+}
+
+async function announce(database: Database, orgId: string): Promise<void> {
+  await database.db.transaction((tx) =>
+    appendEvents(tx, orgId, [
+      {
+        body: {
+          type: 'device.online',
+          at: new Date().toISOString(),
+          device: { id: randomUUID(), name: 'PC', room: '' },
+        },
+      },
+    ]),
+  );
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('fan-out heals after a failed read', () => {
+  let database: Database;
+  afterEach(async () => {
+    await database?.close();
+  });
+
+  const setup = async (reads: StreamReads) => {
+    database = await openDatabase({ databaseUrl: null, dataDir: null });
+    await seedDemo(database.db, { dataDir: '/tmp', publicUrl: 'http://127.0.0.1' }).catch(() => null);
+    const [org] = await database.db.select().from(organisations);
+    const hub = new Hub(database.db, systemClock, log, reads);
+    await database.listen(
+      (p) => hub.onNotify(p),
+      () => hub.onReconnect(),
+    );
+    return { hub, orgId: org!.id };
+  };
+
+  it('a failed first read refuses that connection only; the next one attaches and gets events', async () => {
+    const { hub, orgId } = await setup(failingOnce('lastEventId'));
+    const first = conn(orgId);
+    await expect(hub.attach(first, null)).rejects.toThrow(/terminated/);
+    expect(hub.connectionCount).toBe(0);
+    const second = conn(orgId);
+    expect(await hub.attach(second, null)).not.toBeNull();
+    await announce(database, orgId);
+    await until(() => second.frames.length === 1);
+  });
+
+  it('a failed fetch during fan-out is retried: the event still arrives', async () => {
+    const { hub, orgId } = await setup(failingOnce('eventsAfter'));
+    const c = conn(orgId);
+    await hub.attach(c, null);
+    await announce(database, orgId);
+    await until(() => c.frames.length === 1);
+    await announce(database, orgId);
+    await until(() => c.frames.length === 2);
+  });
+});
