@@ -237,9 +237,20 @@ describe('web console', () => {
     expect(await plan.getByLabel('Name').inputValue()).toBe('Kasse');
     await screenshot(page, 'wachsam-admin-plan');
     await plan.getByLabel('Stufe 1: Sekunden bis zur nächsten Stufe').fill('45');
+    // Mindestanzahl Empfänger online: 1 by default, explained next to the field.
+    const minOnline = plan.getByLabel('Stufe 1: Mindestanzahl Empfänger online (0 = aus)');
+    expect(await minOnline.inputValue()).toBe('1');
+    await plan.getByText('Sind weniger online, wird sofort die nächste Stufe alarmiert.').waitFor();
+    await minOnline.fill('2');
     await plan.getByRole('button', { name: 'Anlegen' }).click();
     await page.getByRole('cell', { name: 'Kasse' }).waitFor();
-    await page.getByText('Sicherheitsdienst / Pforte – 45 s').waitFor();
+    await page.getByText('Sicherheitsdienst / Pforte – 45 s – mind. 2 online').waitFor();
+    const adminCookie = await server.login(admin);
+    const plans = (await api(server.url, 'GET', '/api/admin/plans', { cookie: adminCookie })).body as Array<{
+      name: string;
+      steps: Array<{ minOnline: number }>;
+    }>;
+    expect(plans.find((p) => p.name === 'Kasse')?.steps[0]?.minOnline).toBe(2);
 
     // Devices: an enrolment code is shown once.
     await page.getByRole('link', { name: 'Geräte', exact: true }).click();

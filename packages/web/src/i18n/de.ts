@@ -241,6 +241,9 @@ export const de = {
       removeTarget: 'Ziel {{n}} von Stufe {{step}} entfernen',
       timeout: 'Stufe {{n}}: Sekunden bis zur nächsten Stufe',
       callPolice: 'Stufe {{n}}: Aufforderung „Polizei 110 rufen“ anzeigen',
+      minOnline: 'Stufe {{n}}: Mindestanzahl Empfänger online (0 = aus)',
+      minOnlineHint: 'Sind weniger online, wird sofort die nächste Stufe alarmiert.',
+      minOnlineShort: 'mind. {{n}} online',
       addStep: 'Stufe hinzufügen',
       removeStep: 'Stufe entfernen',
       up: 'Nach oben',
@@ -254,6 +257,7 @@ export const de = {
         targets: 'Ziel {{n}}',
         timeoutSeconds: 'Sekunden',
         callPolice: 'Polizei-Aufforderung',
+        minOnline: 'Mindestanzahl Empfänger online',
       },
     },
     devices: {

@@ -256,6 +256,9 @@ export const en: Messages = {
       removeTarget: 'Remove target {{n}} of step {{step}}',
       timeout: 'Step {{n}}: seconds until the next step',
       callPolice: 'Step {{n}}: show the prompt "call the police 110"',
+      minOnline: 'Step {{n}}: minimum of receivers online (0 = off)',
+      minOnlineHint: 'If fewer are online, the next step is alerted at once.',
+      minOnlineShort: 'at least {{n}} online',
       addStep: 'Add step',
       removeStep: 'Remove step',
       up: 'Move up',
@@ -269,6 +272,7 @@ export const en: Messages = {
         targets: 'Target {{n}}',
         timeoutSeconds: 'Seconds',
         callPolice: 'Police prompt',
+        minOnline: 'Minimum of receivers online',
       },
     },
     devices: {
