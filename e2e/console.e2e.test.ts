@@ -121,7 +121,7 @@ describe('web console', () => {
     await dialog.waitFor({ state: 'detached' });
 
     const card = page.getByRole('article').filter({ hasText: 'Anna Schmidt' });
-    await card.getByText('Petra Hoffmann (kommt)').waitFor();
+    await card.getByText('Rückmeldungen: 1 unterwegs (Petra Hoffmann)').waitFor();
     await card.getByText(/Ihre Rückmeldung: kommt/).waitFor();
     expect(await card.getByRole('button', { name: 'Ich komme' }).count()).toBe(0);
     await card.getByRole('button', { name: 'Empfänger anzeigen' }).click();
@@ -136,7 +136,7 @@ describe('web console', () => {
     // A cancel by the sender still asks for a check in person.
     const cookie = await server.login(anna);
     expect((await api(server.url, 'POST', `/api/alarms/${alarmId}/cancel`, { cookie })).status).toBe(200);
-    await card.getByText(/Vom Auslöser abgebrochen.*bitte trotzdem persönlich nachsehen/).waitFor();
+    await card.getByText(/Abbruch durch die auslösende Person.*bitte trotzdem persönlich nachsehen/).waitFor();
 
     await card.getByRole('button', { name: 'Entwarnung', exact: true }).click();
     await card.getByLabel('Fehlalarm').check();
