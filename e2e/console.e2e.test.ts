@@ -163,16 +163,16 @@ describe('web console', () => {
     expect(await desk.page.getByRole('alertdialog').count()).toBe(0);
     await page.getByRole('button', { name: 'Jetzt auslösen' }).click();
     await page.getByText('Alarm gesendet.').waitFor();
-    await page.getByText(/Hilfe kommt: \d+ alarmiert, 0 unterwegs/).waitFor();
+    await page.getByText(/\d+ alarmiert · noch keine Rückmeldung/).waitFor();
 
     const dialog = desk.page.getByRole('alertdialog');
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Ich komme' }).click();
-    await page.getByText(/Hilfe kommt: \d+ alarmiert, 1 unterwegs \(Petra Hoffmann\)/).waitFor({ timeout: 10_000 });
+    await page.getByText(/\d+ alarmiert · 1 unterwegs \(Petra Hoffmann\)/).waitFor({ timeout: 10_000 });
     await screenshot(page, 'wachsam-sender');
     // After a reload the sender still sees the state of the own alarm.
     await page.reload();
-    await page.getByText(/Hilfe kommt: \d+ alarmiert, 1 unterwegs \(Petra Hoffmann\)/).waitFor();
+    await page.getByText(/\d+ alarmiert · 1 unterwegs \(Petra Hoffmann\)/).waitFor();
     expect(await seriousAxeFindings(page)).toEqual([]);
 
     // The desk gives the all-clear from the overview; the sender sees it.

@@ -1,4 +1,5 @@
 import { alarmSourceLabels, roleLabels } from '@wachsam/protocol';
+import { deliveryDe } from './delivery.de.js';
 import { registerDe } from './register.de.js';
 import { zemagDe } from './zemag.de.js';
 
@@ -119,11 +120,13 @@ export const de = {
     retrying: 'Noch keine Bestätigung (Versuch {{attempt}}: {{error}}). Es wird weiter gesendet.',
     failed: 'Alarm konnte nicht ausgelöst werden: {{error}}',
     sent: 'Alarm gesendet.',
-    helpComing: 'Hilfe kommt: {{alerted}} alarmiert, {{coming}} unterwegs',
+    alerted_one: '{{count}} alarmiert',
+    alerted_other: '{{count}} alarmiert',
     nobodyOnline: 'Gerade ist niemand verbunden. Wenn möglich: 110 anrufen.',
     cancel: 'Alarm abbrechen',
     cancelConfirm: 'Ja, abbrechen',
-    cancelled: 'Abgebrochen. Die Empfänger sehen trotzdem nach.',
+    cancelHint: 'Auch nach einem Abbruch schaut jemand persönlich nach.',
+    cancelled: 'Abgebrochen – es schaut trotzdem jemand nach.',
     resolved: 'Entwarnung gegeben von {{by}}.',
     done: 'Fertig',
   },
@@ -197,6 +200,7 @@ export const de = {
   roles: roleLabels,
   ...zemagDe,
   ...registerDe,
+  ...deliveryDe,
   admin: {
     title: 'Administration',
     sectionsNav: 'Bereiche der Administration',

@@ -1,4 +1,5 @@
 import type { Messages } from './de.js';
+import { deliveryEn } from './delivery.en.js';
 import { registerEn } from './register.en.js';
 import { zemagEn } from './zemag.en.js';
 
@@ -126,11 +127,13 @@ export const en: Messages = {
     retrying: 'Not confirmed yet (attempt {{attempt}}: {{error}}). Still sending.',
     failed: 'The alarm could not be raised: {{error}}',
     sent: 'Alarm sent.',
-    helpComing: 'Help is coming: {{alerted}} alerted, {{coming}} on their way',
+    alerted_one: '{{count}} alerted',
+    alerted_other: '{{count}} alerted',
     nobodyOnline: 'Nobody is connected right now. If you can: call 110.',
     cancel: 'Cancel alarm',
     cancelConfirm: 'Yes, cancel',
-    cancelled: 'Cancelled. The receivers will check anyway.',
+    cancelHint: 'Even after a cancel someone will check in person.',
+    cancelled: 'Cancelled – someone will check anyway.',
     resolved: 'All-clear given by {{by}}.',
     done: 'Done',
   },
@@ -200,6 +203,7 @@ export const en: Messages = {
   },
   ...zemagEn,
   ...registerEn,
+  ...deliveryEn,
   roles: {
     employee: 'Employee',
     helper: 'Helper',

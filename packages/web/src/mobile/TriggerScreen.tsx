@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, RequestError } from '../api/http.js';
 import { MessageThread } from '../alarms/MessageThread.js';
-import { HelpStatus } from '../alarms/RaisePanel.js';
+import { HelpStatus } from '../alarms/HelpStatus.js';
+import { AlreadyClosedNotice, TooOldNotice } from '../alarms/OutboxNotices.js';
 import { mobileReportBase } from '../reports/ZemagArea.js';
 import { useOnline } from '../realtime/online.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
@@ -115,12 +116,14 @@ export function TriggerScreen({
   myOpenAlarm: Alarm | undefined;
 }) {
   const { t } = useTranslation();
-  const { state, trigger, reset } = useMobileRaise(personId);
+  const { state, trigger, discard, reset } = useMobileRaise(personId);
   const online = useOnline();
   const [settingsVersion, setSettingsVersion] = useState(0);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const onSettingsChanged = useCallback(() => setSettingsVersion((v) => v + 1), []);
-  useHandsFreeKey(trigger, state.kind === 'idle' || state.kind === 'failed', settingsVersion);
+  // Raising is never blocked by a notice about an earlier press.
+  const ready = state.kind !== 'sending' && state.kind !== 'sent';
+  useHandsFreeKey(trigger, ready, settingsVersion);
 
   let body;
   if (state.kind === 'sending') {
@@ -135,13 +138,18 @@ export function TriggerScreen({
     );
   } else if (state.kind === 'sent') {
     body = <OpenAlarm alarm={state.alarm} receiversOnline={state.receiversOnline} phone={phone} onDone={reset} />;
-  } else if (myOpenAlarm && dismissed !== myOpenAlarm.id) {
+  } else if (state.kind === 'already_closed') {
+    body = <AlreadyClosedNotice alarm={state.alarm} onRaiseAgain={trigger} onClose={reset} />;
+  } else if (myOpenAlarm && dismissed !== myOpenAlarm.id && state.kind !== 'too_old') {
     body = (
       <OpenAlarm alarm={myOpenAlarm} receiversOnline={null} phone={phone} onDone={() => setDismissed(myOpenAlarm.id)} />
     );
   } else {
     body = (
       <>
+        {state.kind === 'too_old' && (
+          <TooOldNotice triggeredAt={state.trigger.triggeredAt} onRaiseAgain={trigger} onDiscard={discard} />
+        )}
         {state.kind === 'failed' && (
           <>
             <p role="alert" className="error">
