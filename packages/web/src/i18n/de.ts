@@ -32,6 +32,7 @@ export const de = {
   connection: {
     connected: 'verbunden',
     connecting: 'Verbindung wird aufgebaut …',
+    ended: 'getrennt – vom Server beendet',
     lost: 'getrennt – Verbindung wird wiederhergestellt',
     banner:
       'Keine Verbindung zum Server: Neue Alarme erreichen diesen Bildschirm gerade nicht, die Liste kann veraltet sein. Bitte Netzwerk prüfen.',

@@ -9,4 +9,37 @@ export const deliveryDe = {
     discard: 'Verwerfen',
     close: 'Schließen',
   },
+  history: {
+    nav: 'Alarmverlauf',
+    title: 'Alarmverlauf',
+    caption: 'Alle Alarme, neueste zuerst',
+    time: 'Zeit',
+    sender: 'Auslöser/in',
+    place: 'Ort',
+    status: 'Stand',
+    answers: 'Rückmeldungen',
+    outcome: 'Ergebnis',
+    resolvedBy: 'Entwarnung von {{name}}, {{time}}',
+    open: 'offen',
+    test: 'Test',
+    cancelled: 'abgebrochen',
+    retry: 'Erneut versuchen',
+    more: 'Ältere Alarme laden',
+    end: 'Keine älteren Alarme.',
+    none: 'Noch keine Alarme.',
+    failed: 'Alarme konnten nicht geladen werden: {{error}}',
+  },
+  ended: {
+    session_ended:
+      'Sie wurden abgemeldet: Die Sitzung wurde beendet (Abmeldung in einem anderen Fenster oder durch die Administration).',
+    session_expired: 'Sie wurden abgemeldet: Die Sitzung ist abgelaufen. Bitte melden Sie sich neu an.',
+    password_changed: 'Ihr Passwort wurde geändert – bitte neu anmelden.',
+    person_removed: 'Sie wurden abgemeldet: Ihr Zugang wurde entfernt.',
+    roles_changed: 'Ihre Rechte wurden geändert. Die Ansicht wurde neu geladen.',
+    token_revoked:
+      'Dieses Telefon ist gesperrt. Es kann keine Alarme mehr senden oder empfangen. Bitte an die Administration wenden oder das Telefon neu einrichten.',
+    device_removed:
+      'Dieses Telefon wurde entfernt. Es kann keine Alarme mehr senden oder empfangen. Bitte das Telefon neu einrichten.',
+    setUpAgain: 'Telefon neu einrichten',
+  },
 };

@@ -31,6 +31,7 @@ export const en: Messages = {
   connection: {
     connected: 'connected',
     connecting: 'Connecting …',
+    ended: 'disconnected – ended by the server',
     lost: 'disconnected – reconnecting',
     banner:
       'No connection to the server: new alarms cannot reach this screen right now and the list may be out of date. Please check the network.',

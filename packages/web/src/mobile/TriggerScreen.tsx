@@ -9,11 +9,15 @@ import { mobileReportBase } from '../reports/ZemagArea.js';
 import { useOnline } from '../realtime/online.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { AlarmButton } from './AlarmButton.js';
+import { PhoneEndedNotice } from '../realtime/EndedNotices.js';
 import { HandsFreeSettings, useHandsFreeKey } from './HandsFreeKey.js';
 import { watchPosition } from './position.js';
 import type { PendingTrigger, StoredPhone } from './phoneStore.js';
 import { smsLink } from './sms.js';
 import { bearer, useMobileRaise } from './useMobileRaise.js';
+
+/** The server no longer accepts this phone's token: neither online nor by SMS (same device). */
+const phoneRefused = (code: string): boolean => code === 'token_revoked' || code === 'invalid_token';
 
 /** The server takes a position at most every 5 s; the phone does not send more often. */
 const positionIntervalMs = 5_000;
@@ -109,11 +113,14 @@ export function TriggerScreen({
   personId,
   phone,
   myOpenAlarm,
+  onPhoneEnded,
 }: {
   personId: string;
   phone: StoredPhone;
   /** An open alarm of this person from before a reload: its status and thread are shown. */
   myOpenAlarm: Alarm | undefined;
+  /** The server refused the phone's token for good: set it up anew. */
+  onPhoneEnded: () => void;
 }) {
   const { t } = useTranslation();
   const { state, trigger, discard, reset } = useMobileRaise(personId);
@@ -155,7 +162,11 @@ export function TriggerScreen({
             <p role="alert" className="error">
               {t('mobile.failed', { error: state.message })}
             </p>
-            <SmsPath phone={phone} trigger={state.trigger} />
+            {phoneRefused(state.code) ? (
+              <PhoneEndedNotice reason="token_revoked" onSetUpAgain={onPhoneEnded} />
+            ) : (
+              <SmsPath phone={phone} trigger={state.trigger} />
+            )}
           </>
         )}
         <AlarmButton holdMs={phone.enrolment.holdMs || 1500} onTrigger={trigger} />
