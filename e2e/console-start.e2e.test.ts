@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from '@wachsam/server/testing';
-import { assertWebBuilt, launchBrowser, loginViaForm, screenshot, seriousAxeFindings } from './helpers/browser.js';
+import {
+  assertWebBuilt,
+  collectConsoleErrors,
+  launchBrowser,
+  loginViaForm,
+  screenshot,
+  seriousAxeFindings,
+} from './helpers/browser.js';
 
 /** Wall-clock time that the test can move forward, so a device falls silent at once. */
 class SkippingClock {
@@ -15,10 +22,13 @@ class SkippingClock {
   }
 }
 
+const intranetName = 'wachsam.intranet';
+const soundOff = 'Ton ist aus – Alarme kämen lautlos.';
+
 /**
  * What a receiver's console knows the moment it starts (after a reload or a browser restart,
- * before anybody clicks): the unprotected seats and every open alarm; and what it does when
- * the server ends its session.
+ * before anybody clicks): whether sound works, the unprotected seats, every open alarm; and
+ * what it does when the server ends its session, or when it is served over plain HTTP.
  */
 describe('console at start', () => {
   let server: TestServer;
@@ -30,7 +40,7 @@ describe('console at start', () => {
   beforeAll(async () => {
     assertWebBuilt();
     server = await startTestServer({ clock });
-    browser = await launchBrowser();
+    browser = await launchBrowser([`--host-resolver-rules=MAP ${intranetName} 127.0.0.1`]);
   });
 
   afterAll(async () => {
@@ -49,6 +59,35 @@ describe('console at start', () => {
   }
 
   const connected = (page: Page) => page.getByRole('status').filter({ hasText: /^verbunden$/ });
+
+  it('says loudly when sound is off after a restart, until it is enabled', async () => {
+    const { context, page } = await loggedIn(browser, pforte);
+    const errors = collectConsoleErrors(page);
+    const banner = page.getByRole('alert').filter({ hasText: soundOff });
+    await banner.waitFor();
+    await connected(page).waitFor();
+    // localhost is a secure context: no HTTPS notice.
+    expect(await page.getByRole('complementary', { name: /Unsichere Verbindung/ }).count()).toBe(0);
+    expect(await seriousAxeFindings(page)).toEqual([]);
+    await screenshot(page, 'wachsam-sound-off');
+    await banner.getByRole('button', { name: 'Ton aktivieren' }).click();
+    await banner.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows no banner where the browser allows sound for the console (kiosk policy)', async () => {
+    const kiosk = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
+    try {
+      const { page } = await loggedIn(kiosk, pforte);
+      await connected(page).waitFor();
+      await page.getByRole('heading', { name: 'Offene Alarme' }).waitFor();
+      expect(await page.getByRole('alert').filter({ hasText: soundOff }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Ton aktivieren' }).count()).toBe(0);
+    } finally {
+      await kiosk.close();
+    }
+  });
 
   it('lists the devices offline at start, and drops one that comes back', async () => {
     const admin = await server.login('it@musterstadt.example');
@@ -200,6 +239,30 @@ describe('console at start', () => {
     // Set up anew, the phone receives again.
     await expect.poll(() => sockets.length).toBeGreaterThan(count);
     await connected(phone).waitFor();
+    await context.close();
+  });
+
+  it('served over plain HTTP under an intranet name: a clear notice, and the console still raises', async () => {
+    // bypassCSP: the server's CSP upgrade to https is being fixed on the server side.
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'de-DE',
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    const base = server.url.replace('127.0.0.1', intranetName);
+    await page.goto(base);
+    expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+    const notice = page.getByRole('complementary', { name: 'Unsichere Verbindung (HTTP ohne Verschlüsselung)' });
+    await notice.waitFor();
+    await notice.getByText(/Benachrichtigungen \(Push\), der Standort/).waitFor();
+    await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+    await screenshot(page, 'wachsam-insecure-login');
+    await loginViaForm(page, base, 'anna.schmidt@musterstadt.example', server.demoPassword);
+    await notice.waitFor();
+    await page.getByRole('button', { name: 'Alarm auslösen' }).click();
+    await page.getByRole('button', { name: 'Jetzt auslösen' }).click();
+    await page.getByText('Alarm gesendet.').waitFor({ timeout: 10_000 });
     await context.close();
   });
 });

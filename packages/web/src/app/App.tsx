@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, onUnauthenticated, RequestError } from '../api/http.js';
 import { LoginPage } from '../auth/LoginPage.js';
+import { InsecureNotice } from './InsecureNotice.js';
 import { MobileApp } from '../mobile/MobileApp.js';
 import { loadMeSnapshot, saveMeSnapshot } from '../mobile/phoneStore.js';
 import { usePath } from './router.js';
@@ -71,7 +72,12 @@ export function App() {
     );
   }, []);
 
-  return <>{screen(session)}</>;
+  return (
+    <>
+      <InsecureNotice />
+      {screen(session)}
+    </>
+  );
 
   function screen(current: Session) {
     switch (current.kind) {

@@ -38,7 +38,9 @@ export const de = {
       'Keine Verbindung zum Server: Neue Alarme erreichen diesen Bildschirm gerade nicht, die Liste kann veraltet sein. Bitte Netzwerk prüfen.',
   },
   sound: {
-    locked: 'Der Alarmton ist noch stumm: Ihr Browser spielt Töne erst nach einer Bedienung ab.',
+    locked: 'Ton ist aus – Alarme kämen lautlos.',
+    explain:
+      'Der Browser spielt Töne erst nach einer Bedienung ab, nach jedem Neuladen wieder. Für den Dauerbetrieb am Empfangsplatz: Kiosk-Modus einrichten (Handbuch, Abschnitt „Kiosk-Modus“).',
     enable: 'Ton aktivieren',
   },
   console: { titleReceiver: 'Alarmkonsole', titleEmployee: 'Alarmkonsole' },

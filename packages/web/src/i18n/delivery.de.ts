@@ -42,4 +42,8 @@ export const deliveryDe = {
       'Dieses Telefon wurde entfernt. Es kann keine Alarme mehr senden oder empfangen. Bitte das Telefon neu einrichten.',
     setUpAgain: 'Telefon neu einrichten',
   },
+  insecure: {
+    title: 'Unsichere Verbindung (HTTP ohne Verschlüsselung)',
+    text: 'Diese Seite wird nicht über HTTPS aufgerufen. Alarme empfangen und auslösen funktioniert, aber ohne HTTPS gehen nicht: Benachrichtigungen (Push), der Standort beim mobilen Alarm, die Offline-App auf dem Telefon, der SMS-Weg ohne Internet und sichere Anmelde-Cookies. Bitte die Administration, Wachsam über HTTPS bereitzustellen (Reverse Proxy, siehe Handbuch „TLS über einen Reverse Proxy“).',
+  },
 };

@@ -43,4 +43,8 @@ export const deliveryEn: Widen<typeof deliveryDe> = {
     device_removed: 'This phone was removed. It can no longer send or receive alarms. Please set up the phone again.',
     setUpAgain: 'Set up this phone again',
   },
+  insecure: {
+    title: 'Insecure connection (HTTP without encryption)',
+    text: 'This page is not served over HTTPS. Receiving and raising alarms works, but without HTTPS these do not: notifications (push), the position of a mobile alarm, the offline phone app, the SMS path without internet and secure login cookies. Please ask the administration to serve Wachsam over HTTPS (reverse proxy, see the manual "TLS via a reverse proxy").',
+  },
 };

@@ -37,7 +37,9 @@ export const en: Messages = {
       'No connection to the server: new alarms cannot reach this screen right now and the list may be out of date. Please check the network.',
   },
   sound: {
-    locked: 'The alarm sound is still muted: your browser plays sound only after you interact with the page.',
+    locked: 'Sound is off – alarms would arrive silently.',
+    explain:
+      'The browser plays sound only after you interact with the page, again after every reload. For a receiving desk that runs all day: set up kiosk mode (manual, section "Kiosk mode").',
     enable: 'Enable sound',
   },
   console: { titleReceiver: 'Alarm console', titleEmployee: 'Alarm console' },

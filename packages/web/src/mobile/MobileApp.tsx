@@ -5,6 +5,7 @@ import { call } from '../api/http.js';
 import { isReceiver } from '../app/ConsolePage.js';
 import { LanguageSwitch } from '../app/LanguageSwitch.js';
 import { Session, type OnLogout } from '../app/Shell.js';
+import { SoundBanner } from '../alarms/SoundBanner.js';
 import { PhoneEndedNotice, RolesChangedNotice } from '../realtime/EndedNotices.js';
 import { AlarmAlert } from '../alarms/AlarmAlert.js';
 import { Overview } from '../alarms/Overview.js';
@@ -89,6 +90,7 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: OnLogout }) {
           ) : (
             <EnrolScreen me={me} onEnrolled={setPhone} />
           )}
+          {receiver && <SoundBanner kiosk={false} />}
           {receiver && <Overview canAct />}
           {receiver && <RespondedAlarms personId={me.personId} base={mobileReportBase} />}
           {receiver && <PushOffer />}
