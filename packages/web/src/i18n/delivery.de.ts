@@ -37,9 +37,9 @@ export const deliveryDe = {
     person_removed: 'Sie wurden abgemeldet: Ihr Zugang wurde entfernt.',
     roles_changed: 'Ihre Rechte wurden geändert. Die Ansicht wurde neu geladen.',
     token_revoked:
-      'Dieses Telefon ist gesperrt. Es kann keine Alarme mehr senden oder empfangen. Bitte an die Administration wenden oder das Telefon neu einrichten.',
+      'Dieses Telefon ist gesperrt. Es kann keine Alarme mehr senden oder empfangen. Bitte an die Administration wenden oder das Telefon neu einrichten. Im Notfall: 110 anrufen.',
     device_removed:
-      'Dieses Telefon wurde entfernt. Es kann keine Alarme mehr senden oder empfangen. Bitte das Telefon neu einrichten.',
+      'Dieses Telefon wurde entfernt. Es kann keine Alarme mehr senden oder empfangen. Bitte das Telefon neu einrichten. Im Notfall: 110 anrufen.',
     setUpAgain: 'Telefon neu einrichten',
   },
   insecure: {

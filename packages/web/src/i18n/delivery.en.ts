@@ -39,8 +39,9 @@ export const deliveryEn: Widen<typeof deliveryDe> = {
     person_removed: 'You were logged out: your access was removed.',
     roles_changed: 'Your rights were changed. The view was reloaded.',
     token_revoked:
-      'This phone is blocked. It can no longer send or receive alarms. Please contact the administration or set up the phone again.',
-    device_removed: 'This phone was removed. It can no longer send or receive alarms. Please set up the phone again.',
+      'This phone is blocked. It can no longer send or receive alarms. Please contact the administration or set up the phone again. In an emergency: call 110.',
+    device_removed:
+      'This phone was removed. It can no longer send or receive alarms. Please set up the phone again. In an emergency: call 110.',
     setUpAgain: 'Set up this phone again',
   },
   insecure: {
