@@ -76,7 +76,7 @@ describe('web console: escalation', () => {
 
     // The sender cancels: the alert stays and asks for a check in person.
     expect((await api(server.url, 'POST', `/api/alarms/${alarmId}/cancel`, { cookie: anna })).status).toBe(200);
-    await dialog.getByText(/Vom Auslöser abgebrochen.*bitte trotzdem persönlich nachsehen/).waitFor();
+    await dialog.getByText(/Abbruch durch die auslösende Person.*bitte trotzdem persönlich nachsehen/).waitFor();
     expect(await seriousAxeFindings(page)).toEqual([]);
     await screenshot(page, 'wachsam-escalated');
 
@@ -84,7 +84,7 @@ describe('web console: escalation', () => {
     await dialog.waitFor({ state: 'detached' });
     await page
       .getByRole('article')
-      .getByText(/Sicherheitsdienst \(Polizei verständigt\)/)
+      .getByText('Rückmeldungen: Polizei verständigt (Leitstelle Sicherheitsdienst)')
       .waitFor();
     expect(errors).toEqual([]);
     await context.close();

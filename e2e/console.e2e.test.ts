@@ -121,7 +121,7 @@ describe('web console', () => {
     await dialog.waitFor({ state: 'detached' });
 
     const card = page.getByRole('article').filter({ hasText: 'Anna Schmidt' });
-    await card.getByText('Petra Hoffmann (kommt)').waitFor();
+    await card.getByText('Rückmeldungen: 1 unterwegs (Petra Hoffmann)').waitFor();
     await card.getByText(/Ihre Rückmeldung: kommt/).waitFor();
     expect(await card.getByRole('button', { name: 'Ich komme' }).count()).toBe(0);
     await card.getByRole('button', { name: 'Empfänger anzeigen' }).click();
@@ -136,7 +136,7 @@ describe('web console', () => {
     // A cancel by the sender still asks for a check in person.
     const cookie = await server.login(anna);
     expect((await api(server.url, 'POST', `/api/alarms/${alarmId}/cancel`, { cookie })).status).toBe(200);
-    await card.getByText(/Vom Auslöser abgebrochen.*bitte trotzdem persönlich nachsehen/).waitFor();
+    await card.getByText(/Abbruch durch die auslösende Person.*bitte trotzdem persönlich nachsehen/).waitFor();
 
     await card.getByRole('button', { name: 'Entwarnung', exact: true }).click();
     await card.getByLabel('Fehlalarm').check();
@@ -163,16 +163,16 @@ describe('web console', () => {
     expect(await desk.page.getByRole('alertdialog').count()).toBe(0);
     await page.getByRole('button', { name: 'Jetzt auslösen' }).click();
     await page.getByText('Alarm gesendet.').waitFor();
-    await page.getByText(/Hilfe kommt: \d+ alarmiert, 0 unterwegs/).waitFor();
+    await page.getByText(/\d+ alarmiert · noch keine Rückmeldung/).waitFor();
 
     const dialog = desk.page.getByRole('alertdialog');
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Ich komme' }).click();
-    await page.getByText(/Hilfe kommt: \d+ alarmiert, 1 unterwegs \(Petra Hoffmann\)/).waitFor({ timeout: 10_000 });
+    await page.getByText(/\d+ alarmiert · 1 unterwegs \(Petra Hoffmann\)/).waitFor({ timeout: 10_000 });
     await screenshot(page, 'wachsam-sender');
     // After a reload the sender still sees the state of the own alarm.
     await page.reload();
-    await page.getByText(/Hilfe kommt: \d+ alarmiert, 1 unterwegs \(Petra Hoffmann\)/).waitFor();
+    await page.getByText(/\d+ alarmiert · 1 unterwegs \(Petra Hoffmann\)/).waitFor();
     expect(await seriousAxeFindings(page)).toEqual([]);
 
     // The desk gives the all-clear from the overview; the sender sees it.
@@ -237,9 +237,20 @@ describe('web console', () => {
     expect(await plan.getByLabel('Name').inputValue()).toBe('Kasse');
     await screenshot(page, 'wachsam-admin-plan');
     await plan.getByLabel('Stufe 1: Sekunden bis zur nächsten Stufe').fill('45');
+    // Mindestanzahl Empfänger online: 1 by default, explained next to the field.
+    const minOnline = plan.getByLabel('Stufe 1: Mindestanzahl Empfänger online (0 = aus)');
+    expect(await minOnline.inputValue()).toBe('1');
+    await plan.getByText('Sind weniger online, wird sofort die nächste Stufe alarmiert.').waitFor();
+    await minOnline.fill('2');
     await plan.getByRole('button', { name: 'Anlegen' }).click();
     await page.getByRole('cell', { name: 'Kasse' }).waitFor();
-    await page.getByText('Sicherheitsdienst / Pforte – 45 s').waitFor();
+    await page.getByText('Sicherheitsdienst / Pforte – 45 s – mind. 2 online').waitFor();
+    const adminCookie = await server.login(admin);
+    const plans = (await api(server.url, 'GET', '/api/admin/plans', { cookie: adminCookie })).body as Array<{
+      name: string;
+      steps: Array<{ minOnline: number }>;
+    }>;
+    expect(plans.find((p) => p.name === 'Kasse')?.steps[0]?.minOnline).toBe(2);
 
     // Devices: an enrolment code is shown once.
     await page.getByRole('link', { name: 'Geräte', exact: true }).click();

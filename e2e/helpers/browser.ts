@@ -5,8 +5,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Headless Debian Chromium; never a downloaded browser. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Headless Debian Chromium; never a downloaded browser. `extraArgs` for what a test is about
+ * (an autoplay policy, a host name mapped to the test server).
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} fehlt: apt-get update && apt-get install -y chromium`);
   }
@@ -20,6 +23,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

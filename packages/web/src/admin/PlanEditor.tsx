@@ -1,4 +1,11 @@
-import { roles, type AlarmPlan, type AlarmPlanInput, type PlanScope, type StepTarget } from '@wachsam/protocol';
+import {
+  minOnlineOf,
+  roles,
+  type AlarmPlan,
+  type AlarmPlanInput,
+  type PlanScope,
+  type StepTarget,
+} from '@wachsam/protocol';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { messageOf, RequestError } from '../api/http.js';
@@ -14,6 +21,8 @@ interface StepDraft {
   targets: TargetDraft[];
   timeoutSeconds: string;
   callPolice: boolean;
+  /** Mindestanzahl Empfänger online; "0" turns it off. */
+  minOnline: string;
 }
 interface PlanDraft {
   name: string;
@@ -56,7 +65,7 @@ export function planToDraft(plan: AlarmPlan | null): PlanDraft {
       name: '',
       scopeKind: 'organisation',
       scopeRef: '',
-      steps: [{ targets: [{ kind: 'same_floor', ref: '' }], timeoutSeconds: '30', callPolice: false }],
+      steps: [{ targets: [{ kind: 'same_floor', ref: '' }], timeoutSeconds: '30', callPolice: false, minOnline: '1' }],
     };
   const scope = plan.scope;
   return {
@@ -67,9 +76,13 @@ export function planToDraft(plan: AlarmPlan | null): PlanDraft {
       targets: s.targets.map(fromTarget),
       timeoutSeconds: String(s.timeoutSeconds),
       callPolice: s.callPolice,
+      minOnline: String(minOnlineOf(s)),
     })),
   };
 }
+
+/** A whole number as typed goes as a number; anything else as typed, and the server explains. */
+const numberOrText = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text);
 
 /** The request body; typed text that is not a number goes as typed, and the server explains. */
 export function draftToPlan(d: PlanDraft): AlarmPlanInput {
@@ -84,8 +97,9 @@ export function draftToPlan(d: PlanDraft): AlarmPlanInput {
     scope,
     steps: d.steps.map((s) => ({
       targets: s.targets.map(toTarget),
-      timeoutSeconds: /^\d+$/.test(s.timeoutSeconds.trim()) ? Number(s.timeoutSeconds.trim()) : s.timeoutSeconds,
+      timeoutSeconds: numberOrText(s.timeoutSeconds),
       callPolice: s.callPolice,
+      minOnline: numberOrText(s.minOnline),
     })),
   } as AlarmPlanInput;
 }
@@ -281,7 +295,12 @@ export function PlanEditor({
             ...draft,
             steps: [
               ...draft.steps,
-              { targets: [{ kind: 'role', ref: 'security_desk' }], timeoutSeconds: '60', callPolice: false },
+              {
+                targets: [{ kind: 'role', ref: 'security_desk' }],
+                timeoutSeconds: '60',
+                callPolice: false,
+                minOnline: '1',
+              },
             ],
           })
         }
@@ -326,6 +345,19 @@ function StepSettings({
           value={step.timeoutSeconds}
           onChange={(e) => onChange({ timeoutSeconds: e.target.value })}
         />
+      </span>
+      <span className="field inline-field">
+        <label htmlFor={`${id}-min-online`}>{t('admin.plans.minOnline', { n: index + 1 })}</label>
+        <input
+          id={`${id}-min-online`}
+          inputMode="numeric"
+          aria-describedby={`${id}-min-online-hint`}
+          value={step.minOnline}
+          onChange={(e) => onChange({ minOnline: e.target.value })}
+        />
+        <span id={`${id}-min-online-hint`} className="muted small">
+          {t('admin.plans.minOnlineHint')}
+        </span>
       </span>
       <label className="inline">
         <input type="checkbox" checked={step.callPolice} onChange={(e) => onChange({ callPolice: e.target.checked })} />

@@ -1,4 +1,4 @@
-import { adminResources, type AlarmPlan, type PlanStep, type StepTarget } from '@wachsam/protocol';
+import { adminResources, minOnlineOf, type AlarmPlan, type PlanStep, type StepTarget } from '@wachsam/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf } from '../api/http.js';
@@ -39,6 +39,7 @@ export function PlansSection({ canEdit, lookups }: { canEdit: boolean; lookups: 
   };
   const stepLabel = (step: PlanStep): string =>
     `${step.targets.map(targetLabel).join(' + ')} – ${t('admin.plans.seconds', { s: step.timeoutSeconds })}` +
+    (minOnlineOf(step) > 0 ? ` – ${t('admin.plans.minOnlineShort', { n: minOnlineOf(step) })}` : '') +
     (step.callPolice ? ` – ${t('admin.plans.police')}` : '');
 
   async function remove(plan: AlarmPlan): Promise<void> {

@@ -6,42 +6,65 @@ import { formatTime } from '../app/format.js';
 import { useMe } from '../app/me.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 
+type Action = Response | 'resolve';
+const actionLabel = {
+  coming: 'alarm.actions.coming',
+  police_called: 'alarm.actions.policeCalled',
+  resolve: 'alarm.resolve.submit',
+} as const;
+
 /**
  * "Ich komme", "Polizei verständigt" and the all-clear with its outcome. Used in the
  * full-screen alert and in the overview, so a receiver who already answered can still give
  * the all-clear after checking in person.
+ *
+ * Every alarm gets its own copy of this state (keyed by the alarm's id here, not at each call
+ * site): an open all-clear form or a chosen outcome of one alarm must never carry over to the
+ * next one that takes the screen, where one click would close a new alarm. The sender of an
+ * alarm is never offered the receivers' actions on it.
  */
-export function AlarmActions({ alarm, onResponded }: { alarm: Alarm; onResponded?: () => void }) {
+export function AlarmActions({ alarm }: { alarm: Alarm }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  if (alarm.sender.personId === me.personId) return <p className="muted">{t('alarm.ownAlarm')}</p>;
+  return <ReceiverActions key={alarm.id} alarm={alarm} personId={me.personId} />;
+}
+
+function ReceiverActions({ alarm, personId }: { alarm: Alarm; personId: string }) {
   const { t, i18n } = useTranslation();
   const { applyAlarm } = useRealtime();
-  const me = useMe();
-  const mine = alarm.responders.filter((r) => r.personId === me.personId);
+  const mine = alarm.responders.filter((r) => r.personId === personId);
   const answered = (response: Response) => mine.some((r) => r.response === response);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [resolving, setResolving] = useState(false);
-  const [outcome, setOutcome] = useState<AlarmOutcome>(alarm.test ? 'test' : 'real');
+  // No outcome is chosen for a real alarm: "Fehlalarm" must be a decision, never a default.
+  const [outcome, setOutcome] = useState<AlarmOutcome | null>(alarm.test ? 'test' : null);
   const [note, setNote] = useState('');
   const noteId = useId();
-  const errorId = useId();
 
-  async function run(action: () => Promise<Alarm>, after?: () => void): Promise<void> {
+  async function run(action: Action, request: () => Promise<Alarm>): Promise<void> {
     setBusy(true);
     setError(null);
     try {
-      applyAlarm(await action());
-      after?.();
+      applyAlarm(await request());
     } catch (err) {
-      setError(messageOf(err));
+      // Nothing was recorded: say which answer did not arrive; the buttons stay for a retry.
+      setError(t('alarm.actionFailed', { action: t(actionLabel[action]), error: messageOf(err).replace(/\.$/, '') }));
     } finally {
       setBusy(false);
     }
   }
 
   const respond = (response: Response): Promise<void> =>
-    run(() => call(routes.respond, { params: { id: alarm.id }, body: { response } }), onResponded);
-  const resolve = (): Promise<void> =>
-    run(() => call(routes.resolve, { params: { id: alarm.id }, body: { outcome, note } }));
+    run(response, () => call(routes.respond, { params: { id: alarm.id }, body: { response } }));
+  const resolve = (): Promise<void> => {
+    if (!outcome) {
+      setError(t('alarm.resolve.chooseOutcome'));
+      return Promise.resolve();
+    }
+    return run('resolve', () => call(routes.resolve, { params: { id: alarm.id }, body: { outcome, note } }));
+  };
 
   return (
     <div className="alarm-actions">
@@ -100,7 +123,7 @@ export function AlarmActions({ alarm, onResponded }: { alarm: Alarm; onResponded
         </form>
       )}
       {error && (
-        <p id={errorId} role="alert" className="error">
+        <p role="alert" className="error">
           {error}
         </p>
       )}

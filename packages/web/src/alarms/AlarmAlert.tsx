@@ -1,6 +1,7 @@
 import type { Alarm } from '@wachsam/protocol';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatTime, fullName } from '../app/format.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { AlarmActions } from './AlarmActions.js';
 import { AlarmFacts, AlarmNotices } from './AlarmFacts.js';
@@ -8,23 +9,26 @@ import { sound } from './sound.js';
 
 /**
  * The full-screen alert. It stays, with the alarm tone repeating, until this receiver has
- * answered ("Ich komme" / "Polizei verständigt") or someone gave the all-clear; several open
- * alarms are shown one after the other, oldest first.
+ * answered ("Ich komme" / "Polizei verständigt") or someone gave the all-clear. Several open
+ * alarms: the oldest is shown first and every other one is listed below it and can be opened
+ * at once, so an alarm that fails to answer (server error) never hides the next one.
  */
 export function AlarmAlert({ alerting }: { alerting: Alarm[] }) {
   const { t } = useTranslation();
   const { sendReceipt } = useRealtime();
   const dialogRef = useRef<HTMLDivElement>(null);
-  const alarm = alerting[0];
+  const [chosenId, setChosenId] = useState<string | null>(null);
+  const alarm = alerting.find((a) => a.id === chosenId) ?? alerting[0];
   const alarmId = alarm?.id;
+  const active = alerting.length > 0;
 
   useEffect(() => {
     for (const a of alerting) sendReceipt(a.id);
   }, [alerting, sendReceipt]);
 
-  // Sound, and the tab title for a console that sits in a background tab.
+  // Sound while any alarm waits for my answer, and the tab title for a console in a background tab.
   useEffect(() => {
-    if (!alarmId) return;
+    if (!active) return;
     sound.startAlarm();
     const title = document.title;
     document.title = `${t('alarm.alertTitle')} – ${title}`;
@@ -32,7 +36,7 @@ export function AlarmAlert({ alerting }: { alerting: Alarm[] }) {
       sound.stopAlarm();
       document.title = title;
     };
-  }, [alarmId, t]);
+  }, [active, t]);
 
   // Focus moves into the alert whenever a (new) alarm takes over the screen.
   useEffect(() => {
@@ -81,9 +85,33 @@ export function AlarmAlert({ alerting }: { alerting: Alarm[] }) {
         </p>
         <AlarmNotices alarm={alarm} />
         <AlarmFacts alarm={alarm} />
-        <AlarmActions alarm={alarm} onResponded={() => sound.stopAlarm()} />
-        {alerting.length > 1 && <p className="muted">{t('alarm.moreAlarms', { count: alerting.length - 1 })}</p>}
+        <AlarmActions alarm={alarm} />
+        <WaitingAlarms waiting={alerting.filter((a) => a.id !== alarm.id)} onOpen={setChosenId} />
       </div>
     </div>
+  );
+}
+
+/** The other alarms waiting for my answer, each one click away. */
+function WaitingAlarms({ waiting, onOpen }: { waiting: Alarm[]; onOpen: (id: string) => void }) {
+  const { t, i18n } = useTranslation();
+  if (waiting.length === 0) return null;
+  return (
+    <section className="waiting-alarms" aria-labelledby="waiting-alarms-title">
+      <h3 id="waiting-alarms-title">{t('alarm.moreAlarms', { count: waiting.length })}</h3>
+      <ul>
+        {waiting.map((a) => (
+          <li key={a.id}>
+            <button type="button" onClick={() => onOpen(a.id)}>
+              {t('alarm.openWaiting', {
+                name: fullName(a.sender) || t('alarm.unknownSender'),
+                place: [a.location.room, a.location.building].filter(Boolean).join(', ') || '–',
+                time: formatTime(a.raisedAt, i18n.language),
+              })}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

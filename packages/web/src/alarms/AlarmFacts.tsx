@@ -2,6 +2,8 @@ import { alarmSourceLabels, type Alarm } from '@wachsam/protocol';
 import { useTranslation } from 'react-i18next';
 import { formatTime, fullName } from '../app/format.js';
 import { PositionFacts } from './PositionFacts.js';
+import { raiseTimesText } from './raiseTimes.js';
+import { responsesText } from './responses.js';
 
 /** Everything a receiver needs to find and help the sender, as a definition list. */
 export function AlarmFacts({ alarm }: { alarm: Alarm }) {
@@ -13,7 +15,7 @@ export function AlarmFacts({ alarm }: { alarm: Alarm }) {
       <dt>{t('alarm.fields.sender')}</dt>
       <dd className="big">{fullName(sender) || t('alarm.unknownSender')}</dd>
       <dt>{t('alarm.fields.raisedAt')}</dt>
-      <dd>{formatTime(alarm.raisedAt, i18n.language)}</dd>
+      <dd>{raiseTimesText(alarm, i18n.language, t)}</dd>
       <dt>{t('alarm.fields.building')}</dt>
       <dd>
         {loc.building || '–'}
@@ -33,11 +35,7 @@ export function AlarmFacts({ alarm }: { alarm: Alarm }) {
       <dt>{t('alarm.fields.step')}</dt>
       <dd>{t('alarm.stepOf', { step: alarm.step, steps: alarm.steps })}</dd>
       <dt>{t('alarm.fields.responders')}</dt>
-      <dd>
-        {alarm.responders.length === 0
-          ? t('alarm.noResponders')
-          : alarm.responders.map((r) => `${fullName(r)} (${t(`alarm.response.${r.response}`)})`).join(', ')}
-      </dd>
+      <dd>{responsesText(alarm, t)}</dd>
     </dl>
   );
 }

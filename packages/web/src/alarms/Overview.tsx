@@ -7,7 +7,9 @@ import { AlarmActions } from './AlarmActions.js';
 import { AlarmNotices } from './AlarmFacts.js';
 import { MessageThread } from './MessageThread.js';
 import { PositionFacts } from './PositionFacts.js';
+import { raiseTimesText } from './raiseTimes.js';
 import { ReceiverDetails } from './ReceiverDetails.js';
+import { responsesText, statusKey } from './responses.js';
 import { openAlarms } from './store.js';
 
 function AlarmRow({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
@@ -26,16 +28,12 @@ function AlarmRow({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
         </h3>
         <AlarmNotices alarm={alarm} />
         <p>
-          <span className={`status status-${alarm.status}`}>{t(`alarm.status.${alarm.status}`)}</span> ·{' '}
-          {t('alarm.stepOf', { step: alarm.step, steps: alarm.steps })} ·{' '}
-          {t('overview.raisedAt', { time: formatTime(alarm.raisedAt, i18n.language) })} ·{' '}
+          <span className={`status status-${alarm.status}`}>{t(statusKey(alarm))}</span> ·{' '}
+          {t('alarm.stepOf', { step: alarm.step, steps: alarm.steps })} · {raiseTimesText(alarm, i18n.language, t)} ·{' '}
           {t('overview.alerted', { count: alarm.alerted })}
         </p>
         <p>
-          {t('alarm.fields.responders')}:{' '}
-          {alarm.responders.length === 0
-            ? t('alarm.noResponders')
-            : alarm.responders.map((r) => `${fullName(r)} (${t(`alarm.response.${r.response}`)})`).join(', ')}
+          {t('alarm.fields.responders')}: {responsesText(alarm, t)}
         </p>
         {(alarm.position || alarm.source === 'mobile') && (
           <dl className="facts">
@@ -55,7 +53,7 @@ function AlarmRow({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
 
 /** Every open alarm this person may see, until someone gives the all-clear. */
 export function Overview({ canAct }: { canAct: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { alarms } = useRealtime();
   const open = openAlarms(alarms);
   const offline = [...alarms.offlineDevices.values()];
@@ -77,7 +75,7 @@ export function Overview({ canAct }: { canAct: boolean }) {
           <ul>
             {offline.map((d) => (
               <li key={d.id}>
-                {d.name} ({d.room})
+                {d.name} ({d.room || '–'}) – {t('overview.offlineSince', { time: formatTime(d.since, i18n.language) })}
               </li>
             ))}
           </ul>

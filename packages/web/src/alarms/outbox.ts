@@ -1,8 +1,13 @@
+import { isFinalRejection, isTooOldToSend, type Alarm, type RaiseAlarmResponse } from '@wachsam/protocol';
+import { answerOf, messageOf, RequestError } from '../api/http.js';
+import { newIdempotencyKey } from '../api/idempotency.js';
+
 /**
  * The sender's outbox: one pending raise, kept in localStorage with its idempotency key until
  * the server has confirmed it. A reload, a crash of the tab or a network failure therefore
  * leads to a retry with the same key (the server answers with the same alarm), never to a
- * lost alarm and never to a second one.
+ * lost alarm and never to a second one. A raise older than the protocol's outbox age is not
+ * sent on its own any more, but it is kept and shown until the person decides.
  */
 export interface PendingRaise {
   key: string;
@@ -10,9 +15,6 @@ export interface PendingRaise {
   personId: string;
   triggeredAt: string;
 }
-
-/** A raise older than this is not resumed after a reload: it would alarm about the past. */
-export const resumeWithinMs = 15 * 60_000;
 
 const storageKey = 'wachsam.outbox.raise';
 
@@ -23,7 +25,7 @@ export interface KeyValueStore {
 }
 
 export function newPendingRaise(personId: string, now: Date = new Date()): PendingRaise {
-  return { key: crypto.randomUUID(), personId, triggeredAt: now.toISOString() };
+  return { key: newIdempotencyKey(), personId, triggeredAt: now.toISOString() };
 }
 
 export function savePending(store: KeyValueStore, pending: PendingRaise): void {
@@ -34,8 +36,8 @@ export function savePending(store: KeyValueStore, pending: PendingRaise): void {
   }
 }
 
-/** The pending raise of this person, if it is recent enough to resume. */
-export function loadPending(store: KeyValueStore, personId: string, now: number = Date.now()): PendingRaise | null {
+/** The pending raise of this person, however old: a too-old one is shown, never dropped silently. */
+export function loadPending(store: KeyValueStore, personId: string): PendingRaise | null {
   try {
     const raw = store.getItem(storageKey);
     if (!raw) return null;
@@ -49,7 +51,7 @@ export function loadPending(store: KeyValueStore, personId: string, now: number 
       typeof value.key === 'string' &&
       value.personId === personId &&
       typeof value.triggeredAt === 'string' &&
-      now - Date.parse(value.triggeredAt) < resumeWithinMs
+      !Number.isNaN(Date.parse(value.triggeredAt))
     ) {
       return { key: value.key, personId, triggeredAt: value.triggeredAt };
     }
@@ -67,12 +69,43 @@ export function clearPending(store: KeyValueStore): void {
   }
 }
 
-/** Errors after which the same request may succeed: retry with the same key. */
-export function isRetryable(status: number, code: string): boolean {
-  return code === 'network_error' || code === 'rate_limited' || status === 0 || status >= 500 || status === 408;
-}
-
 /** Retry delays: fast at first (an alarm must go out within seconds), then every 5 s. */
 export function retryDelay(attempt: number): number {
   return Math.min(500 * 2 ** attempt, 5000);
+}
+
+/**
+ * What a sender's screen (console or phone) does with one attempt to raise. Only `confirmed`
+ * may say "Alarm gesendet"; everything else keeps the press and says what is true.
+ */
+export type RaiseVerdict =
+  | { kind: 'confirmed'; result: RaiseAlarmResponse }
+  /** The key matched an alarm that is already over: no alarm was raised by this attempt. */
+  | { kind: 'already_closed'; alarm: Alarm }
+  /** The server knows this key from a different press: send the same press under a new key. */
+  | { kind: 'other_press' }
+  /** No final answer yet: retry with the same key. */
+  | { kind: 'retry'; message: string }
+  /** Not sent any more on its own (protocol `isTooOldToSend`): kept, the person decides. */
+  | { kind: 'too_old' }
+  /** The server refused for good (e.g. the phone was revoked). */
+  | { kind: 'refused'; message: string; code: string };
+
+export type AnswerVerdict = Extract<RaiseVerdict, { kind: 'confirmed' | 'already_closed' }>;
+export type FailureVerdict = Exclude<RaiseVerdict, AnswerVerdict>;
+
+/** A 201. A replayed answer for an alarm that is over is not a confirmation of this press. */
+export function judgeAnswer(result: RaiseAlarmResponse): AnswerVerdict {
+  if (result.replayed && result.alarm.status === 'resolved') return { kind: 'already_closed', alarm: result.alarm };
+  return { kind: 'confirmed', result };
+}
+
+/** A failed attempt of the press made at `triggeredAt`, by the protocol's one retry rule. */
+export function judgeFailure(err: unknown, triggeredAt: string, now: number = Date.now()): FailureVerdict {
+  if (err instanceof RequestError && err.code === 'idempotency_conflict') return { kind: 'other_press' };
+  if (isFinalRejection(answerOf(err))) {
+    return { kind: 'refused', message: messageOf(err), code: err instanceof RequestError ? err.code : 'unknown' };
+  }
+  if (isTooOldToSend(triggeredAt, now)) return { kind: 'too_old' };
+  return { kind: 'retry', message: messageOf(err) };
 }

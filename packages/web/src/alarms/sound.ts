@@ -2,9 +2,11 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * Alarm and warning tones with the Web Audio API (no audio files). Browsers keep audio
- * suspended until the person interacts with the page, so the first click or key press anywhere
- * unlocks it, and the UI shows a "Ton aktivieren" banner until it is unlocked: a receiver must
- * know when an alarm would arrive silently.
+ * suspended until the person interacts with the page, after every reload again, so at start the
+ * console checks whether sound actually works: an AudioContext that runs without a gesture
+ * means the browser allows it (kiosk policy, see the README). Otherwise the first click or key
+ * press anywhere unlocks it, and the UI shows a red banner until then: a receiver must know when
+ * an alarm would arrive silently.
  */
 class Sound {
   private ctx: AudioContext | null = null;
@@ -17,6 +19,29 @@ class Sound {
     // `click` rather than `pointerdown`: the banner's own button must still receive its click.
     const unlock = (): void => this.unlock();
     for (const type of ['click', 'keydown', 'touchend']) window.addEventListener(type, unlock, { capture: true });
+    this.probe();
+  }
+
+  /** Without a gesture: a context that starts (or later turns) `running` is allowed to sound. */
+  private probe(): void {
+    try {
+      this.ctx = new AudioContext();
+    } catch {
+      return; // no audio support: the banner stays visible
+    }
+    this.follow(this.ctx);
+  }
+
+  /** Tracks the context's state: sound counts as on only while it is `running`. */
+  private follow(ctx: AudioContext): void {
+    const update = (): void => {
+      const running = ctx.state === 'running';
+      if (running === this.unlocked) return;
+      this.unlocked = running;
+      for (const l of this.listeners) l();
+    };
+    ctx.onstatechange = update;
+    update();
   }
 
   isUnlocked = (): boolean => this.unlocked;
@@ -26,24 +51,17 @@ class Sound {
     return () => this.listeners.delete(listener);
   };
 
-  /** Must run inside a user gesture to succeed. */
+  /** Must run inside a user gesture to succeed (unless the browser allows sound anyway). */
   unlock(): void {
-    try {
-      this.ctx ??= new AudioContext();
-    } catch {
-      return; // no audio support: the banner stays visible
-    }
-    const ctx = this.ctx;
-    const done = (): void => {
-      const running = ctx.state === 'running';
-      if (running !== this.unlocked) {
-        this.unlocked = running;
-        for (const l of this.listeners) l();
+    if (!this.ctx) {
+      try {
+        this.ctx = new AudioContext();
+      } catch {
+        return; // no audio support: the banner stays visible
       }
-    };
-    if (ctx.state === 'running') done();
-    else void ctx.resume().then(done, done);
-    ctx.onstatechange = done;
+      this.follow(this.ctx);
+    }
+    if (this.ctx.state !== 'running') void this.ctx.resume().catch(() => undefined);
   }
 
   private beep(freq: number, start: number, duration: number, type: OscillatorType = 'square'): void {

@@ -1,6 +1,15 @@
 import type { Alarm } from '@wachsam/protocol';
 import { describe, expect, it } from 'vitest';
-import { alertingFor, applyEvent, applySnapshot, emptyAlarms, fromList, markForYou, openAlarms } from './store.js';
+import {
+  alertingFor,
+  applyEvent,
+  applySnapshot,
+  emptyAlarms,
+  fromList,
+  markForYou,
+  openAlarms,
+  withOfflineList,
+} from './store.js';
 import { testAlarm } from './testAlarm.js';
 
 const me = '00000000-0000-4000-8000-0000000000aa';
@@ -82,5 +91,29 @@ describe('alarm store', () => {
     s = applyEvent(s, event(early));
     s = applyEvent(s, event(late));
     expect(s.messages.get(base.id)?.map((m) => m.id)).toEqual([early.id, late.id]);
+  });
+
+  it('shows the devices offline at start, and a live event since the list wins over the later offline list', () => {
+    const seat = (n: number) => ({ id: `00000000-0000-4000-8000-00000000010${n}`, name: `PC ${n}`, room: 'E.01' });
+    const since = '2026-01-01T09:00:00.000Z';
+    const deviceEvent = (type: 'device.offline' | 'device.online', n: number) => ({
+      id: `${10 + n}`,
+      type,
+      at: '2026-01-01T10:00:00.000Z',
+      device: seat(n),
+    });
+    let s = fromList([]);
+    // Seat 2 came back and seat 3 went away after the list, before the offline list arrived.
+    s = applyEvent(s, deviceEvent('device.online', 2));
+    s = applyEvent(s, deviceEvent('device.offline', 3));
+    s = withOfflineList(s, [
+      { ...seat(1), since },
+      { ...seat(2), since },
+    ]);
+    expect([...s.offlineDevices.keys()]).toEqual([seat(3).id, seat(1).id]);
+    expect(s.offlineDevices.get(seat(1).id)?.since).toBe(since);
+    // Later events still apply to devices that came from the list.
+    s = applyEvent(s, deviceEvent('device.online', 1));
+    expect([...s.offlineDevices.keys()]).toEqual([seat(3).id]);
   });
 });

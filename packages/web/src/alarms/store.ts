@@ -1,10 +1,15 @@
-import type { Alarm, AlarmMessage, AlarmStatus, DeviceEvent, RealtimeEvent } from '@wachsam/protocol';
+import type { Alarm, AlarmMessage, AlarmStatus, OfflineDevice, RealtimeEvent } from '@wachsam/protocol';
 
 export interface AlarmsState {
   /** Open alarms by id (resolved ones are removed). */
   alarms: ReadonlyMap<string, Alarm>;
   /** Devices reported offline and not back yet: unprotected seats. */
-  offlineDevices: ReadonlyMap<string, DeviceEvent['device'] & { since: string }>;
+  offlineDevices: ReadonlyMap<string, OfflineDevice>;
+  /**
+   * Devices with a live `device.*` event since the list was loaded. The stream resumes right
+   * after the list, so for these the last event is newer than any offline list fetched later.
+   */
+  devicesHeardLive: ReadonlySet<string>;
   /**
    * Alarms for which this person is an alerted receiver (the server's `forYou`, or the
    * person is among the receivers of the alarm's detail). Sticky: once alerted, a person stays
@@ -18,6 +23,7 @@ export interface AlarmsState {
 export const emptyAlarms: AlarmsState = {
   alarms: new Map(),
   offlineDevices: new Map(),
+  devicesHeardLive: new Set(),
   forYou: new Set(),
   messages: new Map(),
 };
@@ -67,16 +73,12 @@ export function markForYou(state: AlarmsState, alarmId: string): AlarmsState {
 /** A realtime event: events arrive de-duplicated and each carries the whole alarm, so it wins. */
 export function applyEvent(state: AlarmsState, event: RealtimeEvent, forYou = false): AlarmsState {
   switch (event.type) {
-    case 'device.offline': {
-      const offlineDevices = new Map(state.offlineDevices);
-      offlineDevices.set(event.device.id, { ...event.device, since: event.at });
-      return { ...state, offlineDevices };
-    }
+    case 'device.offline':
     case 'device.online': {
-      if (!state.offlineDevices.has(event.device.id)) return state;
       const offlineDevices = new Map(state.offlineDevices);
-      offlineDevices.delete(event.device.id);
-      return { ...state, offlineDevices };
+      if (event.type === 'device.offline') offlineDevices.set(event.device.id, { ...event.device, since: event.at });
+      else offlineDevices.delete(event.device.id);
+      return { ...state, offlineDevices, devicesHeardLive: new Set([...state.devicesHeardLive, event.device.id]) };
     }
     case 'function_test.requested':
       return state;
@@ -100,11 +102,23 @@ export function applySnapshot(state: AlarmsState, alarm: Alarm): AlarmsState {
   return withAlarm(state, alarm);
 }
 
-/** The initial list (GET /api/alarms?open=true) replaces everything. */
+/**
+ * The devices offline at start (GET /api/devices/offline, fetched after the alarm list): the
+ * overview shows unprotected seats at once instead of after the next live event. A device
+ * with a live event since the list was loaded keeps what that event said.
+ */
+export function withOfflineList(state: AlarmsState, devices: readonly OfflineDevice[]): AlarmsState {
+  const offlineDevices = new Map(state.offlineDevices);
+  for (const d of devices) if (!state.devicesHeardLive.has(d.id)) offlineDevices.set(d.id, d);
+  return { ...state, offlineDevices };
+}
+
+/** The initial list (every page of GET /api/alarms?open=true) replaces everything. */
 export function fromList(alarms: readonly Alarm[]): AlarmsState {
   return {
     alarms: new Map(alarms.filter((a) => a.status !== 'resolved').map((a) => [a.id, a])),
     offlineDevices: new Map(),
+    devicesHeardLive: new Set(),
     forYou: new Set(),
     messages: new Map(),
   };

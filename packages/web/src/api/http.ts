@@ -32,6 +32,21 @@ export class RequestError extends Error {
     super(message);
     this.name = 'RequestError';
   }
+
+  /**
+   * The Wachsam server answered in its own words (an `{error:{code}}` body). A bare status from a
+   * proxy or captive portal in between (`bad_response`) or no answer at all (`network_error`)
+   * says nothing about what the server did.
+   */
+  get fromServer(): boolean {
+    return this.code !== 'network_error' && this.code !== 'bad_response';
+  }
+}
+
+/** A failed call as the protocol's retry rule (`isFinalRejection`) reads it. */
+export function answerOf(err: unknown): { status: number | null; fromServer: boolean } {
+  if (!(err instanceof RequestError) || err.status === 0) return { status: null, fromServer: false };
+  return { status: err.status, fromServer: err.fromServer };
 }
 
 /** `/api/alarms/:id/respond` + {id} → `/api/alarms/<id>/respond`, with every segment encoded. */

@@ -1,15 +1,20 @@
-import { routes, type Me } from '@wachsam/protocol';
-import { useEffect, useState } from 'react';
+import { routes, type Me, type SocketEndReason } from '@wachsam/protocol';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, onUnauthenticated, RequestError } from '../api/http.js';
 import { LoginPage } from '../auth/LoginPage.js';
+import { InsecureNotice } from './InsecureNotice.js';
 import { MobileApp } from '../mobile/MobileApp.js';
 import { loadMeSnapshot, saveMeSnapshot } from '../mobile/phoneStore.js';
 import { usePath } from './router.js';
 import { Shell } from './Shell.js';
 
 type Session =
-  { kind: 'loading' } | { kind: 'anonymous' } | { kind: 'error'; message: string } | { kind: 'in'; me: Me };
+  | { kind: 'loading' }
+  /** `ended`: why the server ended the last session, said on the login page. */
+  | { kind: 'anonymous'; ended: SocketEndReason | null }
+  | { kind: 'error'; message: string }
+  | { kind: 'in'; me: Me };
 
 /** The phone app lives at /mobil (manifest start_url); everything else is the console. */
 export const isMobilePath = (path: string): boolean => path === '/mobil' || path.startsWith('/mobil/');
@@ -26,7 +31,7 @@ export function App() {
         (me) => !cancelled && setSession({ kind: 'in', me }),
         (err: unknown) => {
           if (cancelled) return;
-          if (err instanceof RequestError && err.status === 401) setSession({ kind: 'anonymous' });
+          if (err instanceof RequestError && err.status === 401) setSession({ kind: 'anonymous', ended: null });
           else if (isMobilePath(location.pathname) && loadMeSnapshot(localStorage)) {
             // No network on the phone: the trigger screen opens anyway (outbox and SMS path
             // need no server); the check goes on and the session is confirmed when back.
@@ -41,7 +46,10 @@ export function App() {
       );
     };
     check();
-    const off = onUnauthenticated(() => setSession({ kind: 'anonymous' }));
+    // A 401 after the server said why the session ended must not wipe that reason.
+    const off = onUnauthenticated(() =>
+      setSession((s) => (s.kind === 'anonymous' ? s : { kind: 'anonymous', ended: null })),
+    );
     return () => {
       cancelled = true;
       off();
@@ -52,29 +60,50 @@ export function App() {
     if (session.kind === 'in' && mobile) saveMeSnapshot(localStorage, session.me);
   }, [session, mobile]);
 
-  switch (session.kind) {
-    case 'loading':
-      return (
-        <main id="main">
-          <p>{t('common.loading')}</p>
-        </main>
-      );
-    case 'error':
-      return (
-        <main id="main">
-          <h1>{t('app.name')}</h1>
-          <p role="alert" className="error">
-            {t('app.unreachable', { error: session.message })}
-          </p>
-        </main>
-      );
-    case 'anonymous':
-      return <LoginPage onLoggedIn={(me) => setSession({ kind: 'in', me })} />;
-    case 'in':
-      if (mobile)
+  const logout = useCallback(
+    (ended?: SocketEndReason | null) => setSession({ kind: 'anonymous', ended: ended ?? null }),
+    [],
+  );
+  // New roles: the person is loaded anew (the realtime stream reloads itself).
+  const rolesChanged = useCallback(() => {
+    call(routes.me).then(
+      (me) => setSession((s) => (s.kind === 'in' && s.me.personId === me.personId ? { kind: 'in', me } : s)),
+      () => undefined, // a 401 brings the login page; anything else: the old roles stay until the next reload
+    );
+  }, []);
+
+  return (
+    <>
+      <InsecureNotice />
+      {screen(session)}
+    </>
+  );
+
+  function screen(current: Session) {
+    switch (current.kind) {
+      case 'loading':
         return (
-          <MobileApp key={session.me.personId} me={session.me} onLogout={() => setSession({ kind: 'anonymous' })} />
+          <main id="main">
+            <p>{t('common.loading')}</p>
+          </main>
         );
-      return <Shell key={session.me.personId} me={session.me} onLogout={() => setSession({ kind: 'anonymous' })} />;
+      case 'error':
+        return (
+          <main id="main">
+            <h1>{t('app.name')}</h1>
+            <p role="alert" className="error">
+              {t('app.unreachable', { error: current.message })}
+            </p>
+          </main>
+        );
+      case 'anonymous':
+        return <LoginPage ended={current.ended} onLoggedIn={(me) => setSession({ kind: 'in', me })} />;
+      case 'in':
+        if (mobile)
+          return (
+            <MobileApp key={current.me.personId} me={current.me} onLogout={logout} onRolesChanged={rolesChanged} />
+          );
+        return <Shell key={current.me.personId} me={current.me} onLogout={logout} onRolesChanged={rolesChanged} />;
+    }
   }
 }

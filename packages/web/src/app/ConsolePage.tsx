@@ -4,7 +4,7 @@ import { Overview } from '../alarms/Overview.js';
 import { RaisePanel } from '../alarms/RaisePanel.js';
 import { SoundBanner } from '../alarms/SoundBanner.js';
 import { openAlarms } from '../alarms/store.js';
-import type { useRaise } from '../alarms/useRaise.js';
+import type { Raise } from '../alarms/useRaise.js';
 import { ConnectionBanner } from '../realtime/ConnectionIndicator.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { RespondedAlarms } from '../reports/AfterAlarm.js';
@@ -14,7 +14,7 @@ export function isReceiver(me: Me): boolean {
 }
 
 /** Receivers see the overview first; everyone can raise an alarm. */
-export function ConsolePage({ me, raise }: { me: Me; raise: ReturnType<typeof useRaise> }) {
+export function ConsolePage({ me, raise }: { me: Me; raise: Raise }) {
   const { t } = useTranslation();
   const receiver = isReceiver(me);
   const { alarms } = useRealtime();
@@ -26,7 +26,7 @@ export function ConsolePage({ me, raise }: { me: Me; raise: ReturnType<typeof us
       {receiver && <SoundBanner />}
       {receiver && <Overview canAct />}
       {receiver && <RespondedAlarms personId={me.personId} base="/meldungen" />}
-      <RaisePanel state={raise.state} raise={raise.raise} reset={raise.reset} myOpenAlarm={myOpenAlarm} />
+      <RaisePanel raise={raise} myOpenAlarm={myOpenAlarm} />
       {!receiver && <Overview canAct={false} />}
     </>
   );

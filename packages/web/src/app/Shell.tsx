@@ -1,19 +1,25 @@
-import { routes, type Me } from '@wachsam/protocol';
+import { routes, type Me, type SocketEndReason } from '@wachsam/protocol';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminPage, canSeeAdmin } from '../admin/AdminPage.js';
 import { AlarmAlert } from '../alarms/AlarmAlert.js';
+import { AlarmHistory } from '../alarms/AlarmHistory.js';
+import { mayReadHistory } from '../alarms/history.js';
 import { alertingFor } from '../alarms/store.js';
 import { useRaise } from '../alarms/useRaise.js';
 import { call } from '../api/http.js';
 import { PushOffer } from '../push/PushOffer.js';
 import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
+import { RolesChangedNotice } from '../realtime/EndedNotices.js';
 import { RealtimeProvider, useRealtime } from '../realtime/RealtimeProvider.js';
 import { ConsolePage, isReceiver } from './ConsolePage.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { MeContext } from './me.js';
 import { followLink, usePath } from './router.js';
 import { isCurrent, mayUse, zemagNav, zemagPage } from '../reports/ZemagArea.js';
+
+/** Where the alarm history lives in the console. */
+const historyPath = '/verlauf';
 
 function NavLink({ to, children }: { to: string; children: string }) {
   const path = usePath();
@@ -25,7 +31,7 @@ function NavLink({ to, children }: { to: string; children: string }) {
   );
 }
 
-function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
+function Layout({ me, onLogout }: { me: Me; onLogout: OnLogout }) {
   const { t } = useTranslation();
   const path = usePath();
   const { alarms } = useRealtime();
@@ -38,6 +44,8 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const page =
     path.startsWith('/admin') && canSeeAdmin(me) ? (
       <AdminPage me={me} />
+    ) : path === historyPath && mayReadHistory(me.roles) ? (
+      <AlarmHistory />
     ) : (
       (zemagPage(me, path) ?? <ConsolePage me={me} raise={raise} />)
     );
@@ -46,7 +54,7 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
     try {
       await call(routes.logout);
     } finally {
-      onLogout();
+      onLogout(null);
     }
   }
 
@@ -61,6 +69,7 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <span className="org">{me.organisation.name}</span>
           <nav aria-label={t('app.mainNav')}>
             <NavLink to="/">{t('nav.console')}</NavLink>
+            {mayReadHistory(me.roles) && <NavLink to={historyPath}>{t('history.nav')}</NavLink>}
             {zemagNav
               .filter((item) => mayUse(me, item))
               .map((item) => (
@@ -80,6 +89,7 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
           </button>
         </header>
         <main id="main" tabIndex={-1}>
+          <RolesChangedNotice />
           {page}
           {receiver && <PushOffer />}
         </main>
@@ -89,20 +99,49 @@ function Layout({ me, onLogout }: { me: Me; onLogout: () => void }) {
   );
 }
 
-/** What every logged-in screen stands on: the person, and the realtime stream of their session. */
-export function Session({ me, onLogout, children }: { me: Me; onLogout: () => void; children: ReactNode }) {
+/** The logged-in app's way out: why the session ended (null: logged out here, or no reason given). */
+export type OnLogout = (reason?: SocketEndReason | null) => void;
+
+export const isDeviceEnd = (reason: SocketEndReason | null): boolean =>
+  reason === 'token_revoked' || reason === 'device_removed';
+
+/**
+ * What every logged-in screen stands on: the person, and the realtime stream of their session.
+ * When the server ends the session, the login page says why; a phone that was revoked or
+ * removed stays logged in and says so itself (`keepOnDeviceEnd`).
+ */
+export function Session({
+  me,
+  onLogout,
+  onRolesChanged,
+  keepOnDeviceEnd = false,
+  children,
+}: {
+  me: Me;
+  onLogout: OnLogout;
+  onRolesChanged: () => void;
+  keepOnDeviceEnd?: boolean;
+  children: ReactNode;
+}) {
   return (
     <MeContext.Provider value={me}>
-      <RealtimeProvider personId={me.personId} onSessionEnded={onLogout}>
+      <RealtimeProvider
+        personId={me.personId}
+        onEnded={(reason) => {
+          if (keepOnDeviceEnd && isDeviceEnd(reason)) return;
+          onLogout(reason);
+        }}
+        onRolesChanged={onRolesChanged}
+      >
         {children}
       </RealtimeProvider>
     </MeContext.Provider>
   );
 }
 
-export function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+export function Shell({ me, onLogout, onRolesChanged }: { me: Me; onLogout: OnLogout; onRolesChanged: () => void }) {
   return (
-    <Session me={me} onLogout={onLogout}>
+    <Session me={me} onLogout={onLogout} onRolesChanged={onRolesChanged}>
       <Layout me={me} onLogout={onLogout} />
     </Session>
   );

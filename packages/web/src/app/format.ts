@@ -19,3 +19,14 @@ export function fullName(p: { firstName: string; lastName: string }): string {
 export function secondsBetween(fromIso: string, now: number): number {
   return Math.max(0, Math.round((now - Date.parse(fromIso)) / 1000));
 }
+
+/** Hours and minutes ("10:03"), with the date when not today: for "Ihr Alarm von 10:03 Uhr". */
+export function formatClock(iso: string, lang: string): string {
+  const date = new Date(iso);
+  const today = new Date().toDateString() === date.toDateString();
+  return new Intl.DateTimeFormat(lang, {
+    ...(today ? {} : { day: '2-digit', month: '2-digit', year: 'numeric' }),
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
+}

@@ -1,10 +1,17 @@
-import { routes, type Me } from '@wachsam/protocol';
+import { routes, type Me, type SocketEndReason } from '@wachsam/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf } from '../api/http.js';
 import { LanguageSwitch } from '../app/LanguageSwitch.js';
 
-export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
+/** The login form; `ended` says why the last session ended (the server closed it). */
+export function LoginPage({
+  onLoggedIn,
+  ended = null,
+}: {
+  onLoggedIn: (me: Me) => void;
+  ended?: SocketEndReason | null;
+}) {
   const { t } = useTranslation();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
@@ -30,6 +37,11 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
       </header>
       <main className="login" id="main">
         <h1>{t('login.title')}</h1>
+        {ended && (
+          <p role="alert" className="notice danger">
+            {t(`ended.${ended}`)}
+          </p>
+        )}
         <form
           onSubmit={(e) => {
             e.preventDefault();

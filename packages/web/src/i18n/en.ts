@@ -1,4 +1,5 @@
 import type { Messages } from './de.js';
+import { deliveryEn } from './delivery.en.js';
 import { registerEn } from './register.en.js';
 import { zemagEn } from './zemag.en.js';
 
@@ -30,12 +31,15 @@ export const en: Messages = {
   connection: {
     connected: 'connected',
     connecting: 'Connecting …',
+    ended: 'disconnected – ended by the server',
     lost: 'disconnected – reconnecting',
     banner:
       'No connection to the server: new alarms cannot reach this screen right now and the list may be out of date. Please check the network.',
   },
   sound: {
-    locked: 'The alarm sound is still muted: your browser plays sound only after you interact with the page.',
+    locked: 'Sound is off – alarms would arrive silently.',
+    explain:
+      'The browser plays sound only after you interact with the page, again after every reload. For a receiving desk that runs all day: set up kiosk mode (manual, section "Kiosk mode").',
     enable: 'Enable sound',
   },
   console: { titleReceiver: 'Alarm console', titleEmployee: 'Alarm console' },
@@ -46,15 +50,25 @@ export const en: Messages = {
     testBadge: 'TEST',
     unknownSender: 'Unknown',
     callPolice: 'Call the police:',
-    cancelledNotice: 'Cancelled by the sender ({{time}}) – please check in person anyway',
+    cancelledNotice: 'Cancelled by the person who raised it ({{time}}) – please check in person anyway',
     stepOf: 'Step {{step}} of {{steps}}',
-    noResponders: 'nobody yet',
     yourAnswer: 'Your answer: {{answers}}',
-    moreAlarms_one: 'One more alarm is waiting.',
-    moreAlarms_other: '{{count}} more alarms are waiting.',
+    moreAlarms_one: 'One more alarm is waiting',
+    moreAlarms_other: '{{count}} more alarms are waiting',
+    openWaiting: 'Open: {{name}} – {{place}}, {{time}}',
+    ownAlarm: 'Your own alarm: the receivers answer and give the all-clear.',
+    actionFailed: '"{{action}}" was not delivered: {{error}} – please try again.',
+    raisedAt: 'Raised {{time}}',
+    pressedAndArrived: 'Pressed {{pressed}} · arrived {{arrived}}',
+    answers: {
+      none: 'no answer yet',
+      coming_one: '{{count}} on the way ({{names}})',
+      coming_other: '{{count}} on the way ({{names}})',
+      policeCalled: 'Police called ({{names}})',
+    },
     fields: {
       sender: 'Raised by',
-      raisedAt: 'Raised at',
+      raisedAt: 'Time',
       building: 'Building',
       floor: 'Floor',
       room: 'Room',
@@ -62,13 +76,24 @@ export const en: Messages = {
       phone: 'Phone',
       source: 'Raised via',
       step: 'Escalation step',
-      responders: 'On their way',
+      responders: 'Answers',
     },
     actions: { coming: "I'm coming", policeCalled: 'Police called', resolve: 'All clear' },
-    resolve: { outcome: 'Outcome', note: 'Note (optional)', submit: 'Give the all-clear' },
+    resolve: {
+      outcome: 'Outcome',
+      note: 'Note (optional)',
+      submit: 'Give the all-clear',
+      chooseOutcome: 'Please choose the outcome (real alarm, false alarm or test).',
+    },
     outcome: { real: 'Real alarm', false_alarm: 'False alarm', test: 'Test' },
     response: { coming: 'coming', police_called: 'police called' },
-    status: { raised: 'raised', delivered: 'delivered', acknowledged: 'help on the way', resolved: 'resolved' },
+    status: {
+      raised: 'raised',
+      delivered: 'delivered',
+      acknowledged: 'help on the way',
+      policeOnly: 'police called',
+      resolved: 'resolved',
+    },
     source: {
       hotkey: 'Key combination Ctrl+Alt+H',
       desktop_icon: 'Desktop icon',
@@ -82,7 +107,6 @@ export const en: Messages = {
   overview: {
     title: 'Open alarms',
     none: 'No open alarms.',
-    raisedAt: 'raised {{time}}',
     alerted_one: '{{count}} alerted',
     alerted_other: '{{count}} alerted',
     showReceivers: 'Show receivers',
@@ -94,6 +118,7 @@ export const en: Messages = {
     notDelivered: 'not shown yet',
     mobile: 'on the move (position below)',
     offlineDevices: 'Devices without connection (unprotected seats)',
+    offlineSince: 'without connection since {{time}}',
   },
   raise: {
     title: 'Raise alarm',
@@ -103,11 +128,13 @@ export const en: Messages = {
     retrying: 'Not confirmed yet (attempt {{attempt}}: {{error}}). Still sending.',
     failed: 'The alarm could not be raised: {{error}}',
     sent: 'Alarm sent.',
-    helpComing: 'Help is coming: {{alerted}} alerted, {{coming}} on their way',
+    alerted_one: '{{count}} alerted',
+    alerted_other: '{{count}} alerted',
     nobodyOnline: 'Nobody is connected right now. If you can: call 110.',
     cancel: 'Cancel alarm',
     cancelConfirm: 'Yes, cancel',
-    cancelled: 'Cancelled. The receivers will check anyway.',
+    cancelHint: 'Even after a cancel someone will check in person.',
+    cancelled: 'Cancelled – someone will check anyway.',
     resolved: 'All-clear given by {{by}}.',
     done: 'Done',
   },
@@ -177,6 +204,7 @@ export const en: Messages = {
   },
   ...zemagEn,
   ...registerEn,
+  ...deliveryEn,
   roles: {
     employee: 'Employee',
     helper: 'Helper',
@@ -254,6 +282,9 @@ export const en: Messages = {
       removeTarget: 'Remove target {{n}} of step {{step}}',
       timeout: 'Step {{n}}: seconds until the next step',
       callPolice: 'Step {{n}}: show the prompt "call the police 110"',
+      minOnline: 'Step {{n}}: minimum of receivers online (0 = off)',
+      minOnlineHint: 'If fewer are online, the next step is alerted at once.',
+      minOnlineShort: 'at least {{n}} online',
       addStep: 'Add step',
       removeStep: 'Remove step',
       up: 'Move up',
@@ -267,6 +298,7 @@ export const en: Messages = {
         targets: 'Target {{n}}',
         timeoutSeconds: 'Seconds',
         callPolice: 'Police prompt',
+        minOnline: 'Minimum of receivers online',
       },
     },
     devices: {

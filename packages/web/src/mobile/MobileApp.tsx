@@ -4,7 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../api/http.js';
 import { isReceiver } from '../app/ConsolePage.js';
 import { LanguageSwitch } from '../app/LanguageSwitch.js';
-import { Session } from '../app/Shell.js';
+import { Session, type OnLogout } from '../app/Shell.js';
+import { SoundBanner } from '../alarms/SoundBanner.js';
+import { PhoneEndedNotice, RolesChangedNotice } from '../realtime/EndedNotices.js';
 import { AlarmAlert } from '../alarms/AlarmAlert.js';
 import { Overview } from '../alarms/Overview.js';
 import { alertingFor, openAlarms } from '../alarms/store.js';
@@ -12,15 +14,15 @@ import { PushOffer } from '../push/PushOffer.js';
 import { ConnectionIndicator } from '../realtime/ConnectionIndicator.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { EnrolScreen } from './EnrolScreen.js';
-import { forgetMeSnapshot, loadPhone, type StoredPhone } from './phoneStore.js';
+import { forgetMeSnapshot, forgetPhone, loadPhone, type StoredPhone } from './phoneStore.js';
 import { TriggerScreen } from './TriggerScreen.js';
 import { followLink, usePath } from '../app/router.js';
 import { RespondedAlarms } from '../reports/AfterAlarm.js';
 import { mobileReportBase, reportPage } from '../reports/ZemagArea.js';
 
-function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
+function MobileLayout({ me, onLogout }: { me: Me; onLogout: OnLogout }) {
   const { t } = useTranslation();
-  const { alarms } = useRealtime();
+  const { alarms, ended, restart } = useRealtime();
   const [phone, setPhone] = useState<StoredPhone | null>(() => loadPhone(localStorage, me.personId));
   const myOpenAlarm = openAlarms(alarms).find((a) => a.sender.personId === me.personId && !a.functionTest);
   const receiver = isReceiver(me);
@@ -35,9 +37,17 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
     try {
       await call(routes.logout);
     } finally {
-      onLogout();
+      onLogout(null);
     }
   }
+
+  // A revoked or removed phone cannot raise with its token any more: it is set up anew.
+  const setUpAgain = (): void => {
+    forgetPhone(localStorage);
+    setPhone(null);
+    restart();
+  };
+  const phoneEnded = ended === 'token_revoked' || ended === 'device_removed' ? ended : null;
 
   return (
     <>
@@ -70,13 +80,17 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
           </a>
         </nav>
         <main id="main" tabIndex={-1}>
+          <RolesChangedNotice />
           {reports ? (
             reports
+          ) : phoneEnded && phone ? (
+            <PhoneEndedNotice reason={phoneEnded} onSetUpAgain={setUpAgain} />
           ) : phone ? (
-            <TriggerScreen personId={me.personId} phone={phone} myOpenAlarm={myOpenAlarm} />
+            <TriggerScreen personId={me.personId} phone={phone} myOpenAlarm={myOpenAlarm} onPhoneEnded={setUpAgain} />
           ) : (
             <EnrolScreen me={me} onEnrolled={setPhone} />
           )}
+          {receiver && <SoundBanner kiosk={false} />}
           {receiver && <Overview canAct />}
           {receiver && <RespondedAlarms personId={me.personId} base={mobileReportBase} />}
           {receiver && <PushOffer />}
@@ -91,9 +105,17 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: () => void }) {
 }
 
 /** The phone app at /mobil: same login, same realtime connection (session cookie) as the console. */
-export function MobileApp({ me, onLogout }: { me: Me; onLogout: () => void }) {
+export function MobileApp({
+  me,
+  onLogout,
+  onRolesChanged,
+}: {
+  me: Me;
+  onLogout: OnLogout;
+  onRolesChanged: () => void;
+}) {
   return (
-    <Session me={me} onLogout={onLogout}>
+    <Session me={me} onLogout={onLogout} onRolesChanged={onRolesChanged} keepOnDeviceEnd>
       <MobileLayout me={me} onLogout={onLogout} />
     </Session>
   );

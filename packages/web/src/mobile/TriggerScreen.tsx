@@ -3,16 +3,21 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, RequestError } from '../api/http.js';
 import { MessageThread } from '../alarms/MessageThread.js';
-import { HelpStatus } from '../alarms/RaisePanel.js';
+import { HelpStatus } from '../alarms/HelpStatus.js';
+import { AlreadyClosedNotice, TooOldNotice } from '../alarms/OutboxNotices.js';
 import { mobileReportBase } from '../reports/ZemagArea.js';
 import { useOnline } from '../realtime/online.js';
 import { useRealtime } from '../realtime/RealtimeProvider.js';
 import { AlarmButton } from './AlarmButton.js';
+import { PhoneEndedNotice } from '../realtime/EndedNotices.js';
 import { HandsFreeSettings, useHandsFreeKey } from './HandsFreeKey.js';
 import { watchPosition } from './position.js';
 import type { PendingTrigger, StoredPhone } from './phoneStore.js';
 import { smsLink } from './sms.js';
 import { bearer, useMobileRaise } from './useMobileRaise.js';
+
+/** The server no longer accepts this phone's token: neither online nor by SMS (same device). */
+const phoneRefused = (code: string): boolean => code === 'token_revoked' || code === 'invalid_token';
 
 /** The server takes a position at most every 5 s; the phone does not send more often. */
 const positionIntervalMs = 5_000;
@@ -108,19 +113,24 @@ export function TriggerScreen({
   personId,
   phone,
   myOpenAlarm,
+  onPhoneEnded,
 }: {
   personId: string;
   phone: StoredPhone;
   /** An open alarm of this person from before a reload: its status and thread are shown. */
   myOpenAlarm: Alarm | undefined;
+  /** The server refused the phone's token for good: set it up anew. */
+  onPhoneEnded: () => void;
 }) {
   const { t } = useTranslation();
-  const { state, trigger, reset } = useMobileRaise(personId);
+  const { state, trigger, discard, reset } = useMobileRaise(personId);
   const online = useOnline();
   const [settingsVersion, setSettingsVersion] = useState(0);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const onSettingsChanged = useCallback(() => setSettingsVersion((v) => v + 1), []);
-  useHandsFreeKey(trigger, state.kind === 'idle' || state.kind === 'failed', settingsVersion);
+  // Raising is never blocked by a notice about an earlier press.
+  const ready = state.kind !== 'sending' && state.kind !== 'sent';
+  useHandsFreeKey(trigger, ready, settingsVersion);
 
   let body;
   if (state.kind === 'sending') {
@@ -135,19 +145,28 @@ export function TriggerScreen({
     );
   } else if (state.kind === 'sent') {
     body = <OpenAlarm alarm={state.alarm} receiversOnline={state.receiversOnline} phone={phone} onDone={reset} />;
-  } else if (myOpenAlarm && dismissed !== myOpenAlarm.id) {
+  } else if (state.kind === 'already_closed') {
+    body = <AlreadyClosedNotice alarm={state.alarm} onRaiseAgain={trigger} onClose={reset} />;
+  } else if (myOpenAlarm && dismissed !== myOpenAlarm.id && state.kind !== 'too_old') {
     body = (
       <OpenAlarm alarm={myOpenAlarm} receiversOnline={null} phone={phone} onDone={() => setDismissed(myOpenAlarm.id)} />
     );
   } else {
     body = (
       <>
+        {state.kind === 'too_old' && (
+          <TooOldNotice triggeredAt={state.trigger.triggeredAt} onRaiseAgain={trigger} onDiscard={discard} />
+        )}
         {state.kind === 'failed' && (
           <>
             <p role="alert" className="error">
               {t('mobile.failed', { error: state.message })}
             </p>
-            <SmsPath phone={phone} trigger={state.trigger} />
+            {phoneRefused(state.code) ? (
+              <PhoneEndedNotice reason="token_revoked" onSetUpAgain={onPhoneEnded} />
+            ) : (
+              <SmsPath phone={phone} trigger={state.trigger} />
+            )}
           </>
         )}
         <AlarmButton holdMs={phone.enrolment.holdMs || 1500} onTrigger={trigger} />

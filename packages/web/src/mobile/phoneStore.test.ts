@@ -8,8 +8,10 @@ import {
   newTrigger,
   nextCounter,
   removeTrigger,
+  renumberTrigger,
   savePhone,
   saveTrigger,
+  startTrigger,
 } from './phoneStore.js';
 
 function memoryStore(): KeyValueStore & { data: Map<string, string> } {
@@ -35,12 +37,43 @@ describe('phone store', () => {
     savePhone(store, { personId: 'p1', enrolment, counter: 0 });
     expect(loadPhone(store, 'p2')).toBeNull();
     const phone = loadPhone(store, 'p1')!;
-    const next = nextCounter(store, phone);
-    // Even the first key meets the API's minimum key length.
+    // Even the first key meets the API's minimum key length (a clock at the epoch gives firstCounter).
+    const next = nextCounter(store, phone, 0);
     expect(next.counter).toBe(1);
     expect(newTrigger(next.counter, null).key).toBe('sms-00000001');
     expect(loadPhone(store, 'p1')!.counter).toBe(1);
-    expect(nextCounter(store, next).counter).toBe(2);
+    expect(nextCounter(store, next, 0).counter).toBe(2);
+  });
+
+  it('never repeats a number after the storage was lost: the counter is at least the Unix time in seconds', () => {
+    const now = Date.parse('2026-12-01T10:03:12Z');
+    const seconds = now / 1000;
+    const store = memoryStore();
+    const before = nextCounter(store, { personId: 'p1', enrolment, counter: 0 }, now);
+    expect(before.counter).toBe(seconds);
+    // Two presses in the same second still get two numbers.
+    expect(nextCounter(store, before, now).counter).toBe(seconds + 1);
+    // Storage lost (or restored from an old backup): the counter starts from 0 again, the clock did not.
+    const lost = memoryStore();
+    const after = nextCounter(lost, { personId: 'p1', enrolment, counter: 0 }, now + 60_000);
+    expect(after.counter).toBe(seconds + 60);
+    expect(newTrigger(after.counter, null).key).toBe(`sms-${seconds + 60}`);
+    // Fits the SMS format (at most 12 digits).
+    expect(String(after.counter)).toMatch(/^\d{1,12}$/);
+    // A key the server knows from another press: above that one, whatever the clock says.
+    expect(nextCounter(lost, after, 0, seconds + 500).counter).toBe(seconds + 500);
+  });
+
+  it('a new press replaces the outbox; a renumbered press keeps its time and position but not its SMS', () => {
+    const store = memoryStore();
+    const old = { ...newTrigger(5, null, new Date('2026-01-01T09:00:00Z')), smsText: 'WACHSAM X 5 m' };
+    saveTrigger(store, old);
+    const press = newTrigger(6, null, new Date('2026-01-01T10:00:00Z'));
+    startTrigger(store, { ...press, smsText: 'WACHSAM X 6 m' });
+    expect(loadOutbox(store).map((t) => t.key)).toEqual([press.key]);
+    const renumbered = renumberTrigger(store, { ...press, smsText: 'WACHSAM X 6 m' }, 9);
+    expect(renumbered).toEqual({ ...press, counter: 9, key: 'sms-00000009', smsText: null });
+    expect(loadOutbox(store)).toEqual([renumbered]);
   });
 
   it('keeps triggers in the outbox with the SMS idempotency key until removed', () => {

@@ -53,15 +53,30 @@ export function forgetPhone(store: KeyValueStore): void {
   store.removeItem(outboxKey);
 }
 
-/** The first trigger's number; the server only requires counters to increase. */
+/**
+ * The lowest trigger number a phone ever uses (keys `sms-00000001` and up). Counters only
+ * increase; the server requires nothing else (an SMS with a counter at or below the highest it
+ * accepted from this phone is a replay).
+ */
 export const firstCounter = 1;
 
 /**
  * The next trigger number, persisted BEFORE anything is sent: if the app dies mid-send, the
  * next trigger still gets a new number, so the server never mistakes it for a replay.
+ *
+ * It is at least the current Unix time in seconds: storage can be lost or restored from an
+ * old backup, and a counter that started again at 1 would repeat a key the server already
+ * knows, answered with an old alarm. Time moves on whatever the storage says, so a press after
+ * a storage loss still gets a number never used before (10 digits, the SMS allows 12).
+ * `atLeast` is for a key the server said belongs to another press.
  */
-export function nextCounter(store: KeyValueStore, phone: StoredPhone): StoredPhone {
-  const next = { ...phone, counter: Math.max(phone.counter + 1, firstCounter) };
+export function nextCounter(
+  store: KeyValueStore,
+  phone: StoredPhone,
+  now: number = Date.now(),
+  atLeast: number = firstCounter,
+): StoredPhone {
+  const next = { ...phone, counter: Math.max(phone.counter + 1, Math.floor(now / 1000), atLeast, firstCounter) };
   savePhone(store, next);
   return next;
 }
@@ -80,7 +95,22 @@ export function saveTrigger(store: KeyValueStore, trigger: PendingTrigger): void
   store.setItem(outboxKey, JSON.stringify([...rest, trigger]));
 }
 
-/** Removed only after the server confirmed the alarm (201) or refused it for good. */
+/**
+ * A new press replaces what the outbox held: only one trigger is in flight at a time, and an
+ * older one still there was too old to send or superseded by this press.
+ */
+export function startTrigger(store: KeyValueStore, trigger: PendingTrigger): void {
+  store.setItem(outboxKey, JSON.stringify([trigger]));
+}
+
+/** The same press under a new counter (the server knew the old key from another press). */
+export function renumberTrigger(store: KeyValueStore, old: PendingTrigger, counter: number): PendingTrigger {
+  const renumbered = { ...old, counter, key: smsIdempotencyKey(counter), smsText: null };
+  store.setItem(outboxKey, JSON.stringify([...loadOutbox(store).filter((t) => t.key !== old.key), renumbered]));
+  return renumbered;
+}
+
+/** Removed only after the server answered for good (201, refusal) or the person discarded it. */
 export function removeTrigger(store: KeyValueStore, key: string): void {
   store.setItem(outboxKey, JSON.stringify(loadOutbox(store).filter((t) => t.key !== key)));
 }

@@ -1,7 +1,7 @@
-import { routes, type Alarm } from '@wachsam/protocol';
+import { isTooOldToSend, routes, type Alarm } from '@wachsam/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { call, RequestError } from '../api/http.js';
-import { isRetryable, resumeWithinMs, retryDelay } from '../alarms/outbox.js';
+import { call } from '../api/http.js';
+import { judgeAnswer, judgeFailure, retryDelay } from '../alarms/outbox.js';
 import { positionWithin } from './position.js';
 import {
   loadOutbox,
@@ -9,7 +9,9 @@ import {
   newTrigger,
   nextCounter,
   removeTrigger,
+  renumberTrigger,
   saveTrigger,
+  startTrigger,
   type PendingTrigger,
   type StoredPhone,
 } from './phoneStore.js';
@@ -19,7 +21,20 @@ export type MobileRaiseState =
   | { kind: 'idle' }
   | { kind: 'sending'; trigger: PendingTrigger; attempt: number; lastError: string | null }
   | { kind: 'sent'; alarm: Alarm; receiversOnline: number }
-  | { kind: 'failed'; trigger: PendingTrigger; message: string };
+  /** The answer named an alarm that is already over: nothing was raised by this press. */
+  | { kind: 'already_closed'; alarm: Alarm }
+  /** Not confirmed within the outbox age: kept in the outbox, not sent on its own any more. */
+  | { kind: 'too_old'; trigger: PendingTrigger }
+  | { kind: 'failed'; trigger: PendingTrigger; message: string; code: string };
+
+export interface MobileRaise {
+  state: MobileRaiseState;
+  /** A press (also "Jetzt neu auslösen"): a new counter, a new key, a new press time. */
+  trigger: () => void;
+  /** Drops a too-old trigger for good. */
+  discard: () => void;
+  reset: () => void;
+}
 
 /** How long the raise waits for a position at most: the alarm is never later than this for it. */
 export const positionWaitMs = 1000;
@@ -33,58 +48,14 @@ export const bearer = (token: string): Record<string, string> => ({ Authorizatio
  *    so SMS and online retry are one alarm on the server),
  * 3. it is sent with the phone's token and retried with the same key until the server answers
  *    201 — when the `online` event fires, and every few seconds.
- * Only the 201 moves the screen to "sent"; anything else stays "Wird gesendet…" or "failed".
+ * Only a 201 that raised or repeats an open alarm moves the screen to "sent"; a repeat of an
+ * alarm that is over says so, a key the server knows from another press gets a new counter.
  */
-export function useMobileRaise(personId: string): { state: MobileRaiseState; trigger: () => void; reset: () => void } {
+export function useMobileRaise(personId: string): MobileRaise {
   const [state, setState] = useState<MobileRaiseState>({ kind: 'idle' });
   const inFlight = useRef<PendingTrigger | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const attempts = useRef(0);
-
-  const send = useCallback(
-    (trigger: PendingTrigger) => {
-      const phone = loadPhone(localStorage, personId);
-      if (!phone) return;
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = null;
-      const attempt = attempts.current;
-      call(routes.raiseAlarm, {
-        headers: { ...bearer(phone.enrolment.token), 'Idempotency-Key': trigger.key },
-        body: {
-          source: 'mobile',
-          triggeredAt: trigger.triggeredAt,
-          ...(trigger.position ? { position: trigger.position } : {}),
-        },
-      }).then(
-        (result) => {
-          if (inFlight.current?.key !== trigger.key) return;
-          removeTrigger(localStorage, trigger.key);
-          inFlight.current = null;
-          setState({ kind: 'sent', alarm: result.alarm, receiversOnline: result.receiversOnline });
-          navigator.vibrate?.([200, 100, 200]);
-        },
-        (err: unknown) => {
-          if (inFlight.current?.key !== trigger.key) return;
-          const status = err instanceof RequestError ? err.status : 0;
-          const code = err instanceof RequestError ? err.code : 'network_error';
-          const message = err instanceof Error ? err.message : String(err);
-          // The outbox entry may have gained its SMS text meanwhile: show the latest.
-          const latest = inFlight.current;
-          if (!isRetryable(status, code)) {
-            // Refused for good (e.g. the phone was revoked): say so; the SMS path stays offered.
-            removeTrigger(localStorage, trigger.key);
-            inFlight.current = null;
-            setState({ kind: 'failed', trigger: latest, message });
-            return;
-          }
-          attempts.current = attempt + 1;
-          setState({ kind: 'sending', trigger: latest, attempt: attempt + 1, lastError: message });
-          timer.current = setTimeout(() => send(latest), retryDelay(attempt));
-        },
-      );
-    },
-    [personId],
-  );
 
   /** Updates the outbox entry (position, SMS text) and the screen, if still in flight. */
   const update = useCallback((trigger: PendingTrigger) => {
@@ -109,13 +80,82 @@ export function useMobileRaise(personId: string): { state: MobileRaiseState; tri
     [update],
   );
 
+  const send = useCallback(
+    (trigger: PendingTrigger) => {
+      const phone = loadPhone(localStorage, personId);
+      if (!phone) return;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      const attempt = attempts.current;
+      call(routes.raiseAlarm, {
+        headers: { ...bearer(phone.enrolment.token), 'Idempotency-Key': trigger.key },
+        body: {
+          source: 'mobile',
+          triggeredAt: trigger.triggeredAt,
+          ...(trigger.position ? { position: trigger.position } : {}),
+        },
+      }).then(
+        (result) => {
+          if (inFlight.current?.key !== trigger.key) return;
+          removeTrigger(localStorage, trigger.key);
+          inFlight.current = null;
+          if (judgeAnswer(result).kind === 'already_closed') {
+            setState({ kind: 'already_closed', alarm: result.alarm });
+            return;
+          }
+          setState({ kind: 'sent', alarm: result.alarm, receiversOnline: result.receiversOnline });
+          navigator.vibrate?.([200, 100, 200]);
+        },
+        (err: unknown) => {
+          // The outbox entry may have gained its SMS text meanwhile: work with the latest.
+          const latest = inFlight.current;
+          if (latest?.key !== trigger.key) return;
+          const verdict = judgeFailure(err, latest.triggeredAt);
+          attempts.current = attempt + 1;
+          switch (verdict.kind) {
+            case 'refused':
+              // Refused for good (e.g. the phone was revoked): say so; the SMS path stays offered.
+              removeTrigger(localStorage, latest.key);
+              inFlight.current = null;
+              setState({ kind: 'failed', trigger: latest, message: verdict.message, code: verdict.code });
+              return;
+            case 'too_old':
+              // Kept in the outbox and shown; the person decides (raise anew or discard).
+              inFlight.current = null;
+              setState({ kind: 'too_old', trigger: latest });
+              return;
+            case 'other_press': {
+              // The server knows this key from a different press (storage lost or restored):
+              // the same press goes out again under a number never used before.
+              const stored = loadPhone(localStorage, personId);
+              if (!stored) return;
+              const renumberedPhone = nextCounter(localStorage, stored, Date.now(), latest.counter + 1);
+              const renumbered = renumberTrigger(localStorage, latest, renumberedPhone.counter);
+              inFlight.current = renumbered;
+              setState({ kind: 'sending', trigger: renumbered, attempt: attempt + 1, lastError: null });
+              prepareSms(renumberedPhone, renumbered);
+              send(renumbered);
+              return;
+            }
+            default:
+              setState({ kind: 'sending', trigger: latest, attempt: attempt + 1, lastError: verdict.message });
+              timer.current = setTimeout(() => {
+                if (inFlight.current) send(inFlight.current);
+              }, retryDelay(attempt));
+          }
+        },
+      );
+    },
+    [personId, prepareSms],
+  );
+
   const trigger = useCallback(() => {
     if (inFlight.current) return; // one trigger, one alarm
     const stored = loadPhone(localStorage, personId);
     if (!stored) return;
     const phone = nextCounter(localStorage, stored);
     const pending = newTrigger(phone.counter, null);
-    saveTrigger(localStorage, pending);
+    startTrigger(localStorage, pending);
     inFlight.current = pending;
     attempts.current = 0;
     setState({ kind: 'sending', trigger: pending, attempt: 0, lastError: null });
@@ -127,16 +167,20 @@ export function useMobileRaise(personId: string): { state: MobileRaiseState; tri
     });
   }, [personId, prepareSms, send, update]);
 
-  // Unconfirmed triggers from before a reload go out again with their key (recent ones only).
+  // Unconfirmed triggers from before a reload go out again with their key; a too-old one is
+  // shown instead (never dropped silently).
   useEffect(() => {
     const phone = loadPhone(localStorage, personId);
-    const recent = loadOutbox(localStorage).filter((t) => Date.now() - Date.parse(t.triggeredAt) < resumeWithinMs);
-    const latest = recent.at(-1);
+    const latest = loadOutbox(localStorage).at(-1);
     if (phone && latest && !inFlight.current) {
-      inFlight.current = latest;
-      setState({ kind: 'sending', trigger: latest, attempt: 0, lastError: null });
-      if (!latest.smsText) prepareSms(phone, latest);
-      send(latest);
+      if (isTooOldToSend(latest.triggeredAt)) {
+        setState({ kind: 'too_old', trigger: latest });
+      } else {
+        inFlight.current = latest;
+        setState({ kind: 'sending', trigger: latest, attempt: 0, lastError: null });
+        if (!latest.smsText) prepareSms(phone, latest);
+        send(latest);
+      }
     }
     const online = (): void => {
       if (inFlight.current) send(inFlight.current);
@@ -148,10 +192,16 @@ export function useMobileRaise(personId: string): { state: MobileRaiseState; tri
     };
   }, [personId, prepareSms, send]);
 
+  const discard = useCallback(() => {
+    if (inFlight.current) return;
+    if (state.kind === 'too_old') removeTrigger(localStorage, state.trigger.key);
+    setState({ kind: 'idle' });
+  }, [state]);
+
   const reset = useCallback(() => {
     if (inFlight.current) return;
     setState({ kind: 'idle' });
   }, []);
 
-  return { state, trigger, reset };
+  return { state, trigger, discard, reset };
 }

@@ -41,7 +41,7 @@ function useLostLong(): boolean {
  */
 export function ConnectionIndicator({ audible }: { audible: boolean }) {
   const { t } = useTranslation();
-  const { loadError } = useRealtime();
+  const { loadError, ended } = useRealtime();
   const lostLong = useLostLong();
   const [everConnected, setEverConnected] = useState(false);
   const connected = useConnected();
@@ -56,9 +56,11 @@ export function ConnectionIndicator({ audible }: { audible: boolean }) {
 
   const text = connected
     ? t('connection.connected')
-    : everConnected || loadError
-      ? t('connection.lost')
-      : t('connection.connecting');
+    : ended
+      ? t('connection.ended')
+      : everConnected || loadError
+        ? t('connection.lost')
+        : t('connection.connecting');
   return (
     <div role="status" className={connected ? 'connection ok' : lostLong ? 'connection lost' : 'connection pending'}>
       <span aria-hidden="true" className="dot" />

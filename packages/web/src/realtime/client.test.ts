@@ -1,4 +1,4 @@
-import type { Alarm, RealtimeEvent, ServerFrame } from '@wachsam/protocol';
+import { socketEndCloseCode, type Alarm, type RealtimeEvent, type ServerFrame } from '@wachsam/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventLedger, RealtimeClient, type ConnectionState, type SocketLike } from './client.js';
 import { testAlarm } from '../alarms/testAlarm.js';
@@ -23,9 +23,9 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onmessage?.({ data: JSON.stringify(frame) } as MessageEvent);
   }
-  drop(): void {
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.({} as CloseEvent);
+    this.onclose?.({ code } as CloseEvent);
   }
 }
 
@@ -64,6 +64,7 @@ describe('RealtimeClient', () => {
   let sockets: FakeSocket[];
   let events: [string, boolean][];
   let states: ConnectionState[];
+  let ended: [string, string][];
   let client: RealtimeClient;
 
   beforeEach(() => {
@@ -71,6 +72,7 @@ describe('RealtimeClient', () => {
     sockets = [];
     events = [];
     states = [];
+    ended = [];
     client = new RealtimeClient(
       {
         url: (since) => `ws://test/api/realtime?since=${since}`,
@@ -81,6 +83,7 @@ describe('RealtimeClient', () => {
         },
         onEvent: (e, forYou) => events.push([e.id, forYou]),
         onState: (s) => states.push(s),
+        onEnded: (reason, message) => ended.push([reason, message]),
         now: () => Date.now(),
       },
       '5',
@@ -168,5 +171,56 @@ describe('RealtimeClient', () => {
     current().receive(hello);
     current().drop();
     expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+  });
+
+  it('stops for good when the server ends the session (closing frame): no reconnect', () => {
+    for (const reason of ['session_ended', 'session_expired', 'password_changed', 'person_removed'] as const) {
+      ended = [];
+      client.stop();
+      client.start();
+      const socket = current();
+      socket.receive(hello);
+      socket.receive({ kind: 'closing', reason, message: 'Abgemeldet' });
+      socket.drop(socketEndCloseCode);
+      expect(ended).toEqual([[reason, 'Abgemeldet']]);
+      expect(client.connectionState).toBe('disconnected');
+      const before = sockets.length;
+      vi.advanceTimersByTime(60_000);
+      expect(sockets).toHaveLength(before);
+      expect(socket.closed).toBe(true);
+    }
+  });
+
+  it('a revoked or removed phone does not reconnect either', () => {
+    for (const reason of ['token_revoked', 'device_removed'] as const) {
+      client.stop();
+      client.start();
+      current().receive(hello);
+      current().receive({ kind: 'closing', reason, message: 'gesperrt' });
+      const before = sockets.length;
+      vi.advanceTimersByTime(60_000);
+      expect(sockets).toHaveLength(before);
+    }
+    expect(ended.map(([r]) => r)).toEqual(['token_revoked', 'device_removed']);
+  });
+
+  it('reconnects at once, from where it was, when only the roles changed', () => {
+    current().receive(hello);
+    current().receive({ kind: 'event', event: event('6'), forYou: false });
+    current().receive({ kind: 'closing', reason: 'roles_changed', message: 'Rechte geändert' });
+    expect(ended).toEqual([['roles_changed', 'Rechte geändert']]);
+    expect(sockets).toHaveLength(2);
+    expect(sockets[0]?.closed).toBe(true);
+    expect(current().url).toBe('ws://test/api/realtime?since=6');
+    current().receive(hello);
+    expect(client.connectionState).toBe('connected');
+  });
+
+  it('an ordinary drop still reconnects', () => {
+    current().receive(hello);
+    current().drop();
+    vi.advanceTimersByTime(500);
+    expect(sockets).toHaveLength(2);
+    expect(ended).toEqual([]);
   });
 });

@@ -1,4 +1,10 @@
-import { heartbeatIntervalMs, ServerFrame, type ClientFrame, type RealtimeEvent } from '@wachsam/protocol';
+import {
+  heartbeatIntervalMs,
+  ServerFrame,
+  type ClientFrame,
+  type RealtimeEvent,
+  type SocketEndReason,
+} from '@wachsam/protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -22,6 +28,11 @@ export interface RealtimeOptions {
   onState: (state: ConnectionState) => void;
   /** The server sent an error frame (e.g. the session ended). */
   onServerError?: (code: string, message: string) => void;
+  /**
+   * The server ends this connection for a reason (`closing` frame). The client does not
+   * reconnect, except for `roles_changed` (the same session, new rights).
+   */
+  onEnded?: (reason: SocketEndReason, message: string) => void;
   heartbeatMs?: number;
   /** Silence after which the connection counts as dead: three missed heartbeats. */
   deadAfterMs?: number;
@@ -205,10 +216,31 @@ export class RealtimeClient {
       case 'error':
         this.options.onServerError?.(frame.code, frame.message);
         return;
+      case 'closing':
+        this.ended(frame.reason, frame.message);
+        return;
       case 'pong':
       case 'replayed':
         return;
     }
+  }
+
+  /**
+   * The session, device or person behind this socket is gone: reconnecting would only be
+   * refused again, and a screen that keeps "reconnecting" looks as if it could still receive
+   * alarms. So the client stops and the app says why. New roles are the exception: the same
+   * session reconnects at once and receives with the new rights.
+   */
+  private ended(reason: SocketEndReason, message: string): void {
+    if (reason === 'roles_changed') {
+      this.drop();
+      this.backoff = this.minBackoffMs;
+      this.options.onEnded?.(reason, message);
+      if (!this.stopped) this.connect();
+      return;
+    }
+    this.stop();
+    this.options.onEnded?.(reason, message);
   }
 
   private tick(): void {

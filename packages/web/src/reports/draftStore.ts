@@ -1,6 +1,7 @@
 import { IdempotencyKey, incidentCategories, type IncidentCategory } from '@wachsam/protocol';
 import type { KeyValueStore } from '../alarms/outbox.js';
 import { emptyForm, evidenceKinds, legalKinds, type ReportForm } from './formState.js';
+import { newIdempotencyKey } from '../api/idempotency.js';
 
 /**
  * A report form kept on this device. Written on every keystroke, so closing the tab, a reload
@@ -21,7 +22,7 @@ export interface StoredDraft {
 }
 
 /** A fresh key for a report not yet on the server. */
-export const newCreateKey = (): string => crypto.randomUUID();
+export const newCreateKey = (): string => newIdempotencyKey();
 
 /** One slot per person and report; a report not yet created on the server has the slot `new`. */
 export const draftKey = (personId: string, reportId: string | null): string =>
