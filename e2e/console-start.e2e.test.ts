@@ -243,12 +243,8 @@ describe('console at start', () => {
   });
 
   it('served over plain HTTP under an intranet name: a clear notice, and the console still raises', async () => {
-    // bypassCSP: the server's CSP upgrade to https is being fixed on the server side.
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'de-DE',
-      bypassCSP: true,
-    });
+    // With the CSP as served (it upgrades to https only when PUBLIC_URL is https).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
     const page = await context.newPage();
     const base = server.url.replace('127.0.0.1', intranetName);
     await page.goto(base);
