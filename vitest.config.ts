@@ -40,6 +40,10 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // `npm run soak` only (WACHSAM_SOAK=1): half an hour of load and faults, not part of `npm test`.
+      ...(process.env.WACHSAM_SOAK
+        ? [{ extends: true, test: { name: 'soak', include: ['e2e/**/*.soak.ts'], testTimeout: 0, hookTimeout: 0 } }]
+        : []),
       {
         extends: true,
         test: {

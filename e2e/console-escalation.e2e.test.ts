@@ -49,6 +49,13 @@ describe('web console: escalation', () => {
     await loginViaForm(page, server.url, 'leitstelle@musterstadt.example', server.demoPassword);
     await page.getByRole('status').filter({ hasText: 'verbunden' }).waitFor();
 
+    // Timeouts only: with nobody of steps 1 and 2 online the plan would widen to the control
+    // centre at once (alarms/escalation.int tests that); here the steps are walked by time.
+    const admin = await server.login('it@musterstadt.example');
+    for (const { id, ...plan } of (await api(server.url, 'GET', '/api/admin/plans', { cookie: admin })).body) {
+      for (const step of plan.steps) step.minOnline = 0;
+      expect((await api(server.url, 'PUT', `/api/admin/plans/${id}`, { cookie: admin, body: plan })).status).toBe(200);
+    }
     const anna = await server.login('anna.schmidt@musterstadt.example');
     const raised = await api(server.url, 'POST', '/api/alarms', {
       cookie: anna,

@@ -128,7 +128,10 @@ describe('web console', () => {
     const receivers = card.getByRole('table', { name: 'Empfänger und ihre Rückmeldungen' });
     await receivers.waitFor();
     const petraRow = receivers.getByRole('row').filter({ hasText: 'Petra Hoffmann' });
-    await petraRow.getByText('kommt').waitFor();
+    // Her "Ich komme" has its time; "Polizei verständigt" she did not give.
+    const cells = petraRow.getByRole('cell');
+    await expect.poll(() => cells.nth(3).textContent()).toMatch(/\d{2}:\d{2}/);
+    expect(await cells.nth(4).textContent()).toBe('–');
     // The receipt arrived: the desk's row has a delivered time.
     expect(await petraRow.textContent()).not.toContain('noch nicht angezeigt');
     await screenshot(page, 'wachsam-overview');

@@ -217,11 +217,12 @@ export async function createWachsam(
   // delays the next housekeeping run.
   const escalation = new Job('escalation', app.log, () => alarms.escalateDue());
   const revalidateSockets = everyAtMost(clock, 60_000, () => sockets.revalidate());
+  const closeFunctionTests = everyAtMost(clock, 60_000, () => alarms.closeStaleFunctionTests().then(() => undefined));
   const pruneStream = everyAtMost(clock, 3600_000, (now) => pruneEvents(database.bulk, now).then(() => undefined));
   const housekeeping = new Job('housekeeping', app.log, async () => {
     await devices.sweepOffline();
     await devices.scheduleFunctionTests();
-    await alarms.closeStaleFunctionTests();
+    await closeFunctionTests();
     await revalidateSockets();
     await pruneStream();
     for (const d of domains) if (d.job) await d.job();

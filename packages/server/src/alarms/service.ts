@@ -172,9 +172,16 @@ export class AlarmService {
       const exclude = new Set(sender.personId ? [sender.personId] : []);
       const receivers = functionTest ? [] : await resolveTargets(tx, orgId, row.location, first.targets, exclude);
       await repo.insertReceivers(tx, row.id, receivers, 1, now);
+      const since = this.onlineSince(now);
+      let receiversOnline = functionTest ? 1 : await repo.onlineCount(tx, row.id, since);
       // A real alarm whose first step has too few receivers online widens at once (Mindestanzahl
       // Empfänger): a phone alarm to an empty floor reaches the security desk now, not after 30 s.
-      const widened = test ? null : await this.widenWhileTooFewOnline(tx, row, 1, now);
+      // (The count above is step 1's: the usual raise costs no extra statement.)
+      const widened =
+        test || row.steps.length < 2 || receiversOnline >= minOnlineOf(first)
+          ? null
+          : await this.widenFrom(tx, row, 1, now);
+      if (widened) receiversOnline = await repo.onlineCount(tx, row.id, since);
       const raised = widened?.row ?? row;
       const alerted = receivers.length + (widened?.added ?? 0);
       const alarm = presentAlarm(raised, alerted, []);
@@ -193,7 +200,6 @@ export class AlarmService {
           ...(widened ? { widenedTo: raised.step } : {}),
         },
       });
-      const receiversOnline = functionTest ? 1 : await repo.onlineCount(tx, row.id, this.onlineSince(now));
       // Last: the event takes the organisation's event lock, held until commit.
       await this.emit(tx, raised, alarm, 'alarm.raised', now);
       return { alarm, receiversOnline, replayed: false };
@@ -230,32 +236,25 @@ export class AlarmService {
   }
 
   /**
-   * While the current step has fewer receivers online than its minimum and a next step exists,
-   * alert the next step too (in the raise's transaction, before the first frame goes out).
-   * Null when the first step was enough.
+   * Step `from` has too few receivers online: alert the next step, and the one after while that
+   * one has too few as well (in the raise's transaction, before the first frame goes out).
    */
-  private async widenWhileTooFewOnline(
-    tx: Tx,
-    row: AlarmRow,
-    from: number,
-    now: Date,
-  ): Promise<{ row: AlarmRow; added: number } | null> {
+  private async widenFrom(tx: Tx, row: AlarmRow, from: number, now: Date): Promise<{ row: AlarmRow; added: number }> {
     const since = this.onlineSince(now);
+    const exclude = await repo.alreadyAlerted(tx, row.id);
+    if (row.sender.personId) exclude.add(row.sender.personId);
     let step = from;
     let added = 0;
-    let alerted = await repo.alreadyAlerted(tx, row.id);
-    while (step < row.steps.length) {
-      const current = row.steps[step - 1]!;
-      if ((await repo.onlineAtStep(tx, row.id, step, since)) >= minOnlineOf(current)) break;
+    do {
       step++;
-      const exclude = new Set(alerted);
-      if (row.sender.personId) exclude.add(row.sender.personId);
       const receivers = await resolveTargets(tx, row.orgId, row.location, row.steps[step - 1]!.targets, exclude);
       await repo.insertReceivers(tx, row.id, receivers, step, now);
       added += receivers.length;
-      alerted = new Set([...alerted, ...receivers]);
-    }
-    if (step === from) return null;
+      for (const r of receivers) exclude.add(r);
+    } while (
+      step < row.steps.length &&
+      (await repo.onlineAtStep(tx, row.id, step, since)) < minOnlineOf(row.steps[step - 1]!)
+    );
     const timeout = row.steps[step - 1]!.timeoutSeconds;
     const updated = await repo.updateAlarm(tx, row.id, {
       step,
