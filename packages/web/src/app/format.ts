@@ -1,14 +1,18 @@
-/** Clock time of an ISO timestamp in the UI language; with the date when not today. */
-export function formatTime(iso: string | null | undefined, lang: string): string {
-  if (!iso) return '–';
+/** Clock time in the UI language, with the date when not today. */
+function formatAt(iso: string, lang: string, seconds: boolean): string {
   const date = new Date(iso);
   const today = new Date().toDateString() === date.toDateString();
   return new Intl.DateTimeFormat(lang, {
     ...(today ? {} : { day: '2-digit', month: '2-digit', year: 'numeric' }),
     hour: '2-digit',
     minute: '2-digit',
-    second: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
   }).format(date);
+}
+
+/** Clock time of an ISO timestamp with seconds ("10:03:12"). */
+export function formatTime(iso: string | null | undefined, lang: string): string {
+  return iso ? formatAt(iso, lang, true) : '–';
 }
 
 export function fullName(p: { firstName: string; lastName: string }): string {
@@ -22,11 +26,5 @@ export function secondsBetween(fromIso: string, now: number): number {
 
 /** Hours and minutes ("10:03"), with the date when not today: for "Ihr Alarm von 10:03 Uhr". */
 export function formatClock(iso: string, lang: string): string {
-  const date = new Date(iso);
-  const today = new Date().toDateString() === date.toDateString();
-  return new Intl.DateTimeFormat(lang, {
-    ...(today ? {} : { day: '2-digit', month: '2-digit', year: 'numeric' }),
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
+  return formatAt(iso, lang, false);
 }
