@@ -18,6 +18,8 @@ export interface Proxied {
 export class TcpProxy {
   readonly connections = new Set<Proxied>();
   private refusing = false;
+  /** While set, new connections that match are black-holed as soon as their startup is seen. */
+  private blackholing: ((c: Proxied) => boolean) | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -36,6 +38,7 @@ export class TcpProxy {
         if (first) {
           first = false;
           c.params = startupParams(chunk);
+          if (proxy?.blackholing?.(c)) c.blackholed = true;
         }
         if (!c.blackholed) upstream.write(chunk);
       });
@@ -82,6 +85,19 @@ export class TcpProxy {
         n++;
       }
     return n;
+  }
+
+  /**
+   * Black-hole the matching connections and every matching one opened until `stopBlackholing()`:
+   * a pool that opens a fresh connection to get round a dead one meets the same firewall.
+   */
+  blackholeAll(match: (c: Proxied) => boolean): number {
+    this.blackholing = match;
+    return this.blackhole(match);
+  }
+
+  stopBlackholing(): void {
+    this.blackholing = null;
   }
 
   /** Refuse (close at once) new connections until `accept()`. */
