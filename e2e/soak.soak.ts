@@ -145,7 +145,10 @@ it(`soaks ${minutes} minutes`, { timeout: (minutes + 10) * 60_000 }, async () =>
     const faults = [
       async () => {
         log('fault: pg_terminate_backend on every connection');
-        await sql.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [dbName]);
+        await sql.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [dbName],
+        );
       },
       async () => {
         log("fault: B's listener black-holed");
