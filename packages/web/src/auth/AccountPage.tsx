@@ -1,11 +1,9 @@
 import { routes, type Me } from '@wachsam/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, messageOf, RequestError } from '../api/http.js';
-import { FieldInput, issuesByField, type FieldSpec } from '../admin/fields.js';
-
-type Draft = Record<'currentPassword' | 'newPassword' | 'repeat', string>;
-const empty: Draft = { currentPassword: '', newPassword: '', repeat: '' };
+import { call, RequestError } from '../api/http.js';
+import type { FieldSpec } from '../admin/fields.js';
+import { ResourceForm } from '../admin/ResourceForm.js';
 
 /**
  * The person's own account: change the password with the current one. The server ends every
@@ -13,39 +11,14 @@ const empty: Draft = { currentPassword: '', newPassword: '', repeat: '' };
  */
 export function AccountPage({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<Draft>(empty);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const fields: Array<FieldSpec & { name: keyof Draft }> = [
+  // A new form after a change: nothing typed stays on the screen.
+  const [formKey, setFormKey] = useState(0);
+  const fields: FieldSpec[] = [
     { name: 'currentPassword', label: t('account.current'), kind: 'password', autoComplete: 'current-password' },
     { name: 'newPassword', label: t('account.new'), kind: 'password', autoComplete: 'new-password' },
     { name: 'repeat', label: t('account.repeat'), kind: 'password', autoComplete: 'new-password' },
   ];
-
-  async function submit(): Promise<void> {
-    setBusy(true);
-    setError(null);
-    setErrors({});
-    setDone(false);
-    try {
-      if (draft.newPassword !== draft.repeat) {
-        setErrors({ repeat: t('account.mismatch') });
-        throw new Error(t('account.mismatch'));
-      }
-      await call(routes.changePassword, {
-        body: { currentPassword: draft.currentPassword, newPassword: draft.newPassword },
-      });
-      setDraft(empty);
-      setDone(true);
-    } catch (err) {
-      setError(messageOf(err));
-      if (err instanceof RequestError) setErrors(issuesByField(err.issues));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <section aria-labelledby="account-title" className="account">
@@ -53,39 +26,31 @@ export function AccountPage({ me }: { me: Me }) {
       <p>
         {me.firstName} {me.lastName} · {me.login} · {me.organisation.name}
       </p>
-      <form
-        className="resource-form"
-        aria-label={t('account.password')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
+      {done && <p role="status">{t('account.changed')}</p>}
+      <ResourceForm
+        key={formKey}
+        title={t('account.password')}
+        fields={fields}
+        initial={{ currentPassword: '', newPassword: '', repeat: '' }}
+        submitLabel={t('account.submit')}
+        onSubmit={async (draft) => {
+          setDone(false);
+          const text = (name: string) => String(draft[name] ?? '');
+          if (text('newPassword') !== text('repeat'))
+            throw new RequestError(400, 'validation_failed', t('account.mismatch'), [
+              { path: 'repeat', message: t('account.mismatch') },
+            ]);
+          await call(routes.changePassword, {
+            body: { currentPassword: text('currentPassword'), newPassword: text('newPassword') },
+          });
+          setDone(true);
+          setFormKey((k) => k + 1);
         }}
       >
-        <h2>{t('account.password')}</h2>
         <p className="muted">{t('account.hint')}</p>
         {/* For password managers: which account this is. */}
         <input type="text" name="username" autoComplete="username" value={me.login} readOnly hidden />
-        {fields.map((f) => (
-          <FieldInput
-            key={f.name}
-            field={f}
-            value={draft[f.name]}
-            error={errors[f.name]}
-            onChange={(v) => setDraft((d) => ({ ...d, [f.name]: typeof v === 'string' ? v : '' }))}
-          />
-        ))}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        {done && <p role="status">{t('account.changed')}</p>}
-        <div className="button-row">
-          <button type="submit" className="primary" disabled={busy}>
-            {t('account.submit')}
-          </button>
-        </div>
-      </form>
+      </ResourceForm>
     </section>
   );
 }
