@@ -132,7 +132,7 @@ describe('first-run setup and production start', () => {
         '--password-stdin',
       ],
       env,
-      `${adminPassword}\n${dpoPassword}\n`,
+      { input: `${adminPassword}\n${dpoPassword}\n` },
     );
     expect(done.code, done.out).toBe(0);
     expect(done.out).toContain('(beispielheim) angelegt');
@@ -165,7 +165,9 @@ describe('first-run setup and production start', () => {
     expect(unknown.out).toContain('Keine Person mit dem Anmeldenamen');
 
     // The PostgreSQL server is shared: a second setup while it runs is refused by the database, not a lock.
-    const again = await runToEnd(wachsamCli, ['setup', ...setupFlags, '--password-stdin'], env, `${adminPassword}\n`);
+    const again = await runToEnd(wachsamCli, ['setup', ...setupFlags, '--password-stdin'], env, {
+      input: `${adminPassword}\n`,
+    });
     expect(again.code).toBe(1);
     expect(again.out).toContain('bereits eingerichtet');
   });
@@ -179,12 +181,17 @@ describe('first-run setup and production start', () => {
       [{ NODE_ENV: 'production' }, /\(NODE_ENV=production\)/],
     ];
     for (const [env, reason] of cases) {
-      const run = await runToEnd(serverMain, [], {
-        ...env,
-        DEMO: 'true',
-        DATA_DIR: join(work, 'refused'),
-        PORT: String(await freePort()),
-      });
+      const run = await runToEnd(
+        serverMain,
+        [],
+        {
+          ...env,
+          DEMO: 'true',
+          DATA_DIR: join(work, 'refused'),
+          PORT: String(await freePort()),
+        },
+        { timeoutMs: 60_000 },
+      );
       expect(run.code, run.out).toBe(2);
       expect(run.out).toContain('DEMO: DEMO=true ist in einer Produktivinstallation nicht erlaubt');
       expect(run.out).toContain('DEMO: DEMO=true is refused on a production installation');

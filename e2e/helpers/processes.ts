@@ -80,20 +80,28 @@ export async function startServer(env: Record<string, string>, readyWithinMs = 9
   return proc;
 }
 
-/** Start a process that is expected to end; resolves with its exit code and output. `input` goes to its stdin. */
+/**
+ * Start a process that is expected to end; resolves with its exit code and output. `input` goes
+ * to its stdin; after `timeoutMs` a process that did not end is killed (code null), so a test
+ * of a refusal never leaves a server running when the refusal is missing.
+ */
 export function runToEnd(
   script: string,
   args: string[],
   env: Record<string, string>,
-  input?: string,
+  opts: { input?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env } });
-    if (input !== undefined) child.stdin.end(input);
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : null;
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
+    child.on('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, out });
+    });
   });
 }
 
