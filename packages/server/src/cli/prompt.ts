@@ -54,9 +54,13 @@ export class Prompter {
         output.write('\n');
       };
       const onData = (chunk: string) => {
-        for (const ch of chunk) {
+        const chars = [...chunk];
+        for (const [i, ch] of chars.entries()) {
           if (ch === '\r' || ch === '\n') {
             finish();
+            // Pasted ahead (the repetition, the next answer): left for the next question.
+            const rest = chars.slice(i + 1).join('');
+            if (rest) input.unshift(Buffer.from(rest));
             return resolve(value);
           }
           if (ch === '\u0003' || ch === '\u0004') {
