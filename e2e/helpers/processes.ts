@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 /** The server under test; WACHSAM_SERVER_MAIN runs the fault tests against another build (e.g. an older commit, to see them fail). */
 export const serverMain = process.env.WACHSAM_SERVER_MAIN ?? join(root, 'packages/server/dist/main.js');
 export const agentCli = join(root, 'packages/agent/dist/cli.js');
+/** The operator's command line (`wachsam setup`, …), next to the server under test. */
+export const wachsamCli = join(dirname(serverMain), 'cli.js');
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -78,18 +80,28 @@ export async function startServer(env: Record<string, string>, readyWithinMs = 9
   return proc;
 }
 
-/** Start a process that is expected to end; resolves with its exit code and output. */
+/**
+ * Start a process that is expected to end; resolves with its exit code and output. `input` goes
+ * to its stdin; after `timeoutMs` a process that did not end is killed (code null), so a test
+ * of a refusal never leaves a server running when the refusal is missing.
+ */
 export function runToEnd(
   script: string,
   args: string[],
   env: Record<string, string>,
+  opts: { input?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env } });
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : null;
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
+    child.on('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, out });
+    });
   });
 }
 

@@ -64,8 +64,6 @@ export const Person = z.object({
 });
 export type Person = z.infer<typeof Person>;
 
-export const PasswordSet = z.object({ password: z.string().min(10, 'mindestens 10 Zeichen').max(200) }).strict();
-
 export const AlarmGroupInput = z.object({ name: Name, memberIds: z.array(Id).max(1000).default([]) }).strict();
 export const AlarmGroup = z.object({ id: Id, name: z.string(), memberIds: z.array(Id) });
 export type AlarmGroup = z.infer<typeof AlarmGroup>;

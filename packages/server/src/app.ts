@@ -36,8 +36,12 @@ import { OfflineAlerts } from './notify/alerts.js';
 import { MqttButtons } from './notify/mqtt.js';
 import { PushService } from './notify/push.js';
 import { smsGateway } from './notify/sms.js';
+import { demoPassword } from './org/demo.js';
+import { PeopleService } from './org/people.js';
+import { RoleRequests } from './org/role-requests.js';
 import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
+import { SetupGate } from './org/setup.js';
 import { everyAtMost, Job, type Domain } from './domain.js';
 import { registerDomain } from './register/routes.js';
 import { reportsDomain } from './reports/routes.js';
@@ -51,6 +55,8 @@ export interface Wachsam {
     alarms: AlarmService;
     devices: DeviceService;
     org: OrgService;
+    people: PeopleService;
+    roleRequests: RoleRequests;
     push: PushService;
     offlineAlerts: OfflineAlerts;
   };
@@ -59,6 +65,11 @@ export interface Wachsam {
   listen(): Promise<string>;
   /** Run the periodic jobs once now (tests drive them with a fake clock). */
   tick(): Promise<void>;
+  /**
+   * With no organisation in the database: open the one-time web setup and return its code (to
+   * print on the console, never to the log); otherwise null.
+   */
+  openSetup(): Promise<string | null>;
   /** Start-up is complete (migrations, demo seed): /api/health answers 200 from now on. */
   markReady(): void;
   close(): Promise<void>;
@@ -139,10 +150,15 @@ export async function createWachsam(
     transform: jsonSchemaTransform,
   });
 
-  const auth = new AuthService(db, clock, config.sessionHours);
+  // On a production installation the demo's published password logs nobody in, whatever
+  // accounts still carry it (a demo seeded before the installation went live).
+  const auth = new AuthService(db, clock, config.sessionHours, config.production ? [demoPassword] : []);
   const alarms = new AlarmService(db, clock, config.deviceOfflineSeconds);
   const devices = new DeviceService(db, clock, config.deviceOfflineSeconds);
   const org = new OrgService(db, clock);
+  const roleRequests = new RoleRequests(db, clock);
+  const people = new PeopleService(db, clock, roleRequests);
+  const setup = new SetupGate(db, clock);
   const hub = new Hub(db, clock, app.log);
   const instanceId = randomUUID();
   const presence = new Presence(db, clock, instanceId, config.deviceOfflineSeconds, alarms, devices, app.log);
@@ -167,7 +183,7 @@ export async function createWachsam(
   alarmRoutes(app, auth, alarms, messages);
   mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
   deviceRoutes(app, auth, devices, alarms, config.loginAttemptsPerMinute);
-  orgRoutes(app, auth, org, db);
+  orgRoutes(app, auth, { org, people, roleRequests, setup }, db);
   const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);
   // The ZeMAG domains run on the bulk connections: an export never takes one an alarm needs.
   const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms };
@@ -232,7 +248,7 @@ export async function createWachsam(
   return {
     app,
     database,
-    services: { auth, alarms, devices, org, push, offlineAlerts },
+    services: { auth, alarms, devices, org, people, roleRequests, push, offlineAlerts },
     hub,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
@@ -253,6 +269,7 @@ export async function createWachsam(
       await escalation.now();
       await housekeeping.now();
     },
+    openSetup: () => setup.open(),
     markReady() {
       ready = true;
     },

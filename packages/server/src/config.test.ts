@@ -44,3 +44,30 @@ describe('configuration', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://alarm.stadt.example' }).cookieSecure).toBe(true);
   });
 });
+
+describe('the demo and production installations', () => {
+  it('runs the demo by default on a developer machine (no NODE_ENV=production, no https PUBLIC_URL)', () => {
+    expect(loadConfig({})).toMatchObject({ demo: true, production: false });
+    expect(loadConfig({ PUBLIC_URL: 'http://wachsam.intranet:3000' })).toMatchObject({ demo: true, production: false });
+    expect(loadConfig({ DEMO: 'false' })).toMatchObject({ demo: false, production: false });
+  });
+
+  it('does not seed the demo in production when DEMO is unset', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ demo: false, production: true });
+    expect(loadConfig({ PUBLIC_URL: 'https://wachsam.stadt.example' })).toMatchObject({
+      demo: false,
+      production: true,
+    });
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: 'false' })).toMatchObject({ demo: false, production: true });
+  });
+
+  it('refuses DEMO=true with an https PUBLIC_URL or NODE_ENV=production, naming the variables in German and English', () => {
+    const https = () => loadConfig({ DEMO: 'true', PUBLIC_URL: 'https://wachsam.stadt.example' });
+    expect(https).toThrow(ConfigError);
+    expect(https).toThrow(/DEMO: DEMO=true ist in einer Produktivinstallation nicht erlaubt \(PUBLIC_URL ist https/);
+    expect(https).toThrow(/DEMO=true is refused on a production installation \(PUBLIC_URL is https/);
+    const production = () => loadConfig({ DEMO: 'true', NODE_ENV: 'production' });
+    expect(production).toThrow(/nicht erlaubt \(NODE_ENV=production\)/);
+    expect(production).toThrow(/refused .*\(NODE_ENV=production\)/);
+  });
+});

@@ -15,8 +15,13 @@ const Env = z.object({
     .regex(/^postgres(ql)?:\/\//, 'muss mit postgres:// beginnen')
     .optional(),
   DATA_DIR: z.string().default('./data'),
-  /** Create the demo organisation when the database has no organisation yet. */
-  DEMO: z.enum(['true', 'false']).default('true'),
+  /**
+   * Create the demo organisation when the database has no organisation yet. Unset: on, unless
+   * this is a production installation (see `isProduction`); `true` there is refused.
+   */
+  DEMO: z.enum(['true', 'false']).optional(),
+  /** `production` marks a production installation: no demo, the demo password refused at login. */
+  NODE_ENV: z.string().optional(),
   /** Optional MQTT broker for network alarm buttons, e.g. mqtt://127.0.0.1:1883. */
   MQTT_URL: z
     .string()
@@ -90,6 +95,11 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   demo: boolean;
+  /**
+   * A production installation: NODE_ENV=production or an https PUBLIC_URL. The demo and its
+   * published password never run here.
+   */
+  production: boolean;
   mqttUrl: string | null;
   mqttClientId: string | null;
   deviceOfflineSeconds: number;
@@ -120,6 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const publicUrl = e.PUBLIC_URL ?? null;
+  const production = productionReasons(e.NODE_ENV, publicUrl);
+  if (e.DEMO === 'true' && production.length) throw new ConfigError(demoRefused(production));
   if (e.SMS_GATEWAY === 'http' && !e.SMS_GATEWAY_URL)
     throw new ConfigError('Ungültige Konfiguration:\n  SMS_GATEWAY_URL: erforderlich, wenn SMS_GATEWAY=http');
   return {
@@ -128,7 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
-    demo: e.DEMO === 'true',
+    demo: e.DEMO === undefined ? production.length === 0 : e.DEMO === 'true',
+    production: production.length > 0,
     mqttUrl: e.MQTT_URL ?? null,
     mqttClientId: e.MQTT_CLIENT_ID ?? null,
     deviceOfflineSeconds: e.DEVICE_OFFLINE_SECONDS,
@@ -158,6 +171,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pushSubject: e.PUSH_SUBJECT,
   };
 }
+
+/** Why this is a production installation (empty: it is not): the variables that say so, in German and English. */
+function productionReasons(nodeEnv: string | undefined, publicUrl: string | null): Array<{ de: string; en: string }> {
+  const reasons: Array<{ de: string; en: string }> = [];
+  if (nodeEnv === 'production') reasons.push({ de: 'NODE_ENV=production', en: 'NODE_ENV=production' });
+  if (publicUrl?.startsWith('https:'))
+    reasons.push({ de: `PUBLIC_URL ist https (${publicUrl})`, en: `PUBLIC_URL is https (${publicUrl})` });
+  return reasons;
+}
+
+/**
+ * The demo accounts share a password printed in the README: on a production installation they
+ * would be an open door, so an explicit DEMO=true there stops the start, naming why.
+ */
+const demoRefused = (reasons: Array<{ de: string; en: string }>): string =>
+  [
+    'Ungültige Konfiguration:',
+    `  DEMO: DEMO=true ist in einer Produktivinstallation nicht erlaubt (${reasons.map((r) => r.de).join(', ')}):`,
+    '    die Demo-Zugänge haben ein veröffentlichtes Passwort. DEMO weglassen oder DEMO=false setzen und die',
+    '    erste Organisation mit `npm run setup` (wachsam setup) oder dem Einrichtungsformular anlegen.',
+    'Invalid configuration:',
+    `  DEMO: DEMO=true is refused on a production installation (${reasons.map((r) => r.en).join(', ')}):`,
+    '    the demo accounts share a published password. Remove DEMO or set DEMO=false and create the first',
+    '    organisation with `npm run setup` (wachsam setup) or the setup form.',
+  ].join('\n');
 
 /** Trust the nearest `n` proxies: the client is the address `n` hops back. */
 const hopsOf =

@@ -35,6 +35,8 @@ const dataDir = resolve(config.dataDir);
 const demo = config.demo ? await seedDemo(wachsam.database.db, { dataDir, publicUrl }) : null;
 // Sample anonymous statistics, so the Lagebild of a fresh demo is not empty (only at first start).
 if (demo) await seedDemoStatistics(wachsam.database.db, 'musterstadt', new Date());
+// A fresh database without the demo: the one-time web setup opens with a code printed here only.
+const setupCode = await wachsam.openSetup();
 wachsam.markReady();
 const lines = [
   '',
@@ -46,6 +48,16 @@ if (demo) {
   lines.push('', `Demo-Organisation angelegt. Anmeldungen (Passwort für alle: ${demoPassword}):`);
   for (const d of demo) lines.push(`  ${d.login.padEnd(40)} ${d.role}`);
   lines.push('', `Demo-Arbeitsplatz: WACHSAM_AGENT_DIR=${resolve(dataDir, 'demo-agent')} npx wachsam-agent trigger`);
+}
+if (setupCode) {
+  lines.push(
+    '',
+    'Noch keine Organisation eingerichtet. Ersteinrichtung (einmalig) / No organisation yet. First-run setup (once):',
+    `  im Browser / in the browser:   ${publicUrl}/einrichtung#${setupCode}`,
+    `  Einrichtungscode / setup code: ${setupCode}`,
+    '  (gilt nur für diesen Serverprozess und nur bis zur Einrichtung / valid for this server process until set up)',
+    `  oder auf dem Server / or on the server: npm run setup${wachsam.database.kind === 'pglite' ? ' (Server vorher beenden / stop the server first)' : ''}`,
+  );
 }
 console.log(lines.join('\n') + '\n');
 

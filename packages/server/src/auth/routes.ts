@@ -41,6 +41,13 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, config: Conf
     reply.clearCookie(sessionCookie, { path: '/' });
   });
   register(app, auth, routes.me, async ({ actor }) => auth.me(actor.personId!));
+  register(app, auth, routes.changePassword, async ({ actor, body }) => {
+    // A stolen session must not become a password oracle: guesses of the current password
+    // count against the same per-account budget as logins.
+    if (!attempts.take(`login:${actor.kind === 'person' ? actor.login : ''}`, config.loginAttemptsPerMinute))
+      throw tooManyAttempts();
+    await auth.changePassword(actor, body.currentPassword, body.newPassword);
+  });
 }
 
 const loginOf = (body: unknown): string => {

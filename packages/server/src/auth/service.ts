@@ -8,9 +8,8 @@ import { devices, organisations, people, sessions } from '../db/schema.js';
 import { endAccess } from '../delivery/access.js';
 import { AppError } from '../http/errors.js';
 import type { Actor } from './actor.js';
+import { hashPassword, replacePassword } from './passwords.js';
 import { newToken, sha256 } from './tokens.js';
-
-export const hashPassword = (password: string): Promise<string> => argon2.hash(password, { type: argon2.argon2id });
 
 // Verifying against this when the login is unknown keeps the answer time the same, so the
 // timing does not tell an attacker which logins exist.
@@ -21,6 +20,11 @@ export class AuthService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly sessionHours: number,
+    /**
+     * Passwords that never log anyone in here (on a production installation: the demo password,
+     * published in the README, whatever accounts still carry it).
+     */
+    private readonly refusedPasswords: readonly string[] = [],
   ) {}
 
   async login(login: string, password: string): Promise<{ token: string; me: Me; expiresAt: Date }> {
@@ -29,6 +33,19 @@ export class AuthService {
       ? await argon2.verify(person.passwordHash, password)
       : (await argon2.verify(await dummyHash, password), false);
     const now = this.clock.now();
+    if (person && ok && this.refusedPasswords.includes(password)) {
+      await appendAudit(this.db, {
+        orgId: person.orgId,
+        at: now,
+        actor: { system: login },
+        action: 'login.refused_published_password',
+        subject: `Person ${person.id}`,
+      });
+      throw new AppError(
+        'invalid_credentials',
+        'Dieses Passwort ist veröffentlicht (Demo) und gilt in dieser Installation nicht; bitte ein neues setzen lassen',
+      );
+    }
     if (!person || !ok) {
       await appendAudit(this.db, {
         orgId: person?.orgId ?? null,
@@ -71,6 +88,49 @@ export class AuthService {
         subject: `Person ${actor.personId}`,
       });
       await endAccess(tx, { scope: 'session', sessionHash: actor.sessionHash }, 'session_ended');
+    });
+  }
+
+  /**
+   * A person changes their own password: the current one is required (a session left open on a
+   * shared PC must not be enough), and every other session of the person ends with its sockets;
+   * the one that made the change stays.
+   */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    if (actor.kind !== 'person') throw new AppError('forbidden', 'Nur für angemeldete Personen');
+    const [person] = await this.db
+      .select({ passwordHash: people.passwordHash })
+      .from(people)
+      .where(eq(people.id, actor.personId));
+    const ok = person?.passwordHash ? await argon2.verify(person.passwordHash, currentPassword) : false;
+    const now = this.clock.now();
+    if (!ok) {
+      await appendAudit(this.db, {
+        orgId: actor.orgId,
+        at: now,
+        actor,
+        action: 'password.change_failed',
+        subject: `Person ${actor.personId}`,
+      });
+      throw new AppError('validation_failed', 'Das bisherige Passwort ist falsch', [
+        { path: 'body.currentPassword', message: 'falsch' },
+      ]);
+    }
+    if (newPassword === currentPassword || this.refusedPasswords.includes(newPassword))
+      throw new AppError('validation_failed', 'Bitte ein anderes, neues Passwort wählen', [
+        { path: 'body.newPassword', message: 'nicht erlaubt' },
+      ]);
+    const hash = await hashPassword(newPassword);
+    await this.db.transaction(async (tx) => {
+      await replacePassword(tx, actor.orgId, actor.personId, hash, { setBy: null, keep: actor.sessionHash });
+      await appendAudit(tx, {
+        orgId: actor.orgId,
+        at: now,
+        actor,
+        action: 'password.changed',
+        subject: `Person ${actor.personId}`,
+        detail: { otherSessionsEnded: true },
+      });
     });
   }
 

@@ -90,6 +90,12 @@ export const people = pgTable(
     roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'set null' }),
     login: text('login'),
     passwordHash: text('password_hash'),
+    /**
+     * Who set the current password when it was not its holder (an administrator's reset): they
+     * know it. Null: chosen by the holder, or set at setup or by the operator on the server. A
+     * four-eyes role is confirmed only for a person whose password nobody else knows.
+     */
+    passwordSetBy: text('password_set_by'),
     roles: text('roles')
       .array()
       .$type<Role[]>()
@@ -118,6 +124,38 @@ export const sessions = pgTable(
     expiresAt: at('expires_at').notNull(),
   },
   (t) => [index('sessions_person').on(t.personId)],
+);
+
+/**
+ * Four eyes for the roles that open the register (and for the administration): a grant by one
+ * administrator waits here until a second, different person confirms or rejects it. Decided rows
+ * stay as the record of who asked, who decided and when (the audit log has the same facts).
+ */
+export const roleRequests = pgTable(
+  'role_requests',
+  {
+    id: id(),
+    orgId: orgId(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
+    requestedById: uuid('requested_by_id').references(() => people.id, { onDelete: 'set null' }),
+    /** Name and login of the requester as they were: the record outlives the account. */
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: at('requested_at').notNull(),
+    decision: text('decision').$type<'approved' | 'rejected'>(),
+    decidedById: uuid('decided_by_id').references(() => people.id, { onDelete: 'set null' }),
+    decidedBy: text('decided_by'),
+    decidedAt: at('decided_at'),
+  },
+  (t) => [
+    index('role_requests_org').on(t.orgId, t.decidedAt),
+    // One open request per person and role: asking twice is the same request.
+    uniqueIndex('role_requests_open')
+      .on(t.personId, t.role)
+      .where(sql`decided_at is null`),
+  ],
 );
 
 export const alarmGroups = pgTable('alarm_groups', { id: id(), orgId: orgId(), name: text('name').notNull() }, (t) => [

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { agentConfigFileName, defaultPlanSteps, type AgentConfigFile, type Role } from '@wachsam/protocol';
-import { hashPassword } from '../auth/service.js';
+import { hashPassword } from '../auth/passwords.js';
 import { newToken, sha256 } from '../auth/tokens.js';
 import type { Db } from '../db/client.js';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../db/schema.js';
 import { enrolmentFacts } from '../devices/service.js';
 import { seedHelpOffers } from '../reports/demo.js';
+import { firstOrganisationLock } from './setup.js';
 
 export const demoPassword = 'demo1234demo';
 export const demoDomain = 'musterstadt.example';
@@ -48,7 +49,7 @@ export async function seedDemo(
   return db.transaction(async (tx) => {
     // Several instances may start at once on a fresh database: one seeds, the others wait here
     // and then find the organisation (the check above ran before the lock, so it is repeated).
-    await tx.execute(sql`select pg_advisory_xact_lock(7261002)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${firstOrganisationLock})`);
     const [seeded] = await tx
       .select({ id: organisations.id })
       .from(organisations)

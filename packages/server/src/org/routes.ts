@@ -7,7 +7,10 @@ import type { AuthService } from '../auth/service.js';
 import type { Db } from '../db/client.js';
 import { alarmGroups, alarmPlans, buildings, departments, floors, people, rooms } from '../db/schema.js';
 import { register } from '../http/register.js';
+import type { PeopleService } from './people.js';
+import type { RoleRequests } from './role-requests.js';
 import type { OrgService, OrgTable } from './service.js';
+import type { SetupGate } from './setup.js';
 
 type Crud = (typeof adminResources)[keyof typeof adminResources];
 
@@ -36,17 +39,33 @@ function crudRoutes<C extends Crud>(
   register(app, auth, crud.remove, ({ actor, params }) => org.remove(actor, table, what, params.id));
 }
 
-export function orgRoutes(app: FastifyInstance, auth: AuthService, org: OrgService, db: Db): void {
+export interface OrgServices {
+  org: OrgService;
+  people: PeopleService;
+  roleRequests: RoleRequests;
+  setup: SetupGate;
+}
+
+export function orgRoutes(app: FastifyInstance, auth: AuthService, services: OrgServices, db: Db): void {
+  const { org, people: staff, roleRequests, setup } = services;
   const r = adminResources;
   crudRoutes(app, auth, org, r.departments, departments, 'Abteilung', org.listDepartments, org.saveDepartment);
   crudRoutes(app, auth, org, r.buildings, buildings, 'Gebäude', org.listBuildings, org.saveBuilding);
   crudRoutes(app, auth, org, r.floors, floors, 'Etage', org.listFloors, org.saveFloor);
   crudRoutes(app, auth, org, r.rooms, rooms, 'Raum', org.listRooms, org.saveRoom);
-  crudRoutes(app, auth, org, r.people, people, 'Person', org.listPeople, org.savePerson);
+  crudRoutes(app, auth, org, r.people, people, 'Person', staff.list, staff.save);
   crudRoutes(app, auth, org, r.groups, alarmGroups, 'Alarmgruppe', org.listGroups, org.saveGroup);
   crudRoutes(app, auth, org, r.plans, alarmPlans, 'Alarmplan', org.listPlans, org.savePlan);
   register(app, auth, routes.setPassword, ({ actor, params, body }) =>
-    org.setPassword(actor, params.id, body.password),
+    staff.setPassword(actor, params.id, body.password),
   );
+  register(app, auth, routes.listRoleRequests, ({ actor }) => roleRequests.listOpen(actor));
+  register(app, auth, routes.approveRoleRequest, ({ actor, params }) => roleRequests.approve(actor, params.id));
+  register(app, auth, routes.rejectRoleRequest, ({ actor, params }) => roleRequests.reject(actor, params.id));
+  register(app, auth, routes.setupStatus, async () => ({ needed: await setup.needed() }));
+  register(app, auth, routes.setup, async ({ body, req }) => {
+    const { token, ...input } = body;
+    return setup.setup(token, input, req.ip);
+  });
   register(app, auth, routes.audit, ({ actor, query }) => listAudit(db, actor.orgId, query.limit, query.before));
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type {
   AlarmGroup,
   AlarmPlan,
@@ -6,8 +6,6 @@ import type {
   Building,
   Department,
   Floor,
-  Person,
-  PersonInput,
   Room,
   StepTarget,
 } from '@wachsam/protocol';
@@ -15,7 +13,6 @@ import type { z } from 'zod';
 import type { adminResources } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
-import { hashPassword } from '../auth/service.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import {
@@ -27,7 +24,6 @@ import {
   floors,
   people,
   rooms,
-  sessions,
 } from '../db/schema.js';
 import { endAccess } from '../delivery/access.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -49,7 +45,7 @@ export type OrgTable =
   | typeof alarmPlans;
 
 /** Is the row with this id in this organisation? Foreign keys never point across organisations. */
-async function owned(ex: Executor, t: OrgTable, orgId: string, id: string | null, path: string, what: string) {
+export async function owned(ex: Executor, t: OrgTable, orgId: string, id: string | null, path: string, what: string) {
   if (!id) return;
   const [row] = await ex
     .select({ id: t.id })
@@ -58,19 +54,8 @@ async function owned(ex: Executor, t: OrgTable, orgId: string, id: string | null
   if (!row) throw refError(path, what);
 }
 
-const presentPerson = (p: typeof people.$inferSelect): Person => ({
-  id: p.id,
-  firstName: p.firstName,
-  lastName: p.lastName,
-  phone: p.phone,
-  departmentId: p.departmentId,
-  roomId: p.roomId,
-  login: p.login,
-  roles: p.roles,
-});
-
 /**
- * Administration of the organisation: structure, people, alarm groups and plans. Every
+ * Administration of the organisation: structure, alarm groups and plans (people: `PeopleService`). Every
  * query is confined to the caller's organisation, and every change is audited with it.
  */
 export class OrgService {
@@ -212,86 +197,6 @@ export class OrgService {
         return { id: r.id, floorId: r.floorId, name: r.name, departmentId: r.departmentId };
       },
     );
-
-  // people
-  listPeople = async (orgId: string): Promise<Person[]> =>
-    (await this.db.select().from(people).where(eq(people.orgId, orgId)).orderBy(people.lastName, people.firstName)).map(
-      presentPerson,
-    );
-  savePerson = (actor: Actor, id: string | null, input: PersonInput) =>
-    this.change(
-      actor,
-      id ? 'person.updated' : 'person.created',
-      (p: Person) => `Person ${p.firstName} ${p.lastName}`,
-      async (tx) => {
-        await owned(tx, departments, actor.orgId, input.departmentId, 'departmentId', 'Abteilung');
-        await owned(tx, rooms, actor.orgId, input.roomId, 'roomId', 'Raum');
-        if (input.login) {
-          const [taken] = await tx.select({ id: people.id }).from(people).where(eq(people.login, input.login));
-          if (taken && taken.id !== id)
-            throw new AppError('conflict', 'Dieser Anmeldename ist schon vergeben', [
-              { path: 'body.login', message: 'vergeben' },
-            ]);
-        }
-        const [before] = id
-          ? await tx
-              .select()
-              .from(people)
-              .where(and(eq(people.orgId, actor.orgId), eq(people.id, id)))
-              .for('update')
-          : [];
-        const [row] = id
-          ? await tx
-              .update(people)
-              .set(input)
-              .where(and(eq(people.orgId, actor.orgId), eq(people.id, id)))
-              .returning()
-          : await tx
-              .insert(people)
-              .values({ ...input, orgId: actor.orgId })
-              .returning();
-        const saved = this.found(row, 'Person');
-        if (before) await this.accessChanged(tx, before, saved);
-        return presentPerson(saved);
-      },
-    );
-  setPassword = async (actor: Actor, id: string, password: string) => {
-    const hash = await hashPassword(password);
-    await this.change(
-      actor,
-      'person.password_set',
-      () => `Person ${id}`,
-      async (tx) => {
-        const [row] = await tx
-          .update(people)
-          .set({ passwordHash: hash })
-          .where(and(eq(people.orgId, actor.orgId), eq(people.id, id)))
-          .returning({ id: people.id });
-        this.found(row, 'Person');
-        // A new password ends every other session of the person (a reset after a leak must lock
-        // the old holder out); the administrator setting their own keeps the current one.
-        const except = actor.kind === 'person' && actor.personId === id ? actor.sessionHash : undefined;
-        await tx
-          .delete(sessions)
-          .where(and(eq(sessions.personId, id), except ? ne(sessions.tokenHash, except) : undefined));
-        await endAccess(tx, { scope: 'sessions-of', personId: id, ...(except ? { except } : {}) }, 'password_changed');
-      },
-    );
-  };
-
-  /**
-   * A person's rights or login changed: their sessions must not go on receiving with the old
-   * rights. Losing the login ends the sessions; other role changes make them reconnect.
-   */
-  private async accessChanged(tx: Tx, before: typeof people.$inferSelect, after: typeof people.$inferSelect) {
-    if (before.login && !after.login) {
-      await tx.delete(sessions).where(eq(sessions.personId, after.id));
-      await endAccess(tx, { scope: 'sessions-of', personId: after.id }, 'session_ended');
-      return;
-    }
-    const same = before.roles.length === after.roles.length && before.roles.every((r) => after.roles.includes(r));
-    if (!same) await endAccess(tx, { scope: 'sessions-of', personId: after.id }, 'roles_changed');
-  }
 
   // alarm groups
   listGroups = async (orgId: string): Promise<AlarmGroup[]> => {

@@ -7,6 +7,7 @@ import { useLookups } from './lookups.js';
 import { BuildingsSection, DepartmentsSection, FloorsSection, RoomsSection } from './OrgSections.js';
 import { GroupsSection, PeopleSection } from './PeopleSection.js';
 import { PlansSection } from './PlansSection.js';
+import { RoleRequestsSection } from './RoleRequestsSection.js';
 
 const adminSections = [
   'departments',
@@ -14,6 +15,7 @@ const adminSections = [
   'floors',
   'rooms',
   'people',
+  'roleRequests',
   'groups',
   'plans',
   'devices',
@@ -27,8 +29,11 @@ const deskSections: readonly Section[] = ['devices', 'functionTests'];
 
 function sectionsFor(me: Me): readonly Section[] {
   if (me.roles.includes('admin')) return adminSections;
-  if (me.roles.includes('security_desk') || me.roles.includes('control_centre')) return deskSections;
-  return [];
+  const sections: Section[] = [];
+  if (me.roles.includes('security_desk') || me.roles.includes('control_centre')) sections.push(...deskSections);
+  // The data-protection officer is the second pair of eyes for register roles.
+  if (me.roles.includes('data_protection')) sections.push('roleRequests');
+  return sections;
 }
 
 export function canSeeAdmin(me: Me): boolean {
@@ -36,6 +41,26 @@ export function canSeeAdmin(me: Me): boolean {
 }
 
 function SectionPage({ section, isAdmin }: { section: Section; isAdmin: boolean }) {
+  switch (section) {
+    case 'functionTests':
+      return <FunctionTestsSection />;
+    case 'audit':
+      return <AuditSection />;
+    case 'roleRequests':
+      return <RoleRequestsSection />;
+    default:
+      return <StructureSection section={section} isAdmin={isAdmin} />;
+  }
+}
+
+/** Sections that name other resources (rooms of a floor, people of a group): they load the lookups. */
+function StructureSection({
+  section,
+  isAdmin,
+}: {
+  section: Exclude<Section, 'functionTests' | 'audit' | 'roleRequests'>;
+  isAdmin: boolean;
+}) {
   const lookups = useLookups();
   switch (section) {
     case 'departments':
@@ -54,10 +79,6 @@ function SectionPage({ section, isAdmin }: { section: Section; isAdmin: boolean 
       return <PlansSection canEdit={isAdmin} lookups={lookups} />;
     case 'devices':
       return <DevicesSection isAdmin={isAdmin} lookups={lookups} />;
-    case 'functionTests':
-      return <FunctionTestsSection />;
-    case 'audit':
-      return <AuditSection />;
   }
 }
 

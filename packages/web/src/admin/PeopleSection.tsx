@@ -1,16 +1,21 @@
-import { adminResources, routes, type Person, type Role } from '@wachsam/protocol';
+import { adminResources, needsFourEyes, routes, type Person, type Role } from '@wachsam/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/http.js';
+import { useMe } from '../app/me.js';
 import type { Lookups } from './lookups.js';
 import { useRoleLabel, useRoleOptions } from './lookups.js';
 import { ResourceForm } from './ResourceForm.js';
 import { ResourceSection } from './ResourceSection.js';
+import { useList } from './useList.js';
 
 function SetPassword({ person }: { person: Person }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  if (!person.login) return null;
+  const me = useMe();
+  // Not one's own (that is "Mein Konto", with the current password), and not for a person with a
+  // four-eyes role: whoever knew that password could act in their place (the server refuses both).
+  if (!person.login || person.id === me.personId || person.roles.some(needsFourEyes)) return null;
   if (!open)
     return (
       <button type="button" onClick={() => setOpen(true)}>
@@ -37,18 +42,28 @@ export function PeopleSection({ canEdit, lookups }: { canEdit: boolean; lookups:
   const { t } = useTranslation();
   const roleLabel = useRoleLabel();
   const roleOptions = useRoleOptions();
+  // Four-eyes roles an administrator asked for wait for a second person: shown beside the roles held.
+  const pending = useList(routes.listRoleRequests);
+  const rolesOf = (p: Person) => [
+    ...p.roles.map((r) => roleLabel(r)),
+    ...(pending.data ?? [])
+      .filter((r) => r.personId === p.id)
+      .map((r) => t('roleRequests.pendingRole', { role: roleLabel(r.role) })),
+  ];
   return (
     <ResourceSection
       title={t('admin.sections.people')}
       resource={adminResources.people}
       canEdit={canEdit}
+      intro={<p className="muted">{t('roleRequests.peopleHint')}</p>}
+      onSaved={pending.reload}
       columns={[
         { header: t('admin.fields.name'), cell: (p) => `${p.firstName} ${p.lastName}` },
         { header: t('admin.fields.login'), cell: (p) => p.login ?? '–' },
         { header: t('admin.fields.phone'), cell: (p) => p.phone || '–' },
         { header: t('admin.fields.department'), cell: (p) => lookups.departmentName(p.departmentId) },
         { header: t('admin.fields.usualRoom'), cell: (p) => (p.roomId ? lookups.roomLabel(p.roomId) : '–') },
-        { header: t('admin.fields.roles'), cell: (p) => p.roles.map((r) => roleLabel(r)).join(', ') },
+        { header: t('admin.fields.roles'), cell: (p) => rolesOf(p).join(', ') },
       ]}
       fields={[
         { name: 'firstName', label: t('admin.fields.firstName'), kind: 'text' },

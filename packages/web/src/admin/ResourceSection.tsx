@@ -34,6 +34,8 @@ export function ResourceSection<C extends Crud>({
   toBody,
   canEdit,
   rowActions,
+  intro,
+  onSaved,
 }: {
   title: string;
   resource: C;
@@ -44,6 +46,10 @@ export function ResourceSection<C extends Crud>({
   toBody?: (draft: Draft) => unknown;
   canEdit: boolean;
   rowActions?: (row: Row<C>, reload: () => void) => ReactNode;
+  /** Shown under the title: what a person must know before editing. */
+  intro?: ReactNode;
+  /** After a row was created or changed (the server may have done more than the row shows). */
+  onSaved?: () => void;
 }) {
   const { t } = useTranslation();
   const list = useList(resource.list);
@@ -69,6 +75,7 @@ export function ResourceSection<C extends Crud>({
   return (
     <section aria-labelledby="section-title">
       <h2 id="section-title">{title}</h2>
+      {intro}
       {list.error && (
         <p role="alert" className="error">
           {list.error}
@@ -159,6 +166,7 @@ export function ResourceSection<C extends Crud>({
             setFormKey((k) => k + 1);
             setSaved(true);
             list.reload();
+            onSaved?.();
           }}
         />
       )}

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, onUnauthenticated, RequestError } from '../api/http.js';
 import { LoginPage } from '../auth/LoginPage.js';
+import { SetupPage } from '../auth/SetupPage.js';
 import { InsecureNotice } from './InsecureNotice.js';
 import { MobileApp } from '../mobile/MobileApp.js';
 import { loadMeSnapshot, saveMeSnapshot } from '../mobile/phoneStore.js';
@@ -12,7 +13,9 @@ import { Shell } from './Shell.js';
 type Session =
   | { kind: 'loading' }
   /** `ended`: why the server ended the last session, said on the login page. */
-  | { kind: 'anonymous'; ended: SocketEndReason | null }
+  | { kind: 'anonymous'; ended: SocketEndReason | null; setUp?: string }
+  /** A fresh installation without an organisation: the one-time setup form. */
+  | { kind: 'setup' }
   | { kind: 'error'; message: string }
   | { kind: 'in'; me: Me };
 
@@ -31,7 +34,12 @@ export function App() {
         (me) => !cancelled && setSession({ kind: 'in', me }),
         (err: unknown) => {
           if (cancelled) return;
-          if (err instanceof RequestError && err.status === 401) setSession({ kind: 'anonymous', ended: null });
+          if (err instanceof RequestError && err.status === 401)
+            // Nobody logged in: on a fresh installation the server offers the one-time setup.
+            call(routes.setupStatus).then(
+              (s) => !cancelled && setSession(s.needed ? { kind: 'setup' } : { kind: 'anonymous', ended: null }),
+              () => !cancelled && setSession({ kind: 'anonymous', ended: null }),
+            );
           else if (isMobilePath(location.pathname) && loadMeSnapshot(localStorage)) {
             // No network on the phone: the trigger screen opens anyway (outbox and SMS path
             // need no server); the check goes on and the session is confirmed when back.
@@ -96,8 +104,20 @@ export function App() {
             </p>
           </main>
         );
+      case 'setup':
+        return (
+          <SetupPage
+            onDone={(result) => setSession({ kind: 'anonymous', ended: null, setUp: result.organisation.name })}
+          />
+        );
       case 'anonymous':
-        return <LoginPage ended={current.ended} onLoggedIn={(me) => setSession({ kind: 'in', me })} />;
+        return (
+          <LoginPage
+            ended={current.ended}
+            setUp={current.setUp ?? null}
+            onLoggedIn={(me) => setSession({ kind: 'in', me })}
+          />
+        );
       case 'in':
         if (mobile)
           return (

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AdminPage, canSeeAdmin } from '../admin/AdminPage.js';
 import { AlarmAlert } from '../alarms/AlarmAlert.js';
+import { AccountPage } from '../auth/AccountPage.js';
 import { AlarmHistory } from '../alarms/AlarmHistory.js';
 import { mayReadHistory } from '../alarms/history.js';
 import { alertingFor } from '../alarms/store.js';
@@ -20,6 +21,8 @@ import { isCurrent, mayUse, zemagNav, zemagPage } from '../reports/ZemagArea.js'
 
 /** Where the alarm history lives in the console. */
 const historyPath = '/verlauf';
+/** The person's own account (password). */
+const accountPath = '/konto';
 
 function NavLink({ to, children }: { to: string; children: string }) {
   const path = usePath();
@@ -46,6 +49,8 @@ function Layout({ me, onLogout }: { me: Me; onLogout: OnLogout }) {
       <AdminPage me={me} />
     ) : path === historyPath && mayReadHistory(me.roles) ? (
       <AlarmHistory />
+    ) : path === accountPath ? (
+      <AccountPage me={me} />
     ) : (
       (zemagPage(me, path) ?? <ConsolePage me={me} raise={raise} />)
     );
@@ -80,9 +85,15 @@ function Layout({ me, onLogout }: { me: Me; onLogout: OnLogout }) {
             {canSeeAdmin(me) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
           </nav>
           <ConnectionIndicator audible={receiver} />
-          <span className="user">
+          <a
+            className="user"
+            href={accountPath}
+            aria-current={path === accountPath ? 'page' : undefined}
+            aria-label={t('account.menu', { name: `${me.firstName} ${me.lastName}` })}
+            onClick={(e) => followLink(e, accountPath)}
+          >
             {me.firstName} {me.lastName}
-          </span>
+          </a>
           <LanguageSwitch />
           <button type="button" onClick={() => void logout()}>
             {t('app.logout')}

@@ -8,9 +8,12 @@ import { LanguageSwitch } from '../app/LanguageSwitch.js';
 export function LoginPage({
   onLoggedIn,
   ended = null,
+  setUp = null,
 }: {
   onLoggedIn: (me: Me) => void;
   ended?: SocketEndReason | null;
+  /** The organisation the setup form just created. */
+  setUp?: string | null;
 }) {
   const { t } = useTranslation();
   const [login, setLogin] = useState('');
@@ -37,6 +40,7 @@ export function LoginPage({
       </header>
       <main className="login" id="main">
         <h1>{t('login.title')}</h1>
+        {setUp && <p role="status">{t('setup.done', { name: setUp })}</p>}
         {ended && (
           <p role="alert" className="notice danger">
             {t(`ended.${ended}`)}

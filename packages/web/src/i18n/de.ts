@@ -1,4 +1,5 @@
 import { alarmSourceLabels, roleLabels } from '@wachsam/protocol';
+import { accessDe } from './access.de.js';
 import { deliveryDe } from './delivery.de.js';
 import { registerDe } from './register.de.js';
 import { zemagDe } from './zemag.de.js';
@@ -202,6 +203,7 @@ export const de = {
   ...zemagDe,
   ...registerDe,
   ...deliveryDe,
+  ...accessDe,
   admin: {
     title: 'Administration',
     sectionsNav: 'Bereiche der Administration',
@@ -216,6 +218,7 @@ export const de = {
       devices: 'Geräte',
       functionTests: 'Funktionstests',
       audit: 'Protokoll',
+      roleRequests: 'Freigaben',
     },
     actions: 'Aktionen',
     empty: 'Noch keine Einträge.',

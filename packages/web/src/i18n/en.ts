@@ -1,4 +1,5 @@
 import type { Messages } from './de.js';
+import { accessEn } from './access.en.js';
 import { deliveryEn } from './delivery.en.js';
 import { registerEn } from './register.en.js';
 import { zemagEn } from './zemag.en.js';
@@ -205,6 +206,7 @@ export const en: Messages = {
   ...zemagEn,
   ...registerEn,
   ...deliveryEn,
+  ...accessEn,
   roles: {
     employee: 'Employee',
     helper: 'Helper',
@@ -231,6 +233,7 @@ export const en: Messages = {
       devices: 'Devices',
       functionTests: 'Function tests',
       audit: 'Audit log',
+      roleRequests: 'Confirmations',
     },
     actions: 'Actions',
     empty: 'No entries yet.',
