@@ -29,7 +29,7 @@ export async function requirePrivacyContacts(ex: Executor, orgId: string): Promi
     'privacy_contacts_missing',
     `Das Schreiben kann nicht erstellt werden: Es fehlen Angaben, die Art. 14 und 15 DSGVO verlangen (${missing
       .map((m) => m.label)
-      .join(', ')}). Der Datenschutz trägt sie unter „ZeMAG-Einstellungen“ → „Angaben für Betroffenenschreiben“ ein.`,
+      .join(', ')}). Der Datenschutz trägt sie unter „Einstellungen“ → „Angaben für Betroffenenschreiben“ ein.`,
     missing.map((m) => ({ path: m.path, message: `${m.label} fehlt` })),
   );
 }
