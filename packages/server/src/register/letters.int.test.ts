@@ -202,24 +202,27 @@ describe.each(backends)('Art. 14 and Art. 15 letters on %s', (backend) => {
       dataProtectionOfficer: { ...contacts.dataProtectionOfficer, email: '', address: '' },
     };
     expect((await putContacts(dp, incomplete)).status).toBe(200);
-    const logged = (await server.database.db.select().from(registerAccessLog)).length;
-    for (const res of [
-      await letter14(),
-      await letter15(),
-      await post(server, '/api/register/access-report', dp, { entryId }),
-    ]) {
-      expect(res.status).toBe(422);
-      const { error } = (await res.json()) as {
-        error: { code: string; message: string; issues: Array<{ path: string }> };
-      };
-      expect(error.code).toBe('privacy_contacts_missing');
-      expect(error.message).toContain('Postanschrift der verantwortlichen Stelle');
-      expect(error.message).toContain('E-Mail-Adresse oder Postanschrift der/des Datenschutzbeauftragten');
-      expect(error.issues.map((i) => i.path)).toEqual(['controller.address', 'dataProtectionOfficer.contact']);
+    try {
+      const logged = (await server.database.db.select().from(registerAccessLog)).length;
+      for (const res of [
+        await letter14(),
+        await letter15(),
+        await post(server, '/api/register/access-report', dp, { entryId }),
+      ]) {
+        expect(res.status).toBe(422);
+        const { error } = (await res.json()) as {
+          error: { code: string; message: string; issues: Array<{ path: string }> };
+        };
+        expect(error.code).toBe('privacy_contacts_missing');
+        expect(error.message).toContain('Postanschrift der verantwortlichen Stelle');
+        expect(error.message).toContain('E-Mail-Adresse oder Postanschrift der/des Datenschutzbeauftragten');
+        expect(error.issues.map((i) => i.path)).toEqual(['controller.address', 'dataProtectionOfficer.contact']);
+      }
+      // Refused before anything was read: no access-log row.
+      expect((await server.database.db.select().from(registerAccessLog)).length).toBe(logged);
+    } finally {
+      expect((await putContacts(dp, contacts)).status).toBe(200);
     }
-    // Refused before anything was read: no access-log row.
-    expect((await server.database.db.select().from(registerAccessLog)).length).toBe(logged);
-    expect((await putContacts(dp, contacts)).status).toBe(200);
     expect((await letter14()).status).toBe(200);
   });
 
