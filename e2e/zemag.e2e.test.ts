@@ -328,12 +328,15 @@ describe('ZeMAG: report to published warning', () => {
     await dsb.getByRole('link', { name: 'Register', exact: true }).click();
     await dsb.getByRole('link', { name: 'Benachrichtigung (Art. 14 DSGVO)' }).click();
     const task = dsb.getByRole('article', { name: 'Max Muster' });
-    const letter = await task
-      .getByRole('link', { name: /Benachrichtigungsschreiben an Max Muster/ })
-      .getAttribute('href');
-    const pdf = await dsb.request.get(`${server.url}${letter}`);
-    expect(pdf.status()).toBe(200);
-    expect(pdf.headers()['content-type']).toContain('application/pdf');
+    const [letter] = await Promise.all([
+      dsb.waitForEvent('download'),
+      task.getByRole('button', { name: /Benachrichtigungsschreiben an Max Muster/ }).click(),
+    ]);
+    expect(
+      readFileSync((await letter.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     await task.getByRole('button', { name: 'Als versandt erfassen' }).click();
     await task.getByLabel('Versandt am').fill('2026-03-05');
     await task.getByRole('form').getByRole('button', { name: 'Als versandt erfassen' }).click();

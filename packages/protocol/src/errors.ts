@@ -24,6 +24,11 @@ export const errorCodes = [
   /** A register entry without a Hausverbot, Strafanzeige or Strafantrag on record (§ 3 (2) BSchG NRW). */
   'legal_basis_missing',
   /**
+   * An Art. 14 or Art. 15 letter without the controller's or the data-protection officer's contact
+   * details (Art. 14 (1) a, b GDPR): refused rather than sent incomplete. `issues` names each gap.
+   */
+  'privacy_contacts_missing',
+  /**
    * A dependency (the database) is briefly unavailable: nothing was committed. Retry the same
    * request with the same idempotency key; the answer carries `Retry-After`.
    */

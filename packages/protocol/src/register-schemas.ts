@@ -293,52 +293,6 @@ export const AccessReportRequest = z
   });
 export type AccessReportRequest = z.infer<typeof AccessReportRequest>;
 
-/**
- * An incident report as far as it concerns its causer. Withheld (§ 12 DSG NRW): the reporter, the
- * witnesses, the injuries (the employee's health data), room and department, the phone line of a
- * threatening call and who delivered a letter; the names of the organisation's people are blacked
- * out of free text.
- */
-export const SubjectIncident = z.object({
-  id: Id,
-  status: z.string(),
-  occurredAt: Timestamp,
-  address: z.string(),
-  categories: z.array(z.string()),
-  otherCategory: z.string(),
-  level: Level,
-  description: z.string(),
-  causer: z.record(z.string(), z.unknown()),
-  policeInvolved: z.boolean(),
-  legal: z.record(z.string(), z.unknown()),
-  evidence: z.record(z.string(), z.unknown()),
-  attachments: z.array(z.object({ mime: z.string(), size: z.number(), sha256: z.string(), uploadedAt: Timestamp })),
-  publishedAt: Timestamp.nullable(),
-  warning: z.object({ summary: z.string(), measures: z.array(z.string()) }).nullable(),
-});
-export type SubjectIncident = z.infer<typeof SubjectIncident>;
-
-export const AccessReport = z.object({
-  generatedAt: Timestamp,
-  controller: z.string(),
-  subject: z.object({ lastName: z.string(), firstName: z.string(), birthDate: IsoDate.nullable() }),
-  registerEntries: z.array(
-    RegisterEntry.omit({ due: true, reviews: true }).extend({
-      reviews: z.array(z.object({ at: Timestamp, comment: z.string() })),
-    }),
-  ),
-  incidentReports: z.array(SubjectIncident),
-  /** Internal lookups that were told of a hint about this person (the recipients within the organisation). */
-  disclosures: z.array(z.object({ at: Timestamp, purpose: z.string() })),
-  purposes: z.array(z.string()),
-  legalBasis: z.string(),
-  recipients: z.string(),
-  retention: z.string(),
-  origin: z.string(),
-  withheld: z.string(),
-});
-export type AccessReport = z.infer<typeof AccessReport>;
-
 /** Binary answers: the server sends these with their own content type, not as JSON. */
 export const PdfFile = z.custom<Uint8Array>((v) => v instanceof Uint8Array).describe('application/pdf');
 export const CsvFile = z.string().describe('text/csv');

@@ -21,14 +21,15 @@ import {
   NotificationSentInput,
   NotificationDeferInput,
   AccessReportRequest,
-  AccessReport,
   PdfFile,
   CsvFile,
 } from './register-schemas.js';
+import { AccessReport, PrivacyContacts } from './register-rights.js';
 import type { RouteDef } from './routes.js';
 
 // Melde- und Auskunftsregister (§ 3 BSchG NRW): routes of entries, lookup, access log, Art. 14/15 GDPR.
 export * from './register-schemas.js';
+export * from './register-rights.js';
 
 // --- routes ---
 
@@ -240,5 +241,24 @@ export const registerRouteDefs = {
     body: AccessReportRequest,
     status: 200,
     response: PdfFile,
+  },
+  getPrivacyContacts: {
+    method: 'GET',
+    url: '/api/register/privacy-contacts',
+    summary: 'Angaben für Betroffenenschreiben: verantwortliche Stelle, Datenschutzbeauftragte/r, Aufsichtsbehörde',
+    tag,
+    auth: { kind: 'session', roles: rights },
+    status: 200,
+    response: PrivacyContacts,
+  },
+  putPrivacyContacts: {
+    method: 'PUT',
+    url: '/api/register/privacy-contacts',
+    summary: 'Angaben für Betroffenenschreiben ändern (Datenschutz)',
+    tag,
+    auth: { kind: 'session', roles: dataProtection },
+    body: PrivacyContacts,
+    status: 200,
+    response: PrivacyContacts,
   },
 } as const satisfies Record<string, RouteDef>;

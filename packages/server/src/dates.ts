@@ -24,3 +24,18 @@ export function addDays(day: string, days: number): string {
   t.setUTCDate(t.getUTCDate() + days);
   return t.toISOString().slice(0, 10);
 }
+
+/**
+ * The one date format of letters and of what is handed to a person: TT.MM.JJJJ. An ISO day is
+ * taken as it is; an instant as its calendar day in Europe/Berlin.
+ */
+export function germanDate(v: string | Date): string {
+  const day = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : dayOf(new Date(v));
+  const [y, m, d] = day.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+const berlinClock = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' });
+
+/** The wall-clock time in Europe/Berlin, "HH:MM". */
+export const berlinTime = (d: Date): string => berlinClock.format(d);

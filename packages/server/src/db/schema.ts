@@ -424,6 +424,14 @@ export const zemagSettings = pgTable('zemag_settings', {
   value: jsonb('value').$type<Record<string, unknown>>().notNull(),
 });
 
+/** Per-organisation contact details the Art. 14/15 letters carry (controller, DPO, supervisory authority); JSON shaped by the protocol. */
+export const privacyContacts = pgTable('privacy_contacts', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organisations.id, { onDelete: 'cascade' }),
+  value: jsonb('value').$type<Record<string, unknown>>().notNull(),
+});
+
 /**
  * Incident reports (Meldungen). The form's content lives in `data` (shaped by the protocol);
  * the columns are what the workflow and its queries need. A report below the entry threshold

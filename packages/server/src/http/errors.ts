@@ -21,6 +21,7 @@ const statusOf: Record<ErrorCode, number> = {
   rate_limited: 429,
   invalid_transition: 409,
   legal_basis_missing: 422,
+  privacy_contacts_missing: 422,
   service_unavailable: 503,
   internal_error: 500,
 };

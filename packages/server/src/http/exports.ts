@@ -1,13 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 
 /** Files the server hands out (letters, reports, the Lagebild, log exports): one way to make each kind. */
 
 export type PdfDoc = PDFKit.PDFDocument;
 
-/** Render a PDF to one buffer; `build` writes the pages. Helvetica's WinAnsi covers umlauts, ß, § and „“. */
+const fontFile = (path: string): Buffer => readFileSync(createRequire(import.meta.url).resolve(path));
+
+/**
+ * Noto Sans (SIL Open Font License 1.1, from the npm package `@expo-google-fonts/noto-sans`),
+ * embedded as a subset in every PDF. pdfkit's built-in Helvetica only knows WinAnsi: "Yılmaz",
+ * "Łukasz" or "Đorđević" came out garbled in letters the law requires to name the person.
+ * Noto Sans covers Latin, Greek and Cyrillic. Read once at start; a missing file stops the start.
+ */
+const fontFiles = {
+  regular: fontFile('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf'),
+  bold: fontFile('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf'),
+};
+
+/** The two faces every PDF of the server uses, by the names `doc.font()` takes. */
+export const pdfFonts = { regular: 'Text', bold: 'Text-Bold' } as const;
+
+/** Render a PDF to one buffer; `build` writes the pages, in Noto Sans (`pdfFonts`) from the start. */
 export function renderPdf(options: PDFKit.PDFDocumentOptions, build: (doc: PdfDoc) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', ...options, info: { Producer: 'Wachsam', ...options.info } });
+    // `font: ''` keeps pdfkit from opening its Helvetica default: nothing but Noto Sans is in the file.
+    const doc = new PDFDocument({ size: 'A4', ...options, font: '', info: { Producer: 'Wachsam', ...options.info } });
+    doc.registerFont(pdfFonts.regular, fontFiles.regular).registerFont(pdfFonts.bold, fontFiles.bold);
+    doc.font(pdfFonts.regular);
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));

@@ -18,6 +18,7 @@ import {
   rooms,
 } from '../db/schema.js';
 import { enrolmentFacts } from '../devices/service.js';
+import { seedPrivacyContacts } from '../register/contacts.js';
 import { seedHelpOffers } from '../reports/demo.js';
 import { firstOrganisationLock } from './setup.js';
 
@@ -162,6 +163,7 @@ export async function seedDemo(
       .insert(alarmPlans)
       .values({ orgId, name: 'Standard-Alarmplan', scope: { kind: 'organisation' }, steps: defaultPlanSteps });
     await seedHelpOffers(tx, orgId);
+    await seedPrivacyContacts(tx, orgId, { name: org!.name, domain });
 
     const anna = ppl[0]!;
     const [ws] = await tx

@@ -1,6 +1,14 @@
 import { and, arrayContains, asc, eq, ilike, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { incidentReports, organisations, people, registerEntries, reportAttachments } from '../db/schema.js';
+import {
+  incidentReports,
+  organisations,
+  people,
+  privacyContacts,
+  registerEntries,
+  reportAttachments,
+  rooms,
+} from '../db/schema.js';
 import { loadSettings } from '../reports/settings.js';
 import { normaliseName } from './names.js';
 
@@ -197,10 +205,27 @@ export async function attachmentsOf(ex: Executor, reportIds: string[]) {
     .where(inArray(reportAttachments.reportId, reportIds));
 }
 
-/** Names of everybody in the organisation, only to black them out of free text (§ 12 DSG NRW). */
-export async function peopleNames(ex: Executor, orgId: string) {
-  return ex
-    .select({ firstName: people.firstName, lastName: people.lastName })
+/**
+ * Who works in the organisation, only to black them out of free text (§ 12 DSG NRW): names,
+ * logins and phone numbers of everybody, and the names of its rooms (desks, offices).
+ */
+export async function staffAndPlaces(ex: Executor, orgId: string) {
+  const staff = await ex
+    .select({ firstName: people.firstName, lastName: people.lastName, login: people.login, phone: people.phone })
     .from(people)
     .where(eq(people.orgId, orgId));
+  const places = await ex.select({ name: rooms.name }).from(rooms).where(eq(rooms.orgId, orgId));
+  return { staff, rooms: places.map((r) => r.name) };
+}
+
+export async function privacyContactsValue(ex: Executor, orgId: string): Promise<Record<string, unknown> | null> {
+  const [row] = await ex.select().from(privacyContacts).where(eq(privacyContacts.orgId, orgId));
+  return row?.value ?? null;
+}
+
+export async function storePrivacyContacts(ex: Executor, orgId: string, value: Record<string, unknown>): Promise<void> {
+  await ex
+    .insert(privacyContacts)
+    .values({ orgId, value })
+    .onConflictDoUpdate({ target: privacyContacts.orgId, set: { value } });
 }

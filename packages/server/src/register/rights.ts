@@ -1,34 +1,44 @@
-import type {
-  AccessReport,
-  AccessReportRequest,
-  EntryNotification,
-  NotificationTask,
-  SubjectIncident,
+import {
+  accessPurposeLabels,
+  type AccessPurpose,
+  type AccessReport,
+  type AccessReportRequest,
+  type EntryNotification,
+  type NotificationTask,
 } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
+import { germanDate } from '../dates.js';
 import type { Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
-import { disclosuresOf } from './log-repository.js';
-import { nameKey, normaliseName } from './names.js';
+import { blackoutFor, type Blackout } from './blackout.js';
+import { requirePrivacyContacts } from './contacts.js';
 import {
-  accessReportPdf,
+  automatedDecisionsText,
+  complaintText,
   legalBasisText,
-  notificationLetterPdf,
   originText,
   purposeText,
   recipientsText,
-  type NotificationLetter,
-} from './pdf.js';
-import { entryData, parseNotification, presentEntry, presentTask } from './presenter.js';
+  reportsPurposeText,
+  retentionText,
+  rightsText,
+  subjectBasis,
+  thirdCountriesText,
+  withheldText,
+} from './legal-texts.js';
+import { disclosuresOf } from './log-repository.js';
+import { nameKey } from './names.js';
+import { accessReportPdf, notificationLetterPdf, type NotificationLetter } from './pdf.js';
+import { entryData, parseNotification, presentTask } from './presenter.js';
 import * as repo from './repository.js';
-import { accessLogRetentionMonths } from './retention.js';
 import type { RegisterService } from './service.js';
+import { dataCategories, presentSubjectEntry, presentSubjectIncident } from './subject-presenter.js';
 
 const art14 = 'Art. 14 DSGVO i. V. m. § 3 BSchG NRW';
 const art15 = 'Art. 15 DSGVO i. V. m. § 12 DSG NRW';
 
-export const withheldText =
-  'Angaben zur meldenden beschäftigten Person, zu Zeuginnen und Zeugen, zu Verletzungen der Beschäftigten sowie zu Raum, Dienststelle und Telefonanschluss werden nicht mitgeteilt, weil ihre Offenlegung die Sicherheit dieser Personen gefährden würde (§ 12 DSG NRW). Die Namen von Beschäftigten der Organisation sind in Freitexten geschwärzt.';
+/** Aktenzeichen of a letter: the prefix from the settings, the article, the access-log row that records it. */
+const letterReference = (prefix: string, article: 14 | 15, logSeq: string) => `${prefix}-${article}-${logSeq}`;
 
 /**
  * Data-subject rights on the register: the Art. 14 notification task of every entry, and the
@@ -52,38 +62,43 @@ export class RightsService {
     return tasks;
   }
 
+  /** The Art. 14 letter of an entry; refused while the controller's or the DPO's contact is missing. */
   async letter(actor: Actor, id: string): Promise<Buffer> {
-    const { letter } = await this.register.readLogged(
+    const { letter, logSeq } = await this.register.readLogged(
       actor,
       { action: 'art14_letter', purpose: 'data_subject_rights', legalBasis: art14, query: { entryId: id } },
       async (tx) => {
+        const contacts = await requirePrivacyContacts(tx, actor.orgId);
         const row = await repo.entryById(tx, actor.orgId, id);
         if (!row) throw notFound('Registereintrag');
         const d = entryData(row);
-        const s = await repo.settingsOf(tx, actor.orgId);
-        const categories = ['Name und Vorname'];
-        if (row.birthDate) categories.push('Geburtsdatum');
-        if (d.aliases.length) categories.push('weitere Namen');
-        if (d.address) categories.push('Anschrift');
-        if (d.description) categories.push('Beschreibung von Erscheinungsbild und Verhalten');
-        categories.push('Gefährdungsstufe nach dem Aachener Modell', 'empfohlene Schutzmaßnahmen');
-        if (d.details) categories.push('Vermerke der zentralen Stelle');
-        categories.push(
-          'Anlass der Speicherung (Hausverbot, Strafanzeige oder Strafantrag) mit Datum und Aktenzeichen',
-        );
-        const letter: NotificationLetter = {
-          controller: await repo.orgName(tx, actor.orgId),
-          date: this.register.today(),
-          person: { lastName: row.lastName, firstName: row.firstName, birthDate: row.birthDate, address: d.address },
-          categories,
-          legalBases: d.legalBases,
-          reviewMonths: s.registerReviewMonths,
-          deleteAt: row.deleteAt,
+        const blackout = await this.blackout(tx, actor.orgId, { ...row, aliases: d.aliases });
+        const letter: Omit<NotificationLetter, 'reference'> = {
+          date: germanDate(this.register.today()),
+          contacts,
+          person: { lastName: row.lastName, firstName: row.firstName, address: d.address },
+          categories: dataCategories([row], { reports: row.sourceReportId !== null, lookups: true }),
+          legalBases: d.legalBases.map((b) => subjectBasis(b, blackout.names)),
+          retention: retentionText(await repo.settingsOf(tx, actor.orgId)),
+          reviewDue: germanDate(row.reviewAt),
+          deletionDue: germanDate(row.deleteAt),
         };
         return { answer: { letter }, logged: { entryIds: [row.id] } };
       },
     );
-    return notificationLetterPdf(letter);
+    return notificationLetterPdf({
+      ...letter,
+      reference: letterReference(letter.contacts.referencePrefix, 14, logSeq),
+    });
+  }
+
+  /** Who of the staff, and where, must not appear in what the person is given. */
+  private async blackout(
+    tx: Tx,
+    orgId: string,
+    subject: { lastName: string; firstName: string; aliases: string[] },
+  ): Promise<Blackout> {
+    return blackoutFor({ ...(await repo.staffAndPlaces(tx, orgId)), subject });
   }
 
   async markSent(actor: Actor, id: string, sentAt: string): Promise<EntryNotification> {
@@ -119,7 +134,7 @@ export class RightsService {
   }
 
   async accessReport(actor: Actor, req: AccessReportRequest): Promise<AccessReport> {
-    const { report } = await this.register.readLogged(
+    const { report, prefix, logSeq } = await this.register.readLogged(
       actor,
       {
         action: 'art15_report',
@@ -134,25 +149,21 @@ export class RightsService {
         },
       },
       async (tx) => {
-        const report = await this.gather(tx, actor, req);
-        return {
-          answer: { report },
-          logged: {
-            entryIds: report.registerEntries.map((e) => e.id),
-            reportIds: report.incidentReports.map((i) => i.id),
-          },
-        };
+        const { report, prefix, entryIds, reportIds } = await this.gather(tx, actor, req);
+        return { answer: { report, prefix }, logged: { entryIds, reportIds } };
       },
     );
-    return report;
+    return { reference: letterReference(prefix, 15, logSeq), ...report };
   }
 
   async accessReportPdf(actor: Actor, req: AccessReportRequest): Promise<Buffer> {
     return accessReportPdf(await this.accessReport(actor, req));
   }
 
-  private async gather(tx: Tx, actor: Actor, req: AccessReportRequest): Promise<AccessReport> {
+  /** Everything held about the person, through the allow-list presenters; the ids only for the access log. */
+  private async gather(tx: Tx, actor: Actor, req: AccessReportRequest) {
     const orgId = actor.orgId;
+    const contacts = await requirePrivacyContacts(tx, orgId);
     let subject = { lastName: req.lastName ?? '', firstName: req.firstName ?? '', birthDate: req.birthDate };
     const asked = req.entryId ? await repo.entryById(tx, orgId, req.entryId) : null;
     if (req.entryId && !asked) throw notFound('Registereintrag');
@@ -178,136 +189,53 @@ export class RightsService {
       tx,
       reports.map((r) => r.id),
     );
-    const blackout = redactor(await repo.peopleNames(tx, orgId), subject);
+    const data = entries.map(entryData);
+    const blackout = await this.blackout(tx, orgId, { ...subject, aliases: data.flatMap((d) => d.aliases) });
     const disclosures = await disclosuresOf(
       tx,
       orgId,
       entries.map((e) => e.id),
     );
     const s = await repo.settingsOf(tx, orgId);
-    const w = await this.register.window(tx, orgId);
-    const controller = await repo.orgName(tx, orgId);
+    const controller = contacts.controller.name;
+    const askedAddress = asked ? entryData(asked).address : '';
 
-    return {
-      generatedAt: this.register.clock.now().toISOString(),
-      controller,
-      subject,
-      registerEntries: entries.map((row) => {
-        const { due: _due, reviews, ...e } = presentEntry(row, w);
-        return { ...e, reviews: reviews.map((r) => ({ at: r.at, comment: r.comment })) };
-      }),
+    const report: Omit<AccessReport, 'reference'> = {
+      date: germanDate(this.register.today()),
+      controller: contacts.controller,
+      dataProtectionOfficer: contacts.dataProtectionOfficer,
+      supervisoryAuthority: contacts.supervisoryAuthority,
+      subject: {
+        lastName: subject.lastName,
+        firstName: subject.firstName,
+        birthDate: subject.birthDate ? germanDate(subject.birthDate) : null,
+        address: askedAddress || (data.find((d) => d.address)?.address ?? ''),
+      },
+      registerEntries: entries.map((row) => presentSubjectEntry(row, blackout)),
       incidentReports: reports.map((r) =>
-        subjectIncident(
+        presentSubjectIncident(
           r,
           attachments.filter((a) => a.reportId === r.id),
           blackout,
         ),
       ),
-      disclosures: disclosures.map((d) => ({ at: d.at.toISOString(), purpose: d.purpose })),
-      purposes: [purposeText, 'Dokumentation von Vorfällen, Strafanzeige und Warnung der Beschäftigten (Meldesystem)'],
+      disclosures: disclosures.map((d) => ({
+        on: germanDate(d.at),
+        purpose: accessPurposeLabels[d.purpose as AccessPurpose] ?? d.purpose,
+      })),
+      purposes: [purposeText, reportsPurposeText],
       legalBasis: legalBasisText,
+      categories: dataCategories(entries, { reports: reports.length > 0, lookups: disclosures.length > 0 }),
       recipients: recipientsText(controller),
-      retention: `Registereinträge werden spätestens nach ${s.registerReviewMonths} Monaten überprüft und spätestens ${s.registerRetentionMonths} Monate nach Aufnahme oder letzter Überprüfung gelöscht. Protokolle von Abfragen werden nach ${accessLogRetentionMonths} Monaten gelöscht, sofern sie nicht für eine Datenschutzkontrolle aufbewahrt werden. Vorfallsmeldungen werden aufbewahrt, solange sie für den Schutz der Beschäftigten, die Strafverfolgung und den Nachweis erforderlich sind.`,
+      thirdCountries: thirdCountriesText,
+      retention: retentionText(s),
       origin: originText(controller),
+      automatedDecisions: automatedDecisionsText,
+      rights: rightsText,
+      complaint: complaintText(contacts.supervisoryAuthority),
       withheld: withheldText,
     };
+    const ids = { entryIds: entries.map((e) => e.id), reportIds: reports.map((r) => r.id) };
+    return { report, prefix: contacts.referencePrefix, ...ids };
   }
-}
-
-type Redact = (s: string) => string;
-
-/**
- * Black out the names of everybody in the organisation — reporters, witnesses, colleagues — in
- * free text: "First Last", "Last, First", and a last name of three or more letters as a whole word,
- * case-insensitive. Never the subject's own name: a person with the subject's full name is skipped,
- * and a last name shared with the subject stays (only the colleague's full name is blacked out).
- */
-function redactor(
-  people: Array<{ firstName: string; lastName: string }>,
-  subject: { lastName: string; firstName: string },
-): Redact {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-  const own = nameKey(subject.lastName, subject.firstName);
-  const ownLast = normaliseName(subject.lastName);
-  const patterns = new Set<string>();
-  for (const p of people) {
-    const first = p.firstName.trim();
-    const last = p.lastName.trim();
-    if (!last || nameKey(last, first) === own) continue;
-    if (first) {
-      patterns.add(`${first} ${last}`);
-      patterns.add(`${last}, ${first}`);
-    }
-    if ([...last].length >= 3 && normaliseName(last) !== ownLast) patterns.add(last);
-  }
-  if (patterns.size === 0) return (s) => s;
-  const re = new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:${[...patterns]
-      .sort((a, b) => b.length - a.length)
-      .map(escape)
-      .join('|')})(?![\\p{L}\\p{N}])`,
-    'giu',
-  );
-  return (s) => s.replace(re, '[geschwärzt]');
-}
-
-/** Every string inside a value blacked out, the shape kept. */
-function blackoutDeep(v: unknown, blackout: Redact): unknown {
-  if (typeof v === 'string') return blackout(v);
-  if (Array.isArray(v)) return v.map((x) => blackoutDeep(x, blackout));
-  if (v !== null && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blackoutDeep(x, blackout)]));
-  return v;
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const rec = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-function without(v: unknown, drop: string, blackout: Redact): Record<string, unknown> | null {
-  if (v === null || v === undefined) return null;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(rec(v))) if (k !== drop) out[k] = blackoutDeep(x, blackout);
-  return out;
-}
-
-/** A report as far as it concerns its causer: built from an allow-list, the reporter's side left out. */
-function subjectIncident(
-  r: repo.ReportRow,
-  attachments: Array<{ mime: string; size: number; sha256: string; uploadedAt: Date }>,
-  blackout: Redact,
-): SubjectIncident {
-  const d = r.data;
-  const ev = rec(d.evidence);
-  const warning = r.warning ? rec(r.warning) : null;
-  return {
-    id: r.id,
-    status: r.status,
-    occurredAt: r.occurredAt.toISOString(),
-    address: blackout(str(d.address)),
-    categories: r.categories,
-    otherCategory: blackout(str(d.otherCategory)),
-    level: r.level,
-    description: blackout(str(d.description)),
-    causer: rec(blackoutDeep(rec(d.causer), blackout)),
-    policeInvolved: d.policeInvolved === true,
-    legal: rec(blackoutDeep(rec(d.legal), blackout)),
-    evidence: {
-      threatCall: without(ev.threatCall, 'line', blackout),
-      letter: without(ev.letter, 'deliveredBy', blackout),
-      online: without(ev.online, '', blackout),
-    },
-    attachments: attachments.map((a) => ({
-      mime: a.mime,
-      size: a.size,
-      sha256: a.sha256,
-      uploadedAt: a.uploadedAt.toISOString(),
-    })),
-    publishedAt: r.publishedAt?.toISOString() ?? null,
-    warning: warning
-      ? {
-          summary: blackout(str(warning.summary)),
-          measures: Array.isArray(warning.measures) ? warning.measures.map((m) => blackout(String(m))) : [],
-        }
-      : null,
-  };
 }

@@ -3,6 +3,7 @@ import { routes, truncatedHeader } from '@wachsam/protocol';
 import type { Domain, DomainContext } from '../domain.js';
 import { register } from '../http/register.js';
 import { AccessLogService, type LogExport } from './access-log.js';
+import { PrivacyContactsService } from './contacts.js';
 import { RegisterRetention } from './retention.js';
 import { RightsService } from './rights.js';
 import { RegisterService } from './service.js';
@@ -25,6 +26,7 @@ export function registerDomain(ctx: DomainContext): Domain {
   const reg = new RegisterService(db, clock);
   const accessLog = new AccessLogService(db, clock);
   const rights = new RightsService(reg);
+  const contacts = new PrivacyContactsService(db, clock);
   const retention = new RegisterRetention(db, clock, log);
 
   register(app, auth, routes.listRegisterEntries, async ({ actor, query }) => reg.list(actor, query));
@@ -75,6 +77,9 @@ export function registerDomain(ctx: DomainContext): Domain {
   register(app, auth, routes.accessReportPdf, async ({ actor, body, reply }) =>
     file(reply, 'application/pdf', 'auskunft-art15.pdf', await rights.accessReportPdf(actor, body)),
   );
+
+  register(app, auth, routes.getPrivacyContacts, async ({ actor }) => contacts.get(actor));
+  register(app, auth, routes.putPrivacyContacts, async ({ actor, body }) => contacts.put(actor, body));
 
   return { job: retention.job };
 }

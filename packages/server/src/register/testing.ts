@@ -1,3 +1,4 @@
+import { extractText, getDocumentProxy } from 'unpdf';
 import { eq } from 'drizzle-orm';
 import type { RegisterEntryInput } from '@wachsam/protocol';
 import { incidentReports, people } from '../db/schema.js';
@@ -39,7 +40,14 @@ export async function personId(server: TestServer, loginName: string): Promise<s
 export async function insertReport(
   server: TestServer,
   causer: { lastName: string; firstName: string; birthDate: string | null },
-  over: { status?: string; description?: string; otherCategory?: string; summary?: string } = {},
+  over: {
+    status?: string;
+    description?: string;
+    otherCategory?: string;
+    summary?: string;
+    place?: string;
+    evidence?: Record<string, unknown>;
+  } = {},
 ) {
   const orgId = (
     await server.database.db
@@ -63,7 +71,7 @@ export async function insertReport(
       data: {
         occurredAt: now.toISOString(),
         roomId: null,
-        address: 'Rathaus, Schalter 2',
+        address: over.place ?? 'Rathaus, Schalter 2',
         categories: ['threat', 'property_damage'],
         otherCategory: over.otherCategory ?? '',
         level: 2,
@@ -79,7 +87,7 @@ export async function insertReport(
           strafantrag: null,
           hausverbot: { date: '2026-10-01', reference: 'HV-2026-17' },
         },
-        evidence: {
+        evidence: over.evidence ?? {
           threatCall: null,
           letter: {
             receivedAt: now.toISOString(),
@@ -95,4 +103,21 @@ export async function insertReport(
     })
     .returning();
   return row!;
+}
+
+/** POST with a session cookie and a JSON body, answered as the raw response (for files). */
+export const post = (server: TestServer, path: string, cookie: string, body: unknown): Promise<Response> =>
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** The text of a PDF answer as a reader gets it (unpdf), whitespace collapsed; anything but a PDF throws. */
+export async function pdfText(res: Response): Promise<string> {
+  if (res.status !== 200 || res.headers.get('content-type') !== 'application/pdf')
+    throw new Error(`expected a PDF, got ${res.status} ${res.headers.get('content-type')}: ${await res.text()}`);
+  const pdf = await getDocumentProxy(new Uint8Array(await res.arrayBuffer()));
+  const { text } = await extractText(pdf, { mergePages: true });
+  return text.replace(/\s+/g, ' ');
 }

@@ -1,4 +1,4 @@
-import { csvFile, renderPdf } from '../http/exports.js';
+import { csvFile, pdfFonts, renderPdf } from '../http/exports.js';
 import { statsRowLabels, suppressedMark, suppressionNote, type StatsTable } from '@wachsam/protocol';
 
 // Exports render published tables only: a withheld value is already null here and is printed as
@@ -41,8 +41,8 @@ export function lagebildPdf(input: LagebildInput): Promise<Buffer> {
       info: { Title: `Lagebild Gewalt gegen Beschäftigte – ${input.organisation}`, Author: 'Wachsam' },
     },
     (doc) => {
-      doc.font('Helvetica-Bold').fontSize(20).text('Lagebild Gewalt gegen Beschäftigte');
-      doc.moveDown(0.3).font('Helvetica').fontSize(12).text(input.organisation);
+      doc.font(pdfFonts.bold).fontSize(20).text('Lagebild Gewalt gegen Beschäftigte');
+      doc.moveDown(0.3).font(pdfFonts.regular).fontSize(12).text(input.organisation);
       doc.text(`Zeitraum: ${period(input.from)} bis ${period(input.to)}`);
       doc
         .fontSize(9)
@@ -57,7 +57,7 @@ export function lagebildPdf(input: LagebildInput): Promise<Buffer> {
       for (const s of input.sections) {
         doc.moveDown(1);
         ensureSpace(doc, 60);
-        doc.font('Helvetica-Bold').fontSize(12).text(s.heading, margin);
+        doc.font(pdfFonts.bold).fontSize(12).text(s.heading, margin);
         drawTable(doc, s.table);
       }
     },
@@ -86,7 +86,7 @@ function drawTable(doc: PDFKit.PDFDocument, t: StatsTable): void {
     const header = () => {
       ensureSpace(doc, 40);
       const y = doc.y + 4;
-      doc.font('Helvetica-Bold').fontSize(7);
+      doc.font(pdfFonts.bold).fontSize(7);
       doc.text(statsRowLabels[t.rowsDimension], margin, y, { width: labelWidth });
       headings.forEach((h, k) => doc.text(h, margin + labelWidth + k * width, y, { width: width - 2, align: 'right' }));
       doc.y = y + 20;
@@ -102,7 +102,7 @@ function drawTable(doc: PDFKit.PDFDocument, t: StatsTable): void {
         header();
       }
       const y = doc.y;
-      doc.font(n === body.length - 1 ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
+      doc.font(n === body.length - 1 ? pdfFonts.bold : pdfFonts.regular).fontSize(8);
       doc.text(cells[0]!, margin, y, { width: labelWidth - 4, lineBreak: false, ellipsis: true });
       cells
         .slice(1)

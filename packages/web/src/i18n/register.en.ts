@@ -1,7 +1,7 @@
 import type { Messages } from './de.js';
 
 /** English texts of the register, lookup, access log and statistics (ZeMAG). */
-export const registerEn: Pick<Messages, 'register' | 'lookup' | 'accessLog' | 'stats'> = {
+export const registerEn: Pick<Messages, 'register' | 'privacyContacts' | 'lookup' | 'accessLog' | 'stats'> = {
   register: {
     title: 'Incident and information register',
     sectionsNav: 'Register sections',
@@ -67,6 +67,30 @@ export const registerEn: Pick<Messages, 'register' | 'lookup' | 'accessLog' | 's
         "All data stored about a person with purposes, recipients, retention and origin. The reporting employee's identity is withheld (§ 12 DSG NRW).",
       pdf: 'Access report as PDF',
       json: 'Access report as JSON',
+    },
+  },
+  privacyContacts: {
+    title: 'Details for letters to data subjects',
+    hint: 'These details appear in every notification under Art. 14 and every access report under Art. 15 GDPR. Without the controller’s address and contact and the data-protection officer’s contact, Wachsam makes no letters.',
+    readOnly: 'Only data protection can change these details.',
+    missingTitle: 'Letters under Art. 14 and 15 GDPR are blocked. Missing:',
+    missingLink: 'Complete the details for letters (data protection)',
+    controller: 'Controller',
+    dataProtectionOfficer: 'Data-protection officer',
+    supervisoryAuthority: 'Supervisory authority for complaints',
+    name: 'Name or function',
+    address: 'Postal address',
+    email: 'E-mail',
+    phone: 'Phone',
+    referencePrefix: 'Letter reference starts with',
+    missing: {
+      controller_name: 'Name of the controller',
+      controller_address: 'Postal address of the controller',
+      controller_contact: 'E-mail address or phone number of the controller',
+      dataProtectionOfficer_name: 'Name or function of the data-protection officer',
+      dataProtectionOfficer_contact: 'E-mail address or postal address of the data-protection officer',
+      supervisoryAuthority_name: 'Name of the supervisory authority',
+      supervisoryAuthority_address: 'Address of the supervisory authority',
     },
   },
   lookup: {

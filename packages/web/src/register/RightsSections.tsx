@@ -4,18 +4,36 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ResourceForm } from '../admin/ResourceForm.js';
 import { useList } from '../admin/useList.js';
-import { buildUrl, call, fetchFile, messageOf, saveFile } from '../api/http.js';
+import { call, fetchFile, messageOf, saveFile } from '../api/http.js';
 import { formatTime } from '../app/format.js';
 import { Field } from '../reports/Field.js';
+import { MissingContactsNotice, usePrivacyContacts } from './PrivacyContactsSection.js';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function TaskRow({ task, onChanged }: { task: NotificationTask; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState<'sent' | 'defer' | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const n = task.notification;
   const name = `${task.firstName} ${task.lastName}`;
   const headingId = `task-${task.entryId}`;
+
+  /** Fetched rather than linked: a refusal (contacts missing) is shown here, not saved as a file. */
+  async function downloadLetter(): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      const blob = await fetchFile(routes.notificationLetter, { params: { id: task.entryId } });
+      saveFile(blob, `Benachrichtigung-Art14-${task.lastName}.pdf`);
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <li>
       <article className="task-card" aria-labelledby={headingId}>
@@ -31,14 +49,14 @@ function TaskRow({ task, onChanged }: { task: NotificationTask; onChanged: () =>
             ` ${t('register.art14.deferredUntil', { date: n.deferral.reviewAt, reason: n.deferral.reason })}`}
         </p>
         <div className="button-row">
-          <a
-            className="button-link"
-            href={buildUrl(routes.notificationLetter.url, { id: task.entryId })}
-            download
+          <button
+            type="button"
+            disabled={busy}
             aria-label={t('register.art14.letterFor', { name })}
+            onClick={() => void downloadLetter()}
           >
             {t('register.art14.letter')}
-          </a>
+          </button>
           <button type="button" aria-expanded={open === 'sent'} onClick={() => setOpen('sent')}>
             {t('register.art14.markSent')}
           </button>
@@ -46,6 +64,11 @@ function TaskRow({ task, onChanged }: { task: NotificationTask; onChanged: () =>
             {t('register.art14.defer')}
           </button>
         </div>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
         {open === 'sent' && (
           <ResourceForm
             title={t('register.art14.markSentFor', { name })}
@@ -90,11 +113,13 @@ function TaskRow({ task, onChanged }: { task: NotificationTask; onChanged: () =>
 export function NotificationsSection() {
   const { t } = useTranslation();
   const list = useList(routes.listNotificationTasks);
+  const contacts = usePrivacyContacts();
   const [saved, setSaved] = useState(false);
   return (
     <section aria-labelledby="register-art14-title">
       <h2 id="register-art14-title">{t('register.sections.notifications')}</h2>
       <p className="muted">{t('register.art14.intro')}</p>
+      <MissingContactsNotice contacts={contacts.data} />
       <div role="status">{saved && <p>{t('admin.saved')}</p>}</div>
       <ListBody list={list} empty={t('register.art14.none')}>
         {(items) => (
@@ -119,6 +144,7 @@ export function NotificationsSection() {
 /** Art. 15 GDPR: the access report for a person, as PDF or JSON (the reporter withheld by the server). */
 export function AccessReportSection() {
   const { t } = useTranslation();
+  const contacts = usePrivacyContacts();
   const [person, setPerson] = useState({ lastName: '', firstName: '', birthDate: '' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -149,6 +175,7 @@ export function AccessReportSection() {
     <section aria-labelledby="register-art15-title">
       <h2 id="register-art15-title">{t('register.sections.accessReport')}</h2>
       <p className="muted">{t('register.art15.intro')}</p>
+      <MissingContactsNotice contacts={contacts.data} />
       <form
         className="resource-form"
         aria-label={t('register.sections.accessReport')}

@@ -24,7 +24,13 @@ describe('ZeMAG navigation by role', () => {
       '/nachsorge',
     ]);
     expect(links(person('employee', 'helper', 'lookup'))).toEqual([...common, '/auskunft']);
-    expect(links(person('data_protection'))).toEqual([...common, '/register', '/auskunftsprotokoll', '/lagebild']);
+    expect(links(person('data_protection'))).toEqual([
+      ...common,
+      '/register',
+      '/auskunftsprotokoll',
+      '/lagebild',
+      '/zemag-einstellungen',
+    ]);
     expect(links(person('security_management'))).toEqual([
       ...common.slice(0, 2),
       '/eingang',

@@ -33,7 +33,7 @@ export const zemagNav: readonly NavItem[] = [
   { to: '/auskunft', label: 'nav.lookup', roles: ['lookup', 'security_management'] },
   { to: '/auskunftsprotokoll', label: 'nav.accessLog', roles: ['data_protection'] },
   { to: '/lagebild', label: 'nav.stats', roles: ['security_management', 'data_protection'] },
-  { to: '/zemag-einstellungen', label: 'nav.zemagSettings', roles: ['security_management'] },
+  { to: '/zemag-einstellungen', label: 'nav.zemagSettings', roles: ['security_management', 'data_protection'] },
 ];
 
 export const mayUse = (me: Me, item: NavItem): boolean =>
@@ -67,7 +67,7 @@ export function zemagPage(me: Me, path: string): ReactNode | null {
   if (path === '/eingang') return <ReportListPage scope="inbox" base="/meldungen" />;
   if (path === '/warnhinweise') return <WarningsPage />;
   if (path === '/nachsorge') return <AftercarePage />;
-  if (path === '/zemag-einstellungen') return <ZemagSettingsPage />;
+  if (path === '/zemag-einstellungen') return <ZemagSettingsPage me={me} />;
   if (path === '/register' || path.startsWith('/register/')) return <RegisterPage me={me} />;
   if (path === '/auskunft') return <LookupPage />;
   if (path === '/auskunftsprotokoll') return <AccessLogPage />;

@@ -1,10 +1,11 @@
-import { incidentCategories, routes, type ZemagSettings } from '@wachsam/protocol';
+import { incidentCategories, routes, type Me, type ZemagSettings } from '@wachsam/protocol';
 import { useTranslation } from 'react-i18next';
 import type { Draft, FieldSpec } from '../admin/fields.js';
 import { ResourceForm } from '../admin/ResourceForm.js';
 import { ResourceSection } from '../admin/ResourceSection.js';
 import { useList } from '../admin/useList.js';
 import { call } from '../api/http.js';
+import { PrivacyContactsSection } from '../register/PrivacyContactsSection.js';
 
 const periods = ['registerReviewMonths', 'registerRetentionMonths', 'deletionWarningDays'] as const;
 
@@ -65,12 +66,26 @@ function SettingsForm() {
   );
 }
 
-/** For the central unit: the category → level mapping, review and retention periods, help offers. */
-export function ZemagSettingsPage() {
+/**
+ * For the central unit: the category → level mapping, review and retention periods, help offers.
+ * For data protection (and read by the central unit): the contacts every Art. 14/15 letter carries.
+ */
+export function ZemagSettingsPage({ me }: { me: Me }) {
   const { t } = useTranslation();
+  const central = me.roles.includes('security_management');
   return (
     <div>
       <h1>{t('zemagSettings.title')}</h1>
+      {central && <CentralSettings />}
+      <PrivacyContactsSection me={me} />
+    </div>
+  );
+}
+
+function CentralSettings() {
+  const { t } = useTranslation();
+  return (
+    <>
       <section aria-labelledby="zemag-settings-title">
         <h2 id="zemag-settings-title">{t('zemagSettings.levelsAndPeriods')}</h2>
         <p className="muted">{t('zemagSettings.levelsHint')}</p>
@@ -116,6 +131,6 @@ export function ZemagSettingsPage() {
           active: d.active === 'true',
         })}
       />
-    </div>
+    </>
   );
 }
