@@ -138,6 +138,10 @@ export function exampleFor(root: z.ZodType, leaf: Leaf, ids: (key: string) => st
 
 const enumEntries = (s: z.ZodType): Record<string, string | number> => nodeOf(unwrap(s))._zod.def.entries ?? {};
 
+/** Dates that must lie ahead (a review, a hold): a year from now. */
+const futureDateKeys = new Set(['reviewAt', 'heldUntil']);
+const inAYear = () => new Date(Date.now() + 365 * 24 * 3600_000).toISOString().slice(0, 10);
+
 /** Values tried, in order, for a string field that names no id. */
 const stringCandidates = [
   'Beispiel',
@@ -181,6 +185,7 @@ export function example(schema: z.ZodType, ids: (key: string) => string, key = '
     }
     case 'string': {
       if (limits.format === 'uuid') return ids(key);
+      if (limits.format === 'date' && futureDateKeys.has(key)) return inAYear();
       const found = stringCandidates.find((c) => s.safeParse(c).success);
       return found ?? (isSerial(s) ? '1' : undefined);
     }

@@ -106,14 +106,53 @@ export interface Org {
   seq: string;
   /** The alarm that was resolved (for the debrief task); `ids.alarm` stays open. */
   resolvedAlarm: string;
+  /** The function-test alarm of the enrolled device. */
+  deviceAlarm: string;
 }
 
-/** Who may call the route: the first demo login with a role it allows (sessions), else null. */
+/**
+ * Whose record each kind is, where that matters: Anna raised the open alarm (the security desk
+ * acts on it) and wrote the draft with its attachment; the debrief task is her supervisor's.
+ */
+const owners: Partial<Record<IdKind, string>> = {
+  alarm: 'pforte',
+  report: 'anna.schmidt',
+  attachment: 'anna.schmidt',
+  task: 'claudia.hartmann',
+};
+
+/** Do the route's roles let this demo login in? */
+export const mayCall = (def: RouteDef, name: string): boolean => {
+  const rule = def.auth;
+  if (rule.kind === 'sender') return true;
+  return rule.kind === 'session' && people.find(([n]) => n === name)![1].some((r) => rule.roles.includes(r));
+};
+
+/**
+ * Who calls the route in the tests: the owner of the record its path names where the roles let
+ * them in (so the request gets as far as it can), else the first demo login with a role it
+ * allows; Anna for a sender route; null for routes without a person.
+ */
 export function callerOf(def: RouteDef): string | null {
   const rule = def.auth;
+  if (rule.kind !== 'sender' && rule.kind !== 'session') return null;
+  const param = def.url.match(/:(\w+)/)?.[1];
+  const owner = param ? owners[pathParamKind(def.url, param)] : undefined;
   if (rule.kind === 'sender') return 'anna.schmidt';
-  if (rule.kind !== 'session') return null;
-  return people.find(([, roles]) => roles.some((r) => rule.roles.includes(r)))?.[0] ?? null;
+  if (owner && mayCall(def, owner)) return owner;
+  return people.find(([name]) => mayCall(def, name))?.[0] ?? null;
+}
+
+/**
+ * A real id for a body or query field of `def` in `org`, by the field's name. An alarm named in a
+ * body is the resolved one (a report follows an alarm that is over), or for a device its own
+ * function-test alarm.
+ */
+export function idFor(def: RouteDef, org: Org) {
+  return (key: string): string => {
+    if (key === 'alarmId') return def.auth.kind === 'device' ? org.deviceAlarm : org.resolvedAlarm;
+    return org.ids[fieldKind(key)];
+  };
 }
 
 /** Headers that authenticate `def`'s caller in `org` (cookie, device token or gateway secret). */
@@ -133,6 +172,9 @@ export function pathWith(def: RouteDef, org: Org, overrides: Record<string, stri
   return def.url.replace(/:(\w+)/g, (_m, p: string) => overrides[p] ?? org.ids[pathParamKind(def.url, p)]);
 }
 
+/** The logins `buildOrg` itself acts as. */
+const builders = ['it', 'anna.schmidt', 'pforte', 'claudia.hartmann', 'sicherheit', 'stefan.neumann'];
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test setup reads whatever came back
 const ok = (res: { status: number; body: any }, what: string): any => {
   if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -144,11 +186,17 @@ const ok = (res: { status: number; body: any }, what: string): any => {
  * of every kind: an open alarm, a resolved one with its debrief task, a draft report with an
  * attachment, a register entry, a measure, a function test and a logged lookup.
  */
-export async function buildOrg(server: TestServer, slug = 'musterstadt'): Promise<Org> {
+export async function buildOrg(
+  server: TestServer,
+  slug = 'musterstadt',
+  /** Who logs in (a login costs an Argon2 hash): by default every demo login. */
+  logins: string[] = people.map(([name]) => name),
+): Promise<Org> {
   if (slug !== 'musterstadt')
     await seedDemo(server.database.db, { dataDir: server.dataDir, publicUrl: server.url, slug, name: `Stadt ${slug}` });
   const cookies = new Map<string, string>();
-  for (const [name] of people) cookies.set(name, await server.login(`${name}@${slug}.example`));
+  const needed = new Set([...logins, ...builders]);
+  await Promise.all([...needed].map(async (name) => cookies.set(name, await server.login(`${name}@${slug}.example`))));
   const as = (name: string) => ({ cookie: cookies.get(name)! });
   const get = async (name: string, path: string) => ok(await api(server.url, 'GET', path, as(name)), path);
   const post = async (name: string, path: string, body?: unknown, headers?: Record<string, string>) =>
@@ -173,6 +221,16 @@ export async function buildOrg(server: TestServer, slug = 'musterstadt'): Promis
     ok(await api(server.url, 'POST', '/api/devices/enrol', { body: { code } }), 'enrol').token,
   );
   ids.functionTest = String((await post('it', `/api/admin/devices/${ids.device}/function-test`)).id);
+  const deviceAlarm = String(
+    ok(
+      await api(server.url, 'POST', '/api/alarms', {
+        token: deviceToken,
+        body: { source: 'hotkey', functionTest: true },
+        headers: { 'idempotency-key': randomUUID() },
+      }),
+      'function-test alarm',
+    ).alarm.id,
+  );
 
   const raise = async () =>
     String(
@@ -226,5 +284,6 @@ export async function buildOrg(server: TestServer, slug = 'musterstadt'): Promis
     deviceToken,
     seq: String(lookup.logSeq),
     resolvedAlarm,
+    deviceAlarm,
   };
 }
