@@ -1,16 +1,26 @@
 import { z } from 'zod';
-import { Id, Name, Role, Timestamp, type Role as RoleT } from './common.js';
+import {
+  Id,
+  isSafeText,
+  Name,
+  Role,
+  safeString,
+  text,
+  Timestamp,
+  unsafeTextMessage,
+  type Role as RoleT,
+} from './common.js';
 import { Organisation } from './org.js';
 
 /** The one strength rule for every new password: set by an administrator, changed by its owner, set up. */
-export const NewPassword = z.string().min(10, 'mindestens 10 Zeichen').max(200, 'höchstens 200 Zeichen');
+export const NewPassword = safeString().min(10, 'mindestens 10 Zeichen').max(200, 'höchstens 200 Zeichen');
 
 export const PasswordSet = z.object({ password: NewPassword }).strict();
 
 /** A person changes their own password: the current one proves it is them, not a borrowed session. */
 export const ChangePasswordRequest = z
   .object({
-    currentPassword: z.string().min(1, 'bisheriges Passwort fehlt').max(200),
+    currentPassword: safeString().min(1, 'bisheriges Passwort fehlt').max(200),
     newPassword: NewPassword,
   })
   .strict();
@@ -65,6 +75,7 @@ export const OrgSlug = z
   .string()
   .trim()
   .toLowerCase()
+  .max(40, 'höchstens 40 Zeichen')
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'nur a–z, 0–9 und Bindestrich (höchstens 40 Zeichen)');
 
 export const EmailLogin = z
@@ -72,7 +83,8 @@ export const EmailLogin = z
   .trim()
   .toLowerCase()
   .max(200, 'höchstens 200 Zeichen')
-  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'muss eine E-Mail-Adresse sein');
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'muss eine E-Mail-Adresse sein')
+  .refine(isSafeText, unsafeTextMessage);
 
 export const SetupAccount = z
   .object({ firstName: Name, lastName: Name, login: EmailLogin, password: NewPassword })
@@ -95,7 +107,7 @@ export type SetupInput = z.infer<typeof SetupInput>;
 
 /** The one-time web form: the same, with the setup code the server printed at start. */
 export const SetupRequest = z
-  .object({ token: z.string().trim().min(1, 'Einrichtungscode fehlt').max(200), ...setupFields })
+  .object({ token: text(200).min(1, 'Einrichtungscode fehlt'), ...setupFields })
   .strict()
   .refine(distinctLogins, distinctIssue);
 export type SetupRequest = z.infer<typeof SetupRequest>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cursor, EventId, Id, Timestamp } from './common.js';
+import { Cursor, EventId, Id, Timestamp, text } from './common.js';
 import { Position } from './mobile.js';
 
 export const alarmSources = [
@@ -132,7 +132,7 @@ export const RaiseAlarmResponse = z.object({
 export type RaiseAlarmResponse = z.infer<typeof RaiseAlarmResponse>;
 
 export const RespondRequest = z.object({ response: Response }).strict();
-export const ResolveRequest = z.object({ outcome: AlarmOutcome, note: z.string().max(2000).default('') }).strict();
+export const ResolveRequest = z.object({ outcome: AlarmOutcome, note: text(2000).default('') }).strict();
 
 export const ReceiverState = z.object({
   personId: Id,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Id, Role } from './common.js';
+import { Id, Role, safeString, text } from './common.js';
 import { Organisation } from './org.js';
 
 export const LoginRequest = z
   .object({
-    login: z.string().trim().toLowerCase().min(1, 'Anmeldename fehlt').max(200),
-    password: z.string().min(1, 'Passwort fehlt').max(200),
+    login: text(200).toLowerCase().min(1, 'Anmeldename fehlt'),
+    password: safeString().min(1, 'Passwort fehlt').max(200),
   })
   .strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;

@@ -9,6 +9,12 @@ export const errorCodes = [
   'validation_failed',
   'malformed_json',
   'body_too_large',
+  /** A value in the address is longer than any id (414). */
+  'uri_too_long',
+  /** The address and headers together are larger than the server reads (431). */
+  'headers_too_large',
+  /** The request did not arrive in time (408); sending it again is safe. */
+  'request_timeout',
   'unsupported_media_type',
   'unauthenticated',
   'invalid_credentials',

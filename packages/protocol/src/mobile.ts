@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Name, Timestamp } from './common.js';
+import { Id, Name, Timestamp, isSafeText, safeString, text, unsafeTextMessage } from './common.js';
 
 /** A position from the phone's geolocation: WGS84 degrees, accuracy radius in metres. */
 export const Position = z
@@ -92,9 +92,9 @@ export function parseSms(text: string): SmsAlarm | null {
 /** What an SMS gateway posts for an inbound message (generic HTTP gateway). */
 export const InboundSms = z
   .object({
-    from: z.string().trim().min(1).max(40),
-    to: z.string().trim().max(40).default(''),
-    text: z.string().max(1000),
+    from: text(40).min(1),
+    to: text(40).default(''),
+    text: safeString().max(1000),
     receivedAt: Timestamp.optional(),
   })
   .strict();
@@ -110,7 +110,7 @@ export const smsGatewaySecretHeader = 'x-wachsam-gateway-secret';
 
 // --- messages on an alarm ---------------------------------------------------------------------
 
-export const MessageInput = z.object({ text: z.string().trim().min(1, 'Nachricht ist leer').max(1000) }).strict();
+export const MessageInput = z.object({ text: text(1000).min(1, 'Nachricht ist leer') }).strict();
 export const AlarmMessage = z.object({
   id: Id,
   alarmId: Id,
@@ -123,14 +123,16 @@ export type AlarmMessage = z.infer<typeof AlarmMessage>;
 // --- Web Push ---------------------------------------------------------------------------------
 
 export const PushKey = z.object({ publicKey: z.string() });
+/** Where the push service takes this browser's messages: an https URL, stored as sent. */
+const PushEndpoint = z.url().max(2000).refine(isSafeText, unsafeTextMessage);
 export const PushSubscriptionInput = z
   .object({
-    endpoint: z.url().max(2000),
-    keys: z.object({ p256dh: z.string().min(10).max(200), auth: z.string().min(10).max(100) }).strict(),
+    endpoint: PushEndpoint,
+    keys: z.object({ p256dh: safeString().min(10).max(200), auth: safeString().min(10).max(100) }).strict(),
   })
   .strict();
 export type PushSubscriptionInput = z.infer<typeof PushSubscriptionInput>;
-export const PushUnsubscribe = z.object({ endpoint: z.url().max(2000) }).strict();
+export const PushUnsubscribe = z.object({ endpoint: PushEndpoint }).strict();
 /** The payload of a push message (encrypted for the subscription); the notification opens `url`. */
 export const PushPayload = z.object({
   alarmId: Id,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Name, Phone, Role, Timestamp } from './common.js';
+import { Id, Name, Phone, Role, Timestamp, text } from './common.js';
 
 export const Organisation = z.object({ id: Id, slug: z.string(), name: z.string() });
 export type Organisation = z.infer<typeof Organisation>;
@@ -11,7 +11,7 @@ export type Department = z.infer<typeof Department>;
 export const BuildingInput = z
   .object({
     name: Name,
-    address: z.string().trim().max(300).default(''),
+    address: text(300).default(''),
     /** Optional: a mobile alarm close to the building is shown with the building's address. */
     latitude: z.number().min(-90).max(90).nullable().default(null),
     longitude: z.number().min(-180).max(180).nullable().default(null),
@@ -47,7 +47,7 @@ export const PersonInput = z
     /** The person's usual workplace: where "same floor / building" alarm targets find them. */
     roomId: Id.nullable().default(null),
     /** Login for the web console; null: the person has no account (e.g. only a desk agent). */
-    login: z.string().trim().toLowerCase().min(3).max(200).nullable().default(null),
+    login: text(200).toLowerCase().min(3).nullable().default(null),
     roles: z.array(Role).min(1).default(['employee']),
   })
   .strict();
@@ -147,7 +147,7 @@ export const DeviceInput = z
     roomId: Id.nullable().default(null),
     personId: Id.nullable().default(null),
     /** For network buttons: the id the button sends over MQTT or HTTP (e.g. its MAC). */
-    externalId: z.string().trim().min(1).max(100).nullable().default(null),
+    externalId: text(100).min(1).nullable().default(null),
     /** Scheduled function test interval in hours; 0 = only at agent start. */
     functionTestHours: z
       .number()
@@ -187,9 +187,7 @@ export const EnrolmentCode = z.object({
 });
 export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
 
-export const EnrolRequest = z
-  .object({ code: z.string().trim().min(6).max(64), hostname: z.string().trim().max(200).default('') })
-  .strict();
+export const EnrolRequest = z.object({ code: text(64).min(6), hostname: text(200).default('') }).strict();
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
 export const EnrolResponse = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Alarm } from './alarms.js';
 import { AlarmMessage } from './mobile.js';
-import { EventId, Id, Timestamp } from './common.js';
+import { EventId, Id, Timestamp, text } from './common.js';
 
 /** Why the server ends a realtime connection (sent in a `closing` frame just before the close). */
 export const socketEndReasons = [
@@ -116,6 +116,6 @@ export const ClientFrame = z.discriminatedUnion('kind', [
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export const FunctionTestResult = z
-  .object({ result: z.enum(['passed', 'failed']), detail: z.string().max(2000).default('') })
+  .object({ result: z.enum(['passed', 'failed']), detail: text(2000).default('') })
   .strict();
 export type FunctionTestResult = z.infer<typeof FunctionTestResult>;

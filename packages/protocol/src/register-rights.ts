@@ -1,18 +1,17 @@
 import { z } from 'zod';
-import { Phone } from './common.js';
+import { Phone, text } from './common.js';
 import { Level } from './reports.js';
 
 // Data-subject rights on the register (Art. 14 and 15 GDPR): the organisation's contact details
 // every letter must carry, and the Art. 15 answer as it leaves the server. Routes: register.ts.
 
-const Text = (max: number) => z.string().trim().max(max, `höchstens ${max} Zeichen`);
-const Email = Text(200).refine((v) => v === '' || z.email().safeParse(v).success, 'keine gültige E-Mail-Adresse');
+const Email = text(200).refine((v) => v === '' || z.email().safeParse(v).success, 'keine gültige E-Mail-Adresse');
 
 /** A name or function with postal address (lines separated by line breaks), e-mail and phone. */
 export const ContactDetails = z
   .object({
-    name: Text(300).default(''),
-    address: Text(500).default(''),
+    name: text(300).default(''),
+    address: text(500).default(''),
     email: Email.default(''),
     phone: Phone.default(''),
   })
@@ -40,7 +39,7 @@ export const PrivacyContacts = z
     dataProtectionOfficer: ContactDetails.default(noContact),
     supervisoryAuthority: ContactDetails.default(ldiNrw),
     /** Start of every letter's Aktenzeichen: "DS" gives "DS-14-1234" and "DS-15-1235". */
-    referencePrefix: Text(20)
+    referencePrefix: text(20)
       .min(1, 'darf nicht leer sein')
       .regex(/^[\p{L}\p{N}][\p{L}\p{N} ./-]*$/u, 'nur Buchstaben, Ziffern, Leerzeichen und . / -')
       .default('DS'),

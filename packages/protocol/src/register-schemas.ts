@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { Id, Name, Timestamp } from './common.js';
-import { IsoDate, Level } from './reports.js';
+import { Id, IsoDate, Name, Timestamp, serialId, text } from './common.js';
+import { Level } from './reports.js';
 
 // Melde- und Auskunftsregister (§ 3 BSchG NRW): the schemas of entries, lookup, access log, Art. 14/15 GDPR.
 // The routes are in register.ts.
-
-const Text = (max: number) => z.string().trim().max(max, `höchstens ${max} Zeichen`);
 
 // --- legal basis of an entry (§ 3 (2) BSchG NRW) ---
 
@@ -20,7 +18,7 @@ export const legalBasisLabels: Record<LegalBasisKind, string> = {
 
 /** A Hausverbot issued by the organisation, or a Strafanzeige / Strafantrag made by it. */
 export const LegalBasis = z
-  .object({ kind: LegalBasisKind, date: IsoDate, reference: Text(200).min(1, 'Aktenzeichen fehlt') })
+  .object({ kind: LegalBasisKind, date: IsoDate, reference: text(200).min(1, 'Aktenzeichen fehlt') })
   .strict();
 export type LegalBasis = z.infer<typeof LegalBasis>;
 
@@ -40,16 +38,16 @@ export const RegisterEntryInput = z
     lastName: Name,
     firstName: Name,
     birthDate: IsoDate.nullable().default(null),
-    aliases: z.array(Text(200).min(1)).max(20).default([]),
-    address: Text(500).default(''),
+    aliases: z.array(text(200).min(1)).max(20).default([]),
+    address: text(500).default(''),
     /** Appearance and behaviour, for recognising the person. */
-    description: Text(2000).default(''),
+    description: text(2000).default(''),
     /** Aachener Modell 0–3. */
     level: Level,
     /** What a querying department is told to do, e.g. "Termine nur zu zweit". */
-    measures: z.array(Text(200).min(1)).max(20).default([]),
+    measures: z.array(text(200).min(1)).max(20).default([]),
     /** Free text for the central unit only; never shown to querying departments. */
-    details: Text(10000).default(''),
+    details: text(10000).default(''),
     /** At least one is required; the server refuses the entry without (`legal_basis_missing`). */
     legalBases: z.array(LegalBasis).max(20).default([]),
     sourceReportId: Id.nullable().default(null),
@@ -116,15 +114,15 @@ export type RegisterEntrySummary = z.infer<typeof RegisterEntrySummary>;
 export const EntryListQuery = z
   .object({
     /** Part of the last or first name. */
-    name: Text(200).optional(),
+    name: text(200).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    offset: z.coerce.number().int().min(0).default(0),
+    offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
   })
   .strict();
 export const EntryList = z.object({ entries: z.array(RegisterEntrySummary), more: z.boolean() });
 export type EntryList = z.infer<typeof EntryList>;
 
-export const EntryReviewInput = z.object({ comment: Text(2000).default('') }).strict();
+export const EntryReviewInput = z.object({ comment: text(2000).default('') }).strict();
 
 // --- lookup (Auskunft) ---
 
@@ -153,8 +151,8 @@ export const LookupRequest = z
     birthDate: IsoDate.nullable().default(null),
     purpose: LookupPurpose,
     /** Required for purpose "other". */
-    purposeText: Text(500).default(''),
-    caseReference: Text(200).default(''),
+    purposeText: text(500).default(''),
+    caseReference: text(200).default(''),
   })
   .strict()
   .refine((r) => r.purpose !== 'other' || r.purposeText !== '', {
@@ -179,7 +177,7 @@ export type LookupResult = z.infer<typeof LookupResult>;
 
 // --- access log (data protection) ---
 
-const Seq = z.string().regex(/^\d{1,19}$/, 'Laufende Nummer muss eine Zahl sein');
+const Seq = serialId('Laufende Nummer muss eine Zahl sein');
 
 export const accessActions = [
   'lookup',
@@ -230,11 +228,11 @@ export const AccessLogFilter = z
   .object({
     from: IsoDate.optional(),
     to: IsoDate.optional(),
-    actor: Text(200).optional(),
+    actor: text(200).optional(),
     purpose: AccessPurpose.optional(),
-    reference: Text(200).optional(),
+    reference: text(200).optional(),
     /** Part of the last or first name that was asked. */
-    name: Text(200).optional(),
+    name: text(200).optional(),
   })
   .strict();
 export type AccessLogFilter = z.infer<typeof AccessLogFilter>;
@@ -250,7 +248,7 @@ export const LogHoldInput = z
   .object({
     seqs: z.array(Seq).min(1, 'mindestens ein Eintrag').max(10000),
     heldUntil: IsoDate,
-    reason: Text(1000).min(1, 'Bitte den Anlass der Kontrolle angeben'),
+    reason: text(1000).min(1, 'Bitte den Anlass der Kontrolle angeben'),
   })
   .strict();
 export type LogHoldInput = z.infer<typeof LogHoldInput>;
@@ -277,7 +275,7 @@ export const NotificationTask = z.object({
 export type NotificationTask = z.infer<typeof NotificationTask>;
 export const NotificationSentInput = z.object({ sentAt: IsoDate }).strict();
 export const NotificationDeferInput = z
-  .object({ reason: Text(2000).min(1, 'Bitte den Grund der Zurückstellung angeben'), reviewAt: IsoDate })
+  .object({ reason: text(2000).min(1, 'Bitte den Grund der Zurückstellung angeben'), reviewAt: IsoDate })
   .strict();
 
 export const AccessReportRequest = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IdParams, Name, Timestamp, everyRole, type Role } from './common.js';
+import { Id, IdParams, IsoDate, Name, Timestamp, everyRole, text, type Role } from './common.js';
 import type { RouteDef } from './routes.js';
 
 // --- Aachener Modell: categories and levels ---
@@ -93,10 +93,7 @@ export const zeroToleranceNotice =
 
 // --- the report form ---
 
-export const IsoDate = z.iso.date('Datum im Format JJJJ-MM-TT');
-const Text = (max: number) => z.string().trim().max(max, `höchstens ${max} Zeichen`);
-
-export const LegalStep = z.object({ date: IsoDate, reference: Text(200).min(1, 'Aktenzeichen fehlt') }).strict();
+export const LegalStep = z.object({ date: IsoDate, reference: text(200).min(1, 'Aktenzeichen fehlt') }).strict();
 export type LegalStep = z.infer<typeof LegalStep>;
 
 export const LegalSteps = z
@@ -111,12 +108,12 @@ export type LegalSteps = z.infer<typeof LegalSteps>;
 export const Causer = z
   .object({
     known: z.boolean(),
-    lastName: Text(200).default(''),
-    firstName: Text(200).default(''),
+    lastName: text(200).default(''),
+    firstName: text(200).default(''),
     birthDate: IsoDate.nullable().default(null),
-    address: Text(500).default(''),
+    address: text(500).default(''),
     /** Appearance, behaviour: for unknown persons the only description. */
-    description: Text(2000).default(''),
+    description: text(2000).default(''),
   })
   .strict();
 export type Causer = z.infer<typeof Causer>;
@@ -125,28 +122,28 @@ export type Causer = z.infer<typeof Causer>;
 export const ThreatCallForm = z
   .object({
     at: Timestamp,
-    line: Text(200).default(''),
-    callerNumber: Text(100).default(''),
-    voice: Text(500).default(''),
-    background: Text(500).default(''),
-    wording: Text(4000).default(''),
+    line: text(200).default(''),
+    callerNumber: text(100).default(''),
+    voice: text(500).default(''),
+    background: text(500).default(''),
+    wording: text(4000).default(''),
   })
   .strict();
 export const LetterForm = z
   .object({
     receivedAt: Timestamp,
-    deliveredBy: Text(500).default(''),
-    sender: Text(500).default(''),
-    content: Text(4000).default(''),
+    deliveredBy: text(500).default(''),
+    sender: text(500).default(''),
+    content: text(4000).default(''),
   })
   .strict();
 export const OnlineThreatForm = z
   .object({
     at: Timestamp,
-    url: Text(2000).default(''),
-    platform: Text(200).default(''),
-    account: Text(200).default(''),
-    content: Text(4000).default(''),
+    url: text(2000).default(''),
+    platform: text(200).default(''),
+    account: text(200).default(''),
+    content: text(4000).default(''),
   })
   .strict();
 export const EvidenceForms = z
@@ -162,17 +159,17 @@ export const ReportInput = z
   .object({
     occurredAt: Timestamp,
     roomId: Id.nullable().default(null),
-    address: Text(500).default(''),
+    address: text(500).default(''),
     categories: z.array(IncidentCategory).min(1, 'mindestens eine Kategorie').max(incidentCategories.length),
-    otherCategory: Text(200).default(''),
+    otherCategory: text(200).default(''),
     /** Null: take the level the categories suggest. */
     level: Level.nullable().default(null),
     /** Required when the level differs from the suggestion. */
-    levelReason: Text(1000).default(''),
-    description: Text(10000).default(''),
+    levelReason: text(1000).default(''),
+    description: text(10000).default(''),
     causer: Causer,
-    witnesses: Text(2000).default(''),
-    injuries: Text(2000).default(''),
+    witnesses: text(2000).default(''),
+    injuries: text(2000).default(''),
     policeInvolved: z.boolean().default(false),
     legal: LegalSteps.default({ strafanzeige: null, strafantrag: null, hausverbot: null }),
     evidence: EvidenceForms.default({ threatCall: null, letter: null, online: null }),
@@ -226,9 +223,7 @@ export const systemRole = 'system';
 /** Evidence files a report accepts, as raw request bodies (upload) with their content type. */
 export const attachmentMimePattern = /^(image\/[\w.+-]+|audio\/[\w.+-]+|application\/pdf|text\/plain)$/;
 export const attachmentMaxBytes = 10 * 1024 * 1024;
-export const AttachmentUploadQuery = z
-  .object({ name: z.string().trim().min(1, 'Dateiname fehlt').max(200, 'höchstens 200 Zeichen') })
-  .strict();
+export const AttachmentUploadQuery = z.object({ name: text(200).min(1, 'Dateiname fehlt') }).strict();
 export const AttachmentParams = z.object({ id: Id, attachmentId: Id }).strict();
 
 export const Attachment = z.object({
@@ -316,8 +311,8 @@ export type HelpOffer = z.infer<typeof HelpOffer>;
 export const HelpOfferInput = z
   .object({
     title: Name,
-    description: Text(2000).default(''),
-    contact: Text(500).default(''),
+    description: text(2000).default(''),
+    contact: text(500).default(''),
     sortOrder: z.number().int().min(0).max(1000).default(0),
     active: z.boolean().default(true),
   })
@@ -333,14 +328,14 @@ export const SubmitResult = z.object({
 });
 export type SubmitResult = z.infer<typeof SubmitResult>;
 
-export const Comment = z.object({ comment: Text(2000).default('') }).strict();
-export const RequiredComment = z.object({ comment: Text(2000).min(1, 'Bitte einen Grund angeben') }).strict();
+export const Comment = z.object({ comment: text(2000).default('') }).strict();
+export const RequiredComment = z.object({ comment: text(2000).min(1, 'Bitte einen Grund angeben') }).strict();
 export const ComplaintInput = z
   .object({
     strafanzeige: LegalStep.nullable().default(null),
     strafantrag: LegalStep.nullable().default(null),
     hausverbot: LegalStep.nullable().default(null),
-    comment: Text(2000).default(''),
+    comment: text(2000).default(''),
   })
   .strict()
   .refine((c) => c.strafanzeige || c.strafantrag, {
@@ -351,15 +346,15 @@ export type ComplaintInput = z.infer<typeof ComplaintInput>;
 export const PublishInput = z
   .object({
     /** Written by the central unit in the quality check: the warning's text, without reporter data. */
-    summary: Text(2000).min(1, 'Bitte eine Zusammenfassung für den Warnhinweis schreiben'),
-    measures: z.array(Text(200).min(1)).max(10).default([]),
+    summary: text(2000).min(1, 'Bitte eine Zusammenfassung für den Warnhinweis schreiben'),
+    measures: z.array(text(200).min(1)).max(10).default([]),
     /**
      * The causer's description as the warning shows it, written or confirmed by the central unit
      * at publication. The reporter's own free text is never published as typed: it may name the
      * reporter or their workstation.
      */
-    personDescription: Text(2000).default(''),
-    comment: Text(2000).default(''),
+    personDescription: text(2000).default(''),
+    comment: text(2000).default(''),
   })
   .strict();
 export type PublishInput = z.infer<typeof PublishInput>;

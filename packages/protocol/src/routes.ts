@@ -20,7 +20,7 @@ import {
   approverRoles,
 } from './access.js';
 import { LoginRequest, Me } from './auth.js';
-import { IdParams, everyRole, type Role } from './common.js';
+import { IdParams, everyRole, serialId, type Role } from './common.js';
 import { reportRouteDefs } from './reports.js';
 import { registerRouteDefs } from './register.js';
 import { statsRouteDefs } from './stats.js';
@@ -158,7 +158,10 @@ export const adminResources = {
 } as const;
 
 export const AuditQuery = z
-  .object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.string().regex(/^\d+$/).optional() })
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    before: serialId('Protokollnummer muss eine Zahl sein').optional(),
+  })
   .strict();
 
 export const FunctionTestReport = FunctionTestResult.extend({
@@ -530,3 +533,14 @@ export const routes = {
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;
+
+/**
+ * Every route of the table with its name (`departments.create` for the administered resources),
+ * for whatever must cover all of them: the authorisation and bad-input tests, the OpenAPI check.
+ */
+export const everyRoute: ReadonlyArray<readonly [string, RouteDef]> = [
+  ...Object.entries(routes),
+  ...Object.entries(adminResources).flatMap(([name, crud]) =>
+    Object.entries(crud).map(([op, def]) => [`${name}.${op}`, def] as const),
+  ),
+];

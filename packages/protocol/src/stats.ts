@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { Id, IdParams, Name, type Role } from './common.js';
-import { IsoDate } from './reports.js';
+import { Id, IdParams, IsoDate, Name, monthOnly, type Role } from './common.js';
 import type { RouteDef } from './routes.js';
 
 // Anonymised statistics and situation picture (Lagebild). Every number comes from the anonymous
@@ -15,7 +14,7 @@ export const suppressionNote =
   '• = geheim gehalten: Werte unter 3 Fällen werden nicht veröffentlicht. Weitere Werte (auch Summen) sind ' +
   'unterdrückt, damit sich die kleinen Werte nicht aus Zeilen- und Spaltensummen errechnen lassen.';
 
-export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Monat im Format JJJJ-MM');
+export const Month = monthOnly();
 export type Month = z.infer<typeof Month>;
 
 export const StatsRows = z.enum(['department', 'category', 'level']);

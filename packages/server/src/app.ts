@@ -26,10 +26,11 @@ import { isAccessPayload } from './delivery/access.js';
 import { pruneEvents } from './delivery/events.js';
 import { Presence } from './delivery/presence.js';
 import { Sockets } from './delivery/sockets.js';
-import { realtimeRoutes } from './delivery/routes.js';
+import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { DeviceService } from './devices/service.js';
-import { installErrorHandling, unknownRoute } from './http/errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandling, unknownRoute } from './http/errors.js';
+import { installInputGuard } from './http/input.js';
 import { PhoneService } from './mobile/phones.js';
 import { mobileRoutes } from './mobile/routes.js';
 import { OfflineAlerts } from './notify/alerts.js';
@@ -91,6 +92,9 @@ export async function createWachsam(
     // Error responses never carry stack traces; ids let an admin find the log line.
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
+    // What the router and Node's parser refuse is answered like every other error.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const database =
     opts.database ??
@@ -104,6 +108,7 @@ export async function createWachsam(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installInputGuard(app);
 
   // An empty body on a JSON POST (logout, cancel) is no body, not malformed JSON.
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -131,7 +136,7 @@ export async function createWachsam(
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 }, errorHandler: realtimeSocketError });
   await app.register(swagger, {
     openapi: {
       info: {

@@ -434,6 +434,12 @@ export class AlarmService {
     });
   }
 
+  /** Is this the device's own function-test alarm? Another device's, or another organisation's, is not. */
+  async isOwnFunctionTest(orgId: string, deviceId: string, alarmId: string): Promise<boolean> {
+    const row = await repo.alarmById(this.db, orgId, alarmId);
+    return !!row && row.functionTest && row.deviceId === deviceId;
+  }
+
   async closeStaleFunctionTests(staleAfterMs = 120_000): Promise<number> {
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();

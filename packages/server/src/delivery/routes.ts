@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { ClientFrame, EventId, heartbeatIntervalMs } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
@@ -160,4 +161,19 @@ export function realtimeRoutes(
 async function drained(ws: { bufferedAmount: number; readyState: number; OPEN: number }): Promise<void> {
   while (ws.readyState === ws.OPEN && ws.bufferedAmount > replayHighWaterBytes)
     await new Promise((r) => setTimeout(r, 10));
+}
+
+/**
+ * An error on an established realtime socket. A frame the protocol refuses (too large, not UTF-8,
+ * a bad opcode: `WS_ERR_*`) is the client's fault: `ws` has already closed that one socket with
+ * the matching close code (1009, 1007, 1002), so it is noted, not logged as a server error, and
+ * no other socket is touched. Anything else is ours: logged as an error and the socket cut.
+ */
+export function realtimeSocketError(err: Error & { code?: string }, socket: WebSocket, req: FastifyRequest): void {
+  if (err.code?.startsWith('WS_ERR_')) {
+    req.log.info({ code: err.code }, 'realtime frame refused');
+    return;
+  }
+  req.log.error({ err }, 'realtime socket failed');
+  socket.terminate();
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { adminResources, routes } from '@wachsam/protocol';
 import type { AlarmService } from '../alarms/service.js';
 import type { AuthService } from '../auth/service.js';
-import { AppError } from '../http/errors.js';
+import { AppError, notFound } from '../http/errors.js';
 import { register } from '../http/register.js';
 import type { DeviceService } from './service.js';
 
@@ -33,6 +33,9 @@ export function deviceRoutes(
   });
   register(app, auth, routes.reportFunctionTest, async ({ actor, body }) => {
     if (actor.kind !== 'device') throw new AppError('forbidden', 'Nur für registrierte Geräte');
+    // A device names only its own test alarm: any other id (another organisation's included) is unknown here.
+    if (body.alarmId && !(await alarms.isOwnFunctionTest(actor.orgId, actor.deviceId, body.alarmId)))
+      throw notFound('Alarm');
     const result = await devices.reportFunctionTest(actor, body);
     // Its test alarm closes whatever the result: a function test never stays open in a list.
     if (body.alarmId) await alarms.closeFunctionTest(actor.deviceId, body.alarmId);

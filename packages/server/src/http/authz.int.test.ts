@@ -1,28 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminResources, routes, smsGatewaySecretHeader, type Role, type RouteDef } from '@wachsam/protocol';
-import { api, backends, startTestServer, type TestServer } from '../testing.js';
+import { everyRoute, routes, smsGatewaySecretHeader, type RouteDef } from '@wachsam/protocol';
+import { api, backends, startTestServer, TestRealtime, type TestServer } from '../testing.js';
+import { crossOrgCases, misanswered, orgRows, strangerCases } from './authz-ids.js';
+import { buildOrg, people, type Org } from './world.js';
 
 /** Every route of the protocol's table, so a new route is covered the day it is added. */
-const allRoutes: Array<[string, RouteDef]> = [
-  ...Object.entries(routes),
-  ...Object.entries(adminResources).flatMap(([name, crud]) =>
-    Object.entries(crud).map(([op, def]) => [`${name}.${op}`, def] as [string, RouteDef]),
-  ),
-];
-
-const people: Array<[string, Role[]]> = [
-  ['it', ['admin']],
-  ['pforte', ['security_desk']],
-  ['leitstelle', ['control_centre']],
-  ['jonas.becker', ['employee', 'helper']],
-  ['anna.schmidt', ['employee']],
-  ['claudia.hartmann', ['employee', 'supervisor']],
-  ['personal', ['employee', 'hr']],
-  ['sicherheit', ['employee', 'security_management']],
-  ['stefan.neumann', ['employee', 'helper', 'lookup']],
-  ['datenschutz', ['employee', 'data_protection']],
-];
+const allRoutes = everyRoute;
 
 // Every path parameter is an id; a fresh one names nothing that exists.
 const pathOf = (def: RouteDef) => def.url.replace(/:\w+/g, () => randomUUID());
@@ -33,23 +17,28 @@ const gatewayHeaders = { ...headers, [smsGatewaySecretHeader]: gatewaySecret };
 
 describe.each(backends)('authorisation and bad input on %s', (backend) => {
   let server: TestServer;
-  const cookies = new Map<string, string>();
+  let cookies = new Map<string, string>();
   let token = '';
   let revokedToken = '';
+  /** The organisation under test, and another one on the same installation whose ids it must not reach. */
+  let a: Org;
+  let b: Org;
+  let bRowsBefore: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({ backend, env: { SMS_INBOUND_SECRET: gatewaySecret } });
-    for (const [name] of people) cookies.set(name, await server.login(`${name}@musterstadt.example`));
+    a = await buildOrg(server);
+    b = await buildOrg(server, 'nachbarstadt', []);
+    cookies = a.cookies;
+    token = a.deviceToken;
     const admin = cookies.get('it')!;
     const devices = (await api(server.url, 'GET', '/api/admin/devices', { cookie: admin })).body;
-    const enrol = async (id: string) => {
-      const code = (await api(server.url, 'POST', `/api/admin/devices/${id}/enrolment-code`, { cookie: admin })).body
-        .code;
-      return (await api(server.url, 'POST', '/api/devices/enrol', { body: { code } })).body.token as string;
-    };
-    token = await enrol(devices[0].id);
-    revokedToken = await enrol(devices[1].id);
+    const code = (
+      await api(server.url, 'POST', `/api/admin/devices/${devices[1].id}/enrolment-code`, { cookie: admin })
+    ).body.code;
+    revokedToken = (await api(server.url, 'POST', '/api/devices/enrol', { body: { code } })).body.token as string;
     await api(server.url, 'POST', `/api/admin/devices/${devices[1].id}/revoke`, { cookie: admin });
+    bRowsBefore = await orgRows(server, b);
   });
   afterAll(() => server?.close());
 
@@ -155,6 +144,56 @@ describe.each(backends)('authorisation and bad input on %s', (backend) => {
       expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
     },
   );
+
+  /** One test per route that takes an id; the cases of a route run together. */
+  const withIds = allRoutes.filter(([, d]) => /:\w+/.test(d.url) || d.body || d.querystring);
+
+  it.each(withIds)('%s: ids of another organisation answer 404/403 and reveal nothing', async (_n, def) => {
+    const wrong: string[] = [];
+    for (const c of crossOrgCases(def, a, b, gatewaySecret)) {
+      const problem = await misanswered(server, c);
+      if (problem) wrong.push(problem);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(withIds)(
+    "%s: a record of the same organisation out of the caller's reach answers 404/403",
+    async (_n, def) => {
+      const wrong: string[] = [];
+      for (const c of strangerCases(def, a, gatewaySecret)) {
+        const problem = await misanswered(server, c);
+        if (problem) wrong.push(problem);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  it("realtime frames naming another organisation's alarm change nothing and are not answered", async () => {
+    const receiver = await TestRealtime.connect(server.url, { cookie: cookies.get('jonas.becker') });
+    const device = await TestRealtime.connect(server.url, { token: a.deviceToken });
+    try {
+      for (const ws of [receiver, device]) {
+        for (const alarmId of [b.ids.alarm, b.resolvedAlarm]) ws.send({ kind: 'receipt', alarmId });
+        ws.send({ kind: 'ping', at: 7 });
+        await ws.next((f) => f.kind === 'pong' && f.at === 7);
+      }
+      // Receipts are written in batches every 20 ms: give a batch time to land before comparing.
+      await new Promise((r) => setTimeout(r, 300));
+      await server.wachsam.tick();
+      for (const ws of [receiver, device]) {
+        const seen = JSON.stringify(ws.frames);
+        expect(seen).not.toContain(b.ids.alarm);
+        expect(ws.frames.filter((f) => f.kind === 'error')).toEqual([]);
+      }
+    } finally {
+      await Promise.all([receiver.close(), device.close()]);
+    }
+  });
+
+  it('changed nothing of the other organisation (every row of it, every table)', async () => {
+    expect(await orgRows(server, b)).toEqual(bRowsBefore);
+  });
 
   it('rejects wrong types field by field, in German', async () => {
     const res = await api(server.url, 'POST', '/api/admin/floors', {

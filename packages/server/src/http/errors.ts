@@ -1,13 +1,18 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiError, ErrorCode } from '@wachsam/protocol';
-import { isDatabaseUnavailable } from '../db/errors.js';
+import { isDatabaseUnavailable, uniqueViolation } from '../db/errors.js';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
   malformed_json: 400,
   body_too_large: 413,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  request_timeout: 408,
   unsupported_media_type: 415,
   unauthenticated: 401,
   invalid_credentials: 401,
@@ -40,7 +45,7 @@ export class AppError extends Error {
 }
 
 export const unknownRoute = (method: string, url: string): ApiError =>
-  body('not_found', `Unbekannte Adresse: ${method} ${url.split('?')[0]}`);
+  body('not_found', `Unbekannte Adresse: ${method} ${url.split('?')[0]!.slice(0, 200)}`);
 
 export const notFound = (what: string) => new AppError('not_found', `${what} nicht gefunden`);
 
@@ -57,6 +62,9 @@ const fastifyCodes: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ['malformed_json', 'Der Inhalt ist kein gültiges JSON'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed_json', 'Der Inhalt ist leer'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad_request', 'Ungültige Inhaltslänge'],
+  // Answered by the router before any route or hook runs (see `frameworkErrors`).
+  FST_ERR_BAD_URL: ['bad_request', 'Die Adresse ist nicht gültig kodiert'],
+  FST_ERR_MAX_PARAM_LENGTH: ['uri_too_long', 'Ein Wert in der Adresse ist länger als jede gültige Kennung'],
 };
 
 /**
@@ -88,6 +96,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.status(err.statusCode).send(body('bad_request', 'Ungültige Anfrage'));
     }
+    const taken = uniqueViolation(err);
+    if (taken)
+      return reply
+        .status(409)
+        .send(body('conflict', taken.message, taken.path ? [{ path: taken.path, message: 'vergeben' }] : undefined));
     if (isDatabaseUnavailable(err)) {
       req.log.warn({ err }, 'database unavailable');
       return reply
@@ -98,4 +111,37 @@ export function installErrorHandling(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('internal_error', 'Interner Fehler'));
   });
+}
+
+/**
+ * Errors Fastify's router meets before a route is chosen (an address that is not valid
+ * percent-encoding, a path value longer than any id): the same `{error:{code,message}}` as
+ * everything else, never Fastify's own body. Passed as the `frameworkErrors` option.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const [code, message] = fastifyCodes[err.code] ?? ['bad_request', 'Ungültige Anfrage'];
+  void reply.status(statusOf[code]).send(body(code, message));
+}
+
+const clientErrors: Record<string, [ErrorCode, string]> = {
+  HPE_HEADER_OVERFLOW: ['headers_too_large', 'Adresse und Kopfzeilen der Anfrage sind zu lang'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['request_timeout', 'Die Anfrage kam nicht rechtzeitig an; bitte erneut senden'],
+};
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (an address of 20 000 characters,
+ * a broken request line): answered on the socket with the API's error body, then closed.
+ * Passed as the `clientErrorHandler` option.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message] = clientErrors[err.code ?? ''] ?? ['bad_request', 'Ungültige Anfrage'];
+  const status = statusOf[code];
+  const json = JSON.stringify(body(code, message));
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+  socket.destroy(err);
 }
