@@ -4,9 +4,11 @@ import { adminResources, routes } from '@wachsam/protocol';
 import { listAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { alarmGroups, alarmPlans, buildings, departments, floors, people, rooms } from '../db/schema.js';
 import { register } from '../http/register.js';
+import { cutoffsFor } from '../retention/policy.js';
 import type { OrgService, OrgTable } from './service.js';
 
 type Crud = (typeof adminResources)[keyof typeof adminResources];
@@ -36,7 +38,7 @@ function crudRoutes<C extends Crud>(
   register(app, auth, crud.remove, ({ actor, params }) => org.remove(actor, table, what, params.id));
 }
 
-export function orgRoutes(app: FastifyInstance, auth: AuthService, org: OrgService, db: Db): void {
+export function orgRoutes(app: FastifyInstance, auth: AuthService, org: OrgService, db: Db, clock: Clock): void {
   const r = adminResources;
   crudRoutes(app, auth, org, r.departments, departments, 'Abteilung', org.listDepartments, org.saveDepartment);
   crudRoutes(app, auth, org, r.buildings, buildings, 'Gebäude', org.listBuildings, org.saveBuilding);
@@ -48,5 +50,9 @@ export function orgRoutes(app: FastifyInstance, auth: AuthService, org: OrgServi
   register(app, auth, routes.setPassword, ({ actor, params, body }) =>
     org.setPassword(actor, params.id, body.password),
   );
-  register(app, auth, routes.audit, ({ actor, query }) => listAudit(db, actor.orgId, query.limit, query.before));
+  // Entries past the audit log's retention are not shown, even before the retention job ran.
+  register(app, auth, routes.audit, async ({ actor, query }) => {
+    const { auditBefore } = await cutoffsFor(db, actor.orgId, clock.now());
+    return listAudit(db, actor.orgId, query.limit, query.before, auditBefore);
+  });
 }
