@@ -10,7 +10,7 @@ interface Bound {
   min: number;
   max: number;
   default: number;
-  /** The German unit as it reads after a number ("90 Tage"). */
+  /** The German unit as it reads after a number ("90 Tage"; "zwischen 30 und 90 Tagen" adds the n). */
   unit: 'Tage' | 'Monate';
   /** The data, as the refusal names it. */
   what: string;
@@ -49,14 +49,18 @@ export const fixedRetention = {
   eventDays: 30,
 } as const;
 
+/** "1 Tag", "90 Tage". */
+const amount = (n: number, unit: Bound['unit']) => `${n} ${n === 1 ? unit.slice(0, -1) : unit}`;
+
 /** One period as a zod field: a whole number within its bounds, refused with a German sentence naming data and bounds. */
 export function retentionPeriod(key: RetentionSetting) {
   const b: Bound = retentionBounds[key];
-  const range = `zwischen ${b.min} und ${b.max} ${b.unit}`;
+  const range = `zwischen ${b.min} und ${b.max} ${b.unit}n`;
+  const whole = `${b.what}: bitte eine ganze Zahl angeben (${range})`;
   return z
-    .number({ error: `${b.what}: bitte eine ganze Zahl angeben (${range})` })
-    .int({ error: `${b.what}: bitte eine ganze Zahl angeben (${range})` })
-    .min(b.min, { error: `${b.what}: mindestens ${b.min} ${b.unit} – erlaubt sind ${range}` })
-    .max(b.max, { error: `${b.what}: höchstens ${b.max} ${b.unit} – erlaubt sind ${range}` })
+    .number({ error: whole })
+    .int({ error: whole })
+    .min(b.min, { error: `${b.what}: mindestens ${amount(b.min, b.unit)} – erlaubt sind ${range}` })
+    .max(b.max, { error: `${b.what}: höchstens ${amount(b.max, b.unit)} – erlaubt sind ${range}` })
     .default(b.default);
 }
