@@ -1,6 +1,7 @@
 import type { Messages } from './de.js';
 import { deliveryEn } from './delivery.en.js';
 import { registerEn } from './register.en.js';
+import { retentionEn } from './retention.en.js';
 import { zemagEn } from './zemag.en.js';
 
 export const en: Messages = {
@@ -204,6 +205,7 @@ export const en: Messages = {
   },
   ...zemagEn,
   ...registerEn,
+  ...retentionEn,
   ...deliveryEn,
   roles: {
     employee: 'Employee',
