@@ -8,6 +8,7 @@ export * from './realtime.js';
 export * from './routes.js';
 export * from './agent.js';
 export * from './mobile.js';
+export * from './retention.js';
 export * from './reports.js';
 export * from './register.js';
 export * from './stats.js';

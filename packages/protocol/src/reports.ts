@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IdParams, IsoDate, Name, Timestamp, everyRole, text, type Role } from './common.js';
+import { retentionPeriod } from './retention.js';
 import type { RouteDef } from './routes.js';
 
 // --- Aachener Modell: categories and levels ---
@@ -376,11 +377,19 @@ export const ZemagSettings = z
   .object({
     levelMapping: LevelMapping.default(defaultLevelMapping),
     /** Register: months until an entry is due for review. */
-    registerReviewMonths: z.number().int().min(1).max(60).default(12),
+    registerReviewMonths: retentionPeriod('registerReviewMonths'),
     /** Register: months until an entry is deleted unless kept at review. */
-    registerRetentionMonths: z.number().int().min(1).max(120).default(24),
+    registerRetentionMonths: retentionPeriod('registerRetentionMonths'),
     /** Register: days before deletion that the central unit is warned. */
-    deletionWarningDays: z.number().int().min(1).max(180).default(30),
+    deletionWarningDays: retentionPeriod('deletionWarningDays'),
+    /** Alarms (with receivers, answers, messages, positions, events): days after the alarm ended. */
+    alarmRetentionDays: retentionPeriod('alarmRetentionDays'),
+    /** Reports above the threshold (with evidence and workflow): months after the last workflow step. */
+    reportRetentionMonths: retentionPeriod('reportRetentionMonths'),
+    /** Drafts: days after their last change. */
+    draftRetentionDays: retentionPeriod('draftRetentionDays'),
+    /** Audit log: months after the entry. */
+    auditRetentionMonths: retentionPeriod('auditRetentionMonths'),
   })
   .strict();
 export type ZemagSettings = z.infer<typeof ZemagSettings>;
@@ -607,7 +616,7 @@ export const reportRouteDefs = {
   getSettings: {
     method: 'GET',
     url: '/api/zemag/settings',
-    summary: 'Einstellungen: Stufenzuordnung, Prüf- und Löschfristen',
+    summary: 'Einstellungen: Stufenzuordnung, Prüf-, Aufbewahrungs- und Löschfristen',
     tag: 'Meldungen',
     auth: { kind: 'session', roles: everyRole },
     status: 200,

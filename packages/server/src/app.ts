@@ -14,6 +14,8 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { smsGatewaySecretHeader } from '@wachsam/protocol';
 import { MessageService } from './alarms/messages.js';
+import { AlarmRetention, lastPositionRetainer } from './alarms/retention.js';
+import { auditRetainer } from './audit/retention.js';
 import { alarmRoutes } from './alarms/routes.js';
 import { AlarmService } from './alarms/service.js';
 import { authRoutes } from './auth/routes.js';
@@ -44,7 +46,9 @@ import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
 import { SetupGate } from './org/setup.js';
 import { everyAtMost, Job, type Domain } from './domain.js';
+import { prunedAction } from './register/chain.js';
 import { registerDomain } from './register/routes.js';
+import { RetentionJob } from './retention/job.js';
 import { reportsDomain } from './reports/routes.js';
 import { statsDomain } from './stats/routes.js';
 
@@ -168,7 +172,7 @@ export async function createWachsam(
   const instanceId = randomUUID();
   const presence = new Presence(db, clock, instanceId, config.deviceOfflineSeconds, alarms, devices, app.log);
   const sockets = new Sockets(db, clock, app.log);
-  const messages = new MessageService(db, clock);
+  const messages = new MessageService(db, clock, alarms);
   const phones = new PhoneService(db, clock, alarms, {
     smsNumber: config.alarmSmsNumber,
     holdMs: config.mobileHoldMs,
@@ -188,7 +192,7 @@ export async function createWachsam(
   alarmRoutes(app, auth, alarms, messages);
   mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
   deviceRoutes(app, auth, devices, alarms, config.loginAttemptsPerMinute);
-  orgRoutes(app, auth, { org, people, roleRequests, setup }, db);
+  orgRoutes(app, auth, { org, people, roleRequests, setup }, db, clock);
   const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);
   // The ZeMAG domains run on the bulk connections: an export never takes one an alarm needs.
   const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms };
@@ -240,6 +244,14 @@ export async function createWachsam(
   const revalidateSockets = everyAtMost(clock, 60_000, () => sockets.revalidate());
   const closeFunctionTests = everyAtMost(clock, 60_000, () => alarms.closeStaleFunctionTests().then(() => undefined));
   const pruneStream = everyAtMost(clock, 3600_000, (now) => pruneEvents(database.bulk, now).then(() => undefined));
+  // The retention of every domain's personal data, on the bulk connections. Reports go before
+  // alarms: a report deleted in this run no longer holds the alarm it named.
+  const retention = new RetentionJob(database.bulk, clock, app.log, [
+    ...domains.flatMap((d) => d.retainers ?? []),
+    new AlarmRetention(database.bulk, alarms.claims),
+    lastPositionRetainer(database.bulk),
+    auditRetainer(database.bulk, [prunedAction]),
+  ]);
   const housekeeping = new Job('housekeeping', app.log, async () => {
     await devices.sweepOffline();
     await devices.scheduleFunctionTests();
@@ -247,6 +259,7 @@ export async function createWachsam(
     await revalidateSockets();
     await pruneStream();
     for (const d of domains) if (d.job) await d.job();
+    await retention.job();
   });
   const timers: NodeJS.Timeout[] = [];
 

@@ -4,6 +4,7 @@ import type { AuthService } from './auth/service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { Retainer } from './retention/job.js';
 
 /** What a ZeMAG domain (reports, register, stats) gets from the server when it is wired in. */
 export interface DomainContext {
@@ -16,9 +17,10 @@ export interface DomainContext {
   alarms: AlarmService;
 }
 
-/** A domain registers its routes and may bring a periodic job (retention, reminders). */
+/** A domain registers its routes and may bring a periodic job (reminders) and its share of the retention. */
 export interface Domain {
   job?: () => Promise<void>;
+  retainers?: Retainer[];
 }
 
 /**

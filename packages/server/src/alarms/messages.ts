@@ -6,9 +6,8 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { alarmMessages } from '../db/schema.js';
 import { appendEvents } from '../delivery/events.js';
-import { notFound } from '../http/errors.js';
 import * as repo from './repository.js';
-import { visibilityOf } from './service.js';
+import type { AlarmService } from './service.js';
 
 type MessageRow = typeof alarmMessages.$inferSelect;
 
@@ -28,11 +27,11 @@ export class MessageService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly alarms: AlarmService,
   ) {}
 
   async list(actor: Actor, alarmId: string): Promise<AlarmMessage[]> {
-    const row = await repo.alarmById(this.db, actor.orgId, alarmId);
-    if (!row || !(await repo.canSee(this.db, visibilityOf(actor), row))) throw notFound('Alarm');
+    const row = await this.alarms.visibleAlarm(this.db, actor, alarmId);
     const rows = await this.db
       .select()
       .from(alarmMessages)
@@ -43,8 +42,7 @@ export class MessageService {
 
   async send(actor: Actor, alarmId: string, text: string): Promise<AlarmMessage> {
     return this.db.transaction(async (tx) => {
-      const row = await repo.alarmById(tx, actor.orgId, alarmId);
-      if (!row || !(await repo.canSee(tx, visibilityOf(actor), row))) throw notFound('Alarm');
+      const row = await this.alarms.visibleAlarm(tx, actor, alarmId);
       const author = await repo.personSnapshot(tx, actor.orgId, actor.personId);
       const now = this.clock.now();
       const [inserted] = await tx

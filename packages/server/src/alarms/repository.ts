@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PlanStep, Responder, Response } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
 import { rawRows } from '../db/raw.js';
@@ -376,9 +376,11 @@ export interface AlarmCursor {
   id: string;
 }
 
+/** The alarms this viewer may see and that are within their retention (`kept`), newest first. */
 export async function listVisible(
   ex: Executor,
   v: Visibility,
+  kept: SQL,
   open: boolean | undefined,
   limit: number,
   after: AlarmCursor | null = null,
@@ -398,7 +400,7 @@ export async function listVisible(
   return ex
     .select()
     .from(alarms)
-    .where(and(eq(alarms.orgId, v.orgId), visible, openFilter, older))
+    .where(and(eq(alarms.orgId, v.orgId), visible, kept, openFilter, older))
     .orderBy(desc(alarms.raisedAt), desc(alarms.id))
     .limit(limit);
 }

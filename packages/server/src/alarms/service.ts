@@ -23,6 +23,8 @@ import { AppError, notFound } from '../http/errors.js';
 import { lastKnownPosition, nearbyAddress, storeLastPosition } from './positions.js';
 import { presentAlarm, type AlarmRow } from './presenter.js';
 import * as repo from './repository.js';
+import { AlarmClaims } from './retention.js';
+import { cutoffsFor } from '../retention/policy.js';
 import { resolveTargets } from './targets.js';
 
 type AlarmEventType = AlarmEvent['type'];
@@ -59,6 +61,8 @@ const isSenderOf = (actor: Actor, row: AlarmRow): boolean =>
 export class AlarmService {
   private readonly alertedListeners: AlertedListener[] = [];
   private readonly resolvedHooks: ResolvedHook[] = [];
+  /** What other domains still need of alarms and delete with them (the retention asks). */
+  readonly claims = new AlarmClaims();
 
   constructor(
     private readonly db: Db,
@@ -332,7 +336,8 @@ export class AlarmService {
   async updatePosition(actor: Actor, alarmId: string, position: Position): Promise<void> {
     await this.db.transaction(async (tx) => {
       const row = await repo.alarmById(tx, actor.orgId, alarmId, true);
-      if (!row || !isSenderOf(actor, row)) throw notFound('Alarm');
+      if (!row || !isSenderOf(actor, row) || (await this.claims.expired(tx, row, this.clock.now())))
+        throw notFound('Alarm');
       if (row.resolvedAt) throw new AppError('invalid_transition', 'Der Alarm ist bereits beendet');
       const now = this.clock.now();
       if (row.positionStoredAt && now.getTime() - row.positionStoredAt.getTime() < positionIntervalMs) return;
@@ -452,8 +457,10 @@ export class AlarmService {
   async list(actor: Actor, query: { open?: boolean; limit: number; cursor?: string }): Promise<AlarmList> {
     const last = await lastEventId(this.db, actor.orgId);
     const after = decodeCursor(query.cursor, AlarmCursorJson);
+    // Alarms past their retention are left out at once, before the retention job deletes them.
+    const kept = this.claims.kept(await cutoffsFor(this.db, actor.orgId, this.clock.now()));
     const page = pageOf(
-      await repo.listVisible(this.db, this.visibility(actor), query.open, query.limit + 1, after),
+      await repo.listVisible(this.db, this.visibility(actor), kept, query.open, query.limit + 1, after),
       query.limit,
       (r) => [r.raisedAt.toISOString(), r.id],
     );
@@ -477,8 +484,7 @@ export class AlarmService {
   }
 
   async detail(actor: Actor, alarmId: string): Promise<AlarmDetail> {
-    const row = await repo.alarmById(this.db, actor.orgId, alarmId);
-    if (!row || !(await repo.canSee(this.db, this.visibility(actor), row))) throw notFound('Alarm');
+    const row = await this.visibleAlarm(this.db, actor, alarmId);
     const receivers = await repo.receiverState(this.db, row.id);
     return {
       alarm: await this.present(this.db, row),
@@ -497,6 +503,17 @@ export class AlarmService {
 
   private visibility(actor: Actor): repo.Visibility {
     return visibilityOf(actor);
+  }
+
+  /**
+   * The alarm if this actor may see it and it is within its retention; anything else is "not
+   * found" (an alarm past its retention is gone for everybody, even before the job deleted it).
+   */
+  async visibleAlarm(ex: Executor, actor: Actor, alarmId: string, lock = false): Promise<AlarmRow> {
+    const row = await repo.alarmById(ex, actor.orgId, alarmId, lock);
+    if (!row || !(await repo.canSee(ex, this.visibility(actor), row))) throw notFound('Alarm');
+    if (await this.claims.expired(ex, row, this.clock.now())) throw notFound('Alarm');
+    return row;
   }
 
   private async mustBeReceiverOrOverview(
@@ -521,8 +538,7 @@ export class AlarmService {
     ) => Promise<{ row: AlarmRow; detail: Record<string, unknown>; silent?: boolean }>,
   ): Promise<Alarm> {
     return this.db.transaction(async (tx) => {
-      const row = await repo.alarmById(tx, actor.orgId, alarmId, true);
-      if (!row || !(await repo.canSee(tx, this.visibility(actor), row))) throw notFound('Alarm');
+      const row = await this.visibleAlarm(tx, actor, alarmId, true);
       const now = this.clock.now();
       const result = await apply(tx, row, now);
       const alarm = await this.present(tx, result.row);

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, notInArray } from 'drizzle-orm';
 import type { AuditEntry } from '@wachsam/protocol';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/client.js';
@@ -28,8 +28,19 @@ export async function appendAudit(ex: Executor, e: AuditInput): Promise<void> {
   });
 }
 
-export async function listAudit(ex: Executor, orgId: string, limit: number, before?: string): Promise<AuditEntry[]> {
-  const where = before ? and(eq(auditLog.orgId, orgId), lt(auditLog.id, BigInt(before))) : eq(auditLog.orgId, orgId);
+/** The organisation's entries, newest first; entries older than `since` are past their retention and not shown. */
+export async function listAudit(
+  ex: Executor,
+  orgId: string,
+  limit: number,
+  before: string | undefined,
+  since: Date,
+): Promise<AuditEntry[]> {
+  const where = and(
+    eq(auditLog.orgId, orgId),
+    gte(auditLog.at, since),
+    before ? lt(auditLog.id, BigInt(before)) : undefined,
+  );
   const rows = await ex.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit);
   return rows.map((r) => ({
     id: r.id.toString(),
@@ -39,4 +50,45 @@ export async function listAudit(ex: Executor, orgId: string, limit: number, befo
     subject: r.subject,
     detail: r.detail,
   }));
+}
+
+/**
+ * Delete every entry about these subjects (`report:<id>`, `Alarm <id>`, …): when a record is
+ * deleted, what the audit says about it goes too, so nothing about its content or the people in
+ * it outlives it. The caller audits the deletion itself without content.
+ */
+export async function forgetSubjects(ex: Executor, orgId: string, subjects: string[]): Promise<number> {
+  if (subjects.length === 0) return 0;
+  const rows = await ex
+    .delete(auditLog)
+    .where(and(eq(auditLog.orgId, orgId), inArray(auditLog.subject, subjects)))
+    .returning({ id: auditLog.id });
+  return rows.length;
+}
+
+/**
+ * Retention: delete up to `limit` entries older than `before` of one organisation (or of none,
+ * `orgId` null), oldest first, except the actions listed in `keep`.
+ */
+export async function deleteOldAudit(
+  ex: Executor,
+  orgId: string | null,
+  before: Date,
+  limit: number,
+  keep: readonly string[],
+): Promise<number> {
+  const doomed = ex
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(
+      and(
+        orgId === null ? isNull(auditLog.orgId) : eq(auditLog.orgId, orgId),
+        lt(auditLog.at, before),
+        keep.length ? notInArray(auditLog.action, [...keep]) : undefined,
+      ),
+    )
+    .orderBy(asc(auditLog.id))
+    .limit(limit);
+  const rows = await ex.delete(auditLog).where(inArray(auditLog.id, doomed)).returning({ id: auditLog.id });
+  return rows.length;
 }

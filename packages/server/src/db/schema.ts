@@ -318,8 +318,8 @@ export const events = pgTable(
     payload: jsonb('payload').notNull(),
     at: at('at').notNull(),
   },
-  // `at`: the retention prunes by age.
-  (t) => [index('events_org_id').on(t.orgId, t.id), index('events_at').on(t.at)],
+  // `at`: the retention prunes by age; `alarm_id`: an alarm's events are deleted with it.
+  (t) => [index('events_org_id').on(t.orgId, t.id), index('events_at').on(t.at), index('events_alarm').on(t.alarmId)],
 );
 
 /** Live WebSocket connections of every instance: who is online to receive an alarm. */
@@ -367,7 +367,8 @@ export const auditLog = pgTable(
     subject: text('subject').notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [index('audit_org_id').on(t.orgId, t.id)],
+  // `subject`: what the audit says about a record is deleted with the record.
+  (t) => [index('audit_org_id').on(t.orgId, t.id), index('audit_subject').on(t.orgId, t.subject)],
 );
 
 /** Text messages in an alarm's thread (mobile alarm: receiver ↔ sender). */
@@ -462,6 +463,8 @@ export const incidentReports = pgTable(
   (t) => [
     index('incident_reports_org_status').on(t.orgId, t.status),
     index('incident_reports_reporter').on(t.reporterPersonId),
+    // The alarm retention asks whether a kept report names an alarm.
+    index('incident_reports_alarm').on(t.alarmId),
     uniqueIndex('incident_reports_idempotency').on(t.orgId, t.reporterPersonId, t.idempotencyKey),
   ],
 );
@@ -571,7 +574,12 @@ export const aftercareTasks = pgTable(
     doneAt: at('done_at'),
     note: text('note').notNull().default(''),
   },
-  (t) => [index('aftercare_tasks_assignee').on(t.assigneePersonId, t.doneAt)],
+  // By report and alarm: they are deleted with them.
+  (t) => [
+    index('aftercare_tasks_assignee').on(t.assigneePersonId, t.doneAt),
+    index('aftercare_tasks_report').on(t.reportId),
+    index('aftercare_tasks_alarm').on(t.alarmId),
+  ],
 );
 
 /**
@@ -606,6 +614,8 @@ export const registerEntries = pgTable(
     index('register_entries_keys').using('gin', t.nameKeys),
     index('register_entries_review').on(t.orgId, t.reviewAt),
     index('register_entries_delete').on(t.deleteAt),
+    // A deleted report unlinks the entries it was the source of.
+    index('register_entries_source').on(t.sourceReportId),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { RealtimeEvent } from '@wachsam/protocol';
+import { fixedRetention, type RealtimeEvent } from '@wachsam/protocol';
 import { eventsChannel, type Executor, type Tx } from '../db/client.js';
 import { announceAfterCommit } from '../db/commits.js';
 import { alarms, events } from '../db/schema.js';
@@ -54,8 +54,12 @@ export async function eventsAfter(ex: Executor, orgId: string, after: bigint, li
 
 /** History older than this is not replayed, except for alarms that are still open. */
 export const replayWindowMs = 24 * 3600_000;
-/** Events are kept this long (and as long as their alarm is open); then they are pruned. */
-export const eventRetentionMs = 30 * 24 * 3600_000;
+/**
+ * Events are kept this long (and as long as their alarm is open); then they are pruned. No
+ * alarm is kept for less (the shortest alarm retention is 30 days too), and an alarm's events go
+ * with the alarm when the retention deletes it: events never outlive their alarm.
+ */
+export const eventRetentionMs = fixedRetention.eventDays * 24 * 3600_000;
 
 /**
  * What a reconnecting client is sent: events after its resume point from the last 24 hours,
@@ -109,6 +113,13 @@ export async function pruneEvents(ex: Executor, now: Date, batchSize = 1000): Pr
     total += rows.length;
     if (rows.length < batchSize) return total;
   }
+}
+
+/** The events of these alarms, deleted with them by the alarm retention (index `events_alarm`). */
+export async function deleteAlarmEvents(ex: Executor, alarmIds: string[]): Promise<number> {
+  if (alarmIds.length === 0) return 0;
+  const rows = await ex.delete(events).where(inArray(events.alarmId, alarmIds)).returning({ id: events.id });
+  return rows.length;
 }
 
 /**

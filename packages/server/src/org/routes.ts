@@ -4,11 +4,13 @@ import { adminResources, routes } from '@wachsam/protocol';
 import { listAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { alarmGroups, alarmPlans, buildings, departments, floors, people, rooms } from '../db/schema.js';
 import { register } from '../http/register.js';
 import type { PeopleService } from './people.js';
 import type { RoleRequests } from './role-requests.js';
+import { cutoffsFor } from '../retention/policy.js';
 import type { OrgService, OrgTable } from './service.js';
 import type { SetupGate } from './setup.js';
 
@@ -46,7 +48,7 @@ export interface OrgServices {
   setup: SetupGate;
 }
 
-export function orgRoutes(app: FastifyInstance, auth: AuthService, services: OrgServices, db: Db): void {
+export function orgRoutes(app: FastifyInstance, auth: AuthService, services: OrgServices, db: Db, clock: Clock): void {
   const { org, people: staff, roleRequests, setup } = services;
   const r = adminResources;
   crudRoutes(app, auth, org, r.departments, departments, 'Abteilung', org.listDepartments, org.saveDepartment);
@@ -67,5 +69,9 @@ export function orgRoutes(app: FastifyInstance, auth: AuthService, services: Org
     const { token, ...input } = body;
     return setup.setup(token, input, req.ip);
   });
-  register(app, auth, routes.audit, ({ actor, query }) => listAudit(db, actor.orgId, query.limit, query.before));
+  // Entries past the audit log's retention are not shown, even before the retention job ran.
+  register(app, auth, routes.audit, async ({ actor, query }) => {
+    const { auditBefore } = await cutoffsFor(db, actor.orgId, clock.now());
+    return listAudit(db, actor.orgId, query.limit, query.before, auditBefore);
+  });
 }

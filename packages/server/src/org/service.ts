@@ -22,6 +22,7 @@ import {
   buildings,
   departments,
   floors,
+  organisations,
   people,
   rooms,
 } from '../db/schema.js';
@@ -43,6 +44,10 @@ export type OrgTable =
   | typeof people
   | typeof alarmGroups
   | typeof alarmPlans;
+
+/** Every organisation of the installation, for jobs that go through them one by one. */
+export const organisationIds = async (ex: Executor): Promise<string[]> =>
+  (await ex.select({ id: organisations.id }).from(organisations)).map((o) => o.id);
 
 /** Is the row with this id in this organisation? Foreign keys never point across organisations. */
 export async function owned(ex: Executor, t: OrgTable, orgId: string, id: string | null, path: string, what: string) {

@@ -46,8 +46,12 @@ export const addressLines = (address: string): string[] =>
 export const complaintText = (authority: ContactDetails) =>
   `Sie haben das Recht, sich bei einer Datenschutz-Aufsichtsbehörde zu beschweren, wenn Sie der Ansicht sind, dass die Verarbeitung Ihrer Daten gegen Datenschutzrecht verstößt (Art. 77 DSGVO). Zuständig ist: ${contactLine(authority)}.`;
 
-export const retentionText = (s: { registerReviewMonths: number; registerRetentionMonths: number }) =>
-  `Jeder Registereintrag wird spätestens ${s.registerReviewMonths} Monate nach der Aufnahme oder der letzten Überprüfung darauf überprüft, ob er noch erforderlich ist, und spätestens ${s.registerRetentionMonths} Monate nach der Aufnahme oder der letzten Überprüfung gelöscht. Protokolle über Abfragen werden nach ${accessLogRetentionMonths} Monaten gelöscht, sofern sie nicht für eine Datenschutzkontrolle aufbewahrt werden. Vorfallsmeldungen werden aufbewahrt, solange sie für den Schutz der Beschäftigten, die Strafverfolgung und den Nachweis erforderlich sind.`;
+export const retentionText = (s: {
+  registerReviewMonths: number;
+  registerRetentionMonths: number;
+  reportRetentionMonths: number;
+}) =>
+  `Jeder Registereintrag wird spätestens ${s.registerReviewMonths} Monate nach der Aufnahme oder der letzten Überprüfung darauf überprüft, ob er noch erforderlich ist, und spätestens ${s.registerRetentionMonths} Monate nach der Aufnahme oder der letzten Überprüfung gelöscht. Protokolle über Abfragen werden nach ${accessLogRetentionMonths} Monaten gelöscht, sofern sie nicht für eine Datenschutzkontrolle aufbewahrt werden. Vorfallsmeldungen werden mit ihren Beweismitteln ${s.reportRetentionMonths} Monate nach dem letzten Bearbeitungsschritt gelöscht; ein veröffentlichter Warnhinweis wird nach ${s.registerRetentionMonths} Monaten archiviert, und die Frist läuft ab dann.`;
 
 export const withheldText =
   'Angaben zur meldenden beschäftigten Person, zu Zeuginnen und Zeugen, zu Verletzungen von Beschäftigten, zu Raum, Arbeitsplatz und Telefonanschluss von Beschäftigten sowie die internen Vermerke der zentralen Stelle und die Kommentare ihrer Überprüfungen werden nicht mitgeteilt, weil ihre Offenlegung die Sicherheit der Beschäftigten gefährden würde (§ 12 DSG NRW). Namen, Kennungen und Telefonnummern von Beschäftigten sowie Raum- und Schalterangaben sind in Freitexten geschwärzt.';

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, ilike, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gt, ilike, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import {
   incidentReports,
@@ -34,11 +34,18 @@ export async function insertEntry(ex: Executor, values: NewEntry): Promise<Entry
   return row!;
 }
 
-export async function entryById(ex: Executor, orgId: string, id: string): Promise<EntryRow | null> {
+/**
+ * An entry is live until its deletion date: on that day the retention job deletes it, and from
+ * that day on every read leaves it out, whether the job has run or not. `today` is the
+ * organisation's calendar day (`dayOf`).
+ */
+const live = (today: string) => gt(registerEntries.deleteAt, today);
+
+export async function entryById(ex: Executor, orgId: string, id: string, today: string): Promise<EntryRow | null> {
   const [row] = await ex
     .select()
     .from(registerEntries)
-    .where(and(eq(registerEntries.orgId, orgId), eq(registerEntries.id, id)));
+    .where(and(eq(registerEntries.orgId, orgId), eq(registerEntries.id, id), live(today)));
   return row ?? null;
 }
 
@@ -46,12 +53,13 @@ export async function updateEntry(
   ex: Executor,
   orgId: string,
   id: string,
+  today: string,
   values: Partial<NewEntry>,
 ): Promise<EntryRow | null> {
   const [row] = await ex
     .update(registerEntries)
     .set(values)
-    .where(and(eq(registerEntries.orgId, orgId), eq(registerEntries.id, id)))
+    .where(and(eq(registerEntries.orgId, orgId), eq(registerEntries.id, id), live(today)))
     .returning();
   return row ?? null;
 }
@@ -73,8 +81,9 @@ export async function entriesByName(
   orgId: string,
   key: string,
   birthDate: string | null,
+  today: string,
 ): Promise<EntryRow[]> {
-  const byName = and(eq(registerEntries.orgId, orgId), arrayContains(registerEntries.nameKeys, [key]));
+  const byName = and(eq(registerEntries.orgId, orgId), arrayContains(registerEntries.nameKeys, [key]), live(today));
   return ex
     .select()
     .from(registerEntries)
@@ -87,6 +96,7 @@ export async function entriesByName(
 export async function listEntries(
   ex: Executor,
   orgId: string,
+  today: string,
   q: { name?: string; limit: number; offset: number },
 ): Promise<EntryRow[]> {
   const name = q.name ? normaliseName(q.name) : '';
@@ -94,9 +104,11 @@ export async function listEntries(
     .select()
     .from(registerEntries)
     .where(
-      name
-        ? and(eq(registerEntries.orgId, orgId), ilike(registerEntries.nameKey, `%${escapeLike(name)}%`))
-        : eq(registerEntries.orgId, orgId),
+      and(
+        eq(registerEntries.orgId, orgId),
+        live(today),
+        name ? ilike(registerEntries.nameKey, `%${escapeLike(name)}%`) : undefined,
+      ),
     )
     .orderBy(asc(registerEntries.nameKey), asc(registerEntries.id))
     .limit(q.limit)
@@ -113,6 +125,7 @@ export async function dueEntries(ex: Executor, orgId: string, today: string, war
     .where(
       and(
         eq(registerEntries.orgId, orgId),
+        live(today),
         or(lte(registerEntries.reviewAt, today), lte(registerEntries.deleteAt, warnUntil)),
       ),
     )
@@ -120,11 +133,13 @@ export async function dueEntries(ex: Executor, orgId: string, today: string, war
 }
 
 /** Art. 14 tasks: entries whose notification is still open or deferred. */
-export async function unnotifiedEntries(ex: Executor, orgId: string): Promise<EntryRow[]> {
+export async function unnotifiedEntries(ex: Executor, orgId: string, today: string): Promise<EntryRow[]> {
   return ex
     .select()
     .from(registerEntries)
-    .where(and(eq(registerEntries.orgId, orgId), sql`${registerEntries.notification}->>'status' <> 'sent'`))
+    .where(
+      and(eq(registerEntries.orgId, orgId), live(today), sql`${registerEntries.notification}->>'status' <> 'sent'`),
+    )
     .orderBy(asc(registerEntries.createdAt));
 }
 
@@ -159,11 +174,16 @@ export async function markDeletionWarned(
     .returning({ id: registerEntries.id, deleteAt: registerEntries.deleteAt });
 }
 
-export async function reportById(ex: Executor, orgId: string, id: string): Promise<ReportRow | null> {
+/**
+ * Reports are read only within their retention: `kept` is the reports domain's `keptReport` for
+ * the organisation's cutoffs, so a report past its period is gone for prefill and Art. 15 at
+ * once, before the retention job deleted it.
+ */
+export async function reportById(ex: Executor, orgId: string, id: string, kept: SQL): Promise<ReportRow | null> {
   const [row] = await ex
     .select()
     .from(incidentReports)
-    .where(and(eq(incidentReports.orgId, orgId), eq(incidentReports.id, id)));
+    .where(and(eq(incidentReports.orgId, orgId), eq(incidentReports.id, id), kept));
   return row ?? null;
 }
 
@@ -175,20 +195,20 @@ const notDraft = ne(incidentReports.status, 'draft');
  * compares the normalised names in JS (names.ts), the one fold the register uses everywhere. An
  * organisation's reports are few enough to compare them all.
  */
-export async function submittedReports(ex: Executor, orgId: string): Promise<ReportRow[]> {
+export async function submittedReports(ex: Executor, orgId: string, kept: SQL): Promise<ReportRow[]> {
   return ex
     .select()
     .from(incidentReports)
-    .where(and(eq(incidentReports.orgId, orgId), notDraft));
+    .where(and(eq(incidentReports.orgId, orgId), notDraft, kept));
 }
 
 /** Reports by id (sources of entries), whatever their causer's spelling. */
-export async function reportsByIds(ex: Executor, orgId: string, ids: string[]): Promise<ReportRow[]> {
+export async function reportsByIds(ex: Executor, orgId: string, ids: string[], kept: SQL): Promise<ReportRow[]> {
   if (ids.length === 0) return [];
   return ex
     .select()
     .from(incidentReports)
-    .where(and(eq(incidentReports.orgId, orgId), inArray(incidentReports.id, ids), notDraft));
+    .where(and(eq(incidentReports.orgId, orgId), inArray(incidentReports.id, ids), notDraft, kept));
 }
 
 export async function attachmentsOf(ex: Executor, reportIds: string[]) {

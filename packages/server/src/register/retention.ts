@@ -1,3 +1,4 @@
+import { fixedRetention } from '@wachsam/protocol';
 import { everyAtMost } from '../domain.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { appendAudit } from '../audit/repository.js';
@@ -15,7 +16,7 @@ const system = { system: 'Register: Fristen' };
  * Access-log rows are deleted after one year unless held for a control. Fixed, not a setting: the
  * central unit, whose lookups the log controls, must not be able to shorten it.
  */
-export const accessLogRetentionMonths = 12;
+export const accessLogRetentionMonths = fixedRetention.accessLogMonths;
 
 /**
  * The register's periodic job: entries past their deletion date are deleted for real (the audit

@@ -52,7 +52,7 @@ export class RightsService {
       actor,
       { action: 'list_entries', purpose: 'data_subject_rights', legalBasis: art14, query: { notificationTasks: true } },
       async (tx) => {
-        const rows = await repo.unnotifiedEntries(tx, actor.orgId);
+        const rows = await repo.unnotifiedEntries(tx, actor.orgId, this.register.today());
         return {
           answer: { tasks: rows.map(presentTask) },
           logged: { count: rows.length, entryIds: rows.map((r) => r.id) },
@@ -69,7 +69,7 @@ export class RightsService {
       { action: 'art14_letter', purpose: 'data_subject_rights', legalBasis: art14, query: { entryId: id } },
       async (tx) => {
         const contacts = await requirePrivacyContacts(tx, actor.orgId);
-        const row = await repo.entryById(tx, actor.orgId, id);
+        const row = await repo.entryById(tx, actor.orgId, id, this.register.today());
         if (!row) throw notFound('Registereintrag');
         const d = entryData(row);
         const blackout = await this.blackout(tx, actor.orgId, { ...row, aliases: d.aliases });
@@ -126,7 +126,7 @@ export class RightsService {
     detail: Record<string, unknown>,
   ): Promise<EntryNotification> {
     return this.register.db.transaction(async (tx) => {
-      const row = await repo.updateEntry(tx, actor.orgId, id, { notification });
+      const row = await repo.updateEntry(tx, actor.orgId, id, this.register.today(), { notification });
       if (!row) throw notFound('Registereintrag');
       await this.register.audit(tx, actor, `register.notification_${notification.status}`, id, detail);
       return parseNotification(row);
@@ -165,25 +165,27 @@ export class RightsService {
     const orgId = actor.orgId;
     const contacts = await requirePrivacyContacts(tx, orgId);
     let subject = { lastName: req.lastName ?? '', firstName: req.firstName ?? '', birthDate: req.birthDate };
-    const asked = req.entryId ? await repo.entryById(tx, orgId, req.entryId) : null;
+    const today = this.register.today();
+    const asked = req.entryId ? await repo.entryById(tx, orgId, req.entryId, today) : null;
     if (req.entryId && !asked) throw notFound('Registereintrag');
     if (asked) subject = { lastName: asked.lastName, firstName: asked.firstName, birthDate: asked.birthDate };
 
     // Only what is certainly this person: with a known birth date, entries with another or no
     // birth date belong to a namesake and stay out (the entry asked for by id is always in).
     const key = nameKey(subject.lastName, subject.firstName);
-    const byName = (await repo.entriesByName(tx, orgId, key, subject.birthDate)).filter(
+    const byName = (await repo.entriesByName(tx, orgId, key, subject.birthDate, today)).filter(
       (e) => !subject.birthDate || e.birthDate === subject.birthDate || e.id === asked?.id,
     );
     const entries = asked && !byName.some((e) => e.id === asked.id) ? [asked, ...byName] : byName;
     const sources = entries.map((e) => e.sourceReportId).filter((x): x is string => x !== null);
-    const named = (await repo.submittedReports(tx, orgId)).filter((r) => {
+    const kept = await this.register.keptReports(tx, orgId);
+    const named = (await repo.submittedReports(tx, orgId, kept)).filter((r) => {
       const c = (r.data.causer ?? {}) as Record<string, unknown>;
       if (nameKey(String(c.lastName ?? ''), String(c.firstName ?? '')) !== key) return false;
       return !subject.birthDate || c.birthDate === subject.birthDate;
     });
     const reports = [...named];
-    for (const r of await repo.reportsByIds(tx, orgId, sources))
+    for (const r of await repo.reportsByIds(tx, orgId, sources, kept))
       if (!reports.some((x) => x.id === r.id)) reports.push(r);
     const attachments = await repo.attachmentsOf(
       tx,

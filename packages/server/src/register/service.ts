@@ -14,6 +14,7 @@ import {
 import { actorLabel, hasRole, type Actor } from '../auth/actor.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
+import type { SQL } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { appendAccess, chainTransaction } from './chain.js';
@@ -29,6 +30,8 @@ import {
   type DueWindow,
 } from './presenter.js';
 import * as repo from './repository.js';
+import { keptReport } from '../reports/retention-repository.js';
+import { cutoffsFor } from '../retention/policy.js';
 
 /** The legal basis of every register access (§ 3 BSchG NRW, Art. 6 (1) e GDPR). */
 export const registerLegalBasis = '§ 3 BSchG NRW i. V. m. Art. 6 Abs. 1 lit. e DSGVO';
@@ -139,7 +142,7 @@ export class RegisterService {
         },
       },
       async (tx) => {
-        const rows = await repo.entriesByName(tx, actor.orgId, key, req.birthDate);
+        const rows = await repo.entriesByName(tx, actor.orgId, key, req.birthDate, this.today());
         const level = rows.length ? Math.max(...rows.map((r) => r.level)) : null;
         const measures = [...new Set(rows.flatMap((r) => entryData(r).measures))];
         const w = central ? await this.window(tx, actor.orgId) : null;
@@ -162,7 +165,7 @@ export class RegisterService {
       actor,
       { action: 'read_entry', purpose: 'administration', query: { entryId: id } },
       async (tx) => {
-        const row = await repo.entryById(tx, actor.orgId, id);
+        const row = await repo.entryById(tx, actor.orgId, id, this.today());
         if (!row) throw notFound('Registereintrag');
         const entry = presentEntry(row, await this.window(tx, actor.orgId));
         return { answer: { entry }, logged: { hint: true, level: row.level, entryIds: [row.id], details: true } };
@@ -177,7 +180,7 @@ export class RegisterService {
       actor,
       { action: 'list_entries', purpose: 'administration', query: { nameKey: name ?? '', offset: q.offset } },
       async (tx) => {
-        const rows = await repo.listEntries(tx, actor.orgId, { ...q, limit: q.limit + 1 });
+        const rows = await repo.listEntries(tx, actor.orgId, this.today(), { ...q, limit: q.limit + 1 });
         const w = await this.window(tx, actor.orgId);
         const shown = rows.slice(0, q.limit);
         return {
@@ -216,7 +219,7 @@ export class RegisterService {
 
   private async requireSource(ex: Executor, orgId: string, reportId: string | null): Promise<void> {
     if (!reportId) return;
-    const report = await repo.reportById(ex, orgId, reportId);
+    const report = await repo.reportById(ex, orgId, reportId, await this.keptReports(ex, orgId));
     if (!report) throw notFound('Meldung');
   }
 
@@ -250,10 +253,10 @@ export class RegisterService {
   async update(actor: Actor, id: string, input: RegisterEntryInput): Promise<RegisterEntry> {
     this.requireLegalBasis(input);
     return this.writeLogged(actor, 'update_entry', id, async (tx) => {
-      const before = await repo.entryById(tx, actor.orgId, id);
+      const before = await repo.entryById(tx, actor.orgId, id, this.today());
       if (!before) throw notFound('Registereintrag');
       await this.requireSource(tx, actor.orgId, input.sourceReportId);
-      const row = await repo.updateEntry(tx, actor.orgId, id, {
+      const row = await repo.updateEntry(tx, actor.orgId, id, this.today(), {
         ...entryValues(input, entryData(before).reviews),
         nameKey: nameKey(input.lastName, input.firstName),
         nameKeys: entryKeys(input.lastName, input.firstName, input.aliases),
@@ -278,13 +281,13 @@ export class RegisterService {
   /** Reviewed and kept: a new review date and a new deletion date from today. */
   async review(actor: Actor, id: string, comment: string): Promise<RegisterEntry> {
     return this.writeLogged(actor, 'review_entry', id, async (tx) => {
-      const before = await repo.entryById(tx, actor.orgId, id);
+      const today = this.today();
+      const before = await repo.entryById(tx, actor.orgId, id, today);
       if (!before) throw notFound('Registereintrag');
       const s = await repo.settingsOf(tx, actor.orgId);
-      const today = this.today();
       const data = entryData(before);
       data.reviews.push({ at: this.clock.now().toISOString(), by: actorLabel(actor), comment });
-      const row = await repo.updateEntry(tx, actor.orgId, id, {
+      const row = await repo.updateEntry(tx, actor.orgId, id, today, {
         data,
         reviewAt: addMonths(today, s.registerReviewMonths),
         deleteAt: addMonths(today, s.registerRetentionMonths),
@@ -300,7 +303,7 @@ export class RegisterService {
    * steps. Nothing about the reporter or witnesses is carried over.
    */
   async prefill(actor: Actor, reportId: string): Promise<RegisterEntryInput> {
-    const report = await repo.reportById(this.db, actor.orgId, reportId);
+    const report = await repo.reportById(this.db, actor.orgId, reportId, await this.keptReports(this.db, actor.orgId));
     if (!report) throw notFound('Meldung');
     if (!sourceStatuses.includes(report.status))
       throw new AppError('conflict', 'Nur qualitätsgesicherte oder veröffentlichte Meldungen können übernommen werden');
@@ -327,6 +330,11 @@ export class RegisterService {
       legalBases,
       sourceReportId: report.id,
     };
+  }
+
+  /** SQL: a report within its retention (the reports domain's rule): prefill and Art. 15 read no other. */
+  async keptReports(ex: Executor, orgId: string): Promise<SQL> {
+    return keptReport(await cutoffsFor(ex, orgId, this.clock.now()));
   }
 
   audit(tx: Tx, actor: Actor, action: string, subject: string, detail: Record<string, unknown>): Promise<void> {

@@ -4,11 +4,14 @@ import { attachmentMaxBytes, attachmentMimePattern, routes, type Attachment } fr
 import { appendAudit } from '../audit/repository.js';
 import type { AuthService } from '../auth/service.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { SQL } from 'drizzle-orm';
+import type { Db, Executor } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { register } from '../http/register.js';
 import { presentAttachment } from './presenter.js';
 import * as repo from './repository.js';
+import { cutoffsFor } from '../retention/policy.js';
+import { keptReport } from './retention-repository.js';
 import { asPerson, maySee, type Person, type Viewer } from './workflow.js';
 
 /** Control characters, path separators and quotes never reach a stored name or a header. */
@@ -39,7 +42,7 @@ export class AttachmentService {
   async upload(actor: Person, reportId: string, name: string, mime: string, bytes: Buffer | null): Promise<Attachment> {
     return this.db.transaction(async (tx) => {
       const viewer = await this.viewer(tx, actor);
-      const row = await repo.findReport(tx, actor.orgId, reportId, true);
+      const row = await repo.findReport(tx, actor.orgId, reportId, await this.kept(tx, actor.orgId), true);
       if (!row || !maySee(viewer, row)) throw notFound('Meldung');
       if (row.reporterPersonId !== actor.personId)
         throw new AppError('forbidden', 'Beweismittel fügt die meldende Person hinzu');
@@ -89,8 +92,13 @@ export class AttachmentService {
 
   private async visible(actor: Person, reportId: string): Promise<void> {
     const viewer = await this.viewer(this.db, actor);
-    const row = await repo.findReport(this.db, actor.orgId, reportId);
+    const row = await repo.findReport(this.db, actor.orgId, reportId, await this.kept(this.db, actor.orgId));
     if (!row || !maySee(viewer, row)) throw notFound('Meldung');
+  }
+
+  /** Evidence of a report past its retention is gone with the report, before the job deleted it. */
+  private async kept(ex: Executor, orgId: string): Promise<SQL> {
+    return keptReport(await cutoffsFor(ex, orgId, this.clock.now()));
   }
 
   private async viewer(ex: Parameters<typeof repo.personOf>[0], actor: Person): Promise<Viewer> {

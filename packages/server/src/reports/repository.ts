@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { ReportStatus } from '@wachsam/protocol';
+import { forgetSubjects } from '../audit/repository.js';
 import type { Executor } from '../db/client.js';
 import {
   aftercareTasks,
   alarmReceivers,
   alarms,
-  auditLog,
   buildings,
   departments,
   floors,
@@ -124,11 +124,12 @@ export async function placesOf(ex: Executor, orgId: string) {
 
 // --- alarms (read only: a report follows up a resolved alarm) ---
 
-export async function alarmOf(ex: Executor, orgId: string, alarmId: string): Promise<AlarmRow | null> {
+/** The alarm, if it is within its retention (`kept`: the alarm domain's `AlarmClaims.kept`). */
+export async function alarmOf(ex: Executor, orgId: string, alarmId: string, kept: SQL): Promise<AlarmRow | null> {
   const [a] = await ex
     .select()
     .from(alarms)
-    .where(and(eq(alarms.orgId, orgId), eq(alarms.id, alarmId)));
+    .where(and(eq(alarms.orgId, orgId), eq(alarms.id, alarmId), kept));
   return a ?? null;
 }
 
@@ -191,35 +192,51 @@ export async function updateReport(ex: Executor, id: string, patch: Partial<NewR
   return r!;
 }
 
-/** Read a report; `lock` holds its row until commit, so two steps on it run one after the other. */
-export async function findReport(ex: Executor, orgId: string, id: string, lock = false): Promise<ReportRow | null> {
+/**
+ * Read a report within its retention (`kept`, see `keptReport`); `lock` holds its row until
+ * commit, so two steps on it run one after the other.
+ */
+export async function findReport(
+  ex: Executor,
+  orgId: string,
+  id: string,
+  kept: SQL,
+  lock = false,
+): Promise<ReportRow | null> {
   const q = ex
     .select()
     .from(incidentReports)
-    .where(and(eq(incidentReports.orgId, orgId), eq(incidentReports.id, id)));
+    .where(and(eq(incidentReports.orgId, orgId), eq(incidentReports.id, id), kept));
   const [r] = lock ? await q.for('update') : await q;
   return r ?? null;
 }
 
 /**
- * Deletes the report and, by cascade, its transitions, attachments and aftercare tasks, and
- * every audit entry about it or its debrief (submission with the reporter as actor and the
- * evidence hashes, evidence added, returns with their comments, the debrief done): a report
- * that ends below the threshold, even after an earlier submission, leaves nothing that leads
- * to who reported. Its fact, which names no person, loses the link by `set null`.
+ * Deletes the reports and, by cascade, their transitions, attachments (the evidence files: they
+ * live in `report_attachments.content`, nowhere else) and aftercare tasks, and every audit entry
+ * about them or their debriefs (submission with the reporter as actor and the evidence hashes,
+ * evidence added, returns with their comments, the debrief done): a report that ends below the
+ * threshold, even after an earlier submission, or that ran out its retention, leaves nothing
+ * that leads to who reported. Its fact, which names no person, loses the link by `set null`,
+ * as does a register entry prepared from it. Returns how many evidence files went with them.
  */
-export async function deleteReport(ex: Executor, orgId: string, id: string): Promise<void> {
+export async function deleteReports(ex: Executor, orgId: string, ids: string[]): Promise<{ attachments: number }> {
+  if (ids.length === 0) return { attachments: 0 };
   const tasks = await ex
     .select({ id: aftercareTasks.id })
     .from(aftercareTasks)
-    .where(and(eq(aftercareTasks.orgId, orgId), eq(aftercareTasks.reportId, id)));
-  const subjects = [`report:${id}`, ...tasks.map((t) => `task:${t.id}`)];
-  await ex.delete(auditLog).where(and(eq(auditLog.orgId, orgId), inArray(auditLog.subject, subjects)));
-  await ex.delete(incidentReports).where(eq(incidentReports.id, id));
+    .where(and(eq(aftercareTasks.orgId, orgId), inArray(aftercareTasks.reportId, ids)));
+  await forgetSubjects(ex, orgId, [...ids.map((id) => `report:${id}`), ...tasks.map((t) => `task:${t.id}`)]);
+  const [files] = await ex
+    .select({ n: count() })
+    .from(reportAttachments)
+    .where(inArray(reportAttachments.reportId, ids));
+  await ex.delete(incidentReports).where(and(eq(incidentReports.orgId, orgId), inArray(incidentReports.id, ids)));
+  return { attachments: files?.n ?? 0 };
 }
 
-/** A draft of this person following up this alarm, if one exists. */
-export async function draftForAlarm(ex: Executor, orgId: string, alarmId: string, personId: string) {
+/** A draft of this person following up this alarm, if one exists (within its retention). */
+export async function draftForAlarm(ex: Executor, orgId: string, alarmId: string, personId: string, kept: SQL) {
   const [r] = await ex
     .select()
     .from(incidentReports)
@@ -229,6 +246,7 @@ export async function draftForAlarm(ex: Executor, orgId: string, alarmId: string
         eq(incidentReports.alarmId, alarmId),
         eq(incidentReports.reporterPersonId, personId),
         eq(incidentReports.status, 'draft'),
+        kept,
       ),
     );
   return r ?? null;
@@ -275,6 +293,7 @@ export async function listReports(
   v: Viewer,
   scope: 'mine' | 'inbox' | 'all',
   status: ReportStatus | undefined,
+  kept: SQL,
 ): Promise<ReportRow[]> {
   const scoped =
     scope === 'mine'
@@ -285,7 +304,7 @@ export async function listReports(
   return ex
     .select()
     .from(incidentReports)
-    .where(and(eq(incidentReports.orgId, orgId), scoped, status ? eq(incidentReports.status, status) : undefined))
+    .where(and(eq(incidentReports.orgId, orgId), scoped, kept, status ? eq(incidentReports.status, status) : undefined))
     .orderBy(desc(incidentReports.updatedAt))
     .limit(500);
 }
@@ -314,8 +333,8 @@ export async function orgsWithWarnings(ex: Executor): Promise<string[]> {
   return rows.map((r) => r.orgId);
 }
 
-/** Published (not archived) warnings of the organisation, newest first. */
-export async function publishedWarnings(ex: Executor, orgId: string) {
+/** Published (not archived) warnings of the organisation published since `since`, newest first. */
+export async function publishedWarnings(ex: Executor, orgId: string, since: Date) {
   return ex
     .select({ warning: incidentReports.warning })
     .from(incidentReports)
@@ -324,6 +343,7 @@ export async function publishedWarnings(ex: Executor, orgId: string) {
         eq(incidentReports.orgId, orgId),
         eq(incidentReports.status, 'published'),
         isNotNull(incidentReports.warning),
+        gte(incidentReports.publishedAt, since),
       ),
     )
     .orderBy(desc(incidentReports.publishedAt));

@@ -6,6 +6,8 @@ import { AftercareService, debriefAfterAlarm } from './aftercare.js';
 import { AttachmentService, attachmentRoutes } from './attachments.js';
 import { ReportService } from './service.js';
 import { SettingsService } from './settings.js';
+import { forgetAlarmTasks, ReportRetention } from './retention.js';
+import { reportNamesAlarm } from './retention-repository.js';
 import { WarningRetention } from './warning-retention.js';
 import { asPerson } from './workflow.js';
 
@@ -25,9 +27,12 @@ function idempotencyKeyOf(header: unknown): string {
 export function reportsDomain(ctx: DomainContext): Domain {
   const { app, auth, db, clock } = ctx;
   const aftercare = new AftercareService(db, clock);
-  const reports = new ReportService(db, clock, aftercare);
+  const reports = new ReportService(db, clock, aftercare, (c) => ctx.alarms.claims.kept(c));
   const settings = new SettingsService(db, clock);
   ctx.alarms.onResolved(debriefAfterAlarm);
+  // An alarm a kept report names is kept as long; its debrief task goes with it.
+  ctx.alarms.claims.holdWhile(reportNamesAlarm);
+  ctx.alarms.claims.onForget(forgetAlarmTasks);
 
   register(app, auth, routes.createReport, ({ actor, body, req }) =>
     reports.create(asPerson(actor), body, idempotencyKeyOf(req.headers[idempotencyHeader])),
@@ -76,6 +81,6 @@ export function reportsDomain(ctx: DomainContext): Domain {
 
   register(app, auth, routes.getSettings, ({ actor }) => settings.get(asPerson(actor)));
   register(app, auth, routes.putSettings, ({ actor, body }) => settings.put(asPerson(actor), body));
-  const retention = new WarningRetention(db, clock, ctx.log);
-  return { job: retention.job };
+  const warnings = new WarningRetention(db, clock, ctx.log);
+  return { job: warnings.job, retainers: [new ReportRetention(db)] };
 }

@@ -18,6 +18,7 @@ import {
 } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
+import type { SQL } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { createDebrief, type AftercareService } from './aftercare.js';
@@ -25,7 +26,10 @@ import { debriefExists } from './aftercare-repository.js';
 import { draftFromAlarm } from './alarm-draft.js';
 import { monthOf, presentReport, presentSummary, presentWarning } from './presenter.js';
 import * as repo from './repository.js';
+import { cutoffsFor, type Cutoffs } from '../retention/policy.js';
+import { keptReport } from './retention-repository.js';
 import { loadSettings } from './settings.js';
+import { warningCutoff } from './warning-retention.js';
 import {
   actionsFor,
   checkStep,
@@ -73,6 +77,8 @@ export class ReportService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly aftercare: AftercareService,
+    /** The alarm domain's retention predicate: an alarm past it cannot be reported on. */
+    private readonly keptAlarm: (c: Cutoffs) => SQL,
   ) {}
 
   /**
@@ -142,7 +148,8 @@ export class ReportService {
     q: { scope: 'mine' | 'inbox' | 'all'; status?: ReportStatus | undefined },
   ): Promise<ReportSummary[]> {
     const viewer = await this.viewer(this.db, actor);
-    const rows = await repo.listReports(this.db, actor.orgId, viewer, q.scope, q.status);
+    const kept = keptReport(await this.cutoffs(this.db, actor.orgId));
+    const rows = await repo.listReports(this.db, actor.orgId, viewer, q.scope, q.status, kept);
     return rows.map((r) => presentSummary(r, actor.personId));
   }
 
@@ -173,7 +180,7 @@ export class ReportService {
       });
       const helpOffers = await this.aftercare.activeHelpOffers(tx, actor.orgId);
       if (belowThreshold(level, input.categories)) {
-        await repo.deleteReport(tx, actor.orgId, row.id);
+        await repo.deleteReports(tx, actor.orgId, [row.id]);
         await appendAudit(tx, {
           orgId: actor.orgId,
           at: now,
@@ -240,8 +247,11 @@ export class ReportService {
     return this.step(actor, id, 'archive', comment);
   }
 
+  /** Warnings past the register's retention are left out at once, before the job archives them. */
   async warnings(actor: Person): Promise<Warning[]> {
-    const rows = await repo.publishedWarnings(this.db, actor.orgId);
+    const { registerRetentionMonths } = await loadSettings(this.db, actor.orgId);
+    const since = warningCutoff(registerRetentionMonths, this.clock.now());
+    const rows = await repo.publishedWarnings(this.db, actor.orgId, since);
     return rows.map((r) => r.warning as Warning);
   }
 
@@ -253,7 +263,8 @@ export class ReportService {
     return this.db.transaction(async (tx) => {
       const alarm = await this.linkedAlarm(tx, actor, alarmId);
       const viewer = await this.viewer(tx, actor);
-      const existing = await repo.draftForAlarm(tx, actor.orgId, alarm.id, actor.personId);
+      const kept = keptReport(await this.cutoffs(tx, actor.orgId));
+      const existing = await repo.draftForAlarm(tx, actor.orgId, alarm.id, actor.personId, kept);
       if (existing) return this.view(tx, viewer, existing);
       const input = draftFromAlarm(alarm);
       const { levelMapping } = await loadSettings(tx, actor.orgId);
@@ -333,10 +344,19 @@ export class ReportService {
     return { personId: actor.personId, roles: actor.roles, departmentId: person?.departmentId ?? null };
   }
 
-  /** A report the caller may see; any other is "not found", so its existence stays hidden. */
+  /** The organisation's retention cutoffs now: a report or alarm past them is gone for every reader. */
+  private cutoffs(ex: Executor, orgId: string): Promise<Cutoffs> {
+    return cutoffsFor(ex, orgId, this.clock.now());
+  }
+
+  /**
+   * A report the caller may see and that is within its retention; any other is "not found", so
+   * its existence stays hidden.
+   */
   private async load(ex: Executor, actor: Person, id: string, lock = false) {
     const viewer = await this.viewer(ex, actor);
-    const row = await repo.findReport(ex, actor.orgId, id, lock);
+    const kept = keptReport(await this.cutoffs(ex, actor.orgId));
+    const row = await repo.findReport(ex, actor.orgId, id, kept, lock);
     if (!row || !maySee(viewer, row)) throw notFound('Meldung');
     return { row, viewer, state: await this.reviewState(ex, row) };
   }
@@ -378,7 +398,7 @@ export class ReportService {
 
   /** A resolved, real (not test) alarm the caller raised or responded to; others are not found. */
   private async linkedAlarm(ex: Executor, actor: Person, alarmId: string): Promise<repo.AlarmRow> {
-    const alarm = await repo.alarmOf(ex, actor.orgId, alarmId);
+    const alarm = await repo.alarmOf(ex, actor.orgId, alarmId, this.keptAlarm(await this.cutoffs(ex, actor.orgId)));
     const linked =
       alarm && (alarm.sender.personId === actor.personId || (await repo.respondedTo(ex, alarm.id, actor.personId)));
     if (!alarm || !linked) throw notFound('Alarm');

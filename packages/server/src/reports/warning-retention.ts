@@ -12,6 +12,10 @@ import { loadSettings } from './settings.js';
 /** Retention works in months; the server's job loop ticks every half second, so this runs at most this often. */
 const everyMs = 10 * 60 * 1000;
 
+/** A warning published before this is past the register's retention: archived, and not shown before the job ran. */
+export const warningCutoff = (registerRetentionMonths: number, now: Date): Date =>
+  new Date(`${addMonths(dayOf(now), -registerRetentionMonths)}T00:00:00Z`);
+
 /**
  * The reports domain's periodic job: a published warning is archived once it is older than the
  * organisation's register retention (`registerRetentionMonths`), so it drops out of the list
@@ -34,7 +38,7 @@ export class WarningRetention {
   private async run(now: Date): Promise<void> {
     for (const orgId of await repo.orgsWithWarnings(this.db)) {
       const { registerRetentionMonths: months } = await loadSettings(this.db, orgId);
-      const cutoff = new Date(`${addMonths(dayOf(now), -months)}T00:00:00Z`);
+      const cutoff = warningCutoff(months, now);
       const count = await this.db.transaction(async (tx) => {
         const expired = await repo.expiredWarnings(tx, orgId, cutoff);
         for (const { id } of expired) {

@@ -2,6 +2,7 @@ import { alarmSourceLabels, roleLabels } from '@wachsam/protocol';
 import { accessDe } from './access.de.js';
 import { deliveryDe } from './delivery.de.js';
 import { registerDe } from './register.de.js';
+import { retentionDe } from './retention.de.js';
 import { zemagDe } from './zemag.de.js';
 
 /** German UI texts (default). Role and alarm source names come from the protocol. */
@@ -202,6 +203,7 @@ export const de = {
   roles: roleLabels,
   ...zemagDe,
   ...registerDe,
+  ...retentionDe,
   ...deliveryDe,
   ...accessDe,
   admin: {

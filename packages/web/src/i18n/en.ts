@@ -2,6 +2,7 @@ import type { Messages } from './de.js';
 import { accessEn } from './access.en.js';
 import { deliveryEn } from './delivery.en.js';
 import { registerEn } from './register.en.js';
+import { retentionEn } from './retention.en.js';
 import { zemagEn } from './zemag.en.js';
 
 export const en: Messages = {
@@ -205,6 +206,7 @@ export const en: Messages = {
   },
   ...zemagEn,
   ...registerEn,
+  ...retentionEn,
   ...deliveryEn,
   ...accessEn,
   roles: {

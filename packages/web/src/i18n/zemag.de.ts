@@ -194,14 +194,11 @@ export const zemagDe = {
   },
   zemagSettings: {
     title: 'Einstellungen Meldewesen',
-    levelsAndPeriods: 'Stufen und Fristen',
+    levelsAndPeriods: 'Stufen',
     levelsHint:
-      'Welche Stufe eine Kategorie vorschlägt (Aachener Modell; z. B. Sachbeschädigung in Köln Stufe 2), und die Prüf- und Löschfristen des Registers.',
-    formTitle: 'Stufenzuordnung und Fristen',
+      'Welche Stufe eine Kategorie vorschlägt (Aachener Modell; z. B. Sachbeschädigung in Köln Stufe 2). Die Fristen des Registers stehen unter „Aufbewahrung und Löschung“.',
+    formTitle: 'Stufenzuordnung',
     levelFor: 'Stufe für {{category}}',
-    registerReviewMonths: 'Register: Prüfung nach … Monaten',
-    registerRetentionMonths: 'Register: Löschung nach … Monaten',
-    deletionWarningDays: 'Warnung … Tage vor der Löschung',
     helpOffers: 'Hilfsangebote',
     offer: {
       title: 'Titel',

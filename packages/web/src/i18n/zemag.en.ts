@@ -222,14 +222,11 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
   },
   zemagSettings: {
     title: 'Reporting settings',
-    levelsAndPeriods: 'Levels and periods',
+    levelsAndPeriods: 'Levels',
     levelsHint:
-      'Which level a category suggests (Aachen model; e.g. Cologne files property damage as level 2), and the review and deletion periods of the register.',
-    formTitle: 'Level mapping and periods',
+      "Which level a category suggests (Aachen model; e.g. Cologne files property damage as level 2). The register's periods are under “Retention and deletion”.",
+    formTitle: 'Level mapping',
     levelFor: 'Level for {{category}}',
-    registerReviewMonths: 'Register: review after … months',
-    registerRetentionMonths: 'Register: deletion after … months',
-    deletionWarningDays: 'Warning … days before deletion',
     helpOffers: 'Help offers',
     offer: {
       title: 'Title',

@@ -6,8 +6,7 @@ import { ResourceSection } from '../admin/ResourceSection.js';
 import { useList } from '../admin/useList.js';
 import { call } from '../api/http.js';
 import { PrivacyContactsSection } from '../register/PrivacyContactsSection.js';
-
-const periods = ['registerReviewMonths', 'registerRetentionMonths', 'deletionWarningDays'] as const;
+import { RetentionSection } from './RetentionSection.js';
 
 const helpOffers = {
   list: routes.listHelpOffers,
@@ -16,58 +15,39 @@ const helpOffers = {
   remove: routes.deleteHelpOffer,
 };
 
-/** Sent as typed: a level "4" or a period "zwölf" is refused by the server with the field named. */
-function toSettings(d: Draft): unknown {
+/** Sent as typed: a level "4" is refused by the server with the field named. */
+function withLevels(s: ZemagSettings, d: Draft): unknown {
   const num = (v: Draft[string] | undefined) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v);
-  return {
-    levelMapping: Object.fromEntries(incidentCategories.map((c) => [c, num(d[`level.${c}`])])),
-    ...Object.fromEntries(periods.map((p) => [p, num(d[p])])),
-  };
+  return { ...s, levelMapping: Object.fromEntries(incidentCategories.map((c) => [c, num(d[`level.${c}`])])) };
 }
 
-function toDraft(s: ZemagSettings): Draft {
-  return {
-    ...Object.fromEntries(incidentCategories.map((c) => [`level.${c}`, String(s.levelMapping[c] ?? '')])),
-    ...Object.fromEntries(periods.map((p) => [p, String(s[p])])),
-  };
-}
-
-function SettingsForm() {
+function LevelsForm({ settings, onSaved }: { settings: ZemagSettings; onSaved: () => void }) {
   const { t } = useTranslation();
-  const { data, error, reload } = useList(routes.getSettings);
   const levelOptions = [0, 1, 2, 3].map((l) => ({ value: String(l), label: t('reports.levelShort', { level: l }) }));
-  const fields: FieldSpec[] = [
-    ...incidentCategories.map((c): FieldSpec => ({
-      name: `level.${c}`,
-      label: t('zemagSettings.levelFor', { category: t(`reports.categories.${c}`) }),
-      kind: 'select',
-      options: levelOptions,
-    })),
-    ...periods.map((p): FieldSpec => ({ name: p, label: t(`zemagSettings.${p}`), kind: 'number' })),
-  ];
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    );
-  if (!data) return <p>{t('common.loading')}</p>;
+  const fields = incidentCategories.map((c): FieldSpec => ({
+    name: `level.${c}`,
+    label: t('zemagSettings.levelFor', { category: t(`reports.categories.${c}`) }),
+    kind: 'select',
+    options: levelOptions,
+  }));
   return (
     <ResourceForm
       title={t('zemagSettings.formTitle')}
       fields={fields}
-      initial={toDraft(data)}
+      initial={Object.fromEntries(
+        incidentCategories.map((c) => [`level.${c}`, String(settings.levelMapping[c] ?? '')]),
+      )}
       submitLabel={t('admin.save')}
       onSubmit={async (d) => {
-        await call(routes.putSettings, { body: toSettings(d) as never });
-        reload();
+        await call(routes.putSettings, { body: withLevels(settings, d) as never });
+        onSaved();
       }}
     />
   );
 }
 
 /**
- * For the central unit: the category → level mapping, review and retention periods, help offers.
+ * For the central unit: the category → level mapping, retention periods, help offers.
  * For data protection (and read by the central unit): the contacts every Art. 14/15 letter carries.
  */
 export function ZemagSettingsPage({ me }: { me: Me }) {
@@ -84,13 +64,25 @@ export function ZemagSettingsPage({ me }: { me: Me }) {
 
 function CentralSettings() {
   const { t } = useTranslation();
+  const { data, error, reload } = useList(routes.getSettings);
   return (
     <>
-      <section aria-labelledby="zemag-settings-title">
-        <h2 id="zemag-settings-title">{t('zemagSettings.levelsAndPeriods')}</h2>
-        <p className="muted">{t('zemagSettings.levelsHint')}</p>
-        <SettingsForm />
-      </section>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {!data && !error && <p>{t('common.loading')}</p>}
+      {data && (
+        <>
+          <section aria-labelledby="zemag-settings-title">
+            <h2 id="zemag-settings-title">{t('zemagSettings.levelsAndPeriods')}</h2>
+            <p className="muted">{t('zemagSettings.levelsHint')}</p>
+            <LevelsForm settings={data} onSaved={reload} />
+          </section>
+          <RetentionSection settings={data} onSaved={reload} />
+        </>
+      )}
       <ResourceSection
         title={t('zemagSettings.helpOffers')}
         resource={helpOffers}
