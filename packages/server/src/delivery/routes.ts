@@ -80,6 +80,7 @@ export function realtimeRoutes(
           tokenHash: actor.kind === 'device' && token ? sha256(token) : null,
         },
         lastHeard: heardNow(),
+        heardMonotonic: performance.now(),
         expiry: null,
         receipts: new Set(),
       };
@@ -87,6 +88,7 @@ export function realtimeRoutes(
 
       ws.on('message', (data) => {
         live.lastHeard = heardNow();
+        live.heardMonotonic = performance.now();
         let frame: ClientFrame;
         try {
           frame = ClientFrame.parse(JSON.parse(String(data)));

@@ -120,6 +120,17 @@ describe.each(backends)('a socket belongs to its session, person and device, on 
     expect(await closedWith(ws)).toBe('session_expired');
   });
 
+  it('stays open when the wall clock steps forward (an NTP correction): silence is judged on the monotonic clock', async () => {
+    const clock = new FakeClock();
+    server = await startTestServer({ backend, clock });
+    const ws = await connect({ cookie: await server.login(login('jonas.becker')) });
+    const pingsBefore = ws.frames.filter((f) => f.kind === 'ping').length;
+    clock.advance(10 * 60_000);
+    // The next heartbeat tick judges silence: the socket gets its ping instead of being cut off.
+    await ws.next(() => ws.frames.filter((f) => f.kind === 'ping').length > pingsBefore, 30_000);
+    expect(ws.ws.readyState).toBe(ws.ws.OPEN);
+  });
+
   it('counts a receipt only from an alerted receiver of that alarm', async () => {
     server = await startTestServer({ backend });
     const [anna, jonas, olgaAdmin, leitstelle] = await Promise.all(

@@ -18,8 +18,13 @@ export interface Live {
   conn: Conn;
   ws: WebSocket;
   owner: SocketOwner & { orgId: string; roles: readonly Role[]; tokenHash: string | null };
-  /** Last frame heard from the client (Date.now()): "online" is heard from within the limit. */
+  /** Last frame heard from the client (the clock's time): "online" is heard from within the limit. */
   lastHeard: number;
+  /**
+   * The same moment on the monotonic clock (`performance.now()`): the silence cut-off must not
+   * end every socket when the wall clock steps forward (an NTP correction, a test clock).
+   */
+  heardMonotonic: number;
   expiry: NodeJS.Timeout | null;
   /** Alarms this connection sent a receipt for: a repeat is ignored, and there is a cap. */
   receipts: Set<string>;
@@ -111,8 +116,9 @@ export class Sockets {
 
   /** Ping everyone; cut off a peer silent for three heartbeat intervals. */
   ping(now: number): void {
+    const monotonic = performance.now();
     for (const l of this.lives) {
-      if (now - l.lastHeard > 3 * heartbeatIntervalMs) {
+      if (monotonic - l.heardMonotonic > 3 * heartbeatIntervalMs) {
         l.ws.terminate();
         continue;
       }
