@@ -57,8 +57,9 @@ describe('ZeMAG: report to published warning', () => {
   /** Console errors, per login, except those a step provokes on purpose. */
   function expectOnlyProvokedErrors(): void {
     const provoked: Record<string, RegExp> = {
-      // Offline on purpose: failed requests and the realtime socket.
-      [anna]: /ERR_INTERNET_DISCONNECTED|WebSocket/,
+      // Offline on purpose: failed requests and the realtime socket; a submission with a
+      // legal step still missing its reference.
+      [anna]: /ERR_INTERNET_DISCONNECTED|WebSocket|status of 400/,
       phone: /ERR_INTERNET_DISCONNECTED|WebSocket/,
       // Refused on purpose: the complaint without reference, the entry without legal basis,
       // the lookup without purpose.
@@ -78,12 +79,12 @@ describe('ZeMAG: report to published warning', () => {
   }
 
   /** Opens the report from the inbox ("Zu bearbeiten"), as the reviewer would. */
-  async function openFromInbox(page: Page, status: string): Promise<void> {
+  async function openFromInbox(page: Page, status: string, category = 'Bedrohung'): Promise<void> {
     await page.getByRole('link', { name: 'Zu bearbeiten' }).click();
     await page.getByRole('heading', { name: 'Zu bearbeiten', level: 1 }).waitFor();
-    const row = page.getByRole('row').filter({ hasText: 'Bedrohung' }).filter({ hasText: status });
+    const row = page.getByRole('row').filter({ hasText: category }).filter({ hasText: status });
     await row.getByRole('link').click();
-    await page.getByRole('heading', { name: 'Meldung: Bedrohung', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: `Meldung: ${category}`, level: 1 }).waitFor();
   }
 
   async function act(page: Page, action: string, fill?: (form: ReturnType<Page['getByRole']>) => Promise<void>) {
@@ -187,11 +188,20 @@ describe('ZeMAG: report to published warning', () => {
     await complaint.getByRole('button', { name: 'Strafanzeige erfassen' }).click();
     await complaint.waitFor({ state: 'detached' });
     await hr.getByText('Strafanzeige gestellt – Qualitätssicherung').first().waitFor();
+    // HR sees the reporter (the witness of the complaint) and every fact.
+    await hr.getByText('Kollegin am Nachbarschalter').waitFor();
     await hr.getByText(/StA Köln 123 Js 456\/26/).waitFor();
 
-    // --- The central unit checks and publishes ---
+    // --- The central unit checks and publishes, without anything that leads to the reporter ---
     const central = await loggedIn('sicherheit@musterstadt.example');
     await openFromInbox(central, 'Strafanzeige gestellt');
+    await central.getByText('Meldende Person (für die zentrale Stelle nicht sichtbar)').waitFor();
+    await central.getByText(/^1 Datei \(liegt bei/).waitFor();
+    const centralView = (await central.locator('main').textContent()) ?? '';
+    for (const secret of ['Anna', 'Schmidt', 'Bürgerbüro, Schalter 3', 'Kollegin am Nachbarschalter', 'tresen.png'])
+      expect(centralView, secret).not.toContain(secret);
+    // Days, not times: nothing the central unit reads about the report has a time of day.
+    expect(centralView).not.toMatch(/\d{2}:\d{2}/);
     await act(central, 'Qualitätssicherung abschließen');
     await central.getByText('Qualitätsgesichert – bereit zur Veröffentlichung').first().waitFor();
     await act(central, 'Als Warnhinweis veröffentlichen', async (f) => {
@@ -237,6 +247,22 @@ describe('ZeMAG: report to published warning', () => {
     for (const secret of ['Schmidt', anna, description]) expect(html).not.toContain(secret);
     await expectAccessible(colleague, 'warnings');
     await screenshot(colleague, 'zemag-warnings');
+
+    // --- IT reads the audit log: the reviewers' steps; not the reporter's own (its time next to her
+    // login would name her), not what anyone wrote about the case ---
+    const admin = await loggedIn('it@musterstadt.example');
+    await admin.getByRole('link', { name: 'Administration' }).click();
+    await admin.getByRole('link', { name: 'Protokoll', exact: true }).click();
+    await admin.getByRole('heading', { name: 'Protokoll', level: 2 }).waitFor();
+    const ofReport = admin.getByRole('row').filter({ hasText: `report:${reportId}` });
+    await ofReport
+      .filter({ hasText: 'report.approve' })
+      .getByRole('cell', { name: /Claudia Hartmann/ })
+      .waitFor();
+    const auditRows = await ofReport.allTextContents();
+    expect(auditRows.length).toBe(4);
+    for (const row of auditRows) expect(row).not.toMatch(/report\.submit|Anna|Schmidt|Geprüft, bitte anzeigen/);
+    await screenshot(admin, 'zemag-audit');
 
     expectOnlyProvokedErrors();
   });
@@ -480,19 +506,108 @@ describe('ZeMAG: report to published warning', () => {
     await phone.getByLabel('Ort oder Adresse').fill('Hausbesuch Lindenstraße 4');
     await phone.getByLabel('Beschreibung des Vorfalls').fill('Beschimpfung beim Hausbesuch');
     await context.setOffline(true);
+    // Typed offline: a Hausverbot with its date, the reference still to come. The draft keeps it,
+    // and the retry once the network is back is saved, not refused.
+    await phone.getByLabel('Hausverbot erteilt').check();
+    const hausverbot = phone.getByRole('group', { name: 'Hausverbot', exact: true });
+    await hausverbot.getByLabel('Datum').fill('2026-12-01');
     await phone.getByRole('button', { name: 'Entwurf speichern' }).click();
     await phone.getByText('Keine Verbindung – der Entwurf ist auf diesem Gerät gespeichert').waitFor();
     await context.setOffline(false);
     await phone.getByText('Entwurf gespeichert.').waitFor({ timeout: 15_000 });
     expect(phone.url()).toMatch(/\/mobil\/meldungen\/[0-9a-f-]{36}\/bearbeiten$/);
+    await phone.reload();
+    await hausverbot.getByLabel('Datum').waitFor();
+    expect(await hausverbot.getByLabel('Datum').inputValue()).toBe('2026-12-01');
+    await hausverbot.getByLabel('Aktenzeichen').fill('HV 12/26');
     await expectAccessible(phone, 'phone report form');
     await screenshot(phone, 'zemag-phone-form');
     // Below the threshold: statistics only, with the zero-tolerance reminder and the help offers.
     await phone.getByRole('button', { name: 'Einreichen' }).click();
+    await phone.getByRole('heading', { name: 'Meldung eingereicht' }).waitFor();
+    await phone.getByText(/nur anonym für die Statistik gezählt/).waitFor();
     await phone.getByText(/Null Toleranz/).waitFor();
     await phone.getByRole('heading', { name: 'Hilfsangebote' }).waitFor();
     await phone.getByText('Kollegiale Beratung Ordnungsamt').waitFor();
     await screenshot(phone, 'zemag-phone-submitted');
+    expectOnlyProvokedErrors();
+  });
+
+  it('an insult the reporter wants charged: half-done legal details save as a draft, then supervisor and HR with the Strafantrag deadline, never the central unit', async () => {
+    onTestFailed(async () => {
+      for (const [login, page] of pages) await screenshot(page, `zemag-failed-${login.split('@')[0]}`).catch(() => {});
+    });
+    const reporter = pages.get(anna)!;
+    await reporter.goto(server.url);
+    await reporter.getByRole('link', { name: 'Vorfall melden' }).click();
+    await reporter.getByRole('heading', { name: 'Vorfall melden', level: 1 }).waitFor();
+    await reporter.getByLabel('Zeitpunkt des Vorfalls').fill('2026-11-30T09:30');
+    await reporter.getByLabel('Ort oder Adresse').fill('Bürgerbüro');
+    await reporter.getByLabel('Beleidigung', { exact: true }).check();
+    // Below the threshold the form offers the complaint, with the zero-tolerance reminder.
+    const wish = reporter.getByRole('group', { name: 'Strafanzeige / Strafantrag' });
+    await wish.getByText(/Null Toleranz/).waitFor();
+    await wish.getByLabel(/Ich möchte Strafanzeige bzw. Strafantrag stellen lassen/).check();
+    await reporter.getByLabel('Beschreibung des Vorfalls').fill('Er beschimpfte mich laut vor allen Wartenden.');
+    await reporter.getByLabel('bekannt', { exact: true }).check();
+    await reporter.getByLabel('Nachname').fill('Lästerer');
+    // A legal step with its date but no reference yet: the draft is saved all the same.
+    await reporter.getByLabel('Strafantrag gestellt').check();
+    const legal = reporter.getByRole('group', { name: 'Strafantrag', exact: true });
+    await legal.getByLabel('Datum').fill('2026-12-01');
+    await reporter.getByRole('button', { name: 'Entwurf speichern' }).click();
+    await reporter.getByText('Entwurf gespeichert.').waitFor();
+    await expectAccessible(reporter, 'complaint wish');
+    await screenshot(reporter, 'zemag-complaint-form');
+    // Submitting names what is missing, at the field.
+    await reporter.getByRole('button', { name: 'Einreichen' }).click();
+    await reporter.getByText('Die Meldung ist noch unvollständig').waitFor();
+    await legal.getByText('Aktenzeichen fehlt').waitFor();
+    // The list under the form names the field as the form does.
+    await reporter.getByText('Strafantrag: Aktenzeichen: Aktenzeichen fehlt').waitFor();
+    expect(await legal.getByLabel('Datum').inputValue()).toBe('2026-12-01');
+    await screenshot(reporter, 'zemag-complaint-missing');
+    // She has not filed it herself: HR will.
+    await reporter.getByLabel('Strafantrag gestellt').uncheck();
+    await reporter.getByRole('button', { name: 'Einreichen' }).click();
+    await reporter.getByRole('heading', { name: 'Meldung eingereicht' }).waitFor();
+    await reporter.getByText(/geht an Ihre Vorgesetzten und an das Personalmanagement/).waitFor();
+    await reporter.getByText('Strafantragsfrist endet am 28.02.2027 (§ 77b StGB)').waitFor();
+    await reporter.getByRole('heading', { name: 'Hilfsangebote' }).waitFor();
+    await expectAccessible(reporter, 'complaint submitted');
+    await screenshot(reporter, 'zemag-complaint-submitted');
+
+    const supervisor = pages.get('claudia.hartmann@musterstadt.example')!;
+    await supervisor.goto(server.url);
+    await openFromInbox(supervisor, 'Eingereicht', 'Beleidigung');
+    await supervisor.getByText('Strafantragsfrist endet am 28.02.2027 (§ 77b StGB)').waitFor();
+    await act(supervisor, 'Freigeben');
+
+    const hr = pages.get('personal@musterstadt.example')!;
+    await hr.goto(server.url);
+    await openFromInbox(hr, 'Freigegeben', 'Beleidigung');
+    await hr.getByRole('heading', { name: 'Strafantragsfrist endet am 28.02.2027 (§ 77b StGB)' }).waitFor();
+    await expectAccessible(hr, 'complaint at HR');
+    await screenshot(hr, 'zemag-complaint-hr');
+    await act(hr, 'Strafantrag erfassen und abschließen', async (f) => {
+      await f.getByLabel('Strafantrag: Datum').fill('2026-12-07');
+      await f.getByLabel('Strafantrag: Aktenzeichen').fill('StA Köln 77 Js 1/26');
+    });
+    await hr.getByRole('heading', { name: 'Meldung abgeschlossen' }).waitFor();
+    await hr.getByText(/nur die anonyme Zählung/).waitFor();
+    await screenshot(hr, 'zemag-complaint-closed');
+
+    // The central unit never had it, and nothing of it is left to find.
+    const central = pages.get('sicherheit@musterstadt.example')!;
+    await central.goto(server.url);
+    await central.getByRole('link', { name: 'Zu bearbeiten' }).click();
+    await central.getByRole('heading', { name: 'Zu bearbeiten', level: 1 }).waitFor();
+    await central.waitForLoadState('networkidle');
+    expect(await central.getByRole('row').filter({ hasText: 'Beleidigung' }).count()).toBe(0);
+    await reporter.getByRole('link', { name: 'Meine Meldungen' }).click();
+    await reporter.getByRole('heading', { name: 'Meine Meldungen', level: 1 }).waitFor();
+    await reporter.waitForLoadState('networkidle');
+    expect(await reporter.getByRole('row').filter({ hasText: 'Beleidigung' }).count()).toBe(0);
     expectOnlyProvokedErrors();
   });
 });

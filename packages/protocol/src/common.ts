@@ -40,7 +40,9 @@ export const text = (max: number) =>
 export const minYear = 1900;
 export const maxYear = 2999;
 const yearsMessage = `Jahr ${minYear} bis ${maxYear}`;
+/** Judged only where the text starts with a year; anything else is the format check's to name. */
 const inYears = (s: string): boolean => {
+  if (!/^\d{4}-/.test(s)) return true;
   const year = Number(s.slice(0, 4));
   return year >= minYear && year <= maxYear;
 };
@@ -57,7 +59,9 @@ export const monthOnly = (message = 'Monat im Format JJJJ-MM') =>
     .refine(inYears, yearsMessage);
 
 /** A point in time with its offset (ISO 8601), a real date in the domain's years. */
-export const Timestamp = z.iso.datetime({ offset: true }).refine(inYears, yearsMessage);
+export const timestamp = (message?: string) =>
+  z.iso.datetime({ offset: true, ...(message ? { message } : {}) }).refine(inYears, yearsMessage);
+export const Timestamp = timestamp();
 
 /** The largest value of PostgreSQL's bigint. */
 export const maxBigint = 9223372036854775807n;

@@ -10,6 +10,8 @@ export * from './agent.js';
 export * from './mobile.js';
 export * from './retention.js';
 export * from './reports.js';
+export * from './report-views.js';
+export * from './report-routes.js';
 export * from './register.js';
 export * from './stats.js';
 export * from './outbox.js';

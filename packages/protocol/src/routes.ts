@@ -21,7 +21,7 @@ import {
 } from './access.js';
 import { LoginRequest, Me } from './auth.js';
 import { IdParams, everyRole, serialId, type Role } from './common.js';
-import { reportRouteDefs } from './reports.js';
+import { reportRouteDefs } from './report-routes.js';
 import { registerRouteDefs } from './register.js';
 import { statsRouteDefs } from './stats.js';
 import {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, notInArray } from 'drizzle-orm';
-import type { AuditEntry } from '@wachsam/protocol';
+import { anonymousReporter, type AuditEntry } from '@wachsam/protocol';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
@@ -11,24 +11,41 @@ export interface AuditInput {
   action: string;
   subject: string;
   detail?: Record<string, unknown>;
+  /**
+   * The entry records an act of the person who reported an incident (or what their act set off):
+   * it is stored as "Meldende Person", without their person or device, and never listed to the
+   * administration. The report keeps its reporter for those who may know.
+   */
+  reporterSide?: boolean;
 }
 
 /** Append one entry. Callers pass their transaction, so the entry commits with the change. */
 export async function appendAudit(ex: Executor, e: AuditInput): Promise<void> {
-  const actor = 'system' in e.actor ? null : e.actor;
+  const actor = 'system' in e.actor || e.reporterSide ? null : e.actor;
   await ex.insert(auditLog).values({
     orgId: e.orgId,
     at: e.at,
-    actor: actor ? actorLabel(actor) : e.actor && 'system' in e.actor ? e.actor.system : 'System',
+    actor: e.reporterSide
+      ? anonymousReporter
+      : actor
+        ? actorLabel(actor)
+        : 'system' in e.actor
+          ? e.actor.system
+          : 'System',
     actorPersonId: actor?.kind === 'person' ? actor.personId : actor?.kind === 'device' ? actor.personId : null,
     actorDeviceId: actor?.kind === 'device' ? actor.deviceId : null,
     action: e.action,
     subject: e.subject,
     detail: e.detail ?? {},
+    reporterSide: e.reporterSide ?? false,
   });
 }
 
-/** The organisation's entries, newest first; entries older than `since` are past their retention and not shown. */
+/**
+ * The administration's view of the log (IT), newest first: every entry but those on a reporter's
+ * own acts (see `reporterSide`), each built from the same allow-list of columns. Entries older
+ * than `since` are past their retention and not shown.
+ */
 export async function listAudit(
   ex: Executor,
   orgId: string,
@@ -38,6 +55,7 @@ export async function listAudit(
 ): Promise<AuditEntry[]> {
   const where = and(
     eq(auditLog.orgId, orgId),
+    eq(auditLog.reporterSide, false),
     gte(auditLog.at, since),
     before ? lt(auditLog.id, BigInt(before)) : undefined,
   );

@@ -366,6 +366,12 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     subject: text('subject').notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    /**
+     * Written on an act of the person who reported an incident (submitting, evidence added, the
+     * report reduced to its count at submission): it names no person and is not listed to the
+     * administration, where its time next to that person's login would name them.
+     */
+    reporterSide: boolean('reporter_side').notNull().default(false),
   },
   // `subject`: what the audit says about a record is deleted with the record.
   (t) => [index('audit_org_id').on(t.orgId, t.id), index('audit_subject').on(t.orgId, t.subject)],
@@ -446,6 +452,10 @@ export const incidentReports = pgTable(
     reporterPersonId: uuid('reporter_person_id').references(() => people.id, { onDelete: 'set null' }),
     departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'set null' }),
     status: text('status').notNull(),
+    /**
+     * When it happened, set from the checked form at submission. A draft keeps the form as typed
+     * in `data`; while its time is not (yet) valid this holds the time the draft was saved.
+     */
     occurredAt: at('occurred_at').notNull(),
     level: integer('level').notNull(),
     categories: text('categories').array().notNull(),
@@ -455,6 +465,12 @@ export const incidentReports = pgTable(
     updatedAt: at('updated_at').notNull(),
     submittedAt: at('submitted_at'),
     publishedAt: at('published_at'),
+    /**
+     * Below the register threshold, sent on only for the Strafanzeige/Strafantrag the reporter
+     * asked for: supervisor and HR, never the central unit; reduced to the anonymous count once
+     * HR has decided. Set at each submission.
+     */
+    complaintOnly: boolean('complaint_only').notNull().default(false),
     /** The published warning, built from an allow-list of fields: never holds reporter data. */
     warning: jsonb('warning').$type<Record<string, unknown>>(),
     /** The reporter's Idempotency-Key of the create: a retried create finds this draft again. */

@@ -304,7 +304,9 @@ export class RegisterService {
    */
   async prefill(actor: Actor, reportId: string): Promise<RegisterEntryInput> {
     const report = await repo.reportById(this.db, actor.orgId, reportId, await this.keptReports(this.db, actor.orgId));
-    if (!report) throw notFound('Meldung');
+    // A report below the threshold that only went on for the Strafanzeige/Strafantrag never
+    // enters the register, and the central unit does not even learn that it exists.
+    if (!report || report.complaintOnly) throw notFound('Meldung');
     if (!sourceStatuses.includes(report.status))
       throw new AppError('conflict', 'Nur qualitätsgesicherte oder veröffentlichte Meldungen können übernommen werden');
     const causer = Causer.safeParse(report.data.causer);

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { aftercareTasks, departments, helpOffers, incidentReports, people } from '../db/schema.js';
+import { aftercareTasks, departments, helpOffers, people } from '../db/schema.js';
 
 export type HelpOfferRow = typeof helpOffers.$inferSelect;
 export type TaskRow = typeof aftercareTasks.$inferSelect;
@@ -74,19 +74,14 @@ export async function debriefExists(
 }
 
 /**
- * A task with the affected person's name and, for a report's debrief, what decides who may see
- * that name: the report's state, reporter and department (with the department's name).
+ * A task with the affected person's name and department: the name for the one who holds the
+ * debrief, the department alone for the central unit that sees a task nobody was found for.
  */
 const taskColumns = {
   task: aftercareTasks,
   firstName: people.firstName,
   lastName: people.lastName,
-  report: {
-    status: incidentReports.status,
-    reporterPersonId: incidentReports.reporterPersonId,
-    departmentId: incidentReports.departmentId,
-    department: departments.name,
-  },
+  department: departments.name,
 };
 
 export type TaskWithPerson = Awaited<ReturnType<typeof openTasks>>[number];
@@ -97,8 +92,7 @@ export async function openTasks(ex: Executor, orgId: string, personId: string, u
     .select(taskColumns)
     .from(aftercareTasks)
     .leftJoin(people, eq(people.id, aftercareTasks.affectedPersonId))
-    .leftJoin(incidentReports, eq(incidentReports.id, aftercareTasks.reportId))
-    .leftJoin(departments, eq(departments.id, incidentReports.departmentId))
+    .leftJoin(departments, eq(departments.id, people.departmentId))
     .where(
       and(
         eq(aftercareTasks.orgId, orgId),
@@ -116,8 +110,7 @@ export async function findTask(ex: Executor, orgId: string, id: string, lock = f
     .select(taskColumns)
     .from(aftercareTasks)
     .leftJoin(people, eq(people.id, aftercareTasks.affectedPersonId))
-    .leftJoin(incidentReports, eq(incidentReports.id, aftercareTasks.reportId))
-    .leftJoin(departments, eq(departments.id, incidentReports.departmentId))
+    .leftJoin(departments, eq(departments.id, people.departmentId))
     .where(and(eq(aftercareTasks.orgId, orgId), eq(aftercareTasks.id, id)));
   const [t] = lock ? await q.for('update', { of: aftercareTasks }) : await q;
   return t ?? null;

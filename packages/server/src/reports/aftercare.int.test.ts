@@ -49,7 +49,9 @@ describe.each(backends)('aftercare, alarms and evidence on %s', (backend) => {
       reporter: { name: 'Anna Schmidt' },
     });
     expect(res.body.description).toContain('Alarmkonsole');
-    expect(res.body.description).toContain('E.01 Bürgerbüro Schalter 1');
+    // Time and room are in their own fields, never in the description the central unit reads.
+    expect(res.body.roomId).toBe(places.room('E.01'));
+    expect(res.body.description).not.toContain('E.01');
     expect(res.body.description).toContain('Ausgang: echter Notfall');
     expect(res.body.description).toContain('Notiz: Kunde hat das Gebäude verlassen');
     // A second click finds the same draft.

@@ -8,7 +8,7 @@ import * as repo from './aftercare-repository.js';
 import { personOf, supervisorsOf } from './repository.js';
 import { presentHelpOffer, presentTask } from './presenter.js';
 import type { AlarmRow } from './repository.js';
-import { seesReporter, type Person, type Viewer } from './workflow.js';
+import type { Person } from './workflow.js';
 
 /** A debrief is due within a week of the incident. */
 const debriefDays = 7;
@@ -92,8 +92,7 @@ export class AftercareService {
   /** Open debriefs assigned to the caller; the central unit also sees those nobody was found for. */
   async tasks(actor: Person): Promise<AftercareTask[]> {
     const rows = await repo.openTasks(this.db, actor.orgId, actor.personId, hasRole(actor, ['security_management']));
-    const viewer = await this.viewer(this.db, actor);
-    return rows.map((r) => this.present(viewer, r));
+    return rows.map((r) => this.present(actor.personId, r));
   }
 
   async completeTask(actor: Person, id: string, comment: string): Promise<AftercareTask> {
@@ -107,26 +106,19 @@ export class AftercareService {
       if (found.task.doneAt) throw new AppError('invalid_transition', 'Die Aufgabe ist bereits erledigt');
       const done = await repo.completeTask(tx, id, this.clock.now(), comment);
       await this.audit(tx, actor, 'aftercare.done', id, {});
-      return this.present(await this.viewer(tx, actor), { ...found, task: done });
+      return this.present(actor.personId, { ...found, task: done });
     });
   }
 
   /**
-   * A report's debrief names the affected person only to those who may know who reported (the
-   * supervisor it was given to): the central unit, holding one nobody else could take, reads
-   * "Meldende Person". An alarm's debrief names its sender, whom the desk knew anyway.
+   * A debrief names the affected person, the report and the alarm only to the one it was given
+   * to (the supervisor). The central unit, holding one nobody else could take, reads "Betroffene
+   * Person (department)" without the report's or alarm's id: the alarm's id is also on the
+   * report, and its sender's name there would tell the central unit who reported.
    */
-  private present(viewer: Viewer, r: repo.TaskWithPerson): AftercareTask {
-    const status = r.task.reportId ? r.report?.status : null;
-    const assigned = r.task.assigneePersonId === viewer.personId;
-    if (r.report && status && !assigned && !seesReporter(viewer, { ...r.report, status }))
-      return presentTask(r.task, { hidden: true, department: r.report.department });
+  private present(personId: string, r: repo.TaskWithPerson): AftercareTask {
+    if (r.task.assigneePersonId !== personId) return presentTask(r.task, { hidden: true, department: r.department });
     return presentTask(r.task, r);
-  }
-
-  private async viewer(ex: Executor, actor: Person): Promise<Viewer> {
-    const person = await personOf(ex, actor.orgId, actor.personId);
-    return { personId: actor.personId, roles: actor.roles, departmentId: person?.departmentId ?? null };
   }
 
   private audit(tx: Tx, actor: Person, action: string, id: string, detail: Record<string, unknown>) {

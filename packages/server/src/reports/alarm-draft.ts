@@ -7,17 +7,13 @@ const outcomeLabels: Record<AlarmOutcome, string> = {
   test: 'Probealarm',
 };
 
-const dateTime = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin',
-  dateStyle: 'medium',
-  timeStyle: 'short',
-});
-
 /**
  * The draft "Vorfall melden" opens from a resolved alarm: when (the moment of the trigger, not
  * of the server's receipt), where (the room, else the building's address, else the last
- * position of a mobile sender) and the alarm's own facts in the description. The reporter
- * completes categories, causer and the rest before submitting.
+ * position of a mobile sender) and the alarm's outcome and note in the description. The
+ * reporter completes categories, causer and the rest before submitting. Time and room go into
+ * their own fields only, never into the description: the central unit reads the description,
+ * and the alarm's minute and room there would tie the report to the alarm and its sender.
  */
 export function draftFromAlarm(alarm: AlarmRow): ReportInput {
   const loc = alarm.location;
@@ -25,12 +21,9 @@ export function draftFromAlarm(alarm: AlarmRow): ReportInput {
   const address =
     loc.address ||
     (pos ? `Standort ${pos.lat.toFixed(5)}, ${pos.lon.toFixed(5)} (± ${Math.round(pos.accuracy)} m)` : '');
-  const place = [loc.building, loc.floor, loc.room].filter(Boolean).join(', ');
   const lines = [
-    `Alarm vom ${dateTime.format(alarm.triggeredAt ?? alarm.raisedAt)} über ${alarmSourceLabels[alarm.source as AlarmSource] ?? alarm.source}.`,
-    place ? `Ort: ${place}.` : '',
+    `Nach einem Alarm über ${alarmSourceLabels[alarm.source as AlarmSource] ?? alarm.source}.`,
     alarm.outcome ? `Ausgang: ${outcomeLabels[alarm.outcome]}.` : '',
-    alarm.resolvedAt ? `Beendet: ${dateTime.format(alarm.resolvedAt)}.` : '',
     alarm.note ? `Notiz: ${alarm.note}` : '',
   ];
   return ReportInput.parse({

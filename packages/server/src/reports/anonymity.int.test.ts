@@ -72,7 +72,7 @@ describe.each(backends)('what reviewers and readers learn about the reporter on 
     expect(inRoom.warning).toMatchObject({ department: 'Ordnungsamt', building: 'Bürgerzentrum Nord' });
     const listed = (await warnings()).find((w: { id: string }) => w.id === inRoom.warning.id);
     expect(listed).toMatchObject({ department: 'Ordnungsamt', building: 'Bürgerzentrum Nord' });
-    // The audit log ties the report to Anna; nothing in it ties the warning to the report.
+    // Nothing in the audit log ties the warning to the report.
     const audit = json(await server.database.db.select().from(auditLog));
     expect(audit).toContain(inRoom.id);
     expect(audit).not.toContain(inRoom.warning.id);
@@ -142,7 +142,7 @@ describe.each(backends)('what reviewers and readers learn about the reporter on 
     expect(await db.select().from(aftercareTasks).where(eq(aftercareTasks.affectedPersonId, rita.id))).toEqual([]);
   });
 
-  it("does not name the reporter to the central unit in a report's debrief; an alarm's debrief keeps the name", async () => {
+  it('names neither the reporter, the report nor the alarm to the central unit in a debrief it holds', async () => {
     const karl = await addPerson(server, c.it, {
       firstName: 'Karl',
       lastName: 'Kassenwart',
@@ -153,13 +153,15 @@ describe.each(backends)('what reviewers and readers learn about the reporter on 
     const id = (await createReport(server, karl.cookie, threatReport(places.room('1.20')))).body.id as string;
     await step(server, karl.cookie, id, 'submit');
     const tasks = await tasksOf(c.sicherheit);
-    const task = tasks.find((t: { reportId: string }) => t.reportId === id);
-    expect(task.affectedPerson).toBe('Meldende Person (Stadtkasse)');
+    const task = tasks.find((t: { affectedPerson: string }) => t.affectedPerson === 'Betroffene Person (Stadtkasse)');
+    expect(task).toMatchObject({ reportId: null, alarmId: null });
     expect(json(tasks)).not.toMatch(/Karl|Kassenwart/);
+    expect(json(tasks)).not.toContain(id);
     const done = await api(server.url, 'POST', `/api/tasks/${task.id}/done`, { cookie: c.sicherheit, body: {} });
-    expect(done.body.affectedPerson).toBe('Meldende Person (Stadtkasse)');
+    expect(done.body).toMatchObject({ affectedPerson: 'Betroffene Person (Stadtkasse)', reportId: null });
 
-    // Stefan's alarm (Ordnungsamt, no supervisor): the desk knew who raised it.
+    // Stefan's alarm (Ordnungsamt, no supervisor): the debrief carries neither his name nor the
+    // alarm's id, which his report about the incident would carry too.
     const alarm = await api(server.url, 'POST', '/api/alarms', {
       cookie: c.stefan,
       body: { source: 'console' },
@@ -172,7 +174,11 @@ describe.each(backends)('what reviewers and readers learn about the reporter on 
       body: { outcome: 'real' },
     });
     expect(resolved.status).toBe(200);
-    const debrief = (await tasksOf(c.sicherheit)).find((t: { alarmId: string }) => t.alarmId === alarmId);
-    expect(debrief.affectedPerson).toBe('Stefan Neumann');
+    const after = await tasksOf(c.sicherheit);
+    expect(after).toContainEqual(
+      expect.objectContaining({ affectedPerson: 'Betroffene Person (Ordnungsamt)', alarmId: null, reportId: null }),
+    );
+    expect(json(after)).not.toContain(alarmId);
+    expect(json(after)).not.toMatch(/Stefan|Neumann/);
   });
 });

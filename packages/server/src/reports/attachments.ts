@@ -4,15 +4,13 @@ import { attachmentMaxBytes, attachmentMimePattern, routes, type Attachment } fr
 import { appendAudit } from '../audit/repository.js';
 import type { AuthService } from '../auth/service.js';
 import type { Clock } from '../clock.js';
-import type { SQL } from 'drizzle-orm';
-import type { Db, Executor } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { register } from '../http/register.js';
+import { loadVisible } from './access.js';
 import { presentAttachment } from './presenter.js';
 import * as repo from './repository.js';
-import { cutoffsFor } from '../retention/policy.js';
-import { keptReport } from './retention-repository.js';
-import { asPerson, maySee, type Person, type Viewer } from './workflow.js';
+import { asPerson, seesReporter, type Person } from './workflow.js';
 
 /** Control characters, path separators and quotes never reach a stored name or a header. */
 const cleanName = (name: string) =>
@@ -41,9 +39,7 @@ export class AttachmentService {
    */
   async upload(actor: Person, reportId: string, name: string, mime: string, bytes: Buffer | null): Promise<Attachment> {
     return this.db.transaction(async (tx) => {
-      const viewer = await this.viewer(tx, actor);
-      const row = await repo.findReport(tx, actor.orgId, reportId, await this.kept(tx, actor.orgId), true);
-      if (!row || !maySee(viewer, row)) throw notFound('Meldung');
+      const { row } = await loadVisible(tx, actor, reportId, this.clock.now(), true);
       if (row.reporterPersonId !== actor.personId)
         throw new AppError('forbidden', 'Beweismittel fügt die meldende Person hinzu');
       if (row.status !== 'draft' && row.status !== 'submitted')
@@ -64,12 +60,14 @@ export class AttachmentService {
         content: bytes,
       });
       // Evidence added to a draft is audited with its hash when the report is submitted: a draft
-      // that ends below the threshold must leave no trace of who reported.
+      // that ends below the threshold must leave no trace of who reported. Added later, it is a
+      // reporter-side entry: no person named, not listed to IT.
       if (row.status !== 'draft')
         await appendAudit(tx, {
           orgId: actor.orgId,
           at: now,
           actor,
+          reporterSide: true,
           action: 'report.attachment_added',
           subject: `report:${reportId}`,
           detail: { attachmentId: a.id, mime, size: bytes.length, sha256 },
@@ -90,20 +88,18 @@ export class AttachmentService {
     return a;
   }
 
+  /**
+   * Evidence files are for those who may know the reporter (the reporter, the supervisor, HR,
+   * who files the complaint with them): a photo, a recording or a file's name may show who
+   * reported. The central unit reads how many there are in its view of the report.
+   */
   private async visible(actor: Person, reportId: string): Promise<void> {
-    const viewer = await this.viewer(this.db, actor);
-    const row = await repo.findReport(this.db, actor.orgId, reportId, await this.kept(this.db, actor.orgId));
-    if (!row || !maySee(viewer, row)) throw notFound('Meldung');
-  }
-
-  /** Evidence of a report past its retention is gone with the report, before the job deleted it. */
-  private async kept(ex: Executor, orgId: string): Promise<SQL> {
-    return keptReport(await cutoffsFor(ex, orgId, this.clock.now()));
-  }
-
-  private async viewer(ex: Parameters<typeof repo.personOf>[0], actor: Person): Promise<Viewer> {
-    const person = await repo.personOf(ex, actor.orgId, actor.personId);
-    return { personId: actor.personId, roles: actor.roles, departmentId: person?.departmentId ?? null };
+    const { row, viewer } = await loadVisible(this.db, actor, reportId, this.clock.now());
+    if (!seesReporter(viewer, row))
+      throw new AppError(
+        'forbidden',
+        'Beweismittel sehen die meldende Person, ihre vorgesetzte Person und das Personalmanagement',
+      );
   }
 }
 

@@ -45,7 +45,15 @@ export async function demoPlaces(server: TestServer, admin: string) {
 export async function addPerson(
   server: TestServer,
   admin: string,
-  p: { firstName: string; lastName: string; departmentId: string; roles: Role[]; login: string },
+  p: {
+    firstName: string;
+    lastName: string;
+    departmentId: string;
+    roles: Role[];
+    login: string;
+    roomId?: string;
+    phone?: string;
+  },
 ): Promise<{ id: string; cookie: string }> {
   const created = await api(server.url, 'POST', '/api/admin/people', { cookie: admin, body: p });
   if (created.status !== 201) throw new Error(`person not created: ${JSON.stringify(created.body)}`);

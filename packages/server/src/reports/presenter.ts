@@ -1,18 +1,19 @@
 import {
-  anonymousReporter,
+  anonymousAffected,
   reporterRole,
   systemRole,
   type AftercareTask,
   type Attachment,
+  type FullReport,
   type HelpOffer,
   type Level,
   type PublishInput,
-  type Report,
   type ReportInput,
   type ReportStatus,
   type ReportSummary,
   type Warning,
 } from '@wachsam/protocol';
+import { addMonths, dayOf } from '../dates.js';
 import type { HelpOfferRow, TaskRow } from './aftercare-repository.js';
 import type { AttachmentMeta, ReportRow } from './repository.js';
 import type { ReportAction } from './workflow.js';
@@ -38,12 +39,25 @@ export interface TransitionRow {
   comment: string;
 }
 
+/** The instant a form field holds, or null while it is not a valid time (a draft as typed). */
+export function instantOf(text: string): Date | null {
+  const ms = Date.parse(text);
+  return text.trim() === '' || Number.isNaN(ms) ? null : new Date(ms);
+}
+
+/**
+ * § 77b StGB: a Strafantrag is due within three months. The period starts at the end of the day
+ * the person learned of the act and the causer and ends with the day of the same number three
+ * months later (§§ 187 (1), 188 (2), (3) BGB: 30 November → 28/29 February). Counted from the
+ * day of the incident, the earliest it can start.
+ */
+export const strafantragDeadline = (occurredAt: Date): string => addMonths(dayOf(occurredAt), 3);
+
 export interface ReportView {
   row: ReportRow;
   input: ReportInput;
   suggestedLevel: Level;
-  /** Null when the viewer may not know who reported. */
-  reporterName: string | null;
+  reporterName: string;
   transitions: TransitionRow[];
   names: Map<string, string>;
   attachments: AttachmentMeta[];
@@ -60,22 +74,22 @@ export const presentAttachment = (a: AttachmentMeta): Attachment => ({
 });
 
 /**
- * A report as one viewer may see it. Where the viewer may not know the reporter, the reporter
- * and the reporter's own steps read "Meldende Person" and carry no person id.
+ * A report as those who may know the reporter see it (the reporter, the supervisor, HR): the
+ * form as the schema of `ReportInput` parsed it, and the workflow around it. The central unit
+ * gets `presentCentralReport` instead.
  */
-export function presentReport(v: ReportView): Report {
+export function presentReport(v: ReportView): FullReport {
   const { row, input } = v;
-  const hidden = v.reporterName === null;
+  const occurred = row.status === 'draft' ? instantOf(input.occurredAt) : row.occurredAt;
   return {
     ...input,
+    view: 'full',
     id: row.id,
     status: row.status as ReportStatus,
     level: row.level,
     suggestedLevel: v.suggestedLevel,
     departmentId: row.departmentId,
-    reporter: hidden
-      ? { personId: null, name: anonymousReporter }
-      : { personId: row.reporterPersonId, name: v.reporterName ?? anonymousReporter },
+    reporter: { personId: row.reporterPersonId, name: v.reporterName },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     submittedAt: row.submittedAt?.toISOString() ?? null,
@@ -86,9 +100,7 @@ export function presentReport(v: ReportView): Report {
       at: t.at.toISOString(),
       actor:
         t.actorRole === reporterRole
-          ? hidden
-            ? anonymousReporter
-            : (v.reporterName ?? anonymousReporter)
+          ? v.reporterName
           : t.actorRole === systemRole
             ? systemActor
             : ((t.actorPersonId && v.names.get(t.actorPersonId)) ?? 'unbekannt'),
@@ -97,6 +109,8 @@ export function presentReport(v: ReportView): Report {
     })),
     attachments: v.attachments.map(presentAttachment),
     warning: publishedWarning(row),
+    complaintOnly: row.complaintOnly,
+    strafantragDeadline: occurred ? strafantragDeadline(occurred) : null,
     actions: v.actions,
   };
 }
@@ -106,21 +120,27 @@ export function presentReport(v: ReportView): Report {
  * everyone who may read the report sees exactly what every employee was shown. Only from
  * publication on; a report returned or still in review has none.
  */
-function publishedWarning(row: ReportRow): Warning | null {
+export function publishedWarning(row: ReportRow): Warning | null {
   if ((row.status !== 'published' && row.status !== 'archived') || !row.warning) return null;
   return row.warning as Warning;
 }
 
-export const presentSummary = (row: ReportRow, viewerId: string): ReportSummary => ({
-  id: row.id,
-  status: row.status as ReportStatus,
-  occurredAt: row.occurredAt.toISOString(),
-  categories: row.categories as ReportSummary['categories'],
-  level: row.level,
-  departmentId: row.departmentId,
-  updatedAt: row.updatedAt.toISOString(),
-  mine: row.reporterPersonId === viewerId,
-});
+/** A line of a report list, with days instead of times: the central unit reads these lists too. */
+export function presentSummary(row: ReportRow, viewerId: string): ReportSummary {
+  const typed = row.status === 'draft' && typeof row.data.occurredAt === 'string' ? row.data.occurredAt : null;
+  const occurred = row.status === 'draft' ? instantOf(typed ?? '') : row.occurredAt;
+  return {
+    id: row.id,
+    status: row.status as ReportStatus,
+    occurredOn: occurred ? dayOf(occurred) : null,
+    categories: row.categories as ReportSummary['categories'],
+    level: row.level,
+    departmentId: row.departmentId,
+    updatedOn: dayOf(row.updatedAt),
+    mine: row.reporterPersonId === viewerId,
+    complaintOnly: row.complaintOnly,
+  };
+}
 
 /**
  * The published warning: the only view of a report that leaves the reviewers' circle. Every
@@ -167,28 +187,32 @@ export const presentHelpOffer = (r: HelpOfferRow): HelpOffer => ({
 });
 
 /**
- * A debrief task. `affected` is the person's name, or null where the viewer may not know who
- * reported (the central unit holding a report's debrief nobody else could take): then it reads
- * "Meldende Person", with the report's department where it has one.
+ * A debrief task. `affected` is the person's name, or hidden where the viewer may not know who
+ * was affected (the central unit holding a debrief nobody else could take): then it reads
+ * "Betroffene Person (department)" and names neither the report nor the alarm, whose ids would
+ * lead back to the person. Days, not times: the task is made when the alarm is resolved or the
+ * report submitted, to the millisecond.
  */
 export const presentTask = (
   t: TaskRow,
   affected: { firstName: string | null; lastName: string | null } | { hidden: true; department: string | null },
-): AftercareTask => ({
-  id: t.id,
-  kind: 'debrief',
-  reportId: t.reportId,
-  alarmId: t.alarmId,
-  affectedPerson:
-    'hidden' in affected
+): AftercareTask => {
+  const hidden = 'hidden' in affected;
+  return {
+    id: t.id,
+    kind: 'debrief',
+    reportId: hidden ? null : t.reportId,
+    alarmId: hidden ? null : t.alarmId,
+    affectedPerson: hidden
       ? affected.department
-        ? `${anonymousReporter} (${affected.department})`
-        : anonymousReporter
+        ? `${anonymousAffected} (${affected.department})`
+        : anonymousAffected
       : affected.lastName
         ? `${affected.firstName ?? ''} ${affected.lastName}`.trim()
         : 'unbekannt',
-  createdAt: t.createdAt.toISOString(),
-  dueAt: t.dueAt.toISOString(),
-  doneAt: t.doneAt?.toISOString() ?? null,
-  note: t.note,
-});
+    createdOn: dayOf(t.createdAt),
+    dueOn: dayOf(t.dueAt),
+    doneAt: t.doneAt?.toISOString() ?? null,
+    note: t.note,
+  };
+};

@@ -4,148 +4,37 @@ import { forgetSubjects } from '../audit/repository.js';
 import type { Executor } from '../db/client.js';
 import {
   aftercareTasks,
-  alarmReceivers,
-  alarms,
-  buildings,
-  departments,
-  floors,
   incidentFacts,
   incidentReports,
   people,
   reportAttachments,
   reportTransitions,
-  rooms,
   zemagSettings,
 } from '../db/schema.js';
-import { statusesFrom, type Viewer } from './workflow.js';
+import { hasOtherSupervisor } from './org-repository.js';
+import { statusesFrom, type ReviewState, type Viewer } from './workflow.js';
 
 export type ReportRow = typeof incidentReports.$inferSelect;
 export type NewReport = typeof incidentReports.$inferInsert;
 export type AttachmentMeta = Omit<typeof reportAttachments.$inferSelect, 'content'>;
-export type AlarmRow = typeof alarms.$inferSelect;
 
-// --- people and places ---
+// People, rooms and alarms a report refers to (read only).
+export * from './org-repository.js';
 
-export async function personOf(ex: Executor, orgId: string, personId: string) {
-  const [p] = await ex
-    .select()
-    .from(people)
-    .where(and(eq(people.orgId, orgId), eq(people.id, personId)));
-  return p ?? null;
+// --- review ---
+
+/** A report row as the workflow judges it: with whether its department has another supervisor. */
+export async function reviewStateOf(ex: Executor, row: ReportRow): Promise<ReviewState> {
+  return { ...row, supervised: await hasOtherSupervisor(ex, row.orgId, row.departmentId, row.reporterPersonId) };
 }
 
-export async function namesOf(ex: Executor, orgId: string, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await ex
-    .select({ id: people.id, firstName: people.firstName, lastName: people.lastName })
-    .from(people)
-    .where(and(eq(people.orgId, orgId), inArray(people.id, ids)));
-  return new Map(rows.map((r) => [r.id, `${r.firstName} ${r.lastName}`]));
-}
-
-/** Supervisors of a department, by name, so the same one is picked every time. */
-export async function supervisorsOf(ex: Executor, orgId: string, departmentId: string) {
-  return ex
-    .select({ id: people.id })
-    .from(people)
-    .where(
-      and(eq(people.orgId, orgId), eq(people.departmentId, departmentId), sql`'supervisor' = any(${people.roles})`),
-    )
-    .orderBy(asc(people.lastName), asc(people.firstName), asc(people.id));
-}
-
-/**
- * Has the department a supervisor who is not the reporter? If not, the central unit reviews in
- * the supervisor's place (a report without a department has none).
- */
-export async function hasOtherSupervisor(
-  ex: Executor,
-  orgId: string,
-  departmentId: string | null,
-  reporterPersonId: string | null,
-): Promise<boolean> {
-  if (!departmentId) return false;
-  return (await supervisorsOf(ex, orgId, departmentId)).some((s) => s.id !== reporterPersonId);
-}
-
-/** The SQL twin of `!hasOtherSupervisor` for a report row: where the central unit stands in. */
+/** The SQL twin of `!hasOtherSupervisor` for a report row: where the central unit (or HR) stands in. */
 export const unsupervised = (): SQL => sql`not exists (
   select 1 from ${people}
   where ${people.orgId} = ${incidentReports.orgId}
     and ${people.departmentId} = ${incidentReports.departmentId}
     and 'supervisor' = any(${people.roles})
     and ${people.id} is distinct from ${incidentReports.reporterPersonId})`;
-
-export async function roomExists(ex: Executor, orgId: string, roomId: string): Promise<boolean> {
-  const [r] = await ex
-    .select({ id: rooms.id })
-    .from(rooms)
-    .where(and(eq(rooms.orgId, orgId), eq(rooms.id, roomId)));
-  return Boolean(r);
-}
-
-/**
- * Where a room is, for the warning: its building (room → floor → building) and the department
- * the room belongs to (not the reporter's).
- */
-export async function placeOfRoom(
-  ex: Executor,
-  orgId: string,
-  roomId: string,
-): Promise<{ building: string; department: string | null } | null> {
-  const [r] = await ex
-    .select({ building: buildings.name, department: departments.name })
-    .from(rooms)
-    .innerJoin(floors, eq(floors.id, rooms.floorId))
-    .innerJoin(buildings, eq(buildings.id, floors.buildingId))
-    .leftJoin(departments, eq(departments.id, rooms.departmentId))
-    .where(and(eq(rooms.orgId, orgId), eq(rooms.id, roomId)));
-  return r ?? null;
-}
-
-export async function departmentName(ex: Executor, orgId: string, departmentId: string): Promise<string | null> {
-  const [d] = await ex
-    .select({ name: departments.name })
-    .from(departments)
-    .where(and(eq(departments.orgId, orgId), eq(departments.id, departmentId)));
-  return d?.name ?? null;
-}
-
-/** Every room of the organisation with its building and floor, in building, floor, room order. */
-export async function placesOf(ex: Executor, orgId: string) {
-  return ex
-    .select({ roomId: rooms.id, room: rooms.name, floor: floors.name, building: buildings.name })
-    .from(rooms)
-    .innerJoin(floors, eq(floors.id, rooms.floorId))
-    .innerJoin(buildings, eq(buildings.id, floors.buildingId))
-    .where(eq(rooms.orgId, orgId))
-    .orderBy(asc(buildings.name), asc(floors.level), asc(rooms.name), asc(rooms.id));
-}
-
-// --- alarms (read only: a report follows up a resolved alarm) ---
-
-/** The alarm, if it is within its retention (`kept`: the alarm domain's `AlarmClaims.kept`). */
-export async function alarmOf(ex: Executor, orgId: string, alarmId: string, kept: SQL): Promise<AlarmRow | null> {
-  const [a] = await ex
-    .select()
-    .from(alarms)
-    .where(and(eq(alarms.orgId, orgId), eq(alarms.id, alarmId), kept));
-  return a ?? null;
-}
-
-export async function respondedTo(ex: Executor, alarmId: string, personId: string): Promise<boolean> {
-  const [r] = await ex
-    .select({ personId: alarmReceivers.personId })
-    .from(alarmReceivers)
-    .where(
-      and(
-        eq(alarmReceivers.alarmId, alarmId),
-        eq(alarmReceivers.personId, personId),
-        or(isNotNull(alarmReceivers.comingAt), isNotNull(alarmReceivers.policeCalledAt)),
-      ),
-    );
-  return Boolean(r);
-}
 
 // --- reports ---
 
@@ -252,6 +141,9 @@ export async function draftForAlarm(ex: Executor, orgId: string, alarmId: string
   return r ?? null;
 }
 
+const complaintOnly = eq(incidentReports.complaintOnly, true);
+const registerTrack = eq(incidentReports.complaintOnly, false);
+
 /** The SQL twin of `maySee` (workflow.ts): the reports a viewer may read. */
 function visibleTo(v: Viewer): SQL {
   const conditions: Array<SQL | undefined> = [eq(incidentReports.reporterPersonId, v.personId)];
@@ -259,8 +151,12 @@ function visibleTo(v: Viewer): SQL {
     conditions.push(
       and(eq(incidentReports.departmentId, v.departmentId), inArray(incidentReports.status, statusesFrom('submitted'))),
     );
-  if (v.roles.includes('hr')) conditions.push(inArray(incidentReports.status, statusesFrom('approved')));
-  if (v.roles.includes('security_management')) conditions.push(ne(incidentReports.status, 'draft'));
+  if (v.roles.includes('hr'))
+    conditions.push(
+      inArray(incidentReports.status, statusesFrom('approved')),
+      and(complaintOnly, eq(incidentReports.status, 'submitted'), unsupervised()),
+    );
+  if (v.roles.includes('security_management')) conditions.push(and(ne(incidentReports.status, 'draft'), registerTrack));
   return or(...conditions)!;
 }
 
@@ -278,11 +174,15 @@ function waitingFor(v: Viewer): SQL {
     conditions.push(
       and(notOwn, eq(incidentReports.departmentId, v.departmentId), eq(incidentReports.status, 'submitted')),
     );
-  if (v.roles.includes('hr')) conditions.push(and(notOwn, eq(incidentReports.status, 'approved')));
+  if (v.roles.includes('hr'))
+    conditions.push(
+      and(notOwn, eq(incidentReports.status, 'approved')),
+      and(notOwn, complaintOnly, eq(incidentReports.status, 'submitted'), unsupervised()),
+    );
   if (v.roles.includes('security_management'))
     conditions.push(
       and(notOwn, inArray(incidentReports.status, ['complaint_filed', 'quality_checked'])),
-      and(notOwn, eq(incidentReports.status, 'submitted'), unsupervised()),
+      and(notOwn, registerTrack, eq(incidentReports.status, 'submitted'), unsupervised()),
     );
   return or(...conditions)!;
 }
@@ -402,6 +302,12 @@ export async function attachmentFile(ex: Executor, reportId: string, attachmentI
 }
 
 // --- anonymous facts ---
+
+/** The anonymous fact a report counts as, if it was submitted. */
+export async function factOf(ex: Executor, reportId: string): Promise<string | null> {
+  const [f] = await ex.select({ id: incidentFacts.id }).from(incidentFacts).where(eq(incidentFacts.reportId, reportId));
+  return f?.id ?? null;
+}
 
 /** One fact per report: a resubmitted report replaces its fact instead of counting twice. */
 export async function upsertFact(ex: Executor, row: typeof incidentFacts.$inferInsert): Promise<string> {

@@ -119,7 +119,8 @@ describe.each(backends)('report retention on %s', (backend) => {
     await start();
     const { id, attachmentId } = await reportWithEvidence('quality-check', `BEWEIS-${randomUUID()}`);
     const readers = async () => {
-      const [central, dp] = await Promise.all([as('sicherheit'), as('datenschutz')]);
+      // Evidence files are for the reporter, the supervisor and HR (issue 9 row 4), not the central unit.
+      const [central, dp, reporter] = await Promise.all([as('sicherheit'), as('datenschutz'), as('anna.schmidt')]);
       const art15 = await api(server.url, 'POST', '/api/register/access-report', {
         cookie: dp,
         body: { lastName: 'Grimmig', firstName: 'Gerd', birthDate: '1975-05-05' },
@@ -129,9 +130,9 @@ describe.each(backends)('report retention on %s', (backend) => {
           (r: { id: string }) => r.id === id,
         ),
         detail: (await api(server.url, 'GET', `/api/reports/${id}`, { cookie: central })).status,
-        evidence: (await api(server.url, 'GET', `/api/reports/${id}/attachments`, { cookie: central })).status,
+        evidence: (await api(server.url, 'GET', `/api/reports/${id}/attachments`, { cookie: reporter })).status,
         file: (
-          await fetch(`${server.url}/api/reports/${id}/attachments/${attachmentId}`, { headers: { cookie: central } })
+          await fetch(`${server.url}/api/reports/${id}/attachments/${attachmentId}`, { headers: { cookie: reporter } })
         ).status,
         prefill: (await api(server.url, 'GET', `/api/register/prefill/${id}`, { cookie: central })).status,
         // The answer for the person holds no ids (issue 9 row 1): the reports that name Gerd Grimmig.

@@ -53,6 +53,9 @@ export function reportsDomain(ctx: DomainContext): Domain {
   register(app, auth, routes.fileComplaint, ({ actor, params, body }) =>
     reports.fileComplaint(asPerson(actor), params.id, body),
   );
+  register(app, auth, routes.closeComplaint, ({ actor, params, body }) =>
+    reports.closeComplaint(asPerson(actor), params.id, body),
+  );
   register(app, auth, routes.qualityCheck, ({ actor, params, body }) =>
     reports.qualityCheck(asPerson(actor), params.id, body.comment),
   );

@@ -3,11 +3,13 @@ import {
   belowThreshold,
   mainCategory,
   ReportInput,
+  reporterRole,
   suggestLevel,
   zeroToleranceNotice,
+  type CloseComplaintInput,
+  type ComplaintClosed,
   type ComplaintInput,
-  type Level,
-  type LevelMapping,
+  type FullReport,
   type Place,
   type PublishInput,
   type Report,
@@ -24,53 +26,23 @@ import { AppError, notFound } from '../http/errors.js';
 import { createDebrief, type AftercareService } from './aftercare.js';
 import { debriefExists } from './aftercare-repository.js';
 import { draftFromAlarm } from './alarm-draft.js';
-import { monthOf, presentReport, presentSummary, presentWarning } from './presenter.js';
+import { loadVisible, viewerOf, viewReport } from './access.js';
+import { monthOf, presentSummary, presentWarning, strafantragDeadline } from './presenter.js';
 import * as repo from './repository.js';
 import { cutoffsFor, type Cutoffs } from '../retention/policy.js';
 import { keptReport } from './retention-repository.js';
 import { loadSettings } from './settings.js';
 import { warningCutoff } from './warning-retention.js';
-import {
-  actionsFor,
-  checkStep,
-  maySee,
-  roleOfStep,
-  seesReporter,
-  type Person,
-  type ReviewState,
-  type StepName,
-  type Viewer,
-} from './workflow.js';
+import { checkSubmittable, complaintNotice, levelOf } from './submission.js';
+import { checkStep, roleOfStep, type Person, type StepName } from './workflow.js';
 
 type Issue = { path: string; message: string };
 
-/**
- * The level a report gets: the one its categories suggest under the organisation's mapping, or
- * a different one with a reason on record (the Aachener Modell is a guide, not a verdict).
- */
-function levelOf(input: ReportInput, mapping: Partial<LevelMapping>): { level: Level; suggested: Level } {
-  const suggested = suggestLevel(input.categories, mapping);
-  const level = input.level ?? suggested;
-  if (level !== suggested && input.levelReason === '')
-    throw new AppError(
-      'validation_failed',
-      `Die Stufe weicht von der vorgeschlagenen Stufe ${suggested} ab; bitte begründen`,
-      [{ path: 'body.levelReason', message: 'Begründung für die abweichende Stufe fehlt' }],
-    );
-  return { level, suggested };
-}
-
-/** What a report needs before it leaves the reporter: what happened, where, and who (if known). */
-function checkComplete(input: ReportInput, now: Date): void {
-  const issues: Issue[] = [];
-  if (input.description === '') issues.push({ path: 'description', message: 'Bitte beschreiben, was passiert ist' });
-  if (input.causer.known && input.causer.lastName === '')
-    issues.push({ path: 'causer.lastName', message: 'Bei bekannter Person den Nachnamen angeben' });
-  if (!input.roomId && input.address === '') issues.push({ path: 'address', message: 'Raum oder Adresse angeben' });
-  if (new Date(input.occurredAt).getTime() > now.getTime() + 5 * 60_000)
-    issues.push({ path: 'occurredAt', message: 'Der Zeitpunkt liegt in der Zukunft' });
-  if (issues.length) throw new AppError('validation_failed', 'Die Meldung ist noch unvollständig', issues);
-}
+/** Where the column needs an instant and the draft's typed time is not one yet (see the schema). */
+const instantOr = (text: string, fallback: Date): Date => {
+  const ms = Date.parse(text);
+  return text.trim() === '' || Number.isNaN(ms) ? fallback : new Date(ms);
+};
 
 export class ReportService {
   constructor(
@@ -87,11 +59,12 @@ export class ReportService {
    */
   async create(actor: Person, input: ReportInput, idempotencyKey: string): Promise<Report> {
     return this.db.transaction(async (tx) => {
-      const viewer = await this.viewer(tx, actor);
+      const viewer = await viewerOf(tx, actor);
       const earlier = await repo.reportByKey(tx, actor.orgId, actor.personId, idempotencyKey);
-      if (earlier) return this.view(tx, viewer, earlier);
+      if (earlier) return viewReport(tx, viewer, earlier);
       const { level } = await this.checkInput(tx, actor, input, null);
       const now = this.clock.now();
+      // A draft saves whatever was typed; the checks come at submission.
       // A draft is the reporter's own notes: it enters the audit log when it is submitted, so a
       // report that ends below the threshold leaves no trace of who wrote it.
       const row = await repo.insertReportOnce(tx, {
@@ -100,7 +73,7 @@ export class ReportService {
         reporterPersonId: actor.personId,
         departmentId: viewer.departmentId,
         status: 'draft',
-        occurredAt: new Date(input.occurredAt),
+        occurredAt: instantOr(input.occurredAt, now),
         level,
         categories: input.categories,
         data: input,
@@ -108,27 +81,28 @@ export class ReportService {
         createdAt: now,
         updatedAt: now,
       });
-      return this.view(tx, viewer, row);
+      return viewReport(tx, viewer, row);
     });
   }
 
   async update(actor: Person, id: string, input: ReportInput): Promise<Report> {
     return this.db.transaction(async (tx) => {
-      const { row, viewer } = await this.load(tx, actor, id, true);
+      const { row, viewer } = await loadVisible(tx, actor, id, this.clock.now(), true);
       if (row.reporterPersonId !== actor.personId)
         throw new AppError('forbidden', 'Nur die meldende Person kann die Meldung ändern');
       if (row.status !== 'draft')
         throw new AppError('invalid_transition', 'Nur ein Entwurf kann geändert werden; die Meldung ist eingereicht');
       const { level } = await this.checkInput(tx, actor, input, row.alarmId);
+      const now = this.clock.now();
       const updated = await repo.updateReport(tx, row.id, {
-        occurredAt: new Date(input.occurredAt),
+        occurredAt: instantOr(input.occurredAt, now),
         level,
         categories: input.categories,
         data: input,
         alarmId: input.alarmId,
-        updatedAt: this.clock.now(),
+        updatedAt: now,
       });
-      return this.view(tx, viewer, updated);
+      return viewReport(tx, viewer, updated);
     });
   }
 
@@ -139,66 +113,102 @@ export class ReportService {
   }
 
   async get(actor: Person, id: string): Promise<Report> {
-    const { row, viewer } = await this.load(this.db, actor, id);
-    return this.view(this.db, viewer, row);
+    const { row, viewer } = await loadVisible(this.db, actor, id, this.clock.now());
+    return viewReport(this.db, viewer, row);
   }
 
   async list(
     actor: Person,
     q: { scope: 'mine' | 'inbox' | 'all'; status?: ReportStatus | undefined },
   ): Promise<ReportSummary[]> {
-    const viewer = await this.viewer(this.db, actor);
+    const viewer = await viewerOf(this.db, actor);
     const kept = keptReport(await this.cutoffs(this.db, actor.orgId));
     const rows = await repo.listReports(this.db, actor.orgId, viewer, q.scope, q.status, kept);
     return rows.map((r) => presentSummary(r, actor.personId));
   }
 
   /**
-   * Submit: the anonymous fact is written (or replaced, on a resubmission) first. Below the
-   * entry threshold the report, its transitions and its evidence are then deleted in the same
-   * transaction: only month, department, categories and level remain, and the reporter is
-   * reminded that every attack should still go to the police.
+   * Submit: the draft is checked field by field (every problem named at once), then the
+   * anonymous fact is written (or replaced, on a resubmission). Below the entry threshold the
+   * report, its transitions and its evidence are then deleted in the same transaction: only
+   * month, department, categories and level remain, and the reporter is reminded that every
+   * attack should still go to the police. Unless the reporter asked for a
+   * Strafanzeige/Strafantrag: then it goes to the supervisor and HR like a report above the
+   * threshold, is never published nor entered in the register, and is reduced to the count once
+   * HR has decided (`closeComplaint`).
    */
   async submit(actor: Person, id: string): Promise<SubmitResult> {
     return this.db.transaction(async (tx) => {
-      const { row, viewer, state } = await this.load(tx, actor, id, true);
+      const { row, viewer, state } = await loadVisible(tx, actor, id, this.clock.now(), true);
       const { from, to } = checkStep(viewer, state, 'submit');
-      const input = ReportInput.parse(row.data);
       const { levelMapping } = await loadSettings(tx, actor.orgId);
-      const { level } = levelOf(input, levelMapping);
       const now = this.clock.now();
-      checkComplete(input, now);
+      const input = checkSubmittable(ReportInput.parse(row.data), levelMapping, now);
+      const { level } = levelOf(input, levelMapping);
+      const occurredAt = new Date(input.occurredAt);
       const main = mainCategory(input.categories, levelMapping);
       const factId = await repo.upsertFact(tx, {
         orgId: actor.orgId,
         reportId: row.id,
-        month: `${monthOf(row.occurredAt)}-01`,
+        month: `${monthOf(occurredAt)}-01`,
         departmentId: row.departmentId,
         mainCategory: main,
         categories: input.categories,
         level,
       });
       const helpOffers = await this.aftercare.activeHelpOffers(tx, actor.orgId);
-      if (belowThreshold(level, input.categories)) {
-        await repo.deleteReports(tx, actor.orgId, [row.id]);
-        await appendAudit(tx, {
-          orgId: actor.orgId,
-          at: now,
-          actor: { system: 'Meldesystem' },
-          action: 'report.statistics_only',
-          subject: `incident_fact:${factId}`,
-          detail: { level, mainCategory: main },
-        });
-        return { report: null, statisticsOnly: true, notice: zeroToleranceNotice, helpOffers };
+      const below = belowThreshold(level, input.categories);
+      if (below && !input.wantsComplaint) {
+        await this.reduce(tx, row, now, 'report.statistics_only', factId, { level, mainCategory: main });
+        return { report: null, statisticsOnly: true, complaintOnly: false, notice: zeroToleranceNotice, helpOffers };
       }
-      const updated = await repo.updateReport(tx, row.id, { status: to, level, submittedAt: now, updatedAt: now });
+      const updated = await repo.updateReport(tx, row.id, {
+        status: to as ReportStatus,
+        data: input,
+        occurredAt,
+        level,
+        categories: input.categories,
+        complaintOnly: below,
+        submittedAt: now,
+        updatedAt: now,
+      });
       const evidence = (await repo.attachmentsOf(tx, row.id)).map((a) => ({ id: a.id, sha256: a.sha256 }));
       await this.record(tx, actor, updated.id, 'submit', roleOfStep(viewer, state, 'submit'), from, to, '', now, {
         evidence,
       });
-      if (row.reporterPersonId && !(await debriefExists(tx, actor.orgId, row.id, row.alarmId)))
+      // A report that only goes on for the complaint is reviewed by the supervisor anyway and
+      // reduced to the count afterwards: no debrief task that would vanish with it.
+      if (!below && row.reporterPersonId && !(await debriefExists(tx, actor.orgId, row.id, row.alarmId)))
         await createDebrief(tx, now, { orgId: actor.orgId, affectedPersonId: row.reporterPersonId, reportId: row.id });
-      return { report: await this.view(tx, viewer, updated), statisticsOnly: false, notice: null, helpOffers };
+      const report = (await viewReport(tx, viewer, updated)) as FullReport;
+      const notice = below ? complaintNotice(strafantragDeadline(occurredAt)) : null;
+      return { report, statisticsOnly: false, complaintOnly: below, notice, helpOffers };
+    });
+  }
+
+  /**
+   * HR's decision on a report below the threshold that the reporter wanted charged: the
+   * Strafanzeige/Strafantrag was filed (date and reference), or HR decided against it (reason).
+   * The report is then reduced to its anonymous count, as if it had never gone on: the reference
+   * and the reason stay in HR's own files. The audit keeps that HR decided, on the anonymous
+   * fact, without content.
+   */
+  async closeComplaint(actor: Person, id: string, c: CloseComplaintInput): Promise<ComplaintClosed> {
+    return this.db.transaction(async (tx) => {
+      const { row, viewer, state } = await loadVisible(tx, actor, id, this.clock.now(), true);
+      checkStep(viewer, state, 'close_complaint');
+      const factId = await repo.factOf(tx, row.id);
+      const filed = c.decision === 'filed' ? { strafanzeige: !!c.strafanzeige, strafantrag: !!c.strafantrag } : {};
+      await this.reduce(
+        tx,
+        row,
+        this.clock.now(),
+        'report.complaint_closed',
+        factId,
+        { decision: c.decision, ...filed },
+        actor,
+      );
+      return { reduced: true, decision: c.decision };
     });
   }
 
@@ -262,10 +272,10 @@ export class ReportService {
   async fromAlarm(actor: Person, alarmId: string): Promise<Report> {
     return this.db.transaction(async (tx) => {
       const alarm = await this.linkedAlarm(tx, actor, alarmId);
-      const viewer = await this.viewer(tx, actor);
+      const viewer = await viewerOf(tx, actor);
       const kept = keptReport(await this.cutoffs(tx, actor.orgId));
       const existing = await repo.draftForAlarm(tx, actor.orgId, alarm.id, actor.personId, kept);
-      if (existing) return this.view(tx, viewer, existing);
+      if (existing) return viewReport(tx, viewer, existing);
       const input = draftFromAlarm(alarm);
       const { levelMapping } = await loadSettings(tx, actor.orgId);
       const now = this.clock.now();
@@ -282,7 +292,7 @@ export class ReportService {
         createdAt: now,
         updatedAt: now,
       });
-      return this.view(tx, viewer, row);
+      return viewReport(tx, viewer, row);
     });
   }
 
@@ -297,13 +307,13 @@ export class ReportService {
     change?: (tx: Tx, row: repo.ReportRow, input: ReportInput, now: Date) => Promise<Partial<repo.NewReport>>,
   ): Promise<Report> {
     return this.db.transaction(async (tx) => {
-      const { row, viewer, state } = await this.load(tx, actor, id, true);
+      const { row, viewer, state } = await loadVisible(tx, actor, id, this.clock.now(), true);
       const { from, to } = checkStep(viewer, state, name);
       const now = this.clock.now();
       const patch = change ? await change(tx, row, ReportInput.parse(row.data), now) : {};
-      const updated = await repo.updateReport(tx, row.id, { ...patch, status: to, updatedAt: now });
+      const updated = await repo.updateReport(tx, row.id, { ...patch, status: to as ReportStatus, updatedAt: now });
       await this.record(tx, actor, row.id, name, roleOfStep(viewer, state, name), from, to, comment, now);
-      return this.view(tx, viewer, updated);
+      return viewReport(tx, viewer, updated);
     });
   }
 
@@ -314,7 +324,7 @@ export class ReportService {
     name: StepName,
     role: string,
     from: ReportStatus,
-    to: ReportStatus,
+    to: ReportStatus | 'reduced',
     comment: string,
     now: Date,
     extra: Record<string, unknown> = {},
@@ -329,19 +339,18 @@ export class ReportService {
       actorRole: role,
       comment,
     });
+    // The comment stays with the report (its viewers read it in the history); the audit log,
+    // read by IT, records that the step happened, not what reviewers wrote about the case. The
+    // reporter's own step names nobody and is not listed to IT at all (see `reporterSide`).
     await appendAudit(tx, {
       orgId: actor.orgId,
       at: now,
       actor,
       action: `report.${name}`,
       subject: `report:${reportId}`,
-      detail: { from, to, role, comment, ...extra },
+      detail: { from, to, role, ...extra },
+      reporterSide: role === reporterRole,
     });
-  }
-
-  private async viewer(ex: Executor, actor: Person): Promise<Viewer> {
-    const person = await repo.personOf(ex, actor.orgId, actor.personId);
-    return { personId: actor.personId, roles: actor.roles, departmentId: person?.departmentId ?? null };
   }
 
   /** The organisation's retention cutoffs now: a report or alarm past them is gone for every reader. */
@@ -350,42 +359,35 @@ export class ReportService {
   }
 
   /**
-   * A report the caller may see and that is within its retention; any other is "not found", so
-   * its existence stays hidden.
+   * Deletes the report (with its transitions, evidence, debrief and every audit entry about
+   * them, see `deleteReports`) and leaves one audit entry on its anonymous fact: HR's decision, or
+   * (`by` absent) the reduction at the reporter's own submission, which is a reporter-side entry.
    */
-  private async load(ex: Executor, actor: Person, id: string, lock = false) {
-    const viewer = await this.viewer(ex, actor);
-    const kept = keptReport(await this.cutoffs(ex, actor.orgId));
-    const row = await repo.findReport(ex, actor.orgId, id, kept, lock);
-    if (!row || !maySee(viewer, row)) throw notFound('Meldung');
-    return { row, viewer, state: await this.reviewState(ex, row) };
-  }
-
-  private async reviewState(ex: Executor, row: repo.ReportRow): Promise<ReviewState> {
-    return { ...row, supervised: await repo.hasOtherSupervisor(ex, row.orgId, row.departmentId, row.reporterPersonId) };
-  }
-
-  private async view(ex: Executor, viewer: Viewer, row: repo.ReportRow): Promise<Report> {
-    const input = ReportInput.parse(row.data);
-    const { levelMapping } = await loadSettings(ex, row.orgId);
-    const shown = seesReporter(viewer, row);
-    const transitions = await repo.transitionsOf(ex, row.id);
-    const ids = transitions.flatMap((t) => (t.actorPersonId && t.actorRole !== 'reporter' ? [t.actorPersonId] : []));
-    if (shown && row.reporterPersonId) ids.push(row.reporterPersonId);
-    const names = await repo.namesOf(ex, row.orgId, [...new Set(ids)]);
-    return presentReport({
-      row,
-      input,
-      suggestedLevel: suggestLevel(input.categories, levelMapping),
-      reporterName: shown ? ((row.reporterPersonId && names.get(row.reporterPersonId)) ?? 'unbekannt') : null,
-      transitions,
-      names,
-      attachments: await repo.attachmentsOf(ex, row.id),
-      actions: actionsFor(viewer, await this.reviewState(ex, row)),
+  private async reduce(
+    tx: Tx,
+    row: repo.ReportRow,
+    now: Date,
+    action: string,
+    factId: string | null,
+    detail: Record<string, unknown>,
+    by?: Person,
+  ): Promise<void> {
+    await repo.deleteReports(tx, row.orgId, [row.id]);
+    await appendAudit(tx, {
+      orgId: row.orgId,
+      at: now,
+      actor: by ?? { system: 'Meldesystem' },
+      action,
+      subject: factId ? `incident_fact:${factId}` : 'incident_fact',
+      detail,
+      reporterSide: !by,
     });
   }
 
-  /** Room and alarm must be the organisation's own, and the level sound; returns the level. */
+  /**
+   * Room and alarm must be the organisation's own (links, not typed text: they are checked on
+   * every save); returns the level. Everything typed is checked at submission.
+   */
   private async checkInput(ex: Executor, actor: Person, input: ReportInput, storedAlarmId: string | null) {
     const issues: Issue[] = [];
     if (input.roomId && !(await repo.roomExists(ex, actor.orgId, input.roomId)))

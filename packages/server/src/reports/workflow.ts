@@ -1,4 +1,4 @@
-import { reportStatusLabels, reportStatuses, type Report, type ReportStatus, type Role } from '@wachsam/protocol';
+import { reportStatusLabels, reportStatuses, type ReportAction, type ReportStatus, type Role } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
 import { AppError } from '../http/errors.js';
 
@@ -9,7 +9,7 @@ export function asPerson(actor: Actor): Person {
   return actor;
 }
 
-export type ReportAction = Report['actions'][number];
+export type { ReportAction };
 export type StepName = Exclude<ReportAction, 'edit'>;
 
 /** Who looks at a report: the person, their roles and their department (from `people`). */
@@ -25,12 +25,16 @@ export interface ReportState {
   status: string;
   reporterPersonId: string | null;
   departmentId: string | null;
+  /** Below the register threshold, sent on only for the Strafanzeige/Strafantrag (see `steps`). */
+  complaintOnly: boolean;
 }
 
 /**
  * A report as a reviewing step sees it: does its department have a supervisor who is not the
  * reporter? Without one (no supervisor, no department, or the only supervisor reported) the
- * central unit reviews in the supervisor's place, so the report does not wait forever.
+ * central unit reviews in the supervisor's place, so the report does not wait forever; for a
+ * report that only goes on for the Strafanzeige/Strafantrag, HR does (the central unit never
+ * sees those).
  */
 export interface ReviewState extends ReportState {
   supervised: boolean;
@@ -38,20 +42,37 @@ export interface ReviewState extends ReportState {
 
 type Party = 'reporter' | 'supervisor' | 'hr' | 'security_management';
 
+/** What became of a report below the threshold once HR decided: deleted, its anonymous count kept. */
+export const reduced = 'reduced';
+/**
+ * Which reports a step belongs to: `register` the way to publication and the register (levels
+ * 2–3), `complaint` a report below the threshold the reporter wanted charged.
+ */
+type Track = 'register' | 'complaint';
+
 /**
  * The state machine of the Kommunikationsschaubild (seed 003): reporter → supervisor (QS and
  * release, or back to the reporter) → HR (Strafanzeige) → central unit (QS, publication) →
- * archive. A step not listed here does not exist.
+ * archive. Below the register threshold, when the reporter asks for a Strafanzeige/Strafantrag:
+ * reporter → supervisor → HR, who records the complaint (or decides against it), and the report
+ * is reduced to the anonymous count. A step not listed here does not exist.
  */
-export const steps: Record<StepName, { from: ReportStatus; to: ReportStatus; by: Party }> = {
+export const steps: Record<
+  StepName,
+  { from: ReportStatus; to: ReportStatus | typeof reduced; by: Party; track?: Track }
+> = {
   submit: { from: 'draft', to: 'submitted', by: 'reporter' },
   approve: { from: 'submitted', to: 'approved', by: 'supervisor' },
   return: { from: 'submitted', to: 'draft', by: 'supervisor' },
-  file_complaint: { from: 'approved', to: 'complaint_filed', by: 'hr' },
-  quality_check: { from: 'complaint_filed', to: 'quality_checked', by: 'security_management' },
-  publish: { from: 'quality_checked', to: 'published', by: 'security_management' },
-  archive: { from: 'published', to: 'archived', by: 'security_management' },
+  file_complaint: { from: 'approved', to: 'complaint_filed', by: 'hr', track: 'register' },
+  close_complaint: { from: 'approved', to: reduced, by: 'hr', track: 'complaint' },
+  quality_check: { from: 'complaint_filed', to: 'quality_checked', by: 'security_management', track: 'register' },
+  publish: { from: 'quality_checked', to: 'published', by: 'security_management', track: 'register' },
+  archive: { from: 'published', to: 'archived', by: 'security_management', track: 'register' },
 };
+
+const trackOf = (r: ReportState): Track => (r.complaintOnly ? 'complaint' : 'register');
+const onTrack = (r: ReportState, step: StepName) => (steps[step].track ?? trackOf(r)) === trackOf(r);
 
 const rank = (s: string) => reportStatuses.indexOf(s as ReportStatus);
 export const statusesFrom = (s: ReportStatus): ReportStatus[] => reportStatuses.filter((x) => rank(x) >= rank(s));
@@ -63,15 +84,17 @@ const supervises = (v: Viewer, r: ReportState) =>
 
 /**
  * Who may read a report. The reporter always; the supervisor of the reporter's department from
- * submission on; HR from the supervisor's release on; the central unit everything but drafts (a
- * draft is the reporter's own until submitted). Everybody else learns nothing, not even that
- * the report exists (the service answers 404).
+ * submission on; HR from the supervisor's release on (and from submission on where it stands in
+ * for a missing supervisor); the central unit everything but drafts (a draft is the reporter's
+ * own until submitted) and reports that only go on for the Strafanzeige/Strafantrag. Everybody
+ * else learns nothing, not even that the report exists (the service answers 404).
  */
-export function maySee(v: Viewer, r: ReportState): boolean {
+export function maySee(v: Viewer, r: ReviewState): boolean {
   if (isReporter(v, r)) return true;
   if (supervises(v, r) && rank(r.status) >= rank('submitted')) return true;
   if (has(v, 'hr') && rank(r.status) >= rank('approved')) return true;
-  return has(v, 'security_management') && r.status !== 'draft';
+  if (r.status === 'submitted' && standsIn(v, r)) return true;
+  return has(v, 'security_management') && r.status !== 'draft' && !r.complaintOnly;
 }
 
 /**
@@ -85,8 +108,14 @@ export function seesReporter(v: Viewer, r: ReportState): boolean {
   return isReporter(v, r) || supervises(v, r) || has(v, 'hr');
 }
 
-/** The central unit stands in for the supervisor of a department that has none besides the reporter. */
-const standsIn = (v: Viewer, r: ReviewState) => !r.supervised && has(v, 'security_management');
+/**
+ * Who stands in for the supervisor of a department that has none besides the reporter: the
+ * central unit, or HR for a report that only goes on for the Strafanzeige/Strafantrag.
+ */
+const standIn = (r: ReviewState): Role => (r.complaintOnly ? 'hr' : 'security_management');
+function standsIn(v: Viewer, r: ReviewState): boolean {
+  return !r.supervised && has(v, standIn(r));
+}
 
 /**
  * May this viewer take this step on this report now (status aside)? Reviewers never review
@@ -94,6 +123,7 @@ const standsIn = (v: Viewer, r: ReviewState) => !r.supervised && has(v, 'securit
  * central unit where there is none (four eyes, never the reporter).
  */
 export function mayTake(v: Viewer, r: ReviewState, step: StepName): boolean {
+  if (!onTrack(r, step)) return false;
   const by = steps[step].by;
   if (by === 'reporter') return isReporter(v, r);
   if (isReporter(v, r)) return false;
@@ -111,7 +141,18 @@ export function actionsFor(v: Viewer, r: ReviewState): ReportAction[] {
 }
 
 /** Settle a step: allowed for this viewer, and the report in the state the step starts from. */
-export function checkStep(v: Viewer, r: ReviewState, step: StepName): { from: ReportStatus; to: ReportStatus } {
+export function checkStep(
+  v: Viewer,
+  r: ReviewState,
+  step: StepName,
+): { from: ReportStatus; to: ReportStatus | typeof reduced } {
+  if (!onTrack(r, step))
+    throw new AppError(
+      'invalid_transition',
+      r.complaintOnly
+        ? 'Diese Meldung liegt unter der Registerschwelle und geht nur zur Strafanzeige/zum Strafantrag: das Personalmanagement schließt sie ab, sie wird weder veröffentlicht noch ins Register übernommen'
+        : 'Dieser Schritt gilt nur für Meldungen unterhalb der Registerschwelle',
+    );
   if (!mayTake(v, r, step))
     throw new AppError(
       'forbidden',
@@ -132,9 +173,9 @@ export function checkStep(v: Viewer, r: ReviewState, step: StepName): { from: Re
 
 /**
  * The role recorded for a step: the role that allowed it, or "reporter" for the reporter's own.
- * A supervisor's step taken by the central unit in the supervisor's place names the central unit.
+ * A supervisor's step taken by the central unit (or HR) in the supervisor's place names that role.
  */
 export function roleOfStep(v: Viewer, r: ReviewState, step: StepName): string {
   const by = steps[step].by;
-  return by === 'supervisor' && !supervises(v, r) && standsIn(v, r) ? 'security_management' : by;
+  return by === 'supervisor' && !supervises(v, r) && standsIn(v, r) ? standIn(r) : by;
 }

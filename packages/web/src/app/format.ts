@@ -28,3 +28,11 @@ export function secondsBetween(fromIso: string, now: number): number {
 export function formatClock(iso: string, lang: string): string {
   return formatAt(iso, lang, false);
 }
+
+/** A calendar day ("2026-03-12") in the UI language ("12.03.2026"), never shifted by the time zone. */
+export function formatDay(day: string | null | undefined, lang: string): string {
+  if (!day) return '–';
+  return new Intl.DateTimeFormat(lang, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+}

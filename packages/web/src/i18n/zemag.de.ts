@@ -14,6 +14,15 @@ export const zemagDe = {
       hausverbot: 'Hausverbot erteilt',
     },
     fromAlarm: 'Vorfall melden',
+    complaintWish: {
+      title: 'Strafanzeige / Strafantrag',
+      below:
+        'Diese Meldung liegt unterhalb der Schwelle für Register und Warnhinweise (Stufe 0–1). Ohne Ihren Wunsch wird sie nach dem Einreichen nur anonym gezählt.',
+      label:
+        'Ich möchte Strafanzeige bzw. Strafantrag stellen lassen (die Meldung geht dann an meine Vorgesetzten und das Personalmanagement)',
+      deadline:
+        'Eine Beleidigung (§ 185 StGB) wird nur auf Antrag verfolgt: Der Strafantrag muss innerhalb von drei Monaten gestellt werden (§ 77b StGB). Danach bleibt nur die anonyme Zählung; in das Register und in Warnhinweise kommt die Meldung nicht.',
+    },
     responded: {
       title: 'Vorfall melden nach einem Einsatz',
       intro: 'Sie haben auf diese Alarme reagiert. Sie können den Vorfall selbst melden.',
@@ -110,6 +119,8 @@ export const zemagDe = {
       statisticsOnly:
         'Danke. Diese Meldung liegt unterhalb der Schwelle für Warnhinweise und wird nur anonym für die Statistik gezählt.',
       zeroTolerance: zeroToleranceNotice,
+      complaintOnly:
+        'Danke. Ihre Meldung geht an Ihre Vorgesetzten und an das Personalmanagement, das die Strafanzeige bzw. den Strafantrag stellt. Danach bleibt nur die anonyme Zählung; veröffentlicht oder ins Register übernommen wird sie nicht.',
       open: 'Meldung ansehen',
     },
     list: {
@@ -118,7 +129,8 @@ export const zemagDe = {
       new: 'Neuen Vorfall melden',
       noneMine: 'Sie haben noch keine Meldungen.',
       noneInbox: 'Keine Meldungen zu bearbeiten.',
-      occurredAt: 'Zeitpunkt',
+      occurredAt: 'Datum',
+      complaintOnly: 'nur zur Strafanzeige',
       categories: 'Art',
       level: 'Stufe',
       status: 'Stand',
@@ -139,6 +151,27 @@ export const zemagDe = {
       comment: 'Kommentar',
       legalStep: 'am {{date}}, Aktenzeichen {{reference}}',
       toRegister: 'Registereintrag aus dieser Meldung vorbereiten',
+      on: 'Tag',
+      centralView:
+        'Ansicht der zentralen Stelle: ohne Angaben, die zur meldenden Person führen (Person, Alarm, Raum, Adresse, Anschluss, Zeugen, Verletzungen, Dateien, Uhrzeiten). Rückfragen über die Vorgesetzten der Abteilung.',
+      occurredOn: 'Tag des Vorfalls',
+      place: 'Ort (Gebäude · Bereich)',
+      outside: 'kein Raum angegeben (die Adresse sehen Vorgesetzte und Personalmanagement)',
+      attachmentCount_one: '{{count}} Datei (liegt bei meldender Person, Vorgesetzten und Personalmanagement)',
+      attachmentCount_other: '{{count}} Dateien (liegen bei meldender Person, Vorgesetzten und Personalmanagement)',
+      reporterWithheld: 'Meldende Person (für die zentrale Stelle nicht sichtbar)',
+      deadline: 'Strafantragsfrist endet am {{date}} (§ 77b StGB)',
+      deadlineUnknown: 'Strafantragsfrist: drei Monate ab dem Vorfall (§ 77b StGB); der Zeitpunkt fehlt noch',
+      complaintOnly:
+        'Unterhalb der Registerschwelle, auf Wunsch der meldenden Person zur Strafanzeige bzw. zum Strafantrag. Nach der Entscheidung des Personalmanagements bleibt nur die anonyme Zählung; kein Warnhinweis, kein Registereintrag.',
+      deadlineUnknownCauser:
+        'Die Person ist noch unbekannt: Die Frist beginnt erst, wenn sie bekannt wird (angezeigt ist das früheste Ende).',
+    },
+    closed: {
+      title: 'Meldung abgeschlossen',
+      filed: 'Strafanzeige/Strafantrag erfasst. Von der Meldung bleibt nur die anonyme Zählung.',
+      declined: 'Entscheidung erfasst. Von der Meldung bleibt nur die anonyme Zählung.',
+      back: 'Zurück zu „Zu bearbeiten“',
     },
     actions: {
       title: 'Nächste Schritte',
@@ -147,6 +180,13 @@ export const zemagDe = {
       approve: 'Freigeben',
       return: 'Zur Überarbeitung zurückgeben',
       file_complaint: 'Strafanzeige erfassen',
+      close_complaint: 'Strafantrag erfassen und abschließen',
+      decision: 'Entscheidung',
+      decisions: {
+        filed: 'Strafantrag bzw. Strafanzeige gestellt',
+        declined: 'Nicht gestellt (Begründung unten)',
+      },
+      closeComment: 'Kommentar (bei „nicht gestellt“: Begründung, Pflicht)',
       quality_check: 'Qualitätssicherung abschließen',
       publish: 'Als Warnhinweis veröffentlichen',
       archive: 'Archivieren',
@@ -181,6 +221,7 @@ export const zemagDe = {
   aftercare: {
     afterAlarm: 'nach einem Alarm',
     afterReport: 'nach einer Meldung',
+    withheld: 'Person, Alarm und Meldung sind für die zentrale Stelle nicht sichtbar',
     openReport: 'Meldung ansehen',
     marked: 'Als erledigt vermerkt.',
     title: 'Nachsorge',

@@ -42,6 +42,15 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       hausverbot: 'Ban from premises issued',
     },
     fromAlarm: 'Report incident',
+    complaintWish: {
+      title: 'Criminal complaint / request for prosecution',
+      below:
+        'This report is below the threshold for the register and warnings (level 0–1). Unless you ask for it, it is only counted anonymously once submitted.',
+      label:
+        'I want a criminal complaint or request for prosecution to be filed (the report then goes to my line manager and HR)',
+      deadline:
+        'An insult (§ 185 StGB) is prosecuted only on request: the request must be filed within three months (§ 77b StGB). Afterwards only the anonymous count remains; the report never enters the register or a warning.',
+    },
     responded: {
       title: 'Report an incident after responding',
       intro: 'You responded to these alarms. You can report the incident yourself.',
@@ -138,6 +147,8 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
         'Thank you. This report is below the threshold for warnings and is only counted anonymously in the statistics.',
       zeroTolerance:
         'Zero tolerance: every verbal or physical attack should be reported to the police – even when the report stays below the threshold for the register.',
+      complaintOnly:
+        'Thank you. Your report goes to your line manager and to HR, who files the criminal complaint or request for prosecution. Afterwards only the anonymous count remains; it is neither published nor entered in the register.',
       open: 'View report',
     },
     list: {
@@ -146,7 +157,8 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       new: 'Report a new incident',
       noneMine: 'You have no reports yet.',
       noneInbox: 'No reports to process.',
-      occurredAt: 'Time',
+      occurredAt: 'Date',
+      complaintOnly: 'for the complaint only',
       categories: 'Kind',
       level: 'Level',
       status: 'Status',
@@ -167,6 +179,28 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       comment: 'Comment',
       legalStep: 'on {{date}}, reference {{reference}}',
       toRegister: 'Prepare a register entry from this report',
+      on: 'Day',
+      centralView:
+        'Central unit view: without anything that leads to the reporting person (person, alarm, room, address, phone line, witnesses, injuries, files, times of day). Questions go through the department’s line manager.',
+      occurredOn: 'Day of the incident',
+      place: 'Place (building · area)',
+      outside: 'no room given (the address is seen by the line manager and HR)',
+      attachmentCount_one: '{{count}} file (kept by the reporting person, line manager and HR)',
+      attachmentCount_other: '{{count}} files (kept by the reporting person, line manager and HR)',
+      reporterWithheld: 'Reporting person (not visible to the central unit)',
+      deadline: 'Deadline for the request for prosecution ends on {{date}} (§ 77b StGB)',
+      deadlineUnknown:
+        'Request for prosecution: three months from the incident (§ 77b StGB); the time is still missing',
+      complaintOnly:
+        'Below the register threshold, sent on for the criminal complaint at the reporting person’s request. After HR’s decision only the anonymous count remains; no warning, no register entry.',
+      deadlineUnknownCauser:
+        'The causer is not known yet: the period starts only once they are (the earliest end is shown).',
+    },
+    closed: {
+      title: 'Report closed',
+      filed: 'Complaint recorded. Only the anonymous count of the report remains.',
+      declined: 'Decision recorded. Only the anonymous count of the report remains.',
+      back: 'Back to “To process”',
     },
     actions: {
       title: 'Next steps',
@@ -175,6 +209,13 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
       approve: 'Approve',
       return: 'Return for revision',
       file_complaint: 'Record criminal complaint',
+      close_complaint: 'Record the request and close',
+      decision: 'Decision',
+      decisions: {
+        filed: 'Request for prosecution or complaint filed',
+        declined: 'Not filed (reason below)',
+      },
+      closeComment: 'Comment (if not filed: the reason, required)',
       quality_check: 'Complete quality check',
       publish: 'Publish as a warning',
       archive: 'Archive',
@@ -209,6 +250,7 @@ export const zemagEn: Pick<Messages, 'reports' | 'help' | 'warnings' | 'aftercar
   aftercare: {
     afterAlarm: 'after an alarm',
     afterReport: 'after a report',
+    withheld: 'Person, alarm and report are not visible to the central unit',
     openReport: 'View report',
     marked: 'Marked as done.',
     title: 'Aftercare',

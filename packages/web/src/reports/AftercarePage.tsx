@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ResourceForm } from '../admin/ResourceForm.js';
 import { useList } from '../admin/useList.js';
 import { call } from '../api/http.js';
-import { formatTime } from '../app/format.js';
+import { formatDay, formatTime } from '../app/format.js';
 import { followLink } from '../app/router.js';
 
 function TaskCard({ task, onDone }: { task: AftercareTask; onDone: () => void }) {
@@ -16,7 +16,11 @@ function TaskCard({ task, onDone }: { task: AftercareTask; onDone: () => void })
       <article className="task-card" aria-labelledby={headingId}>
         <h2 id={headingId}>{t('aftercare.debrief', { person: task.affectedPerson })}</h2>
         <p>
-          {task.alarmId ? t('aftercare.afterAlarm') : t('aftercare.afterReport')}
+          {task.alarmId
+            ? t('aftercare.afterAlarm')
+            : task.reportId
+              ? t('aftercare.afterReport')
+              : t('aftercare.withheld')}
           {task.reportId && (
             <>
               {' · '}
@@ -27,8 +31,8 @@ function TaskCard({ task, onDone }: { task: AftercareTask; onDone: () => void })
           )}
         </p>
         <p>
-          {t('aftercare.created', { time: formatTime(task.createdAt, i18n.language) })} ·{' '}
-          {t('aftercare.due', { time: formatTime(task.dueAt, i18n.language) })}
+          {t('aftercare.created', { time: formatDay(task.createdOn, i18n.language) })} ·{' '}
+          {t('aftercare.due', { time: formatDay(task.dueOn, i18n.language) })}
         </p>
         {task.doneAt ? (
           <p>{t('aftercare.doneAt', { time: formatTime(task.doneAt, i18n.language), note: task.note || '–' })}</p>

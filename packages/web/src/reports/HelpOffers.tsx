@@ -1,6 +1,7 @@
 import { routes, type HelpOffer, type SubmitResult } from '@wachsam/protocol';
 import { useTranslation } from 'react-i18next';
 import { useList } from '../admin/useList.js';
+import { formatDay } from '../app/format.js';
 
 /** Psychological first aid, company doctor, counselling …: each with whom to contact. */
 export function HelpOfferList({ offers, headingLevel = 2 }: { offers: readonly HelpOffer[]; headingLevel?: 2 | 3 }) {
@@ -40,13 +41,27 @@ export function HelpOffersLoaded({ headingLevel }: { headingLevel?: 2 | 3 }) {
   return <HelpOfferList offers={data.filter((o) => o.active)} {...(headingLevel ? { headingLevel } : {})} />;
 }
 
-/** What happens next after "Einreichen": the zero-tolerance reminder below the threshold, and help. */
+/**
+ * What happens next after "Einreichen": below the threshold the zero-tolerance reminder, or the
+ * way to the Strafanzeige/Strafantrag with its deadline; and help.
+ */
 export function SubmitResultView({ result, onOpen }: { result: SubmitResult; onOpen?: (id: string) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const deadline = result.report?.strafantragDeadline ?? null;
+  const next = result.statisticsOnly
+    ? t('reports.submitted.statisticsOnly')
+    : result.complaintOnly
+      ? t('reports.submitted.complaintOnly')
+      : t('reports.submitted.next');
   return (
     <div className="submit-result">
       <h1>{t('reports.submitted.title')}</h1>
-      <p role="status">{result.statisticsOnly ? t('reports.submitted.statisticsOnly') : t('reports.submitted.next')}</p>
+      <p role="status">{next}</p>
+      {result.complaintOnly && deadline && (
+        <p className="notice warning">
+          <strong>{t('reports.detail.deadline', { date: formatDay(deadline, i18n.language) })}</strong>
+        </p>
+      )}
       {result.statisticsOnly && (
         <p className="notice warning">
           <strong>{t('reports.submitted.zeroTolerance')}</strong>

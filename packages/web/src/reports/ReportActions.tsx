@@ -1,4 +1,4 @@
-import { routes, type Report, type RouteDef, type SubmitResult } from '@wachsam/protocol';
+import { routes, type ComplaintClosed, type Report, type RouteDef, type SubmitResult } from '@wachsam/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Draft, FieldSpec } from '../admin/fields.js';
@@ -30,6 +30,15 @@ const bodies: Record<FormAction, (d: Draft) => unknown> = {
     hausverbot: stepOf(d, 'hausverbot'),
     comment: str(d, 'comment'),
   }),
+  close_complaint: (d) =>
+    str(d, 'decision') === 'declined'
+      ? { decision: 'declined', comment: str(d, 'comment') }
+      : {
+          decision: str(d, 'decision'),
+          strafanzeige: stepOf(d, 'strafanzeige'),
+          strafantrag: stepOf(d, 'strafantrag'),
+          comment: str(d, 'comment'),
+        },
   publish: (d) => ({
     summary: str(d, 'summary'),
     measures: str(d, 'measures')
@@ -45,6 +54,7 @@ const routeOf: Record<FormAction, RouteDef> = {
   approve: routes.approveReport,
   return: routes.returnReport,
   file_complaint: routes.fileComplaint,
+  close_complaint: routes.closeComplaint,
   quality_check: routes.qualityCheck,
   publish: routes.publishReport,
   archive: routes.archiveReport,
@@ -70,6 +80,27 @@ function useFields(action: FormAction): FieldSpec[] {
         ]),
         comment,
       ];
+    case 'close_complaint':
+      return [
+        {
+          name: 'decision',
+          label: t('reports.actions.decision'),
+          kind: 'select',
+          options: (['filed', 'declined'] as const).map((v) => ({
+            value: v,
+            label: t(`reports.actions.decisions.${v}`),
+          })),
+        },
+        ...(['strafantrag', 'strafanzeige'] as const).flatMap((k): FieldSpec[] => [
+          { name: `${k}Date`, label: t('reports.actions.stepDate', { step: t(`reports.legal.${k}`) }), kind: 'date' },
+          {
+            name: `${k}Reference`,
+            label: t('reports.actions.stepReference', { step: t(`reports.legal.${k}`) }),
+            kind: 'text',
+          },
+        ]),
+        { ...comment, label: t('reports.actions.closeComment') },
+      ];
     case 'publish':
       return [
         { name: 'summary', label: t('reports.actions.summary'), kind: 'textarea', rows: 4 },
@@ -86,11 +117,13 @@ function ActionForm({
   report,
   action,
   onDone,
+  onClosed,
   onCancel,
 }: {
   report: Report;
   action: FormAction;
   onDone: (r: Report) => void;
+  onClosed: (c: ComplaintClosed) => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
@@ -98,7 +131,12 @@ function ActionForm({
   const empty = Object.fromEntries(fields.map((f) => [f.name, '']));
   // The reporter's description of the causer is only a starting point: the central unit edits
   // it here, consciously, and only what it sends is published.
-  const initial = action === 'publish' ? { ...empty, personDescription: report.causer.description } : empty;
+  const initial =
+    action === 'publish'
+      ? { ...empty, personDescription: report.causer.description }
+      : action === 'close_complaint'
+        ? { ...empty, decision: 'filed' }
+        : empty;
   return (
     <ResourceForm
       title={t(`reports.actions.${action}`)}
@@ -107,11 +145,13 @@ function ActionForm({
       submitLabel={t(`reports.actions.${action}`)}
       onCancel={onCancel}
       onSubmit={async (draft) => {
-        const updated = await call(routeOf[action], {
+        const answer = await call(routeOf[action], {
           params: { id: report.id },
           body: bodies[action](draft) as never,
         });
-        onDone(updated as unknown as Report);
+        // Closing a report below the threshold answers that it is gone; every other step the report.
+        if (action === 'close_complaint') onClosed(answer as unknown as ComplaintClosed);
+        else onDone(answer as unknown as Report);
       }}
     />
   );
@@ -122,11 +162,13 @@ export function ReportActions({
   report,
   base,
   onChanged,
+  onClosed,
   onSubmitted,
 }: {
   report: Report;
   base: string;
   onChanged: (r: Report) => void;
+  onClosed: (c: ComplaintClosed) => void;
   onSubmitted: (r: SubmitResult) => void;
 }) {
   const { t } = useTranslation();
@@ -179,6 +221,7 @@ export function ReportActions({
           report={report}
           action={open}
           onCancel={() => setOpen(null)}
+          onClosed={onClosed}
           onDone={(r) => {
             setOpen(null);
             onChanged(r);

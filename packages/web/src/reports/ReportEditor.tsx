@@ -3,8 +3,28 @@ import { useTranslation } from 'react-i18next';
 import { issuePath } from '../admin/fields.js';
 import { Attachments, EvidenceForms } from './Evidence.js';
 import type { ReportForm } from './formState.js';
-import { CauserSection, Circumstances, WhatHappened, WhenWhere } from './ReportFormSections.js';
+import { CauserSection, Circumstances, ComplaintWish, WhatHappened, WhenWhere } from './ReportFormSections.js';
 import { useReportDraft, type SaveState } from './useReportDraft.js';
+
+/**
+ * The form's label for a field the server named ("legal.strafantrag.reference" → "Strafantrag:
+ * Aktenzeichen"), so the list under the form reads like the form; unknown paths as they came.
+ */
+function useIssueLabel(): (path: string) => string {
+  const { t, i18n } = useTranslation();
+  return (raw) => {
+    const path = issuePath(raw);
+    const [head, kind, field] = path.split('.');
+    const known = (key: string) => (i18n.exists(key) ? t(key) : null);
+    if (head === 'legal' && kind && field)
+      return `${t(`reports.legal.${kind}`)}: ${field === 'date' ? t('reports.form.legalDate') : t('reports.form.legalReference')}`;
+    if (head === 'evidence' && kind && field)
+      return `${known(`reports.evidence.${kind}.title`) ?? kind}: ${known(`reports.evidence.${kind}.${field}`) ?? field}`;
+    if (head === 'causer' && kind)
+      return `${t('reports.form.causer')}: ${known(`reports.form.${kind === 'address' ? 'causerAddress' : kind}`) ?? kind}`;
+    return (head && known(`reports.form.${head}`)) ?? path;
+  };
+}
 
 function SaveStatus({
   state,
@@ -16,6 +36,7 @@ function SaveStatus({
   restored: boolean;
 }) {
   const { t } = useTranslation();
+  const label = useIssueLabel();
   return (
     <div className="save-status">
       {restored && state.kind === 'idle' && <p className="notice">{t('reports.form.restored')}</p>}
@@ -41,7 +62,7 @@ function SaveStatus({
           <p>{state.message}</p>
           {state.issues.map((i) => (
             <p key={i.path}>
-              {issuePath(i.path)}: {i.message}
+              {label(i.path)}: {i.message}
             </p>
           ))}
         </div>
@@ -114,6 +135,7 @@ export function ReportEditor({
       <p className="muted">{t('reports.form.intro')}</p>
       <WhenWhere {...sections} />
       <WhatHappened {...sections} mapping={mapping} />
+      <ComplaintWish form={form} setForm={setForm} mapping={mapping} />
       <CauserSection {...sections} />
       <Circumstances {...sections} />
       <EvidenceForms evidence={form.evidence} setForm={setForm} issueAt={issueAt} />

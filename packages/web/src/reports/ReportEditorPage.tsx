@@ -42,7 +42,8 @@ async function loadEditor(personId: string, reportId: string | null): Promise<Lo
   }
   try {
     const report = await call(routes.getReport, { params: { id: reportId } });
-    if (!report.actions.includes('edit')) return { kind: 'notDraft', id: reportId };
+    // Only the reporter edits, and the reporter always gets the full view.
+    if (report.view !== 'full' || !report.actions.includes('edit')) return { kind: 'notDraft', id: reportId };
     const restored = local?.dirty === true;
     return {
       kind: 'form',

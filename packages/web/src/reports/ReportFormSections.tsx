@@ -1,9 +1,9 @@
-import { incidentCategories, routes, suggestLevel, type LevelMapping } from '@wachsam/protocol';
+import { incidentCategories, routes, suggestLevel, zeroToleranceNotice, type LevelMapping } from '@wachsam/protocol';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useList } from '../admin/useList.js';
 import { Check, Field } from './Field.js';
-import { legalKinds, needsLevelReason, type ReportForm } from './formState.js';
+import { isBelowThreshold, legalKinds, needsLevelReason, type ReportForm } from './formState.js';
 
 export type SetForm = (update: (f: ReportForm) => ReportForm) => void;
 /** The server's message for a field, by its path in the body (`causer.lastName`). */
@@ -142,6 +142,38 @@ export function WhatHappened({ form, setForm, issueAt, mapping }: SectionProps &
         error={issueAt('description')}
         onChange={(v) => setForm((f) => ({ ...f, description: v }))}
       />
+    </fieldset>
+  );
+}
+
+/**
+ * Below the register threshold the report is only counted, unless the reporter asks for a
+ * Strafanzeige/Strafantrag (zero tolerance; an insult is prosecuted only on request, within three
+ * months): then it goes to the supervisor and HR first. Shown only where it makes a difference.
+ */
+export function ComplaintWish({
+  form,
+  setForm,
+  mapping,
+}: Omit<SectionProps, 'issueAt'> & { mapping: Partial<LevelMapping> }) {
+  const { t } = useTranslation();
+  const hintId = useId();
+  if (!isBelowThreshold(form, mapping)) return null;
+  return (
+    <fieldset aria-describedby={hintId}>
+      <legend>{t('reports.complaintWish.title')}</legend>
+      <div id={hintId}>
+        <p>{t('reports.complaintWish.below')}</p>
+        <p className="notice warning">
+          <strong>{zeroToleranceNotice}</strong>
+        </p>
+      </div>
+      <Check
+        label={t('reports.complaintWish.label')}
+        checked={form.wantsComplaint}
+        onChange={(on) => setForm((f) => ({ ...f, wantsComplaint: on }))}
+      />
+      <p className="muted">{t('reports.complaintWish.deadline')}</p>
     </fieldset>
   );
 }

@@ -2,7 +2,7 @@ import { routes, type ReportSummary } from '@wachsam/protocol';
 import { ListBody } from '../admin/ListBody.js';
 import { useTranslation } from 'react-i18next';
 import { useList } from '../admin/useList.js';
-import { formatTime } from '../app/format.js';
+import { formatDay } from '../app/format.js';
 import { followLink } from '../app/router.js';
 
 function ReportTable({ rows, base, caption }: { rows: readonly ReportSummary[]; base: string; caption: string }) {
@@ -27,13 +27,16 @@ function ReportTable({ rows, base, caption }: { rows: readonly ReportSummary[]; 
               <tr key={r.id}>
                 <td>
                   <a href={to} onClick={(e) => followLink(e, to)}>
-                    {formatTime(r.occurredAt, i18n.language)}
+                    {formatDay(r.occurredOn, i18n.language)}
                   </a>
                 </td>
                 <td>{r.categories.map((c) => t(`reports.categories.${c}`)).join(', ')}</td>
                 <td>{t('reports.levelShort', { level: r.level })}</td>
-                <td>{t(`reports.status.${r.status}`)}</td>
-                <td>{formatTime(r.updatedAt, i18n.language)}</td>
+                <td>
+                  {t(`reports.status.${r.status}`)}
+                  {r.complaintOnly && ` · ${t('reports.list.complaintOnly')}`}
+                </td>
+                <td>{formatDay(r.updatedOn, i18n.language)}</td>
               </tr>
             );
           })}

@@ -91,6 +91,7 @@ export function restoreForm(raw: unknown): ReportForm {
         witnesses: '',
         injuries: '',
         policeInvolved: false,
+        wantsComplaint: false,
       },
       raw,
     ),

@@ -1,4 +1,4 @@
-import { defaultLevelMapping, ReportInput } from '@wachsam/protocol';
+import { CompleteReport, defaultLevelMapping, ReportInput } from '@wachsam/protocol';
 import { describe, expect, it } from 'vitest';
 import { effectiveLevel, emptyForm, needsLevelReason, toInput } from './formState.js';
 
@@ -62,11 +62,22 @@ describe('report form → request body', () => {
     });
   });
 
-  it('sends an unfinished date as typed, so the server names the field instead of losing it', () => {
+  it('sends an unfinished date or legal step as typed: the draft keeps it, the submission names the field', () => {
     const f = emptyForm();
     f.occurredAt = '2026-13';
     f.categories = ['insult'];
-    expect(toInput(f, defaultLevelMapping).occurredAt).toBe('2026-13');
-    expect(ReportInput.safeParse(toInput(f, defaultLevelMapping)).success).toBe(false);
+    f.legal.strafantrag = { done: true, date: '2026-03', reference: '' };
+    f.wantsComplaint = true;
+    const body = toInput(f, defaultLevelMapping);
+    expect(body.occurredAt).toBe('2026-13');
+    expect(body.wantsComplaint).toBe(true);
+    expect(ReportInput.parse(body).legal.strafantrag).toEqual({ date: '2026-03', reference: '' });
+    const complete = CompleteReport.safeParse(ReportInput.parse(body));
+    expect(complete.success).toBe(false);
+    expect(complete.error!.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'legal.strafantrag.date',
+      'legal.strafantrag.reference',
+      'occurredAt',
+    ]);
   });
 });

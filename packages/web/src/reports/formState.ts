@@ -1,8 +1,10 @@
 import {
+  belowThreshold,
   suggestLevel,
+  type FullReport,
   type IncidentCategory,
+  type Level,
   type LevelMapping,
-  type Report,
   type ReportInputDraft,
 } from '@wachsam/protocol';
 import { isoToLocal, localToIso } from '../admin/fields.js';
@@ -50,6 +52,8 @@ export interface ReportForm {
   witnesses: string;
   injuries: string;
   policeInvolved: boolean;
+  /** "Ich möchte Strafanzeige/Strafantrag": below the register threshold the report then goes to supervisor and HR. */
+  wantsComplaint: boolean;
   legal: Record<LegalKind, LegalStepForm>;
   evidence: EvidenceForm;
   alarmId: string | null;
@@ -79,6 +83,7 @@ export function emptyForm(now: Date = new Date()): ReportForm {
     witnesses: '',
     injuries: '',
     policeInvolved: false,
+    wantsComplaint: false,
     legal: { strafanzeige: noStep(), strafantrag: noStep(), hausverbot: noStep() },
     evidence: emptyEvidence(),
     alarmId: null,
@@ -92,6 +97,14 @@ export function effectiveLevel(form: ReportForm, mapping: Partial<LevelMapping>)
   return form.level === '' ? suggestLevel(form.categories, mapping) : Number(form.level);
 }
 
+/**
+ * Below the register threshold (level 0–1, or only "other"): without the reporter's wish for a
+ * Strafanzeige/Strafantrag the report is then only counted anonymously.
+ */
+export function isBelowThreshold(form: ReportForm, mapping: Partial<LevelMapping>): boolean {
+  return belowThreshold(effectiveLevel(form, mapping) as Level, form.categories);
+}
+
 /** A reason is needed only when the chosen level differs from the suggestion. */
 export function needsLevelReason(form: ReportForm, mapping: Partial<LevelMapping>): boolean {
   return form.level !== '' && Number(form.level) !== suggestLevel(form.categories, mapping);
@@ -99,7 +112,8 @@ export function needsLevelReason(form: ReportForm, mapping: Partial<LevelMapping
 
 /**
  * The request body. Nothing is dropped or "fixed" here: an incomplete date or a missing
- * reference goes to the server as typed, and the server's message names the field.
+ * reference goes to the server as typed, is saved with the draft, and the submission names the
+ * field.
  */
 export function toInput(form: ReportForm, mapping: Partial<LevelMapping>): ReportInputDraft {
   const step = (s: LegalStepForm) => (s.done ? { date: s.date, reference: s.reference } : null);
@@ -125,6 +139,7 @@ export function toInput(form: ReportForm, mapping: Partial<LevelMapping>): Repor
     witnesses: form.witnesses,
     injuries: form.injuries,
     policeInvolved: form.policeInvolved,
+    wantsComplaint: form.wantsComplaint,
     legal: {
       strafanzeige: step(form.legal.strafanzeige),
       strafantrag: step(form.legal.strafantrag),
@@ -140,7 +155,7 @@ export function toInput(form: ReportForm, mapping: Partial<LevelMapping>): Repor
 }
 
 /** A stored report back into the form (editing a draft, or a draft made from an alarm). */
-export function fromReport(report: Report): ReportForm {
+export function fromReport(report: FullReport): ReportForm {
   const step = (s: { date: string; reference: string } | null): LegalStepForm =>
     s ? { done: true, date: s.date, reference: s.reference } : noStep();
   const ev = report.evidence;
@@ -159,6 +174,7 @@ export function fromReport(report: Report): ReportForm {
     witnesses: report.witnesses,
     injuries: report.injuries,
     policeInvolved: report.policeInvolved,
+    wantsComplaint: report.wantsComplaint,
     legal: {
       strafanzeige: step(report.legal.strafanzeige),
       strafantrag: step(report.legal.strafantrag),
