@@ -9,11 +9,17 @@ const serverTesting = fileURLToPath(new URL('./packages/server/src/testing.ts', 
 export default defineConfig({
   resolve: { alias: { '@wachsam/protocol': protocol, '@wachsam/server/testing': serverTesting } },
   test: {
+    // Vitest's default is one worker per core minus one: a single worker on the 2-core CI
+    // machine. Integration tests mostly wait on PostgreSQL, PGlite and their server's sockets,
+    // so three at once finish the tier in about half the time. The process tiers run after
+    // them, one file at a time (groupOrder), so their timing is never shared with that load.
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['packages/*/src/**/*.test.{ts,tsx}'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
         },
@@ -22,6 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'int',
+          sequence: { groupOrder: 0 },
           include: ['packages/*/src/**/*.int.test.ts'],
           // Sized for a loaded 2-core machine: a PGlite start alone takes 15 s at load 10.
           testTimeout: 180_000,
@@ -34,6 +41,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fault',
+          sequence: { groupOrder: 2 },
           include: ['e2e/**/*.fault.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 180_000,
@@ -48,6 +56,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['e2e/**/*.e2e.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
