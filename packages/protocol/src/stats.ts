@@ -26,6 +26,7 @@ export type Month = z.infer<typeof Month>;
  */
 export const Period = z
   .string()
+  .max(7, 'Zeitraum als Jahr (2026), Quartal (2026-Q3) oder Monat (2026-10)')
   .regex(
     /^(19|2\d)\d{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/,
     'Zeitraum als Jahr (2026), Quartal (2026-Q3) oder Monat (2026-10)',
