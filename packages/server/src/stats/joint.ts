@@ -12,6 +12,8 @@ export interface JointOptions {
   positive?: boolean;
   /** Search steps per withheld value before it counts as pinned (more suppression, never less safety). */
   budget?: number;
+  /** How many further values one move may withhold at most before the nearest value is taken. */
+  maxExtra?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export function suppressJointly(
 ): boolean[] {
   const knowledge: Knowledge = (opts.positive ?? true) ? 'positive' : 'nonNegative';
   const budget = opts.budget ?? 5_000;
+  const maxExtra = opts.maxExtra ?? 4;
   const byValue = indexEquations(values.length, equations);
   // How many equations each value totals: the more, the more aggregated (the grand total most).
   const totals = values.map(() => 0);
@@ -60,10 +63,13 @@ export function suppressJointly(
       head++;
       continue;
     }
-    const move = findMove(values, equations, byValue, hidden, target, knowledge, budget);
+    // A witness among the withheld values, else one that withholds the fewest further values.
+    let move = findMove(values, equations, byValue, hidden, target, knowledge, budget);
+    for (let extra = 1; !move && extra <= maxExtra; extra++)
+      move = findMove(values, equations, byValue, hidden, target, knowledge, budget, extra);
     if (move) {
       move.forEach((d, j) => {
-        if (d) free[j] = true;
+        if (d) free[j] = hidden[j] = true;
       });
       continue;
     }
@@ -118,8 +124,12 @@ function findMove(
   target: number,
   knowledge: Knowledge,
   budget: number,
+  extra = 0,
 ): Array<number> | null {
-  const d: Array<number | null> = values.map((_, j) => (hidden[j] ? null : 0));
+  const d: Array<number | null> = values.map((_, j) => (hidden[j] || extra > 0 ? null : 0));
+  // Published values the move changes: at most `extra` (each one is to be withheld with it).
+  let used = 0;
+  const isFree = (j: number) => d[j] === null && (hidden[j]! || used < extra);
   const low = (j: number) => (mayFall(values[j]!, knowledge) ? -1 : 0);
   // Signed members of each equation: parts +1, total −1.
   const members = equations.map((e) => [
@@ -132,6 +142,7 @@ function findMove(
   const imbalance = equations.map(() => 0);
   const set = (j: number, v: number | null) => {
     const delta = (v ?? 0) - (d[j] ?? 0);
+    if (!hidden[j]) used += Number(Boolean(v)) - Number(Boolean(d[j]));
     d[j] = v;
     if (delta) for (const [k, c] of byMember[j]!) imbalance[k]! += c * delta;
   };
@@ -140,7 +151,7 @@ function findMove(
     let lo = 0;
     let hi = 0;
     for (const [j, c] of members[k]!) {
-      if (d[j] !== null) continue;
+      if (!isFree(j)) continue;
       if (c > 0) [lo, hi] = [lo + low(j), hi + 1];
       else [lo, hi] = [lo - 1, hi - low(j)];
     }
@@ -156,14 +167,21 @@ function findMove(
     for (const k of touched) {
       if (imbalance[k] === 0) continue;
       let open = 0;
-      for (const [j] of members[k]!) if (d[j] === null) open++;
+      for (const [j] of members[k]!) if (isFree(j)) open++;
       if (open < fewest) [pick, fewest] = [k, open];
     }
     if (pick === -1) return true;
     const s = imbalance[pick]!;
-    const open = members[pick]!.filter(([j]) => d[j] === null);
-    // Values in fewer equations first (they pull in less), then those with more room.
-    open.sort(([a], [b]) => byValue[a]!.length - byValue[b]!.length || values[b]! - values[a]!);
+    const open = members[pick]!.filter(([j]) => isFree(j));
+    // Withheld values first; then values in fewer equations (they pull in less), withheld ones
+    // with more room first, published ones smallest non-zero first (least is lost).
+    const published = (j: number) => (hidden[j] ? 0 : values[j] === 0 ? 2 : 1);
+    open.sort(
+      ([a], [b]) =>
+        published(a) - published(b) ||
+        byValue[a]!.length - byValue[b]!.length ||
+        (hidden[a] ? values[b]! - values[a]! : values[a]! - values[b]!),
+    );
     const zeroed: number[] = [];
     for (const [j, c] of open) {
       const v = s > 0 ? -c : c; // the step of j that brings the equation back towards 0
