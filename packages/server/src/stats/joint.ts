@@ -29,8 +29,11 @@ export interface JointOptions {
  *    value at or above what the outsider knows of it (≥ 0, or ≥ 1 if it is not 0), and changes
  *    that value. True counts + d is then another table set that agrees with everything published,
  *    so the value is not pinned; every value the move changes is freed by the same move;
- * 3. a withheld value without a witness gets a further value withheld from its equations (the
- *    nearest non-zero one, values that total fewer equations first, then the smallest), and step 2 repeats.
+ * 3. a withheld value without a witness gets one: the search is repeated allowing 1, 2, … up to
+ *    `maxExtra` published values to move as well, and those the move changes are withheld with
+ *    it (the fewest further values; small, little aggregated ones are tried first); if none is
+ *    found within that, the nearest published value of its equations is withheld (non-zero, the
+ *    least aggregated, the smallest) and step 2 repeats.
  *
  * Withholding more only drops constraints, so a witness stays a witness: the loop ends (each
  * round frees a value or withholds one more; with everything withheld "one case more" is a move).
@@ -74,8 +77,9 @@ export function suppressJointly(
       continue;
     }
     const pick = nextToWithhold(values, equations, byValue, hidden, totals, target);
-    // Nothing left to withhold around it: every value it touches is withheld, and one case
-    // more in it (raising every total above it) is a move.
+    // Nothing left to withhold around it: every value linked to it is withheld. The Lagebild's
+    // values are sums of one count cube, so one case more in a cube cell under it (raising it
+    // and every value above that cell, all withheld) is a move.
     if (pick === null) free[target] = true;
     else {
       hidden[pick] = true;
@@ -83,20 +87,6 @@ export function suppressJointly(
     }
   }
   return hidden;
-}
-
-/** Which values the outsider recovers exactly: withheld values without a witness (full search). */
-export function unwitnessed(
-  values: readonly number[],
-  equations: readonly Equation[],
-  hidden: readonly boolean[],
-  knowledge: Knowledge,
-): number[] {
-  const byValue = indexEquations(values.length, equations);
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++)
-    if (hidden[i] && !findMove(values, equations, byValue, hidden, i, knowledge, 1_000_000)) out.push(i);
-  return out;
 }
 
 function indexEquations(n: number, equations: readonly Equation[]): number[][] {
