@@ -406,7 +406,13 @@ describe('ZeMAG: report to published warning', () => {
       .getByRole('button', { name: 'Vorher/nachher' })
       .click();
     await central.getByRole('heading', { name: 'Vorher/nachher: Deeskalationsschulung (2026-06-15)' }).waitFor();
-    await central.getByRole('table', { name: /je 6 Monate vor und nach der Maßnahme/ }).waitFor();
+    await central.getByRole('table', { name: /je 2 Quartale vor und nach der Maßnahme/ }).waitFor();
+    // Fixed periods: the Lagebild for one quarter, chosen like a person would.
+    const selection = central.getByRole('form', { name: 'Auswahl' });
+    await selection.getByLabel('Zeitraum').selectOption({ label: 'Quartal' });
+    await selection.getByLabel('Quartal').selectOption({ label: '2. Quartal' });
+    await selection.getByRole('button', { name: 'Anzeigen' }).click();
+    await central.getByRole('table', { name: /Fälle nach Abteilung, 2. Quartal/ }).waitFor();
     await expectAccessible(central, 'Lagebild');
     await screenshot(central, 'zemag-lagebild');
   });

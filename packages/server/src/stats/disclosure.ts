@@ -168,3 +168,81 @@ export function feasibleRanges(t: PublishedTable, opts: AttackOptions = {}): Fea
 export function recovered(t: PublishedTable, opts?: Omit<AttackOptions, 'full'>): FeasibleRange[] {
   return feasibleRanges(t, opts).filter((r) => r.min >= r.max);
 }
+
+/**
+ * The brute-force outsider for linked tables: the withheld values of several tables and periods
+ * as one system of integer unknowns, every identity he knows (`equations`: the value at `total`
+ * is the sum of the values at `parts`), and bounds per value. Returns the values `target` can take
+ * in some integer solution within [lower, upper] (one value: the target is recovered). Bounds
+ * are propagated over every equation to a fixed point, then the search branches on the unknown
+ * with the fewest values left; exhaustive within the bounds.
+ */
+export function feasibleValuesOf(
+  published: ReadonlyArray<number | null>,
+  equations: ReadonlyArray<{ total: number; parts: readonly number[] }>,
+  lower: readonly number[],
+  upper: readonly number[],
+  target: number,
+): number[] {
+  const members = equations.map((e) => [...e.parts.map((p) => [p, 1] as const), [e.total, -1] as const]);
+  const byValue: number[][] = published.map(() => []);
+  members.forEach((m, k) => m.forEach(([j]) => byValue[j]!.push(k)));
+  const start = (i: number): [number, number] => {
+    const v = published[i];
+    return v === null || v === undefined ? [lower[i]!, upper[i]!] : [v, v];
+  };
+
+  /** Tightens [lo, hi] over every equation until nothing changes; false when a range runs empty. */
+  const propagate = (lo: number[], hi: number[], dirty: number[]): boolean => {
+    const queued = new Set(dirty);
+    while (queued.size) {
+      const k = queued.values().next().value!;
+      queued.delete(k);
+      const m = members[k]!;
+      let min = 0;
+      let max = 0;
+      for (const [j, c] of m) [min, max] = c > 0 ? [min + lo[j]!, max + hi[j]!] : [min - hi[j]!, max - lo[j]!];
+      if (min > 0 || max < 0) return false;
+      for (const [j, c] of m) {
+        // c·x_j = −(the rest): the rest lies in [min − own min, max − own max].
+        const ownMin = c > 0 ? lo[j]! : -hi[j]!;
+        const ownMax = c > 0 ? hi[j]! : -lo[j]!;
+        const restMin = min - ownMin;
+        const restMax = max - ownMax;
+        const [newLo, newHi] = c > 0 ? [-restMax, -restMin] : [restMin, restMax];
+        if (newLo > lo[j]! || newHi < hi[j]!) {
+          lo[j] = Math.max(lo[j]!, newLo);
+          hi[j] = Math.min(hi[j]!, newHi);
+          if (lo[j]! > hi[j]!) return false;
+          for (const k2 of byValue[j]!) if (k2 !== k) queued.add(k2);
+        }
+      }
+    }
+    return true;
+  };
+
+  const solvable = (lo: number[], hi: number[], dirty: number[]): boolean => {
+    if (!propagate(lo, hi, dirty)) return false;
+    let pick = -1;
+    for (let i = 0; i < lo.length; i++)
+      if (lo[i]! < hi[i]! && (pick < 0 || hi[i]! - lo[i]! < hi[pick]! - lo[pick]!)) pick = i;
+    if (pick < 0) return true;
+    for (let v = lo[pick]!; v <= hi[pick]!; v++) {
+      const l = lo.slice();
+      const h = hi.slice();
+      l[pick] = h[pick] = v;
+      if (solvable(l, h, byValue[pick]!)) return true;
+    }
+    return false;
+  };
+
+  const all = members.map((_, k) => k);
+  const out: number[] = [];
+  for (let v = start(target)[0]; v <= start(target)[1]; v++) {
+    const lo = published.map((_, i) => start(i)[0]);
+    const hi = published.map((_, i) => start(i)[1]);
+    lo[target] = hi[target] = v;
+    if (solvable(lo, hi, all)) out.push(v);
+  }
+  return out;
+}

@@ -1,5 +1,12 @@
 import { csvFile, pdfFonts, renderPdf } from '../http/exports.js';
-import { statsRowLabels, suppressedMark, suppressionNote, type StatsTable } from '@wachsam/protocol';
+import {
+  periodLabel,
+  statsRowLabels,
+  suppressedMark,
+  suppressionNote,
+  type Period,
+  type StatsTable,
+} from '@wachsam/protocol';
 
 // Exports render published tables only: a withheld value is already null here and is printed as
 // the mark, so no export can show more than the API answer does.
@@ -7,14 +14,22 @@ import { statsRowLabels, suppressedMark, suppressionNote, type StatsTable } from
 const show = (v: number | null) => (v === null ? suppressedMark : String(v));
 
 const columnHeading = (t: StatsTable) =>
-  t.columnsDimension === 'month' ? 'Monat' : t.columnsDimension === 'category' ? 'Kategorie' : 'Zeitraum';
+  t.columnsDimension === 'month' ? 'Monat' : t.columnsDimension === 'category' ? 'Kategorie' : 'Quartal';
+
+/** Whether the table has row totals (the before/after table has none: see `StatsTable`). */
+const hasTotals = (t: StatsTable) => t.grandTotal !== undefined;
 
 /** The table as CSV (German spreadsheet conventions); the note on suppression after a blank line. */
 export function statsCsv(t: StatsTable): string {
+  const sum = (v: number | null | undefined) => (hasTotals(t) ? [show(v ?? null)] : []);
   return csvFile([
-    [`${statsRowLabels[t.rowsDimension]} / ${columnHeading(t)}`, ...t.columns.map((c) => c.label), 'Summe'],
-    ...t.rows.map((r) => [r.label, ...r.cells.map(show), show(r.total)]),
-    ['Summe', ...t.columnTotals.map(show), show(t.grandTotal)],
+    [
+      `${statsRowLabels[t.rowsDimension]} / ${columnHeading(t)}`,
+      ...t.columns.map((c) => c.label),
+      ...(hasTotals(t) ? ['Summe'] : []),
+    ],
+    ...t.rows.map((r) => [r.label, ...r.cells.map(show), ...sum(r.total)]),
+    ['Summe', ...t.columnTotals.map(show), ...sum(t.grandTotal)],
     [],
     [suppressionNote],
   ]);
@@ -22,8 +37,7 @@ export function statsCsv(t: StatsTable): string {
 
 export interface LagebildInput {
   organisation: string;
-  from: string;
-  to: string;
+  period: Period;
   generatedAt: Date;
   sections: Array<{ heading: string; table: StatsTable }>;
 }
@@ -43,7 +57,7 @@ export function lagebildPdf(input: LagebildInput): Promise<Buffer> {
     (doc) => {
       doc.font(pdfFonts.bold).fontSize(20).text('Lagebild Gewalt gegen Beschäftigte');
       doc.moveDown(0.3).font(pdfFonts.regular).fontSize(12).text(input.organisation);
-      doc.text(`Zeitraum: ${period(input.from)} bis ${period(input.to)}`);
+      doc.text(`Zeitraum: ${periodLabel(input.period)}`);
       doc
         .fontSize(9)
         .fillColor('#444')
@@ -64,8 +78,6 @@ export function lagebildPdf(input: LagebildInput): Promise<Buffer> {
   );
 }
 
-const period = (m: string) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
-
 function ensureSpace(doc: PDFKit.PDFDocument, height: number): void {
   if (doc.y + height > doc.page.height - margin) doc.addPage();
 }
@@ -76,11 +88,11 @@ function drawTable(doc: PDFKit.PDFDocument, t: StatsTable): void {
   for (let b = 0; b < blocks; b++) {
     const start = b * maxColumnsPerBlock;
     const idx = t.columns.slice(start, start + maxColumnsPerBlock).map((_, k) => start + k);
-    const last = b === blocks - 1;
+    const last = b === blocks - 1 && hasTotals(t);
     const headings = [...idx.map((j) => t.columns[j]!.label), ...(last ? ['Summe'] : [])];
     const body = [
-      ...t.rows.map((r) => [r.label, ...idx.map((j) => show(r.cells[j]!)), ...(last ? [show(r.total)] : [])]),
-      ['Summe', ...idx.map((j) => show(t.columnTotals[j]!)), ...(last ? [show(t.grandTotal)] : [])],
+      ...t.rows.map((r) => [r.label, ...idx.map((j) => show(r.cells[j]!)), ...(last ? [show(r.total ?? null)] : [])]),
+      ['Summe', ...idx.map((j) => show(t.columnTotals[j]!)), ...(last ? [show(t.grandTotal ?? null)] : [])],
     ];
     const width = (doc.page.width - 2 * margin - labelWidth) / Math.max(headings.length, 1);
     const header = () => {

@@ -19,26 +19,18 @@ export function statsDomain(ctx: DomainContext): Domain {
     const table = await stats.table(actor.orgId, query);
     reply
       .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="lagebild-${query.rows}-${table.from}-${table.to}.csv"`);
+      .header('content-disposition', `attachment; filename="lagebild-${query.rows}-${table.period}.csv"`);
     return statsCsv(table);
   });
   register(app, auth, defs.statsPdf, async ({ actor, query, reply }) => {
-    const { from, to } = stats.period(query);
-    const table = (rows: 'department' | 'category' | 'level', columns: 'month' | 'category' = 'month') =>
-      stats.table(actor.orgId, { rows, columns, from, to });
+    const { period, sections } = await stats.lagebild(actor.orgId, query);
     const pdf = await lagebildPdf({
       organisation: await organisationName(db, actor.orgId),
-      from,
-      to,
+      period,
       generatedAt: clock.now(),
-      sections: [
-        { heading: 'Fälle nach Abteilung und Monat', table: await table('department') },
-        { heading: 'Fälle nach Kategorie und Monat', table: await table('category') },
-        { heading: 'Fälle nach Stufe (Aachener Modell) und Monat', table: await table('level') },
-        { heading: 'Fälle nach Abteilung und Kategorie', table: await table('department', 'category') },
-      ],
+      sections,
     });
-    reply.type('application/pdf').header('content-disposition', `attachment; filename="lagebild-${from}-${to}.pdf"`);
+    reply.type('application/pdf').header('content-disposition', `attachment; filename="lagebild-${period}.pdf"`);
     return pdf;
   });
 
@@ -47,7 +39,7 @@ export function statsDomain(ctx: DomainContext): Domain {
   register(app, auth, defs.updateMeasure, ({ actor, params, body }) => stats.saveMeasure(actor, params.id, body));
   register(app, auth, defs.deleteMeasure, ({ actor, params }) => stats.deleteMeasure(actor, params.id));
   register(app, auth, defs.beforeAfter, ({ actor, params, query }) =>
-    stats.beforeAfter(actor.orgId, params.id, query.months),
+    stats.beforeAfter(actor.orgId, params.id, query.quarters),
   );
   return {};
 }

@@ -1,12 +1,13 @@
 import {
   categoryLabels,
   incidentCategories,
-  maxStatsMonths,
+  periodKind,
+  periodLabel,
   type BeforeAfter,
   type Measure,
   type MeasureInput,
+  type Period,
   type PeriodQuery,
-  type StatsColumns,
   type StatsQuery,
   type StatsRows,
   type StatsTable,
@@ -17,88 +18,143 @@ import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
+import { buildFamily, dim, monthsOf, publishedValue, type CubeRow, type Family } from './family.js';
 import * as repo from './repository.js';
-import { suppress } from './suppression.js';
 
-// --- months as integers (year * 12 + month - 1), so ranges are plain arithmetic ---
-
-const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
-const monthOf = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-const firstDay = (m: string) => `${m}-01`;
 const monthLabel = (m: string) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
-const monthsBetween = (from: string, to: string) =>
-  Array.from({ length: monthIndex(to) - monthIndex(from) + 1 }, (_, k) => monthOf(monthIndex(from) + k));
+/** Quarters as integers (year * 4 + quarter - 1), so "the N quarters before" is arithmetic. */
+const quarterIndex = (q: string) => Number(q.slice(0, 4)) * 4 + Number(q[6]) - 1;
+const quarterAt = (i: number) => `${Math.floor(i / 4)}-Q${(i % 4) + 1}`;
 
 interface Axis {
   key: string;
   label: string;
 }
 
-/** Rules of the statistics: periods, axes, suppression. SQL stays in the repository. */
+/** The rows of every table: each department (zero rows included), category and level, plus any key seen. */
+interface Axes {
+  department: Axis[];
+  category: Axis[];
+  level: Axis[];
+}
+
+/** One answer's tables, all views of the same suppressed families. */
+export interface Lagebild {
+  period: Period;
+  sections: Array<{ heading: string; table: StatsTable }>;
+}
+
+/** Rules of the statistics: fixed periods, one suppressed family per year, views. SQL stays in the repository. */
 export class StatsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
-  /** The period asked for; default the last 12 months up to the current one. */
-  period(q: PeriodQuery): { from: string; to: string } {
-    const to = q.to ?? this.clock.now().toISOString().slice(0, 7);
-    const from = q.from ?? monthOf(monthIndex(to) - 11);
-    if (monthIndex(from) > monthIndex(to)) throw new AppError('bad_request', 'Der Beginn liegt nach dem Ende');
-    if (monthIndex(to) - monthIndex(from) >= maxStatsMonths)
-      throw new AppError('bad_request', `Höchstens ${maxStatsMonths} Monate auf einmal`);
-    return { from, to };
+  /** The period asked for; default the current calendar year. */
+  period(q: PeriodQuery): Period {
+    return q.period ?? String(this.clock.now().getUTCFullYear());
   }
 
   async table(orgId: string, q: StatsQuery): Promise<StatsTable> {
     if (q.rows === 'category' && q.columns === 'category')
       throw new AppError('bad_request', 'Zeilen und Spalten müssen verschiedene Merkmale sein');
-    const { from, to } = this.period(q);
-    const counts = await repo.countFacts(this.db, orgId, q.rows, q.columns, firstDay(from), firstDay(to));
-    const rows = await this.rowAxis(orgId, q.rows, counts);
-    const columns = columnAxis(q.columns, from, to, counts);
-    return present(q.rows, q.columns, from, to, rows, columns, counts);
+    const period = this.period(q);
+    if (q.columns === 'category' && periodKind(period) !== 'year')
+      throw new AppError('bad_request', 'Tabellen mit Kategorien als Spalten gibt es nur für ein ganzes Jahr');
+    const { families, axes } = await this.families(orgId, [Number(period.slice(0, 4))]);
+    return view(families.get(Number(period.slice(0, 4)))!, axes, period, q.rows, q.columns);
   }
 
-  /** Cases per month for the whole organisation: the month totals of the department table. */
+  /** Cases per month of the period for the whole organisation: the family's month totals. */
   async trend(orgId: string, q: PeriodQuery): Promise<StatsTrend> {
-    const t = await this.table(orgId, { rows: 'department', columns: 'month', ...q });
-    return { from: t.from, to: t.to, points: t.columns.map((c, j) => ({ month: c.key, count: t.columnTotals[j]! })) };
+    const period = this.period(q);
+    const { families } = await this.families(orgId, [Number(period.slice(0, 4))]);
+    const f = families.get(Number(period.slice(0, 4)))!;
+    const months = monthsOf(period);
+    return {
+      period,
+      from: months[0]!,
+      to: months[months.length - 1]!,
+      points: months.map((m) => ({ month: m, count: publishedValue(f, m, dim.total) })),
+    };
   }
 
-  async beforeAfter(orgId: string, measureId: string, months: number): Promise<BeforeAfter> {
+  /** The tables of the Lagebild PDF: one family, so the tables on one page agree on every shared total. */
+  async lagebild(orgId: string, q: PeriodQuery): Promise<Lagebild> {
+    const period = this.period(q);
+    const { families, axes } = await this.families(orgId, [Number(period.slice(0, 4))]);
+    const f = families.get(Number(period.slice(0, 4)))!;
+    const sections = [
+      { heading: 'Fälle nach Abteilung und Monat', table: view(f, axes, period, 'department', 'month') },
+      { heading: 'Fälle nach Kategorie und Monat', table: view(f, axes, period, 'category', 'month') },
+      { heading: 'Fälle nach Stufe (Aachener Modell) und Monat', table: view(f, axes, period, 'level', 'month') },
+    ];
+    if (periodKind(period) === 'year') {
+      sections.push(
+        { heading: 'Fälle nach Abteilung und Kategorie', table: view(f, axes, period, 'department', 'category') },
+        { heading: 'Fälle nach Stufe und Kategorie', table: view(f, axes, period, 'level', 'category') },
+      );
+    }
+    return { period, sections };
+  }
+
+  /**
+   * Cases per department in the N whole quarters before the measure's quarter and the N after
+   * it, each quarter a column taken from its year's family (the measure's quarter mixes before
+   * and after and is left out). No row total: a sum over quarters of two years is no value of
+   * any family, and would be a new margin beside the suppressed ones.
+   */
+  async beforeAfter(orgId: string, measureId: string, quarters: number): Promise<BeforeAfter> {
     const measure = await repo.getMeasure(this.db, orgId, measureId);
     if (!measure) throw notFound('Maßnahme');
-    const m = monthIndex(measure.date.slice(0, 7));
-    const before = { from: monthOf(m - months), to: monthOf(m - 1) };
-    const after = { from: monthOf(m + 1), to: monthOf(m + months) };
-    const monthly = await repo.countFacts(
-      this.db,
-      orgId,
-      'department',
-      'month',
-      firstDay(before.from),
-      firstDay(after.to),
+    const at = quarterIndex(
+      `${measure.date.slice(0, 4)}-Q${Math.floor((Number(measure.date.slice(5, 7)) - 1) / 3) + 1}`,
     );
-    // The measure's own month mixes before and after: it counts in neither.
-    const counts: repo.CountRow[] = [];
-    for (const c of monthly) {
-      const i = monthIndex(c.column);
-      if (i !== m) counts.push({ row: c.row, column: i < m ? 'before' : 'after', n: c.n });
-    }
-    const rows = await this.rowAxis(orgId, 'department', counts);
-    const columns = [
-      { key: 'before', label: `Vorher (${before.from} bis ${before.to})` },
-      { key: 'after', label: `Nachher (${after.from} bis ${after.to})` },
-    ];
-    return {
-      measure: presentMeasure(measure),
-      months,
-      before,
-      after,
-      table: present('department', 'period', before.from, after.to, rows, columns, counts),
+    const before = Array.from({ length: quarters }, (_, k) => quarterAt(at - quarters + k));
+    const after = Array.from({ length: quarters }, (_, k) => quarterAt(at + 1 + k));
+    const shown = [...before, ...after];
+    const years = [...new Set(shown.map((q) => Number(q.slice(0, 4))))];
+    const { families, axes } = await this.families(orgId, years);
+    const family = (q: string) => families.get(Number(q.slice(0, 4)))!;
+    const months = (q: string) => monthsOf(q);
+    const table: StatsTable = {
+      rowsDimension: 'department',
+      columnsDimension: 'quarter',
+      period: before[0]!,
+      from: months(before[0]!)[0]!,
+      to: months(after[after.length - 1]!)[2]!,
+      columns: shown.map((q) => ({
+        key: q,
+        label: `${before.includes(q) ? 'Vorher' : 'Nachher'}: ${periodLabel(q)}`,
+      })),
+      rows: axes.department.map(({ key, label }) => ({
+        key,
+        label,
+        cells: shown.map((q) => publishedValue(family(q), q, dim.department(key))),
+      })),
+      columnTotals: shown.map((q) => publishedValue(family(q), q, dim.total)),
+      suppressed: 0,
     };
+    table.suppressed = [...table.rows.flatMap((r) => r.cells), ...table.columnTotals].filter((v) => v === null).length;
+    return { measure: presentMeasure(measure), quarters, before, after, table };
+  }
+
+  /**
+   * The suppressed families of the given years, over one set of axes (so the rows of a
+   * before/after table spanning two years are the same in both).
+   */
+  private async families(orgId: string, years: number[]): Promise<{ families: Map<number, Family>; axes: Axes }> {
+    const first = Math.min(...years);
+    const last = Math.max(...years);
+    const cube: CubeRow[] = await repo.countCube(this.db, orgId, `${first}-01-01`, `${last}-12-01`);
+    const axes = await this.axes(orgId, cube);
+    const keys = {
+      department: axes.department.map((a) => a.key),
+      category: axes.category.map((a) => a.key),
+      level: axes.level.map((a) => a.key),
+    };
+    return { families: new Map(years.map((y) => [y, buildFamily(y, cube, keys)])), axes };
   }
 
   async listMeasures(orgId: string): Promise<Measure[]> {
@@ -137,25 +193,27 @@ export class StatsService {
     });
   }
 
-  /** Rows: every department (zero rows included), every category, every level; plus any key seen. */
-  private async rowAxis(orgId: string, rows: StatsRows, counts: repo.CountRow[]): Promise<Axis[]> {
-    const fixed: Axis[] =
-      rows === 'department'
-        ? (await repo.listDepartments(this.db, orgId)).map((d) => ({ key: d.id, label: d.name }))
-        : rows === 'category'
-          ? categoryAxis()
-          : [0, 1, 2, 3].map((l) => ({ key: String(l), label: `Stufe ${l}` }));
-    return withSeen(fixed, new Set(counts.map((c) => c.row)), (key) =>
-      key === repo.noDepartment ? 'ohne Abteilung' : rows === 'department' ? 'unbekannte Abteilung' : key,
-    );
+  private async axes(orgId: string, cube: readonly CubeRow[]): Promise<Axes> {
+    const departments = (await repo.listDepartments(this.db, orgId)).map((d) => ({ key: d.id, label: d.name }));
+    const seen = (pick: (r: CubeRow) => string) => new Set(cube.map(pick));
+    return {
+      department: withSeen(
+        departments,
+        seen((r) => r.department),
+        (key) => (key === repo.noDepartment ? 'ohne Abteilung' : 'unbekannte Abteilung'),
+      ),
+      category: withSeen(
+        incidentCategories.map((c) => ({ key: c, label: categoryLabels[c] })),
+        seen((r) => r.category),
+        (k) => k,
+      ),
+      level: withSeen(
+        [0, 1, 2, 3].map((l) => ({ key: String(l), label: `Stufe ${l}` })),
+        seen((r) => r.level),
+        (k) => `Stufe ${k}`,
+      ),
+    };
   }
-}
-
-const categoryAxis = (): Axis[] => incidentCategories.map((c) => ({ key: c, label: categoryLabels[c] }));
-
-function columnAxis(columns: StatsColumns, from: string, to: string, counts: repo.CountRow[]): Axis[] {
-  if (columns === 'month') return monthsBetween(from, to).map((m) => ({ key: m, label: monthLabel(m) }));
-  return withSeen(categoryAxis(), new Set(counts.map((c) => c.column)), (k) => k);
 }
 
 /** Append keys found in the data but not on the fixed axis, so no case drops out of the totals. */
@@ -165,41 +223,44 @@ function withSeen(fixed: Axis[], seen: Set<string>, label: (key: string) => stri
   return [...fixed, ...extra.map((key) => ({ key, label: label(key) }))];
 }
 
-/** The published table: built from the suppressed counts only, field by field. */
-function present(
-  rowsDimension: StatsRows,
-  columnsDimension: StatsTable['columnsDimension'],
-  from: string,
-  to: string,
-  rows: Axis[],
-  columns: Axis[],
-  counts: repo.CountRow[],
-): StatsTable {
-  const r = new Map(rows.map((a, i) => [a.key, i]));
-  const c = new Map(columns.map((a, j) => [a.key, j]));
-  const grid = rows.map(() => columns.map(() => 0));
-  for (const x of counts) {
-    const i = r.get(x.row);
-    const j = c.get(x.column);
-    if (i !== undefined && j !== undefined) grid[i]![j]! += x.n;
-  }
-  const published = suppress(grid, columns.length);
-  return {
-    rowsDimension,
-    columnsDimension,
-    from,
-    to,
-    columns: columns.map(({ key, label }) => ({ key, label })),
-    rows: rows.map(({ key, label }, i) => ({
+const rowDim = (rows: StatsRows) => dim[rows];
+
+/**
+ * A published table: a view of the family's values, field by field; nothing is computed here
+ * that the suppression did not see.
+ */
+function view(f: Family, axes: Axes, period: Period, rows: StatsRows, columns: 'month' | 'category'): StatsTable {
+  const months = monthsOf(period);
+  const cols: Axis[] = columns === 'month' ? months.map((m) => ({ key: m, label: monthLabel(m) })) : axes.category;
+  const cell = (r: string, c: string): number | null => {
+    if (columns === 'month') return publishedValue(f, c, rowDim(rows)(r));
+    return publishedValue(f, period, rows === 'level' ? dim.levelCategory(r, c) : dim.departmentCategory(r, c));
+  };
+  const table: StatsTable = {
+    rowsDimension: rows,
+    columnsDimension: columns,
+    period,
+    from: months[0]!,
+    to: months[months.length - 1]!,
+    columns: cols.map(({ key, label }) => ({ key, label })),
+    rows: axes[rows].map(({ key, label }) => ({
       key,
       label,
-      cells: published.cells[i]!,
-      total: published.rowTotals[i]!,
+      cells: cols.map((c) => cell(key, c.key)),
+      total: publishedValue(f, period, rowDim(rows)(key)),
     })),
-    columnTotals: published.columnTotals,
-    grandTotal: published.grandTotal,
-    suppressed: published.suppressed,
+    columnTotals: cols.map((c) =>
+      columns === 'month' ? publishedValue(f, c.key, dim.total) : publishedValue(f, period, dim.category(c.key)),
+    ),
+    grandTotal: publishedValue(f, period, dim.total),
+    suppressed: 0,
   };
+  table.suppressed = [
+    ...table.rows.flatMap((r) => [...r.cells, r.total]),
+    ...table.columnTotals,
+    table.grandTotal,
+  ].filter((v) => v === null).length;
+  return table;
 }
 
 function presentMeasure(m: repo.MeasureRow): Measure {

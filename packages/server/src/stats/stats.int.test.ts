@@ -18,9 +18,9 @@ const categories = ['insult', 'threat', 'bodily_harm'] as const;
 
 const asPublished = (t: StatsTable): PublishedTable => ({
   cells: t.rows.map((r) => r.cells),
-  rowTotals: t.rows.map((r) => r.total),
+  rowTotals: t.rows.map((r) => r.total ?? null),
   columnTotals: t.columnTotals,
-  grandTotal: t.grandTotal,
+  grandTotal: t.grandTotal ?? null,
   suppressed: t.suppressed,
 });
 
@@ -99,8 +99,10 @@ describe.each(backends)('statistics on %s', (backend) => {
     const res = await api(server.url, 'GET', '/api/stats/table?rows=department', { cookie: security });
     expect(res.status).toBe(200);
     const t = res.body as StatsTable;
-    expect(t.from).toBe('2025-12');
-    expect(t.to).toBe('2026-11');
+    // Default: the current calendar year (the clock stands in November 2026).
+    expect(t.period).toBe('2026');
+    expect(t.from).toBe('2026-01');
+    expect(t.to).toBe('2026-12');
     expect(t.columns.map((c) => c.key)).toContain('2026-03');
     // All 34 cases of this organisation, none of the other's 50.
     expect(t.grandTotal).toBe(34);
@@ -122,58 +124,58 @@ describe.each(backends)('statistics on %s', (backend) => {
 
   it('other dimensions, trend and period checks', async () => {
     for (const q of ['rows=category', 'rows=level', 'rows=department&columns=category']) {
-      const res = await api(server.url, 'GET', `/api/stats/table?${q}&from=2026-01&to=2026-06`, { cookie: security });
+      const res = await api(server.url, 'GET', `/api/stats/table?${q}&period=2026`, { cookie: security });
       expect(res.status).toBe(200);
       expect(res.body.grandTotal).toBe(34);
       expect(recovered(asPublished(res.body))).toEqual([]);
     }
-    const trend = await api(server.url, 'GET', '/api/stats/trend?from=2026-01&to=2026-06', { cookie: security });
-    const truth = { '2026-01': 8, '2026-02': 6, '2026-03': 8, '2026-04': 11, '2026-05': 1, '2026-06': 0 };
+    const trend = await api(server.url, 'GET', '/api/stats/trend?period=2026-Q2', { cookie: security });
+    expect(trend.body.period).toBe('2026-Q2');
+    const truth = { '2026-04': 11, '2026-05': 1, '2026-06': 0 };
     expect(trend.body.points.map((p: { month: string }) => p.month)).toEqual(Object.keys(truth));
     for (const p of trend.body.points as Array<{ month: keyof typeof truth; count: number | null }>)
       if (p.count !== null) expect(p.count).toBe(truth[p.month]);
     // May holds a single case: it is never published.
-    expect(trend.body.points[4].count).toBeNull();
-    const backwards = await api(server.url, 'GET', '/api/stats/table?from=2026-05&to=2026-01', { cookie: security });
-    expect(backwards.status).toBe(400);
+    expect(trend.body.points[1].count).toBeNull();
+    // Free ranges are gone: a clear message says what to ask instead.
+    const range = await api(server.url, 'GET', '/api/stats/table?from=2026-01&to=2026-03', { cookie: security });
+    expect(range.status).toBe(400);
+    expect(JSON.stringify(range.body)).toContain('Freie Zeiträume (von/bis) gibt es nicht');
+    for (const bad of ['2026-Q5', '2026-13', '26', '2026-1'])
+      expect((await api(server.url, 'GET', `/api/stats/table?period=${bad}`, { cookie: security })).status).toBe(400);
+    const crossQuarter = await api(server.url, 'GET', '/api/stats/table?columns=category&period=2026-Q1', {
+      cookie: security,
+    });
+    expect(crossQuarter.status).toBe(400);
     const same = await api(server.url, 'GET', '/api/stats/table?rows=category&columns=category', { cookie: security });
     expect(same.status).toBe(400);
   });
 
   it('exports CSV for Excel with the same withheld cells', async () => {
-    const res = await fetch(`${server.url}/api/stats/table.csv?rows=department&from=2026-01&to=2026-06`, {
+    const res = await fetch(`${server.url}/api/stats/table.csv?rows=department&period=2026-Q1`, {
       headers: { cookie: security },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const csv = await res.text();
     const { header, table } = parseCsv(csv);
-    expect(header).toEqual([
-      'Abteilung / Monat',
-      '01/2026',
-      '02/2026',
-      '03/2026',
-      '04/2026',
-      '05/2026',
-      '06/2026',
-      'Summe',
-    ]);
-    // Row A: 5, 4, 1, 6, 0, 0 — the 1 is withheld, what is shown is true.
+    expect(header).toEqual(['Abteilung / Monat', '01/2026', '02/2026', '03/2026', 'Summe']);
+    // Row A: 5, 4, 1 — the 1 is withheld, what is shown is true.
     const rowA = csv
       .split('\r\n')
       .find((l) => l.startsWith(`${dept.A.name};`))!
       .split(';');
     expect(rowA[3]).toBe(suppressedMark);
-    [5, 4, 1, 6, 0, 0, 16].forEach((v, k) => {
+    [5, 4, 1, 10].forEach((v, k) => {
       if (rowA[k + 1] !== suppressedMark) expect(rowA[k + 1]).toBe(String(v));
     });
-    expect(table.grandTotal).toBe(34);
+    expect(table.grandTotal).toBe(22);
     expect(recovered(table)).toEqual([]);
     expect(csv).toContain('geheim gehalten');
   });
 
   it('renders the Lagebild PDF with title, organisation, period, tables and the note', async () => {
-    const res = await fetch(`${server.url}/api/stats/lagebild.pdf?from=2026-01&to=2026-12`, {
+    const res = await fetch(`${server.url}/api/stats/lagebild.pdf?period=2026`, {
       headers: { cookie: security },
     });
     expect(res.status).toBe(200);
@@ -182,7 +184,7 @@ describe.each(backends)('statistics on %s', (backend) => {
     const { text } = await extractText(pdf, { mergePages: true });
     expect(text).toContain('Lagebild Gewalt gegen Beschäftigte');
     expect(text).toContain('Stadt Musterstadt');
-    expect(text).toContain('Zeitraum: 01/2026 bis 12/2026');
+    expect(text).toContain('Zeitraum: 2026');
     expect(text).toContain('Fälle nach Abteilung und Monat');
     expect(text).toContain('Fälle nach Stufe');
     expect(text).toContain(dept.A.name);
@@ -198,18 +200,28 @@ describe.each(backends)('statistics on %s', (backend) => {
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    const ba = await api(server.url, 'GET', `/api/stats/measures/${id}/before-after?months=2`, { cookie: security });
+    // Measure in 2026-Q1: one whole quarter before (2025-Q4) and one after (2026-Q2).
+    const ba = await api(server.url, 'GET', `/api/stats/measures/${id}/before-after?quarters=1`, { cookie: security });
     expect(ba.status).toBe(200);
-    expect(ba.body.before).toEqual({ from: '2026-01', to: '2026-02' });
-    expect(ba.body.after).toEqual({ from: '2026-04', to: '2026-05' });
+    expect(ba.body.before).toEqual(['2025-Q4']);
+    expect(ba.body.after).toEqual(['2026-Q2']);
     const t = ba.body.table as StatsTable;
+    expect(t.columns.map((c) => c.label)).toEqual(['Vorher: 4. Quartal 2025', 'Nachher: 2. Quartal 2026']);
     const row = (k: 'A' | 'B' | 'C') => t.rows.find((r) => r.key === dept[k].id)!;
-    // True counts: A 9 → 6, B 5 → 5, C 0 → 1; the single case and what would reveal it are withheld.
-    expect(row('A').cells).toEqual([9, 6]);
+    // True counts: A 0 → 6, B 0 → 5, C 0 → 1; the single case is withheld (and so is what would
+    // give it away), and no row total (a sum over quarters of two years) is published.
+    const truth = { A: [0, 6], B: [0, 5], C: [0, 1] };
+    for (const k of ['A', 'B', 'C'] as const) row(k).cells.forEach((v, j) => v !== null && expect(v).toBe(truth[k][j]));
+    expect(row('A').cells[0]).toBe(0);
     expect(row('C').cells[1]).toBeNull();
-    expect(row('B').cells[0]).toBe(5);
-    expect(t.columnTotals[0]).toBe(14);
-    expect(recovered(asPublished(t))).toEqual([]);
+    expect(row('A').total).toBeUndefined();
+    expect(t.grandTotal).toBeUndefined();
+    // Each quarter shows exactly what the quarter's own answer shows.
+    const q2 = (await api(server.url, 'GET', '/api/stats/table?period=2026-Q2', { cookie: security }))
+      .body as StatsTable;
+    for (const k of ['A', 'B', 'C'] as const)
+      expect(row(k).cells[1]).toBe(q2.rows.find((r) => r.key === dept[k].id)!.total);
+    expect(t.columnTotals[1]).toBe(q2.grandTotal);
 
     const foreign = await api(server.url, 'POST', '/api/stats/measures', {
       cookie: security,

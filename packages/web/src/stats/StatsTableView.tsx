@@ -1,4 +1,4 @@
-import type { StatsTable, StatsTrend } from '@wachsam/protocol';
+import { periodLabel, type StatsTable, type StatsTrend } from '@wachsam/protocol';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { layoutBars, shortMonth } from './chart.js';
@@ -16,9 +16,13 @@ function Withheld() {
 
 const cell = (v: number | null) => (v === null ? <Withheld /> : v);
 
-/** The suppressed table: rows, columns, totals; withheld cells marked, never shown as 0. */
+/**
+ * The suppressed table: rows, columns, totals; withheld cells marked, never shown as 0. A table
+ * without row totals (before/after) has no totals column.
+ */
 export function StatsTableView({ table, caption }: { table: StatsTable; caption: string }) {
   const { t } = useTranslation();
+  const totals = table.grandTotal !== undefined;
   return (
     <>
       <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
@@ -32,7 +36,7 @@ export function StatsTableView({ table, caption }: { table: StatsTable; caption:
                   {c.label}
                 </th>
               ))}
-              <th scope="col">{t('stats.total')}</th>
+              {totals && <th scope="col">{t('stats.total')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -42,7 +46,7 @@ export function StatsTableView({ table, caption }: { table: StatsTable; caption:
                 {r.cells.map((v, i) => (
                   <td key={table.columns[i]?.key ?? i}>{cell(v)}</td>
                 ))}
-                <td className="total">{cell(r.total)}</td>
+                {totals && <td className="total">{cell(r.total ?? null)}</td>}
               </tr>
             ))}
           </tbody>
@@ -52,7 +56,7 @@ export function StatsTableView({ table, caption }: { table: StatsTable; caption:
               {table.columnTotals.map((v, i) => (
                 <td key={table.columns[i]?.key ?? i}>{cell(v)}</td>
               ))}
-              <td className="total">{cell(table.grandTotal)}</td>
+              {totals && <td className="total">{cell(table.grandTotal ?? null)}</td>}
             </tr>
           </tfoot>
         </table>
@@ -80,7 +84,7 @@ export function TrendChart({ trend }: { trend: StatsTrend }) {
         aria-labelledby={`${id}-title ${id}-desc`}
         className="trend-chart"
       >
-        <title id={`${id}-title`}>{t('stats.trendTitle', { from: trend.from, to: trend.to })}</title>
+        <title id={`${id}-title`}>{t('stats.trendTitle', { period: periodLabel(trend.period) })}</title>
         <desc id={`${id}-desc`}>{describe}</desc>
         <line className="axis" x1={0} x2={box.width} y1={box.height - box.bottom} y2={box.height - box.bottom} />
         {bars.map((b) => (
