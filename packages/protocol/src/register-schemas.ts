@@ -261,6 +261,22 @@ export const ChainCheck = z.object({
 });
 export type ChainCheck = z.infer<typeof ChainCheck>;
 
+/**
+ * The signed head of the organisation's access-log chain (HMAC under the log key): the
+ * data-protection officer keeps it outside the installation and checks the log against it with
+ * `npm run register:verify-log -- --anchor FILE`. A log that no longer reaches it lost rows.
+ */
+export const LogAnchor = z.object({
+  kind: z.literal('wachsam-register-log-anchor'),
+  version: z.literal(1),
+  orgId: Id,
+  seq: Seq.nullable(),
+  hash: z.string(),
+  at: Timestamp,
+  mac: z.string(),
+});
+export type LogAnchor = z.infer<typeof LogAnchor>;
+
 // --- Art. 14 and Art. 15 GDPR ---
 
 export const NotificationTask = z.object({

@@ -46,7 +46,8 @@ import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
 import { SetupGate } from './org/setup.js';
 import { everyAtMost, Job, type Domain } from './domain.js';
-import { prunedAction } from './register/chain.js';
+import { legacyPrunedAction } from './register/chain.js';
+import { openLogKey } from './register/log-key.js';
 import { registerDomain } from './register/routes.js';
 import { RetentionJob } from './retention/job.js';
 import { reportsDomain } from './reports/routes.js';
@@ -195,7 +196,9 @@ export async function createWachsam(
   orgRoutes(app, auth, { org, people, roleRequests, setup }, db, clock);
   const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);
   // The ZeMAG domains run on the bulk connections: an export never takes one an alarm needs.
-  const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms };
+  // The register's access-log key (outside the database); without it the register refuses every access.
+  const registerLogKey = await openLogKey(config.registerLogKeyFile, database.bulk, app.log, clock.now());
+  const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms, registerLogKey };
   const domains: Domain[] = [reportsDomain(domainContext), registerDomain(domainContext), statsDomain(domainContext)];
   app.get('/api/openapi.json', { schema: { hide: true } as object }, () => app.swagger());
   // Ready means: migrations applied, the demo (if any) seeded, the database answering. Until
@@ -250,7 +253,7 @@ export async function createWachsam(
     ...domains.flatMap((d) => d.retainers ?? []),
     new AlarmRetention(database.bulk, alarms.claims),
     lastPositionRetainer(database.bulk),
-    auditRetainer(database.bulk, [prunedAction]),
+    auditRetainer(database.bulk, [legacyPrunedAction]),
   ]);
   const housekeeping = new Job('housekeeping', app.log, async () => {
     await devices.sweepOffline();

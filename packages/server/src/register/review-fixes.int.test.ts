@@ -6,7 +6,8 @@ import { registerAccessLog, zemagSettings } from '../db/schema.js';
 import { api, backends, startTestServer, throwawayPostgres, type TestServer } from '../testing.js';
 import { AccessLogService } from './access-log.js';
 import { verifyChain } from './chain.js';
-import { createEntry, entryInput, insertReport, login, personId } from './testing.js';
+import { RegisterLogKey } from './log-key.js';
+import { createEntry, entryInput, insertReport, logKey, login, personId } from './testing.js';
 
 const day = 24 * 3600 * 1000;
 const ask = (server: TestServer, cookie: string, lastName: string, firstName: string) =>
@@ -96,7 +97,7 @@ describe.each(backends)('register review fixes on %s', (backend) => {
     expect(rev.status).toBe(200);
     expect(await count()).toBe(before + 1);
     expect((await logRows()).at(-1)).toMatchObject({ action: 'review_entry', result: { entryIds: [e.id] } });
-    expect((await verifyChain(db())).ok).toBe(true);
+    expect((await verifyChain(db(), logKey(server))).ok).toBe(true);
   });
 
   it('P5: the Art. 15 report leaves out draft reports', async () => {
@@ -136,7 +137,7 @@ describe.each(backends)('register review fixes on %s', (backend) => {
   });
 
   it('C5: an export cut at its cap says so in the CSV, the JSON and the header', async () => {
-    const svc = new AccessLogService(db(), clock);
+    const svc = new AccessLogService(db(), clock, RegisterLogKey.available(logKey(server)));
     const actor = {
       kind: 'person' as const,
       orgId,
@@ -200,7 +201,7 @@ describe.each(backends)('register review fixes on %s', (backend) => {
     await setRetention(1);
     await server.wachsam.tick();
     expect(await rowsOf('Jung/Jana')).toBe(1);
-    expect((await verifyChain(db())).ok).toBe(true);
+    expect((await verifyChain(db(), logKey(server))).ok).toBe(true);
   });
 });
 
@@ -240,7 +241,7 @@ describe.each(backends)('the access-log chain under concurrent lookups on %s', (
     const rows = await db.select().from(registerAccessLog).orderBy(asc(registerAccessLog.seq));
     expect(rows).toHaveLength(21);
     expect(new Set(rows.map((r) => String(r.prevSeq))).size).toBe(21);
-    expect(await verifyChain(db)).toEqual({ ok: true, checked: 21, firstBroken: null });
+    expect(await verifyChain(db, logKey(server))).toEqual({ ok: true, checked: 21, firstBroken: null });
 
     const last = rows.at(-1)!;
     const { seq: _s, ...copy } = last;

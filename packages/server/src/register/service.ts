@@ -18,6 +18,7 @@ import type { SQL } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { appendAccess, chainTransaction } from './chain.js';
+import type { RegisterLogKey } from './log-key.js';
 import { addDays, addMonths, dayOf } from '../dates.js';
 import { entryKeys, nameKey, normaliseName } from './names.js';
 import {
@@ -56,6 +57,7 @@ export class RegisterService {
   constructor(
     readonly db: Db,
     readonly clock: Clock,
+    readonly logKey: RegisterLogKey,
   ) {}
 
   today(): string {
@@ -74,6 +76,8 @@ export class RegisterService {
     access: AccessContext,
     read: (tx: Tx) => Promise<{ answer: T; logged: Record<string, unknown> }>,
   ): Promise<T & { logSeq: string }> {
+    // Refused before anything is read: an access that cannot be logged does not happen.
+    this.logKey.require();
     return chainTransaction(this.db, actor.orgId, async (tx) => {
       const { answer, logged } = await read(tx);
       const seq = await this.logAccess(tx, actor, access, logged);
@@ -83,7 +87,7 @@ export class RegisterService {
 
   /** Append one access record to the organisation's chain in the caller's chain transaction. */
   private logAccess(tx: Tx, actor: Actor, access: AccessContext, logged: Record<string, unknown>): Promise<bigint> {
-    return appendAccess(tx, {
+    return appendAccess(tx, this.logKey.require(), {
       orgId: actor.orgId,
       at: this.clock.now(),
       actor: actorLabel(actor),
@@ -107,6 +111,7 @@ export class RegisterService {
     entryId: string | null,
     write: (tx: Tx) => Promise<repo.EntryRow>,
   ): Promise<RegisterEntry> {
+    this.logKey.require();
     return chainTransaction(this.db, actor.orgId, async (tx) => {
       const row = await write(tx);
       await this.logAccess(
