@@ -149,6 +149,8 @@ export const LookupRequest = z
     lastName: Name,
     firstName: Name,
     birthDate: IsoDate.nullable().default(null),
+    /** Street and number (or more): with the birth date, what tells a namesake from the person. */
+    address: text(300).default(''),
     purpose: LookupPurpose,
     /** Required for purpose "other". */
     purposeText: text(500).default(''),
@@ -162,11 +164,25 @@ export const LookupRequest = z
 export type LookupRequest = z.infer<typeof LookupRequest>;
 
 /**
- * The minimum a querying department learns: whether there is a hint, its level and the measures.
- * `entries` (the full entries) only for the central unit; null for everyone else.
+ * The three answers of a lookup. Names are compared spelling-tolerantly (Kölner Phonetik, typos),
+ * so a name alone proves nothing:
+ * - `hint` (Hinweis vorhanden): a candidate whose birth date (or, where a birth date is missing,
+ *   address) matches the query;
+ * - `check` (prüfen): a candidate by name only, with nothing to tell it from a namesake: ask the
+ *   central unit or give the birth date or address;
+ * - `none` (kein Hinweis): no candidate, or only namesakes whose birth date differs.
+ */
+export const lookupOutcomes = ['hint', 'check', 'none'] as const;
+export const LookupOutcome = z.enum(lookupOutcomes);
+export type LookupOutcome = z.infer<typeof LookupOutcome>;
+
+/**
+ * The minimum a querying department learns: the outcome, and for a `hint` its level and the
+ * measures (nothing of a mere name match). `entries` (the full entries of every hint and check
+ * candidate) only for the central unit; null for everyone else.
  */
 export const LookupResult = z.object({
-  hint: z.boolean(),
+  outcome: LookupOutcome,
   level: Level.nullable(),
   measures: z.array(z.string()),
   entries: z.array(RegisterEntry).nullable(),

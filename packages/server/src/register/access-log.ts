@@ -121,7 +121,9 @@ export class AccessLogService {
    */
   async anchor(actor: Actor): Promise<Anchor> {
     const key = this.logKey.require();
-    const anchor = await chainTransaction(this.db, actor.orgId, (tx) => makeAnchor(tx, key, actor.orgId, this.clock.now()));
+    const anchor = await chainTransaction(this.db, actor.orgId, (tx) =>
+      makeAnchor(tx, key, actor.orgId, this.clock.now()),
+    );
     await this.audited(actor, 'register.access_log_anchored', {}, { seq: anchor.seq });
     return anchor;
   }

@@ -252,7 +252,8 @@ function bridged(row: Row, prev: Row | null, runs: Map<string, PrunedRun>): bool
 }
 
 type Broken = { seq: string; reason: string };
-const contentChanged = 'Inhalt verändert oder falscher Schlüssel: der Hash passt nicht zum Eintrag (content changed or wrong key)';
+const contentChanged =
+  'Inhalt verändert oder falscher Schlüssel: der Hash passt nicht zum Eintrag (content changed or wrong key)';
 
 /** The runs of the chain's own prune records, each taken only when its row verifies under the key. */
 async function recordedRuns(ex: Executor, key: Buffer, orgId: string): Promise<Map<string, PrunedRun>> {
@@ -325,11 +326,12 @@ async function verifyOrg(ex: Executor, key: Buffer, orgId: string): Promise<OrgC
   const [head] = await ex.select().from(registerLogHeads).where(eq(registerLogHeads.orgId, orgId));
   const fail = (seq: string, reason: string): OrgCheck => ({ ...walk, broken: { seq, reason } });
   if (!head)
-    return walk.last
-      ? fail(walk.last.seq.toString(), 'Kopf des Protokolls fehlt (head record missing)')
-      : walk;
+    return walk.last ? fail(walk.last.seq.toString(), 'Kopf des Protokolls fehlt (head record missing)') : walk;
   if (!sameMac(headMac(key, orgId, head.seq, head.hash), head.mac))
-    return fail(head.seq.toString(), 'Kopf des Protokolls verändert oder falscher Schlüssel (head changed or wrong key)');
+    return fail(
+      head.seq.toString(),
+      'Kopf des Protokolls verändert oder falscher Schlüssel (head changed or wrong key)',
+    );
   if (!walk.last)
     return fail(
       head.seq.toString(),
@@ -405,7 +407,8 @@ async function checkAnchor(ex: Executor, a: Anchor, walk: OrgCheck): Promise<Bro
     .select({ hash: registerAccessLog.hash })
     .from(registerAccessLog)
     .where(and(eq(registerAccessLog.orgId, a.orgId), eq(registerAccessLog.seq, seq)));
-  if (row) return row.hash === a.hash ? null : { seq: a.seq, reason: 'Eintrag des Ankers verändert (anchored row changed)' };
+  if (row)
+    return row.hash === a.hash ? null : { seq: a.seq, reason: 'Eintrag des Ankers verändert (anchored row changed)' };
   for (const run of walk.runs.values()) {
     const from = run.firstPrevSeq === null ? 0n : BigInt(run.firstPrevSeq);
     if (seq > from && seq <= BigInt(run.lastSeq)) return null;
@@ -473,7 +476,11 @@ async function legacyRuns(ex: Executor, orgId: string): Promise<Map<string, Prun
  * not verify is left as it is: the keyed check reports it, nothing launders it. Returns the
  * organisations left broken.
  */
-export async function rekeyLegacyChains(db: Db, key: Buffer, at: Date): Promise<Array<{ orgId: string; seq: string; reason: string }>> {
+export async function rekeyLegacyChains(
+  db: Db,
+  key: Buffer,
+  at: Date,
+): Promise<Array<{ orgId: string; seq: string; reason: string }>> {
   const headless = (
     await db
       .selectDistinct({ orgId: registerAccessLog.orgId })
@@ -501,10 +508,7 @@ export async function rekeyLegacyChains(db: Db, key: Buffer, at: Date): Promise<
         const prevSeq = prev?.seq ?? null;
         const prevHash = prev?.hash ?? genesisHash;
         const hash = rowHash(key, { ...row, prevSeq, prevHash });
-        await tx
-          .update(registerAccessLog)
-          .set({ prevSeq, prevHash, hash })
-          .where(eq(registerAccessLog.seq, row.seq));
+        await tx.update(registerAccessLog).set({ prevSeq, prevHash, hash }).where(eq(registerAccessLog.seq, row.seq));
         prev = { seq: row.seq, hash };
       }
       await tx.execute(sql`select set_config('wachsam.register_log_rekey', '', true)`);

@@ -69,12 +69,7 @@ export class RegisterLogKey {
  * operator restores the file. Legacy chains without a head are re-keyed at every start
  * (`rekeyLegacyChains`: only when they verify the old way).
  */
-export async function openLogKey(
-  path: string,
-  db: Db,
-  log: FastifyBaseLogger,
-  now: Date,
-): Promise<RegisterLogKey> {
+export async function openLogKey(path: string, db: Db, log: FastifyBaseLogger, now: Date): Promise<RegisterLogKey> {
   let key: Buffer;
   try {
     key = readLogKey(path);
@@ -87,7 +82,9 @@ export async function openLogKey(
       missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     }
     if (!missing || (await db.select({ orgId: registerLogHeads.orgId }).from(registerLogHeads).limit(1)).length) {
-      const problem = missing ? `${err.message} (das Protokoll ist bereits mit einem Schlüssel verkettet)` : err.message;
+      const problem = missing
+        ? `${err.message} (das Protokoll ist bereits mit einem Schlüssel verkettet)`
+        : err.message;
       log.error({ path }, `register access log unavailable: ${problem}`);
       return RegisterLogKey.unavailable(problem);
     }

@@ -64,7 +64,12 @@ export function registerDomain(ctx: DomainContext): Domain {
   register(app, auth, routes.verifyAccessLog, async ({ actor }) => accessLog.verify(actor));
   register(app, auth, routes.accessLogAnchor, async ({ actor, reply }) => {
     const anchor = await accessLog.anchor(actor);
-    return file(reply, 'application/json; charset=utf-8', `zugriffsprotokoll-anker-${anchor.at.slice(0, 10)}.json`, anchor);
+    return file(
+      reply,
+      'application/json; charset=utf-8',
+      `zugriffsprotokoll-anker-${anchor.at.slice(0, 10)}.json`,
+      anchor,
+    );
   });
 
   register(app, auth, routes.listNotificationTasks, async ({ actor }) => rights.tasks(actor));

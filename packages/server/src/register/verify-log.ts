@@ -68,7 +68,9 @@ export async function main(
     if (result.ok) {
       const against = anchors.length ? `, gegen ${anchors.length} Anker` : '';
       print(`Zugriffsprotokoll intakt: ${result.checked} Einträge geprüft${against}.`);
-      print(`Access log intact: ${result.checked} entries checked${anchors.length ? `, against ${anchors.length} anchor(s)` : ''}.`);
+      print(
+        `Access log intact: ${result.checked} entries checked${anchors.length ? `, against ${anchors.length} anchor(s)` : ''}.`,
+      );
       return 0;
     }
     const b = result.firstBroken!;

@@ -110,8 +110,10 @@ export const registerDe = {
     purposeText: 'Zweck (Beschreibung)',
     caseReference: 'Aktenzeichen / Vorgang (optional)',
     submit: 'Abfragen',
-    hint: 'Hinweis vorhanden',
-    noHint: 'Kein Hinweis',
+    outcomes: { hint: 'Hinweis vorhanden', check: 'Prüfen: mögliche Übereinstimmung', none: 'Kein Hinweis' },
+    checkText:
+      'Ein Eintrag hat einen gleichen oder ähnlichen Namen, aber Geburtsdatum oder Anschrift bestätigen nicht, dass es dieselbe Person ist. Bitte Geburtsdatum oder Anschrift ergänzen und erneut abfragen, oder die zentrale Stelle fragen.',
+    address: 'Anschrift (Straße, Hausnummer; optional)',
     measures: 'Empfohlene Maßnahmen',
     entries: 'Einträge (nur zentrale Stelle)',
     logged: 'Abfrage protokolliert (Nr. {{seq}}).',

@@ -111,8 +111,10 @@ export const registerEn: Pick<Messages, 'register' | 'privacyContacts' | 'lookup
     purposeText: 'Purpose (description)',
     caseReference: 'Case reference (optional)',
     submit: 'Look up',
-    hint: 'Hint on record',
-    noHint: 'No hint',
+    outcomes: { hint: 'Hint on record', check: 'Check: possible match', none: 'No hint' },
+    checkText:
+      'An entry has the same or a similar name, but neither birth date nor address confirm it is the same person. Add the birth date or address and ask again, or ask the central unit.',
+    address: 'Address (street, number; optional)',
     measures: 'Recommended measures',
     entries: 'Entries (central unit only)',
     logged: 'Lookup logged (no. {{seq}}).',
