@@ -1,4 +1,3 @@
-/// <reference path="../types/talisman.d.ts" />
 import cologne from 'talisman/phonetics/german/cologne.js';
 import { limited } from 'talisman/metrics/damerau-levenshtein.js';
 
