@@ -48,6 +48,7 @@ import { SetupGate } from './org/setup.js';
 import { everyAtMost, Job, type Domain } from './domain.js';
 import { legacyPrunedAction } from './register/chain.js';
 import { openLogKey } from './register/log-key.js';
+import { privateUmask } from './db/private-files.js';
 import { registerDomain } from './register/routes.js';
 import { RetentionJob } from './retention/job.js';
 import { reportsDomain } from './reports/routes.js';
@@ -91,6 +92,8 @@ export async function createWachsam(
   opts: { clock?: Clock; database?: Database; timers?: boolean } = {},
 ): Promise<Wachsam> {
   const clock = opts.clock ?? systemClock;
+  // Everything the server writes (database, key file, lock) is its user's alone.
+  privateUmask();
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 64 * 1024,

@@ -8,6 +8,7 @@ import type { Database, Db } from './client.js';
 import { eventsChannel } from './client.js';
 import { withCommitHooks } from './commits.js';
 import { lockFolder } from './folder-lock.js';
+import { makePrivate, privateUmask } from './private-files.js';
 import * as schema from './schema.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -75,7 +76,9 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   let release = () => undefined as void;
   let client: PGlite;
   if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
+    privateUmask();
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makePrivate(dataDir);
     release = lockFolder(dataDir).release;
   }
   try {

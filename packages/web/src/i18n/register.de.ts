@@ -124,6 +124,9 @@ export const registerDe = {
       'Jeder Zugriff auf das Register: wer, wann, Zweck, Rechtsgrundlage, was gefragt und was geantwortet wurde. Nur zur Datenschutzkontrolle zu verwenden.',
     actions: accessActionLabels,
     verify: 'Hash-Kette prüfen',
+    anchor: 'Anker herunterladen (signierter Protokollkopf)',
+    anchorHint:
+      'Den Anker täglich herunterladen und außerhalb dieser Installation aufbewahren. Mit „npm run register:verify-log -- --anchor DATEI“ zeigt die Prüfung, ob seitdem Einträge gelöscht wurden.',
     chainOk_one: 'Kette unversehrt: {{count}} Eintrag geprüft.',
     chainOk_other: 'Kette unversehrt: {{count}} Einträge geprüft.',
     chainBroken: 'Kette gebrochen bei Eintrag Nr. {{seq}}: {{reason}}',

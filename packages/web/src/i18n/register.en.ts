@@ -133,6 +133,9 @@ export const registerEn: Pick<Messages, 'register' | 'privacyContacts' | 'lookup
       art14_letter: 'Art. 14 GDPR notification created',
       art15_report: 'Art. 15 GDPR access report created',
     },
+    anchor: 'Download anchor (signed log head)',
+    anchorHint:
+      'Download the anchor daily and keep it outside this installation. “npm run register:verify-log -- --anchor FILE” then shows whether entries were deleted since.',
     verify: 'Verify hash chain',
     chainOk_one: 'Chain intact: {{count}} entry checked.',
     chainOk_other: 'Chain intact: {{count}} entries checked.',
