@@ -16,9 +16,13 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
 type EmscriptenOpts = Parameters<NodeFS['init']>[1];
 type PostgresMod = Parameters<NonNullable<EmscriptenOpts['preRun']>[number]>[0];
 
-/** The part of Emscripten's NODEFS the durability patch touches. */
+/** The parts of Emscripten's NODEFS the durability and privacy patches touch. */
 interface NodeFsStreamOps {
   stream_ops: { fsync?: (stream: { nfd?: number }) => number };
+  node_ops: {
+    mknod: (parent: unknown, name: string, mode: number, dev: unknown) => unknown;
+    setattr: (node: unknown, attr: { mode?: number }) => void;
+  };
 }
 
 /**
@@ -41,6 +45,13 @@ export class DurableNodeFS extends NodeFS {
     const { emscriptenOpts } = await super.init(pg, opts);
     const patch = (mod: PostgresMod): void => {
       const nodefs = mod.NODEFS as unknown as NodeFsStreamOps;
+      // Every file and folder PostgreSQL creates is the server user's alone (0600/0700), whatever
+      // the process umask (worker threads cannot set one): Emscripten would create 0666/0777.
+      const mknod = nodefs.node_ops.mknod.bind(nodefs.node_ops);
+      nodefs.node_ops.mknod = (parent, name, mode, dev) => mknod(parent, name, mode & ~0o077, dev);
+      const setattr = nodefs.node_ops.setattr.bind(nodefs.node_ops);
+      nodefs.node_ops.setattr = (node, attr) =>
+        setattr(node, attr.mode === undefined || attr.mode === null ? attr : { ...attr, mode: attr.mode & ~0o077 });
       nodefs.stream_ops.fsync = (stream) => {
         if (stream.nfd === undefined) return 0;
         try {

@@ -50,8 +50,8 @@ describe.each(backends)('register lookup with spelling-tolerant names on %s', (b
   });
   afterAll(() => server?.close());
 
-  it('finds a typo ("Musterman") and a phonetic spelling ("Musstermahn"), told apart by the birth date', async () => {
-    const typo = await ask({ lastName: 'Musterman', birthDate: '1975-03-02' });
+  it('finds a typo ("Mustwrmann") and a phonetic spelling ("Musterman"), told apart by the birth date', async () => {
+    const typo = await ask({ lastName: 'Mustwrmann', birthDate: '1975-03-02' });
     expect(typo.body).toMatchObject({ outcome: 'hint', level: 2, entries: null });
     expect(typo.body.measures).not.toContain('Nur mit Sicherheitsdienst');
     const row = await logged(typo.body.logSeq);
@@ -63,8 +63,11 @@ describe.each(backends)('register lookup with spelling-tolerant names on %s', (b
       ]),
     );
     expect(row.result.entryIds).toEqual([max]);
-    const phonetic = await ask({ lastName: 'Musstermahn', birthDate: '1990-11-30' });
+    const phonetic = await ask({ lastName: 'Musterman', birthDate: '1990-11-30' });
     expect(phonetic.body.outcome).toBe('hint');
+    expect((await logged(phonetic.body.logSeq)).result.candidates).toEqual(
+      expect.arrayContaining([{ entryId: namesake, name: 'phonetic', identity: 'birth_date', outcome: 'hint' }]),
+    );
     expect(phonetic.body.measures).toContain('Nur mit Sicherheitsdienst');
   });
 

@@ -63,12 +63,12 @@ describe.each(backends)('register review fixes on %s', (backend) => {
       // Found by name; without a birth date or address nothing tells the person from a namesake.
       expect((await ask(server, lookup, last, first)).body.outcome, `${last}, ${first}`).toBe('check');
     // Sounding alike (Kölner Phonetik) is a candidate too; a different first name is not.
+    expect((await ask(server, lookup, 'Möller', 'Jürgen')).body.outcome).toBe('check');
     for (const [last, first] of [
       ['Müller', 'Jörg'],
-      ['Möller', 'Jürgen'],
+      ['Krawall', 'Kurt'],
     ] as const)
-      expect((await ask(server, lookup, last, first)).body.outcome, `${last}, ${first}`).toBe('check');
-    expect((await ask(server, lookup, 'Krawall', 'Kurt')).body.outcome).toBe('none');
+      expect((await ask(server, lookup, last, first)).body.outcome, `${last}, ${first}`).toBe('none');
   });
 
   it('A2: creating, changing and reviewing an entry each write exactly one access-log row', async () => {
@@ -176,7 +176,12 @@ describe.each(backends)('register review fixes on %s', (backend) => {
     const viaJson = await api(server.url, 'GET', '/api/register/access-log/export.json', { cookie: dp });
     expect(viaJson.body.truncated).toBe(true);
     expect(viaJson.body.entries).toHaveLength(50_000);
-    await db().delete(registerAccessLog).where(eq(registerAccessLog.actor, 'Massentest'));
+    // The log refuses DELETE (rows go only with a prune record): the test's filler goes as the owner.
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`alter table register_access_log disable trigger register_access_log_no_delete`);
+      await tx.delete(registerAccessLog).where(eq(registerAccessLog.actor, 'Massentest'));
+      await tx.execute(sql`alter table register_access_log enable trigger register_access_log_no_delete`);
+    });
   });
 
   it('A1: prunes the access log after 12 months whatever the settings say', async () => {
