@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
@@ -7,7 +7,8 @@ import { appendAudit } from '../audit/repository.js';
 import type { Tx } from '../db/client.js';
 import { people, registerAccessLog, registerLogHeads } from '../db/schema.js';
 import { api, backends, startTestServer, type TestServer } from '../testing.js';
-import { legacyPrunedAction, rowHash, verifyChain, type Anchor } from './chain.js';
+import { canonicalJson, legacyPrunedAction, rowHash, verifyChain, type Anchor } from './chain.js';
+import { readLogKey } from './log-key.js';
 import { createEntry, logKey, login } from './testing.js';
 import { main as verifyLogCli } from './verify-log.js';
 
@@ -265,5 +266,67 @@ describe('the access-log key file', () => {
     // Missing while the log is already keyed: NOT replaced by a new key, which would orphan the log.
     await refused(join(other, 'missing.key'));
     expect(() => statSync(join(other, 'missing.key'))).toThrow();
+  });
+
+  it('re-keys a log written before the key (unkeyed sha256) at the first start with a key, when it verifies', async () => {
+    server = await startTestServer({ backend: 'postgres' });
+    await createEntry(server, await server.login(login('sicherheit')));
+    const lookup = await server.login(login('stefan.neumann'));
+    for (const ref of ['L-1', 'L-2'])
+      await api(server.url, 'POST', '/api/register/lookup', {
+        cookie: lookup,
+        body: { lastName: 'Krawallo', firstName: 'Kurt', purpose: 'counter', caseReference: ref },
+      });
+    const db = server.database.db;
+    // Turn the log into what the previous version wrote: sha256 chain, no heads, no key file.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('wachsam.register_log_rekey', 'on', true)`);
+      let prevHash = '0'.repeat(64);
+      for (const r of await tx.select().from(registerAccessLog).orderBy(asc(registerAccessLog.seq))) {
+        const content = {
+          seq: r.seq.toString(),
+          prevSeq: r.prevSeq === null ? null : r.prevSeq.toString(),
+          orgId: r.orgId,
+          at: r.at.toISOString(),
+          actor: r.actor,
+          actorPersonId: r.actorPersonId,
+          action: r.action,
+          purpose: r.purpose,
+          caseReference: r.caseReference,
+          legalBasis: r.legalBasis,
+          query: r.query,
+          result: r.result,
+        };
+        const hash = createHash('sha256')
+          .update(prevHash + canonicalJson(content))
+          .digest('hex');
+        await tx.update(registerAccessLog).set({ prevHash, hash }).where(eq(registerAccessLog.seq, r.seq));
+        prevHash = hash;
+      }
+      await tx.delete(registerLogHeads);
+    });
+    const legacyKey = `${server.dataDir}/legacy/register-log.key`;
+    const second = await startTestServer({
+      backend: 'postgres',
+      databaseUrl: server.databaseUrl!,
+      env: { REGISTER_LOG_KEY_FILE: legacyKey },
+    });
+    try {
+      expect(statSync(legacyKey).mode & 0o777).toBe(0o600);
+      const key = readLogKey(legacyKey);
+      const check = await verifyChain(db, key);
+      expect(check).toMatchObject({ ok: true, checked: 4 });
+      const rows = await db.select().from(registerAccessLog).orderBy(asc(registerAccessLog.seq));
+      expect(rows.at(-1)).toMatchObject({ action: 'log_rekeyed', result: { rows: 3 } });
+      // And the register works on with the new key.
+      const res = await api(second.url, 'POST', '/api/register/lookup', {
+        cookie: await second.login(login('stefan.neumann')),
+        body: { lastName: 'Krawallo', firstName: 'Kurt', purpose: 'counter' },
+      });
+      expect(res.status).toBe(200);
+      expect((await verifyChain(db, key)).ok).toBe(true);
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -95,16 +95,23 @@ export function bestMatch(query: string, keys: string[]): NameMatch | null {
   return best;
 }
 
-/** An address as compared: folded like names, "Straße/Strasse/Str." as "str". */
-export const normaliseAddress = (s: string): string => normaliseName(s.replace(/stra(ß|ss)e\b|str\.?/gi, 'str'));
+/** An address as compared: words folded like names, "Straße/Strasse/Str." as "str", one space between. */
+export const normaliseAddress = (s: string): string =>
+  s
+    .replace(/stra(ß|ss)e\b|str\b\.?/gi, 'str')
+    .split(/[\s,;/]+/)
+    .map(normaliseName)
+    .filter(Boolean)
+    .join(' ');
 
 /**
- * Do two addresses name the same place? The shorter, folded, must be at least 5 characters and a
- * part of the longer ("Hafenstr. 9" in "Hafenstraße 9, 12345 Musterstadt").
+ * Do two addresses name the same place? The shorter, folded, must be at least 5 characters and
+ * whole words of the longer ("Hafenstr. 9" in "Hafenstraße 9, 12345 Musterstadt", not in
+ * "Hafenstraße 19").
  */
 export function sameAddress(a: string, b: string): boolean {
   const x = normaliseAddress(a);
   const y = normaliseAddress(b);
   const [short, long] = x.length <= y.length ? [x, y] : [y, x];
-  return short.length >= 5 && long.includes(short);
+  return short.length >= 5 && ` ${long} `.includes(` ${short} `);
 }
