@@ -131,7 +131,7 @@ export const LookupPurpose = z.enum(lookupPurposes, { error: 'Bitte den Zweck de
 export type LookupPurpose = z.infer<typeof LookupPurpose>;
 
 /** Every purpose the access log knows: the lookups', plus the central unit's and data protection's reads. */
-export const accessPurposes = [...lookupPurposes, 'administration', 'data_subject_rights'] as const;
+export const accessPurposes = [...lookupPurposes, 'administration', 'data_subject_rights', 'retention'] as const;
 export const AccessPurpose = z.enum(accessPurposes);
 export type AccessPurpose = z.infer<typeof AccessPurpose>;
 export const accessPurposeLabels: Record<AccessPurpose, string> = {
@@ -142,6 +142,7 @@ export const accessPurposeLabels: Record<AccessPurpose, string> = {
   other: 'Sonstiges',
   administration: 'Registerpflege (zentrale Stelle)',
   data_subject_rights: 'Betroffenenrechte (Art. 14/15 DSGVO)',
+  retention: 'Aufbewahrungsfrist (Löschung)',
 };
 
 export const LookupRequest = z
@@ -204,6 +205,10 @@ export const accessActions = [
   'review_entry',
   'art14_letter',
   'art15_report',
+  /** The retention job's record of the rows it deleted (in the chain itself). */
+  'log_pruned',
+  /** The one-time re-keying of a log written before the key. */
+  'log_rekeyed',
 ] as const;
 export const accessActionLabels: Record<(typeof accessActions)[number], string> = {
   lookup: 'Auskunft',
@@ -214,6 +219,8 @@ export const accessActionLabels: Record<(typeof accessActions)[number], string> 
   review_entry: 'Eintrag überprüft',
   art14_letter: 'Benachrichtigung Art. 14 DSGVO erstellt',
   art15_report: 'Auskunft Art. 15 DSGVO erstellt',
+  log_pruned: 'Protokolleinträge nach Frist gelöscht',
+  log_rekeyed: 'Protokoll mit Schlüssel neu verkettet',
 };
 
 export const AccessLogEntry = z.object({

@@ -107,6 +107,7 @@ export const registerEn: Pick<Messages, 'register' | 'privacyContacts' | 'lookup
       other: 'Other',
       administration: 'Register maintenance (central unit)',
       data_subject_rights: 'Data subject rights (Art. 14/15 GDPR)',
+      retention: 'Retention period (deletion)',
     },
     purposeText: 'Purpose (description)',
     caseReference: 'Case reference (optional)',
@@ -132,6 +133,8 @@ export const registerEn: Pick<Messages, 'register' | 'privacyContacts' | 'lookup
       review_entry: 'Entry reviewed',
       art14_letter: 'Art. 14 GDPR notification created',
       art15_report: 'Art. 15 GDPR access report created',
+      log_pruned: 'Log entries deleted after the period',
+      log_rekeyed: 'Log re-chained with the key',
     },
     anchor: 'Download anchor (signed log head)',
     anchorHint:
