@@ -310,6 +310,11 @@ describe('ZeMAG: report to published warning', () => {
     await ask.getByLabel('Zweck der Abfrage').selectOption({ label: 'Termin' });
     await ask.getByLabel(/Aktenzeichen/).fill('OA-2026-17');
     await ask.getByRole('button', { name: 'Abfragen' }).click();
+    // A name alone tells the person from no namesake: "prüfen", and nothing of the entry.
+    await lookup.getByRole('heading', { name: 'Prüfen: mögliche Übereinstimmung' }).waitFor();
+    expect(await lookup.getByText('Termine nur zu zweit').count()).toBe(0);
+    await ask.getByLabel('Geburtsdatum').fill('1980-05-01');
+    await ask.getByRole('button', { name: 'Abfragen' }).click();
     await lookup.getByRole('heading', { name: 'Hinweis vorhanden' }).waitFor();
     await lookup.getByText('Termine nur zu zweit').waitFor();
     await lookup.getByText(/^Stufe 2:/).waitFor();
@@ -325,6 +330,8 @@ describe('ZeMAG: report to published warning', () => {
     await dsb.getByRole('row').filter({ hasText: 'OA-2026-17' }).first().waitFor();
     await dsb.getByRole('button', { name: 'Hash-Kette prüfen' }).click();
     await dsb.getByText(/Kette unversehrt: \d+ Einträge? geprüft/).waitFor();
+    // The signed head the officer keeps outside the installation (register:verify-log --anchor).
+    await dsb.getByRole('link', { name: 'Anker herunterladen (signierter Protokollkopf)' }).waitFor();
     // Keep the lookup's row for a control: selected, dated, with a reason, then marked in the list.
     const until = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
     const lookupRow = dsb.getByRole('row').filter({ hasText: 'OA-2026-17' }).first();

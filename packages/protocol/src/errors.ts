@@ -39,6 +39,11 @@ export const errorCodes = [
    * request with the same idempotency key; the answer carries `Retry-After`.
    */
   'service_unavailable',
+  /**
+   * The register's access-log key cannot be read: no register access can be logged, so none is
+   * made (503, until the operator restores the key file; retrying does not help before that).
+   */
+  'register_log_unavailable',
   'internal_error',
 ] as const;
 export const ErrorCode = z.enum(errorCodes);

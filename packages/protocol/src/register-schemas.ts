@@ -131,7 +131,7 @@ export const LookupPurpose = z.enum(lookupPurposes, { error: 'Bitte den Zweck de
 export type LookupPurpose = z.infer<typeof LookupPurpose>;
 
 /** Every purpose the access log knows: the lookups', plus the central unit's and data protection's reads. */
-export const accessPurposes = [...lookupPurposes, 'administration', 'data_subject_rights'] as const;
+export const accessPurposes = [...lookupPurposes, 'administration', 'data_subject_rights', 'retention'] as const;
 export const AccessPurpose = z.enum(accessPurposes);
 export type AccessPurpose = z.infer<typeof AccessPurpose>;
 export const accessPurposeLabels: Record<AccessPurpose, string> = {
@@ -142,6 +142,7 @@ export const accessPurposeLabels: Record<AccessPurpose, string> = {
   other: 'Sonstiges',
   administration: 'Registerpflege (zentrale Stelle)',
   data_subject_rights: 'Betroffenenrechte (Art. 14/15 DSGVO)',
+  retention: 'Aufbewahrungsfrist (Löschung)',
 };
 
 export const LookupRequest = z
@@ -149,6 +150,8 @@ export const LookupRequest = z
     lastName: Name,
     firstName: Name,
     birthDate: IsoDate.nullable().default(null),
+    /** Street and number (or more): with the birth date, what tells a namesake from the person. */
+    address: text(300).default(''),
     purpose: LookupPurpose,
     /** Required for purpose "other". */
     purposeText: text(500).default(''),
@@ -162,11 +165,25 @@ export const LookupRequest = z
 export type LookupRequest = z.infer<typeof LookupRequest>;
 
 /**
- * The minimum a querying department learns: whether there is a hint, its level and the measures.
- * `entries` (the full entries) only for the central unit; null for everyone else.
+ * The three answers of a lookup. Names are compared spelling-tolerantly (Kölner Phonetik, typos),
+ * so a name alone proves nothing:
+ * - `hint` (Hinweis vorhanden): a candidate whose birth date (or, where a birth date is missing,
+ *   address) matches the query;
+ * - `check` (prüfen): a candidate by name only, with nothing to tell it from a namesake: ask the
+ *   central unit or give the birth date or address;
+ * - `none` (kein Hinweis): no candidate, or only namesakes whose birth date differs.
+ */
+export const lookupOutcomes = ['hint', 'check', 'none'] as const;
+export const LookupOutcome = z.enum(lookupOutcomes);
+export type LookupOutcome = z.infer<typeof LookupOutcome>;
+
+/**
+ * The minimum a querying department learns: the outcome, and for a `hint` its level and the
+ * measures (nothing of a mere name match). `entries` (the full entries of every hint and check
+ * candidate) only for the central unit; null for everyone else.
  */
 export const LookupResult = z.object({
-  hint: z.boolean(),
+  outcome: LookupOutcome,
   level: Level.nullable(),
   measures: z.array(z.string()),
   entries: z.array(RegisterEntry).nullable(),
@@ -188,6 +205,10 @@ export const accessActions = [
   'review_entry',
   'art14_letter',
   'art15_report',
+  /** The retention job's record of the rows it deleted (in the chain itself). */
+  'log_pruned',
+  /** The one-time re-keying of a log written before the key. */
+  'log_rekeyed',
 ] as const;
 export const accessActionLabels: Record<(typeof accessActions)[number], string> = {
   lookup: 'Auskunft',
@@ -198,6 +219,8 @@ export const accessActionLabels: Record<(typeof accessActions)[number], string> 
   review_entry: 'Eintrag überprüft',
   art14_letter: 'Benachrichtigung Art. 14 DSGVO erstellt',
   art15_report: 'Auskunft Art. 15 DSGVO erstellt',
+  log_pruned: 'Protokolleinträge nach Frist gelöscht',
+  log_rekeyed: 'Protokoll mit Schlüssel neu verkettet',
 };
 
 export const AccessLogEntry = z.object({
@@ -260,6 +283,22 @@ export const ChainCheck = z.object({
   firstBroken: z.object({ seq: Seq, orgId: Id, reason: z.string() }).nullable(),
 });
 export type ChainCheck = z.infer<typeof ChainCheck>;
+
+/**
+ * The signed head of the organisation's access-log chain (HMAC under the log key): the
+ * data-protection officer keeps it outside the installation and checks the log against it with
+ * `npm run register:verify-log -- --anchor FILE`. A log that no longer reaches it lost rows.
+ */
+export const LogAnchor = z.object({
+  kind: z.literal('wachsam-register-log-anchor'),
+  version: z.literal(1),
+  orgId: Id,
+  seq: Seq.nullable(),
+  hash: z.string(),
+  at: Timestamp,
+  mac: z.string(),
+});
+export type LogAnchor = z.infer<typeof LogAnchor>;
 
 // --- Art. 14 and Art. 15 GDPR ---
 

@@ -17,6 +17,7 @@ import {
   LogHoldInput,
   LogHoldResult,
   ChainCheck,
+  LogAnchor,
   NotificationTask,
   NotificationSentInput,
   NotificationDeferInput,
@@ -180,6 +181,15 @@ export const registerRouteDefs = {
     auth: { kind: 'session', roles: dataProtection },
     status: 200,
     response: ChainCheck,
+  },
+  accessLogAnchor: {
+    method: 'GET',
+    url: '/api/register/access-log/anchor',
+    summary: 'Signierten Kopf des Zugriffsprotokolls (Anker) herunterladen',
+    tag,
+    auth: { kind: 'session', roles: dataProtection },
+    status: 200,
+    response: LogAnchor,
   },
   listNotificationTasks: {
     method: 'GET',

@@ -46,7 +46,9 @@ import { orgRoutes } from './org/routes.js';
 import { OrgService } from './org/service.js';
 import { SetupGate } from './org/setup.js';
 import { everyAtMost, Job, type Domain } from './domain.js';
-import { prunedAction } from './register/chain.js';
+import { legacyPrunedAction } from './register/chain.js';
+import { openLogKey } from './register/log-key.js';
+import { privateUmask } from './db/private-files.js';
 import { registerDomain } from './register/routes.js';
 import { RetentionJob } from './retention/job.js';
 import { reportsDomain } from './reports/routes.js';
@@ -90,6 +92,8 @@ export async function createWachsam(
   opts: { clock?: Clock; database?: Database; timers?: boolean } = {},
 ): Promise<Wachsam> {
   const clock = opts.clock ?? systemClock;
+  // Everything the server writes (database, key file, lock) is its user's alone.
+  privateUmask();
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 64 * 1024,
@@ -195,7 +199,9 @@ export async function createWachsam(
   orgRoutes(app, auth, { org, people, roleRequests, setup }, db, clock);
   const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);
   // The ZeMAG domains run on the bulk connections: an export never takes one an alarm needs.
-  const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms };
+  // The register's access-log key (outside the database); without it the register refuses every access.
+  const registerLogKey = await openLogKey(config.registerLogKeyFile, database.bulk, app.log, clock.now());
+  const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms, registerLogKey };
   const domains: Domain[] = [reportsDomain(domainContext), registerDomain(domainContext), statsDomain(domainContext)];
   app.get('/api/openapi.json', { schema: { hide: true } as object }, () => app.swagger());
   // Ready means: migrations applied, the demo (if any) seeded, the database answering. Until
@@ -250,7 +256,7 @@ export async function createWachsam(
     ...domains.flatMap((d) => d.retainers ?? []),
     new AlarmRetention(database.bulk, alarms.claims),
     lastPositionRetainer(database.bulk),
-    auditRetainer(database.bulk, [prunedAction]),
+    auditRetainer(database.bulk, [legacyPrunedAction]),
   ]);
   const housekeeping = new Job('housekeeping', app.log, async () => {
     await devices.sweepOffline();

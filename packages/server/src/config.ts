@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -15,6 +16,11 @@ const Env = z.object({
     .regex(/^postgres(ql)?:\/\//, 'muss mit postgres:// beginnen')
     .optional(),
   DATA_DIR: z.string().default('./data'),
+  /**
+   * The key of the register's access-log chain (HMAC). Default `<DATA_DIR>/register-log.key`,
+   * created 0600 at first start; move it where the database's administrators cannot read it.
+   */
+  REGISTER_LOG_KEY_FILE: z.string().min(1).optional(),
   /**
    * Create the demo organisation when the database has no organisation yet. Unset: on, unless
    * this is a production installation (see `isProduction`); `true` there is refused.
@@ -94,6 +100,8 @@ export interface Config {
   publicUrl: string | null;
   databaseUrl: string | null;
   dataDir: string;
+  /** The register access log's HMAC key file (outside the database). */
+  registerLogKeyFile: string;
   demo: boolean;
   /**
    * A production installation: NODE_ENV=production or an https PUBLIC_URL. The demo and its
@@ -140,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
+    registerLogKeyFile: e.REGISTER_LOG_KEY_FILE ?? join(e.DATA_DIR, 'register-log.key'),
     demo: e.DEMO === undefined ? production.length === 0 : e.DEMO === 'true',
     production: production.length > 0,
     mqttUrl: e.MQTT_URL ?? null,

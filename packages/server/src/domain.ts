@@ -4,6 +4,7 @@ import type { AuthService } from './auth/service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { RegisterLogKey } from './register/log-key.js';
 import type { Retainer } from './retention/job.js';
 
 /** What a ZeMAG domain (reports, register, stats) gets from the server when it is wired in. */
@@ -15,6 +16,8 @@ export interface DomainContext {
   config: Config;
   log: FastifyBaseLogger;
   alarms: AlarmService;
+  /** The register access log's HMAC key, or why it is unavailable. */
+  registerLogKey: RegisterLogKey;
 }
 
 /** A domain registers its routes and may bring a periodic job (reminders) and its share of the retention. */

@@ -44,6 +44,8 @@ export interface TestServer {
   database: Database;
   dataDir: string;
   databaseUrl: string | null;
+  /** The register access log's key file (REGISTER_LOG_KEY_FILE). */
+  logKeyFile: string;
   demo: DemoLogin[];
   demoPassword: string;
   /** Log in over HTTP; returns the cookie header value. */
@@ -131,6 +133,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     database,
     dataDir,
     databaseUrl,
+    logKeyFile: config.registerLogKeyFile,
     demo,
     demoPassword,
     async login(login, password = demoPassword) {

@@ -104,7 +104,7 @@ export function lockFolder(dir: string, command = commandName()): { release: () 
   };
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
-      writeFileSync(path, JSON.stringify(me), { flag: 'wx' });
+      writeFileSync(path, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
       return { release: () => releaseLock(path, me.token) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -8,6 +8,7 @@ import type { Database, Db } from './client.js';
 import { eventsChannel } from './client.js';
 import { withCommitHooks } from './commits.js';
 import { lockFolder } from './folder-lock.js';
+import { makePrivate, privateUmask } from './private-files.js';
 import * as schema from './schema.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -15,9 +16,13 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
 type EmscriptenOpts = Parameters<NodeFS['init']>[1];
 type PostgresMod = Parameters<NonNullable<EmscriptenOpts['preRun']>[number]>[0];
 
-/** The part of Emscripten's NODEFS the durability patch touches. */
+/** The parts of Emscripten's NODEFS the durability and privacy patches touch. */
 interface NodeFsStreamOps {
   stream_ops: { fsync?: (stream: { nfd?: number }) => number };
+  node_ops: {
+    mknod: (parent: unknown, name: string, mode: number, dev: unknown) => unknown;
+    setattr: (node: unknown, attr: { mode?: number }) => void;
+  };
 }
 
 /**
@@ -40,6 +45,13 @@ export class DurableNodeFS extends NodeFS {
     const { emscriptenOpts } = await super.init(pg, opts);
     const patch = (mod: PostgresMod): void => {
       const nodefs = mod.NODEFS as unknown as NodeFsStreamOps;
+      // Every file and folder PostgreSQL creates is the server user's alone (0600/0700), whatever
+      // the process umask (worker threads cannot set one): Emscripten would create 0666/0777.
+      const mknod = nodefs.node_ops.mknod.bind(nodefs.node_ops);
+      nodefs.node_ops.mknod = (parent, name, mode, dev) => mknod(parent, name, mode & ~0o077, dev);
+      const setattr = nodefs.node_ops.setattr.bind(nodefs.node_ops);
+      nodefs.node_ops.setattr = (node, attr) =>
+        setattr(node, attr.mode === undefined || attr.mode === null ? attr : { ...attr, mode: attr.mode & ~0o077 });
       nodefs.stream_ops.fsync = (stream) => {
         if (stream.nfd === undefined) return 0;
         try {
@@ -75,7 +87,9 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   let release = () => undefined as void;
   let client: PGlite;
   if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
+    privateUmask();
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makePrivate(dataDir);
     release = lockFolder(dataDir).release;
   }
   try {

@@ -668,3 +668,18 @@ export const registerAccessLog = pgTable(
     uniqueIndex('register_access_log_successor').on(t.orgId, sql`coalesce(${t.prevSeq}, 0)`),
   ],
 );
+
+/**
+ * The keyed head of each organisation's access-log chain: the last row's seq and hash with an
+ * HMAC under the register log key (outside the database). Written with every append, so a chain
+ * whose newest rows were deleted no longer ends where its head says, and an organisation whose
+ * rows are all gone still has a head that names them.
+ */
+export const registerLogHeads = pgTable('register_log_heads', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organisations.id, { onDelete: 'cascade' }),
+  seq: bigint('seq', { mode: 'bigint' }).notNull(),
+  hash: text('hash').notNull(),
+  mac: text('mac').notNull(),
+});

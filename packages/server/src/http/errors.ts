@@ -28,6 +28,7 @@ const statusOf: Record<ErrorCode, number> = {
   legal_basis_missing: 422,
   privacy_contacts_missing: 422,
   service_unavailable: 503,
+  register_log_unavailable: 503,
   internal_error: 500,
 };
 

@@ -6,7 +6,7 @@ import { FakeClock } from '../clock.js';
 import { registerAccessLog } from '../db/schema.js';
 import { api, backends, startTestServer, type TestServer } from '../testing.js';
 import { verifyChain } from './chain.js';
-import { createEntry, login } from './testing.js';
+import { createEntry, logKey, login } from './testing.js';
 import { main as verifyLogCli } from './verify-log.js';
 
 const day = 24 * 3600 * 1000;
@@ -95,7 +95,7 @@ describe.each(backends)('register access log on %s', (backend) => {
       body: { seqs: [r!.seq.toString()], heldUntil: '2028-06-30', reason: 'Kontrolle LDI 2027/12' },
     });
     expect(held.body).toEqual({ held: 1 });
-    expect((await verifyChain(db())).ok).toBe(true);
+    expect((await verifyChain(db(), logKey(server))).ok).toBe(true);
   });
 
   it('deletes rows after the retention unless held, and the chain still verifies across the gap', async () => {
@@ -104,17 +104,25 @@ describe.each(backends)('register access log on %s', (backend) => {
     await ask('home_visit', 'NEU-4');
     await server.wachsam.tick();
     const left = await rows();
-    expect(left.map((r) => r.caseReference)).toEqual(['AZ-1', 'NEU-4']);
+    // The deletion is itself a record in the chain, naming the runs it removed.
+    expect(left.map((r) => r.action)).toEqual(['lookup', 'lookup', 'log_pruned']);
+    expect(left.filter((r) => r.action === 'lookup').map((r) => r.caseReference)).toEqual(['AZ-1', 'NEU-4']);
+    expect(left[2]!.result).toMatchObject({ count: 3 });
     expect(left[0]!.heldUntil).toBe('2028-06-30');
-    expect(await verifyChain(db())).toEqual({ ok: true, checked: 2, firstBroken: null });
+    expect(await verifyChain(db(), logKey(server))).toEqual({ ok: true, checked: 3, firstBroken: null });
 
     // The hold ends; the held row goes too, and the chain is whole again from the new first row.
     clock.advance(220 * day);
     await relogin();
     await ask('appointment', 'NEU-5');
     await server.wachsam.tick();
-    expect((await rows()).map((r) => r.caseReference)).toEqual(['NEU-4', 'NEU-5']);
-    expect(await verifyChain(db())).toEqual({ ok: true, checked: 2, firstBroken: null });
+    expect((await rows()).map((r) => [r.action, r.caseReference])).toEqual([
+      ['lookup', 'NEU-4'],
+      ['log_pruned', ''],
+      ['lookup', 'NEU-5'],
+      ['log_pruned', ''],
+    ]);
+    expect(await verifyChain(db(), logKey(server))).toEqual({ ok: true, checked: 4, firstBroken: null });
   });
 
   it('notices a row deleted outside the retention job', async () => {
@@ -122,12 +130,16 @@ describe.each(backends)('register access log on %s', (backend) => {
     await ask('counter', 'D-2');
     const all = await rows();
     const [gone, next] = all.slice(-2) as [(typeof all)[0], (typeof all)[0]];
-    await db().delete(registerAccessLog).where(eq(registerAccessLog.seq, gone.seq));
-    const check = await verifyChain(db());
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`alter table register_access_log disable trigger register_access_log_no_delete`);
+      await tx.delete(registerAccessLog).where(eq(registerAccessLog.seq, gone.seq));
+      await tx.execute(sql`alter table register_access_log enable trigger register_access_log_no_delete`);
+    });
+    const check = await verifyChain(db(), logKey(server));
     expect(check.firstBroken).toMatchObject({ seq: next.seq.toString(), reason: expect.stringMatching(/fehlt/) });
     // Put back exactly as it was, the chain is whole again: the check is about content, not luck.
     await db().insert(registerAccessLog).values(gone);
-    expect((await verifyChain(db())).ok).toBe(true);
+    expect((await verifyChain(db(), logKey(server))).ok).toBe(true);
   });
 
   it('names the first row changed directly in the database, also through the CLI', async () => {
@@ -140,7 +152,7 @@ describe.each(backends)('register access log on %s', (backend) => {
       await tx.execute(sql`update register_access_log set case_reference = 'GEFÄLSCHT' where seq = ${victim.seq}`);
       await tx.execute(sql`alter table register_access_log enable trigger register_access_log_append_only`);
     });
-    const check = await verifyChain(db());
+    const check = await verifyChain(db(), logKey(server));
     expect(check.ok).toBe(false);
     expect(check.firstBroken).toMatchObject({ seq: victim.seq.toString(), reason: expect.stringMatching(/Inhalt/) });
     const viaApi = await api(server.url, 'GET', '/api/register/access-log/verify', { cookie: dp });
@@ -149,7 +161,9 @@ describe.each(backends)('register access log on %s', (backend) => {
     // The CLI opens the database the way the server does; PGlite allows one process, so stop the server first.
     const lines: string[] = [];
     const env =
-      backend === 'postgres' ? { DATABASE_URL: server.databaseUrl! } : { DATA_DIR: join(server.dataDir, 'db') };
+      backend === 'postgres'
+        ? { DATABASE_URL: server.databaseUrl!, REGISTER_LOG_KEY_FILE: server.logKeyFile }
+        : { DATA_DIR: join(server.dataDir, 'db') };
     if (backend === 'pglite') {
       await server.wachsam.close();
       await server.database.close();

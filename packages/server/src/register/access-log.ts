@@ -11,7 +11,8 @@ import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { chainTransaction, verifyChain } from './chain.js';
+import { chainTransaction, makeAnchor, verifyChain, type Anchor } from './chain.js';
+import type { RegisterLogKey } from './log-key.js';
 import { exportLog, holdRows, searchLog } from './log-repository.js';
 import { dayOf } from '../dates.js';
 import { logCsv, presentLogRow } from './presenter.js';
@@ -33,6 +34,7 @@ export class AccessLogService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly logKey: RegisterLogKey,
   ) {}
 
   private async audited(actor: Actor, action: string, f: AccessLogFilter, detail: Record<string, unknown> = {}) {
@@ -107,8 +109,22 @@ export class AccessLogService {
   }
 
   async verify(actor: Actor): Promise<ChainCheck> {
-    const result = await verifyChain(this.db, actor.orgId);
+    const result = await verifyChain(this.db, this.logKey.require(), { orgId: actor.orgId });
     await this.audited(actor, 'register.access_log_verified', {}, { ok: result.ok, checked: result.checked });
     return result;
+  }
+
+  /**
+   * The anchor: the chain's current head signed with the time, for the data-protection officer to
+   * keep outside the installation (`npm run register:verify-log -- --anchor FILE`). Read under the
+   * chain's lock, so it names a committed head; its download is audited.
+   */
+  async anchor(actor: Actor): Promise<Anchor> {
+    const key = this.logKey.require();
+    const anchor = await chainTransaction(this.db, actor.orgId, (tx) =>
+      makeAnchor(tx, key, actor.orgId, this.clock.now()),
+    );
+    await this.audited(actor, 'register.access_log_anchored', {}, { seq: anchor.seq });
+    return anchor;
   }
 }

@@ -75,11 +75,6 @@ export async function prunable(tx: Tx, orgId: string, cutoff: Date, today: strin
     .orderBy(asc(log.seq));
 }
 
-export async function deleteRows(tx: Tx, orgId: string, seqs: bigint[]): Promise<void> {
-  for (let i = 0; i < seqs.length; i += 5000)
-    await tx.delete(log).where(and(eq(log.orgId, orgId), inArray(log.seq, seqs.slice(i, i + 5000))));
-}
-
 /** Lookups whose answer named one of these entries: the recipients of the person's data (Art. 15). */
 export async function disclosuresOf(ex: Executor, orgId: string, entryIds: string[]): Promise<LogRow[]> {
   if (entryIds.length === 0) return [];

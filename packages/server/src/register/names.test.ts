@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, genesisHash, prunedRuns } from './chain.js';
 import { addDays, addMonths, dayOf } from '../dates.js';
-import { aliasKey, entryKeys, nameKey } from './names.js';
+import { aliasKey, bestMatch, entryKeys, keyMatch, nameKey, sameAddress, typoTolerance } from './names.js';
 
 describe('register names and dates', () => {
   it('finds a name however the counter spells it', () => {
@@ -56,5 +56,35 @@ describe('access-log chain helpers', () => {
       { firstPrevSeq: null, firstPrevHash: genesisHash, lastSeq: '2', lastHash: 'h2', count: 2 },
       { firstPrevSeq: '5', firstPrevHash: 'h5', lastSeq: '9', lastHash: 'h9', count: 2 },
     ]);
+  });
+});
+
+describe('spelling-tolerant name matching', () => {
+  const q = (last: string, first: string) => nameKey(last, first);
+  it('tells exact, phonetic (Kölner Phonetik) and typo matches apart', () => {
+    expect(keyMatch(q('Mustermann', 'Max'), q('Mustermann', 'Max'))).toBe('exact');
+    expect(keyMatch(q('Musterman', 'Max'), q('Mustermann', 'Max'))).toBe('phonetic');
+    expect(keyMatch(q('Meier', 'Max'), q('Mayer', 'Max'))).toBe('phonetic');
+    expect(keyMatch(q('Schmitt', 'Kurt'), q('Schmidt', 'Curt'))).toBe('phonetic');
+    expect(keyMatch(q('Mustwrmann', 'Max'), q('Mustermann', 'Max'))).toBe('typo');
+    // A missing first name on either side does not exclude; a different one does.
+    expect(keyMatch(q('Mustermann', ''), q('Mustermann', 'Max'))).toBe('exact');
+    expect(keyMatch(q('Mustermann', 'Erika'), q('Mustermann', 'Max'))).toBeNull();
+    expect(keyMatch(q('Meyer', 'Max'), q('Mustermann', 'Max'))).toBeNull();
+  });
+
+  it('allows more typos in longer names, none in very short ones', () => {
+    expect([3, 4, 7, 8, 12].map(typoTolerance)).toEqual([0, 1, 1, 2, 2]);
+    expect(keyMatch(q('Ott', ''), q('Otz', ''))).toBeNull();
+    expect(keyMatch(q('Krawallxy', ''), q('Krawallo', ''))).toBe('typo');
+    expect(bestMatch(q('Krawall', 'Kalle'), [q('Krawallo', 'Kurt'), aliasKey('Kalle Krawall')])).toBe('exact');
+  });
+
+  it('compares addresses by street and number, whatever the spelling of "Straße"', () => {
+    expect(sameAddress('Hafenstr. 9', 'Hafenstraße 9, 12345 Musterstadt')).toBe(true);
+    expect(sameAddress('Hafenstrasse 9', 'Hafenstraße 9')).toBe(true);
+    expect(sameAddress('Hafenstraße 19', 'Hafenstraße 9, 12345 Musterstadt')).toBe(false);
+    expect(sameAddress('Hafenstraße 1', 'Hafenstraße 12')).toBe(false);
+    expect(sameAddress('9', 'Hafenstraße 9')).toBe(false);
   });
 });

@@ -1,3 +1,6 @@
+import cologne from 'talisman/phonetics/german/cologne.js';
+import { limited } from 'talisman/metrics/damerau-levenshtein.js';
+
 /**
  * Names as the register compares them. A lookup must find "Müller, Jürgen" whether the
  * counter types "Mueller, Juergen", "MÜLLER  jürgen", "Muller, Jurgen" or "Mül-ler, Jür gen": the
@@ -43,3 +46,72 @@ export function aliasKey(alias: string): string {
 export const entryKeys = (lastName: string, firstName: string, aliases: string[]): string[] => [
   ...new Set([nameKey(lastName, firstName), ...aliases.map(aliasKey)]),
 ];
+
+/**
+ * How close a queried name is to a name of the register, from the strongest to the weakest:
+ * `exact` (the same after the fold above), `phonetic` (the same Kölner Phonetik code: Meier/Mayer,
+ * Schmidt/Schmitt), `typo` (Damerau–Levenshtein distance within `typoTolerance`: Musterman,
+ * Mustremann). A name this loose only ever makes a candidate "prüfen"; what tells namesakes apart
+ * is the birth date or the address (service.ts).
+ */
+export type NameMatch = 'exact' | 'phonetic' | 'typo';
+const strength: Record<NameMatch, number> = { exact: 3, phonetic: 2, typo: 1 };
+
+/** Typos allowed by length: none for up to 3 letters, one up to 7, two beyond. */
+export const typoTolerance = (length: number): number => (length <= 3 ? 0 : length <= 7 ? 1 : 2);
+
+/** Compare two folded name parts (`normaliseName`). */
+function partMatch(a: string, b: string): NameMatch | null {
+  if (a === b) return 'exact';
+  const code = cologne(a);
+  if (code !== '' && code === cologne(b)) return 'phonetic';
+  const max = typoTolerance(Math.min(a.length, b.length));
+  return max > 0 && limited(max, a, b) <= max ? 'typo' : null;
+}
+
+/**
+ * Match a queried key ("last|first", `nameKey`) against one key of an entry: the last names must
+ * match, the first names too where both sides have one; the weaker of the two is the result.
+ */
+export function keyMatch(query: string, key: string): NameMatch | null {
+  const [ql = '', qf = ''] = query.split('|');
+  const [kl = '', kf = ''] = key.split('|');
+  if (!ql || !kl) return null;
+  const last = partMatch(ql, kl);
+  if (!last) return null;
+  if (!qf || !kf) return last;
+  const first = partMatch(qf, kf);
+  if (!first) return null;
+  return strength[first] < strength[last] ? first : last;
+}
+
+/** The best match of a query among an entry's keys (its name and aliases), or null. */
+export function bestMatch(query: string, keys: string[]): NameMatch | null {
+  let best: NameMatch | null = null;
+  for (const k of keys) {
+    const m = keyMatch(query, k);
+    if (m && (!best || strength[m] > strength[best])) best = m;
+  }
+  return best;
+}
+
+/** An address as compared: words folded like names, "Straße/Strasse/Str." as "str", one space between. */
+export const normaliseAddress = (s: string): string =>
+  s
+    .replace(/stra(ß|ss)e\b|str\b\.?/gi, 'str')
+    .split(/[\s,;/]+/)
+    .map(normaliseName)
+    .filter(Boolean)
+    .join(' ');
+
+/**
+ * Do two addresses name the same place? The shorter, folded, must be at least 5 characters and
+ * whole words of the longer ("Hafenstr. 9" in "Hafenstraße 9, 12345 Musterstadt", not in
+ * "Hafenstraße 19").
+ */
+export function sameAddress(a: string, b: string): boolean {
+  const x = normaliseAddress(a);
+  const y = normaliseAddress(b);
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short.length >= 5 && ` ${long} `.includes(` ${short} `);
+}

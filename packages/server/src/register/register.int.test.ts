@@ -81,7 +81,7 @@ describe.each(backends)('register entries and lookup on %s', (backend) => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      hint: true,
+      outcome: 'hint',
       level: 2,
       measures: ['Termine nur zu zweit', 'Sicherheitsdienst hinzuziehen'],
       entries: null,
@@ -99,7 +99,7 @@ describe.each(backends)('register entries and lookup on %s', (backend) => {
       legalBasis: expect.stringContaining('§ 3 BSchG NRW'),
     });
     expect(row.query).toMatchObject({ lastName: 'KRAWALLO', firstName: 'kurt', birthDate: '1980-05-17' });
-    expect(row.result).toMatchObject({ hint: true, level: 2, details: false });
+    expect(row.result).toMatchObject({ outcome: 'hint', level: 2, details: false });
     expect((row.result.entryIds as string[]).length).toBe(1);
 
     // A different birth date is a different person: no hint, and that is logged too.
@@ -107,13 +107,13 @@ describe.each(backends)('register entries and lookup on %s', (backend) => {
       cookie: lookup,
       body: { ...lookupBody, birthDate: '1990-01-01', purpose: 'home_visit' },
     });
-    expect(miss.body).toMatchObject({ hint: false, level: null, measures: [] });
+    expect(miss.body).toMatchObject({ outcome: 'none', level: null, measures: [] });
     expect(await logCount()).toBe(before + 2);
   });
 
   it('shows the full entry to the central unit only, and logs its reads', async () => {
     const res = await api(server.url, 'POST', '/api/register/lookup', { cookie: central, body: lookupBody });
-    expect(res.body.hint).toBe(true);
+    expect(res.body.outcome).not.toBe('none');
     expect(res.body.entries[0]).toMatchObject({ details: expect.stringContaining('Stuhl'), aliases: ['K. K.'] });
     const id = res.body.entries[0].id;
     const before = await logCount();
@@ -158,9 +158,9 @@ describe.each(backends)('register entries and lookup on %s', (backend) => {
     const otherCentral = await server.login(login('sicherheit', 'nachbarstadt'));
     const otherDp = await server.login(login('datenschutz', 'nachbarstadt'));
     const res = await api(server.url, 'POST', '/api/register/lookup', { cookie: otherLookup, body: lookupBody });
-    expect(res.body).toMatchObject({ hint: false, level: null, measures: [] });
+    expect(res.body).toMatchObject({ outcome: 'none', level: null, measures: [] });
     const central2 = await api(server.url, 'POST', '/api/register/lookup', { cookie: otherCentral, body: lookupBody });
-    expect(central2.body).toMatchObject({ hint: false, entries: [] });
+    expect(central2.body).toMatchObject({ outcome: 'none', entries: [] });
     expect((await api(server.url, 'GET', '/api/register/entries', { cookie: otherCentral })).body.entries).toEqual([]);
     const ours = (await api(server.url, 'GET', '/api/register/entries', { cookie: central })).body.entries;
     const foreign = await api(server.url, 'GET', `/api/register/entries/${ours[0].id}`, { cookie: otherCentral });

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, gt, ilike, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import {
   incidentReports,
@@ -73,23 +73,15 @@ export async function deleteEntry(ex: Executor, orgId: string, id: string): Prom
 }
 
 /**
- * The lookup's match: the key among the entry's name and alias keys (GIN index on name_keys,
- * within the organisation), and by birth date where both sides know it.
+ * Every live entry of the organisation, for the lookup's spelling-tolerant comparison in JS
+ * (names.ts): phonetic codes and typo distances are no index lookup, and an organisation's
+ * register is a few hundred entries.
  */
-export async function entriesByName(
-  ex: Executor,
-  orgId: string,
-  key: string,
-  birthDate: string | null,
-  today: string,
-): Promise<EntryRow[]> {
-  const byName = and(eq(registerEntries.orgId, orgId), arrayContains(registerEntries.nameKeys, [key]), live(today));
+export async function liveEntries(ex: Executor, orgId: string, today: string): Promise<EntryRow[]> {
   return ex
     .select()
     .from(registerEntries)
-    .where(
-      birthDate ? and(byName, or(isNull(registerEntries.birthDate), eq(registerEntries.birthDate, birthDate))) : byName,
-    )
+    .where(and(eq(registerEntries.orgId, orgId), live(today)))
     .orderBy(asc(registerEntries.createdAt));
 }
 

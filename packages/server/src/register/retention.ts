@@ -4,8 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { chainTransaction, prunedAction, prunedRuns } from './chain.js';
-import { deleteRows, prunable } from './log-repository.js';
+import { chainTransaction, pruneChain } from './chain.js';
+import type { RegisterLogKey } from './log-key.js';
+import { prunable } from './log-repository.js';
 import { addDays, addMonths, dayOf } from '../dates.js';
 import { allOrgIds, deleteExpired, markDeletionWarned, settingsOf } from './repository.js';
 
@@ -21,8 +22,8 @@ export const accessLogRetentionMonths = fixedRetention.accessLogMonths;
 /**
  * The register's periodic job: entries past their deletion date are deleted for real (the audit
  * keeps id, reason and date, never the content); entries nearing it are marked as warned; access
- * log rows older than the retention are deleted unless held for a control. Each deleted run of
- * log rows is recorded in the audit log so the chain check can still verify across the gap.
+ * log rows older than the retention are deleted unless held for a control, through a prune record
+ * appended to the chain itself (`pruneChain`), so the chain check verifies across the gap.
  */
 export class RegisterRetention {
   /** The periodic job: at most every ten minutes of clock time. */
@@ -32,6 +33,7 @@ export class RegisterRetention {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
+    private readonly logKey: RegisterLogKey,
   ) {
     this.job = everyAtMost(clock, everyMs, (now) => this.run(now));
   }
@@ -70,23 +72,14 @@ export class RegisterRetention {
 
   private async pruneLog(orgId: string, months: number, now: Date, today: string): Promise<void> {
     const cutoff = new Date(`${addMonths(today, -months)}T00:00:00Z`);
+    // Without the key nothing is pruned: a prune record must be keyed like every row.
+    if (this.logKey.problem) return;
+    const key = this.logKey.require();
     // Appends and holds wait for the chain's lock: the rows chosen here are exactly the rows deleted.
     await chainTransaction(this.db, orgId, async (tx) => {
       const rows = await prunable(tx, orgId, cutoff, today);
       if (rows.length === 0) return;
-      await deleteRows(
-        tx,
-        orgId,
-        rows.map((r) => r.seq),
-      );
-      await appendAudit(tx, {
-        orgId,
-        at: now,
-        actor: system,
-        action: prunedAction,
-        subject: orgId,
-        detail: { cutoff: cutoff.toISOString(), count: rows.length, runs: prunedRuns(rows) },
-      });
+      await pruneChain(tx, key, orgId, rows, { at: now, actor: `System: ${system.system}`, cutoff });
       this.log.info({ orgId, count: rows.length }, 'register access log pruned');
     });
   }

@@ -6,7 +6,8 @@ import { registerAccessLog, zemagSettings } from '../db/schema.js';
 import { api, backends, startTestServer, throwawayPostgres, type TestServer } from '../testing.js';
 import { AccessLogService } from './access-log.js';
 import { verifyChain } from './chain.js';
-import { createEntry, entryInput, insertReport, login, personId } from './testing.js';
+import { RegisterLogKey } from './log-key.js';
+import { createEntry, entryInput, insertReport, logKey, login, personId } from './testing.js';
 
 const day = 24 * 3600 * 1000;
 const ask = (server: TestServer, cookie: string, lastName: string, firstName: string) =>
@@ -59,13 +60,15 @@ describe.each(backends)('register review fixes on %s', (backend) => {
       ['Krawall', 'Kalle'],
       ['Schulze Boess', 'Hans'],
     ] as const)
-      expect((await ask(server, lookup, last, first)).body.hint, `${last}, ${first}`).toBe(true);
+      // Found by name; without a birth date or address nothing tells the person from a namesake.
+      expect((await ask(server, lookup, last, first)).body.outcome, `${last}, ${first}`).toBe('check');
+    // Sounding alike (Kölner Phonetik) is a candidate too; a different first name is not.
+    expect((await ask(server, lookup, 'Möller', 'Jürgen')).body.outcome).toBe('check');
     for (const [last, first] of [
       ['Müller', 'Jörg'],
-      ['Möller', 'Jürgen'],
       ['Krawall', 'Kurt'],
     ] as const)
-      expect((await ask(server, lookup, last, first)).body.hint, `${last}, ${first}`).toBe(false);
+      expect((await ask(server, lookup, last, first)).body.outcome, `${last}, ${first}`).toBe('none');
   });
 
   it('A2: creating, changing and reviewing an entry each write exactly one access-log row', async () => {
@@ -96,7 +99,7 @@ describe.each(backends)('register review fixes on %s', (backend) => {
     expect(rev.status).toBe(200);
     expect(await count()).toBe(before + 1);
     expect((await logRows()).at(-1)).toMatchObject({ action: 'review_entry', result: { entryIds: [e.id] } });
-    expect((await verifyChain(db())).ok).toBe(true);
+    expect((await verifyChain(db(), logKey(server))).ok).toBe(true);
   });
 
   it('P5: the Art. 15 report leaves out draft reports', async () => {
@@ -136,7 +139,7 @@ describe.each(backends)('register review fixes on %s', (backend) => {
   });
 
   it('C5: an export cut at its cap says so in the CSV, the JSON and the header', async () => {
-    const svc = new AccessLogService(db(), clock);
+    const svc = new AccessLogService(db(), clock, RegisterLogKey.available(logKey(server)));
     const actor = {
       kind: 'person' as const,
       orgId,
@@ -173,7 +176,12 @@ describe.each(backends)('register review fixes on %s', (backend) => {
     const viaJson = await api(server.url, 'GET', '/api/register/access-log/export.json', { cookie: dp });
     expect(viaJson.body.truncated).toBe(true);
     expect(viaJson.body.entries).toHaveLength(50_000);
-    await db().delete(registerAccessLog).where(eq(registerAccessLog.actor, 'Massentest'));
+    // The log refuses DELETE (rows go only with a prune record): the test's filler goes as the owner.
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`alter table register_access_log disable trigger register_access_log_no_delete`);
+      await tx.delete(registerAccessLog).where(eq(registerAccessLog.actor, 'Massentest'));
+      await tx.execute(sql`alter table register_access_log enable trigger register_access_log_no_delete`);
+    });
   });
 
   it('A1: prunes the access log after 12 months whatever the settings say', async () => {
@@ -200,7 +208,7 @@ describe.each(backends)('register review fixes on %s', (backend) => {
     await setRetention(1);
     await server.wachsam.tick();
     expect(await rowsOf('Jung/Jana')).toBe(1);
-    expect((await verifyChain(db())).ok).toBe(true);
+    expect((await verifyChain(db(), logKey(server))).ok).toBe(true);
   });
 });
 
@@ -240,7 +248,7 @@ describe.each(backends)('the access-log chain under concurrent lookups on %s', (
     const rows = await db.select().from(registerAccessLog).orderBy(asc(registerAccessLog.seq));
     expect(rows).toHaveLength(21);
     expect(new Set(rows.map((r) => String(r.prevSeq))).size).toBe(21);
-    expect(await verifyChain(db)).toEqual({ ok: true, checked: 21, firstBroken: null });
+    expect(await verifyChain(db, logKey(server))).toEqual({ ok: true, checked: 21, firstBroken: null });
 
     const last = rows.at(-1)!;
     const { seq: _s, ...copy } = last;

@@ -22,12 +22,12 @@ function file<T>(reply: FastifyReply, type: string, name: string, body: T): T {
 
 /** Melde- und Auskunftsregister: thin routes over the register, access-log and rights services. */
 export function registerDomain(ctx: DomainContext): Domain {
-  const { app, auth, db, clock, log } = ctx;
-  const reg = new RegisterService(db, clock);
-  const accessLog = new AccessLogService(db, clock);
+  const { app, auth, db, clock, log, registerLogKey } = ctx;
+  const reg = new RegisterService(db, clock, registerLogKey);
+  const accessLog = new AccessLogService(db, clock, registerLogKey);
   const rights = new RightsService(reg);
   const contacts = new PrivacyContactsService(db, clock);
-  const retention = new RegisterRetention(db, clock, log);
+  const retention = new RegisterRetention(db, clock, log, registerLogKey);
 
   register(app, auth, routes.listRegisterEntries, async ({ actor, query }) => reg.list(actor, query));
   register(app, auth, routes.createRegisterEntry, async ({ actor, body }) => reg.create(actor, body));
@@ -62,6 +62,15 @@ export function registerDomain(ctx: DomainContext): Domain {
   );
   register(app, auth, routes.holdAccessLog, async ({ actor, body }) => accessLog.hold(actor, body));
   register(app, auth, routes.verifyAccessLog, async ({ actor }) => accessLog.verify(actor));
+  register(app, auth, routes.accessLogAnchor, async ({ actor, reply }) => {
+    const anchor = await accessLog.anchor(actor);
+    return file(
+      reply,
+      'application/json; charset=utf-8',
+      `zugriffsprotokoll-anker-${anchor.at.slice(0, 10)}.json`,
+      anchor,
+    );
+  });
 
   register(app, auth, routes.listNotificationTasks, async ({ actor }) => rights.tasks(actor));
   register(app, auth, routes.notificationLetter, async ({ actor, params, reply }) =>

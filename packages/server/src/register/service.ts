@@ -5,6 +5,7 @@ import {
   type AccessPurpose,
   type EntryList,
   type LegalBasis,
+  type LookupOutcome,
   type LookupRequest,
   type LookupResult,
   type RegisterEntry,
@@ -18,8 +19,9 @@ import type { SQL } from 'drizzle-orm';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
 import { appendAccess, chainTransaction } from './chain.js';
+import type { RegisterLogKey } from './log-key.js';
 import { addDays, addMonths, dayOf } from '../dates.js';
-import { entryKeys, nameKey, normaliseName } from './names.js';
+import { bestMatch, entryKeys, nameKey, normaliseName, sameAddress, type NameMatch } from './names.js';
 import {
   entryData,
   entryInputOf,
@@ -37,6 +39,25 @@ import { cutoffsFor } from '../retention/policy.js';
 export const registerLegalBasis = '§ 3 BSchG NRW i. V. m. Art. 6 Abs. 1 lit. e DSGVO';
 /** Reports an entry may be prepared from: checked by the central unit, or already published. */
 const sourceStatuses = ['quality_checked', 'published', 'archived'];
+
+/**
+ * What tells a name candidate from a namesake: the birth date where both sides know it (equal:
+ * confirmed; different: a namesake, unless the address confirms it), else the address. Nothing
+ * to compare leaves it to be checked.
+ */
+function judge(
+  row: repo.EntryRow,
+  req: LookupRequest,
+): { identity: 'birth_date' | 'address' | 'birth_date_differs' | 'none'; outcome: LookupOutcome } {
+  const stored = entryData(row).address;
+  const address = req.address && stored ? sameAddress(req.address, stored) : false;
+  if (req.birthDate && row.birthDate) {
+    if (req.birthDate === row.birthDate) return { identity: 'birth_date', outcome: 'hint' };
+    return address ? { identity: 'address', outcome: 'check' } : { identity: 'birth_date_differs', outcome: 'none' };
+  }
+  if (address) return { identity: 'address', outcome: 'hint' };
+  return { identity: 'none', outcome: 'check' };
+}
 
 export interface AccessContext {
   action: string;
@@ -56,6 +77,7 @@ export class RegisterService {
   constructor(
     readonly db: Db,
     readonly clock: Clock,
+    readonly logKey: RegisterLogKey,
   ) {}
 
   today(): string {
@@ -74,6 +96,8 @@ export class RegisterService {
     access: AccessContext,
     read: (tx: Tx) => Promise<{ answer: T; logged: Record<string, unknown> }>,
   ): Promise<T & { logSeq: string }> {
+    // Refused before anything is read: an access that cannot be logged does not happen.
+    this.logKey.require();
     return chainTransaction(this.db, actor.orgId, async (tx) => {
       const { answer, logged } = await read(tx);
       const seq = await this.logAccess(tx, actor, access, logged);
@@ -83,7 +107,7 @@ export class RegisterService {
 
   /** Append one access record to the organisation's chain in the caller's chain transaction. */
   private logAccess(tx: Tx, actor: Actor, access: AccessContext, logged: Record<string, unknown>): Promise<bigint> {
-    return appendAccess(tx, {
+    return appendAccess(tx, this.logKey.require(), {
       orgId: actor.orgId,
       at: this.clock.now(),
       actor: actorLabel(actor),
@@ -107,6 +131,7 @@ export class RegisterService {
     entryId: string | null,
     write: (tx: Tx) => Promise<repo.EntryRow>,
   ): Promise<RegisterEntry> {
+    this.logKey.require();
     return chainTransaction(this.db, actor.orgId, async (tx) => {
       const row = await write(tx);
       await this.logAccess(
@@ -120,8 +145,12 @@ export class RegisterService {
   }
 
   /**
-   * Auskunft: the one read path for querying departments. Returns the minimum — a hint, the
-   * highest level, the measures — and the full entries only to the central unit.
+   * Auskunft: the one read path for querying departments. Every live entry whose name or alias
+   * matches the query exactly, phonetically or with a typo is a candidate; its birth date (or
+   * address) decides: confirmed → `hint`, unknown → `check`, a different birth date → a namesake.
+   * A querying department learns the outcome and, for a hint, the highest level and the measures;
+   * the central unit the candidates' full entries. Every candidate considered, namesakes included,
+   * is written to the access log with how it matched.
    */
   async lookup(actor: Actor, req: LookupRequest): Promise<LookupResult> {
     if (!req.purpose) throw new AppError('validation_failed', 'Bitte den Zweck der Abfrage angeben');
@@ -137,24 +166,40 @@ export class RegisterService {
           lastName: req.lastName,
           firstName: req.firstName,
           birthDate: req.birthDate,
+          address: req.address,
           nameKey: key,
           purposeText: req.purposeText,
         },
       },
       async (tx) => {
-        const rows = await repo.entriesByName(tx, actor.orgId, key, req.birthDate, this.today());
-        const level = rows.length ? Math.max(...rows.map((r) => r.level)) : null;
-        const measures = [...new Set(rows.flatMap((r) => entryData(r).measures))];
+        const candidates = (await repo.liveEntries(tx, actor.orgId, this.today()))
+          .map((row) => ({ row, name: bestMatch(key, row.nameKeys) }))
+          .filter((c): c is { row: repo.EntryRow; name: NameMatch } => c.name !== null)
+          .map((c) => ({ ...c, ...judge(c.row, req) }));
+        const hits = candidates.filter((c) => c.outcome === 'hint').map((c) => c.row);
+        const checks = candidates.filter((c) => c.outcome === 'check').map((c) => c.row);
+        const outcome: LookupOutcome = hits.length ? 'hint' : checks.length ? 'check' : 'none';
+        const level = hits.length ? Math.max(...hits.map((r) => r.level)) : null;
+        const measures = [...new Set(hits.flatMap((r) => entryData(r).measures))];
         const w = central ? await this.window(tx, actor.orgId) : null;
-        const answer = {
-          hint: rows.length > 0,
-          level,
-          measures,
-          entries: w ? rows.map((r) => presentEntry(r, w)) : null,
-        };
+        const shown = [...hits, ...checks];
+        const answer = { outcome, level, measures, entries: w ? shown.map((r) => presentEntry(r, w)) : null };
         return {
           answer,
-          logged: { hint: answer.hint, level, measures, entryIds: rows.map((r) => r.id), details: central },
+          logged: {
+            outcome,
+            level,
+            measures,
+            // What left the register: the hint's entries, for the central unit every candidate shown.
+            entryIds: (central ? shown : hits).map((r) => r.id),
+            candidates: candidates.map((c) => ({
+              entryId: c.row.id,
+              name: c.name,
+              identity: c.identity,
+              outcome: c.outcome,
+            })),
+            details: central,
+          },
         };
       },
     );

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { RegisterEntryInput } from '@wachsam/protocol';
 import { incidentReports, people } from '../db/schema.js';
 import { api, type TestServer } from '../testing.js';
+import { readLogKey } from './log-key.js';
 
 /** Test fixtures of the register: a complete entry form, logins, and a report filed directly in the table. */
 
@@ -104,6 +105,9 @@ export async function insertReport(
     .returning();
   return row!;
 }
+
+/** The key the test server's register log is chained with. */
+export const logKey = (server: TestServer): Buffer => readLogKey(server.logKeyFile);
 
 /** POST with a session cookie and a JSON body, answered as the raw response (for files). */
 export const post = (server: TestServer, path: string, cookie: string, body: unknown): Promise<Response> =>

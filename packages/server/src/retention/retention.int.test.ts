@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit } from '../audit/repository.js';
 import { FakeClock } from '../clock.js';
 import { auditLog, people } from '../db/schema.js';
-import { prunedAction } from '../register/chain.js';
+import { legacyPrunedAction as prunedAction } from '../register/chain.js';
 import { login } from '../reports/fixtures.js';
 import { api, backends, startTestServer, type TestServer } from '../testing.js';
 

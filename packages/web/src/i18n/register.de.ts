@@ -111,8 +111,10 @@ export const registerDe = {
     purposeText: 'Zweck (Beschreibung)',
     caseReference: 'Aktenzeichen / Vorgang (optional)',
     submit: 'Abfragen',
-    hint: 'Hinweis vorhanden',
-    noHint: 'Kein Hinweis',
+    outcomes: { hint: 'Hinweis vorhanden', check: 'Prüfen: mögliche Übereinstimmung', none: 'Kein Hinweis' },
+    checkText:
+      'Ein Eintrag hat einen gleichen oder ähnlichen Namen, aber Geburtsdatum oder Anschrift bestätigen nicht, dass es dieselbe Person ist. Bitte Geburtsdatum oder Anschrift ergänzen und erneut abfragen, oder die zentrale Stelle fragen.',
+    address: 'Anschrift (Straße, Hausnummer; optional)',
     measures: 'Empfohlene Maßnahmen',
     entries: 'Einträge (nur zentrale Stelle)',
     logged: 'Abfrage protokolliert (Nr. {{seq}}).',
@@ -123,6 +125,9 @@ export const registerDe = {
       'Jeder Zugriff auf das Register: wer, wann, Zweck, Rechtsgrundlage, was gefragt und was geantwortet wurde. Nur zur Datenschutzkontrolle zu verwenden.',
     actions: accessActionLabels,
     verify: 'Hash-Kette prüfen',
+    anchor: 'Anker herunterladen (signierter Protokollkopf)',
+    anchorHint:
+      'Den Anker täglich herunterladen und außerhalb dieser Installation aufbewahren. Mit „npm run register:verify-log -- --anchor DATEI“ zeigt die Prüfung, ob seitdem Einträge gelöscht wurden.',
     chainOk_one: 'Kette unversehrt: {{count}} Eintrag geprüft.',
     chainOk_other: 'Kette unversehrt: {{count}} Einträge geprüft.',
     chainBroken: 'Kette gebrochen bei Eintrag Nr. {{seq}}: {{reason}}',

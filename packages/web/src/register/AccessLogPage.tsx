@@ -38,6 +38,11 @@ function ChainCheckButton() {
       >
         {t('accessLog.verify')}
       </button>
+      {/* The signed head to keep outside the installation: `npm run register:verify-log -- --anchor FILE`. */}
+      <a href={routes.accessLogAnchor.url} download>
+        {t('accessLog.anchor')}
+      </a>
+      <p className="muted small">{t('accessLog.anchorHint')}</p>
       <div role="status">
         {check &&
           (check.ok ? (

@@ -9,6 +9,7 @@ interface Ask {
   lastName: string;
   firstName: string;
   birthDate: string;
+  address: string;
   purpose: LookupPurpose | '';
   purposeText: string;
   caseReference: string;
@@ -17,9 +18,10 @@ interface Ask {
 function Result({ result }: { result: LookupResult }) {
   const { t } = useTranslation();
   return (
-    <div className={`lookup-result ${result.hint ? 'has-hint' : 'no-hint'}`}>
-      <h2>{result.hint ? t('lookup.hint') : t('lookup.noHint')}</h2>
-      {result.hint && (
+    <div className={`lookup-result ${result.outcome === 'none' ? 'no-hint' : 'has-hint'}`}>
+      <h2>{t(`lookup.outcomes.${result.outcome}`)}</h2>
+      {result.outcome === 'check' && <p>{t('lookup.checkText')}</p>}
+      {result.outcome === 'hint' && (
         <>
           {result.level !== null && <p>{t(`reports.levels.${result.level}`)}</p>}
           <h3>{t('lookup.measures')}</h3>
@@ -58,6 +60,7 @@ export function LookupPage() {
     lastName: '',
     firstName: '',
     birthDate: '',
+    address: '',
     purpose: '',
     purposeText: '',
     caseReference: '',
@@ -117,6 +120,7 @@ export function LookupPage() {
           value={ask.birthDate}
           onChange={(v) => set({ birthDate: v })}
         />
+        <Field label={t('lookup.address')} value={ask.address} onChange={(v) => set({ address: v })} />
         <div className="field">
           <label htmlFor="lookup-purpose">{t('lookup.purpose')}</label>
           <select
