@@ -33,6 +33,7 @@ import { deviceRoutes } from './devices/routes.js';
 import { DeviceService } from './devices/service.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, unknownRoute } from './http/errors.js';
 import { installInputGuard } from './http/input.js';
+import { logSerializers } from './http/logging.js';
 import { PhoneService } from './mobile/phones.js';
 import { mobileRoutes } from './mobile/routes.js';
 import { OfflineAlerts } from './notify/alerts.js';
@@ -87,11 +88,22 @@ z.config(z.locales.de());
 
 export async function createWachsam(
   config: Config,
-  opts: { clock?: Clock; database?: Database; timers?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    database?: Database;
+    timers?: boolean;
+    /** Where the log goes (default stdout); tests read it to prove what it never says. */
+    logStream?: { write(line: string): void };
+  } = {},
 ): Promise<Wachsam> {
   const clock = opts.clock ?? systemClock;
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // No query strings, bodies or SQL parameters in the log (see http/logging.ts).
+    logger: {
+      level: config.logLevel,
+      serializers: logSerializers,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
     bodyLimit: 64 * 1024,
     // Error responses never carry stack traces; ids let an admin find the log line.
     genReqId: () => randomUUID(),

@@ -60,6 +60,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse an existing database URL (e.g. a second instance on the same PostgreSQL). */
   databaseUrl?: string;
+  /** Receives every log line (with LOG_LEVEL in `env` to choose how much). */
+  logStream?: { write(line: string): void };
 }
 
 let template: Promise<string> | null = null;
@@ -120,7 +122,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     dataDir: config.databaseUrl ? null : config.dataDir,
     canaryMs: config.notifyCanaryMs,
   });
-  const wachsam = await createWachsam(config, { clock: opts.clock, database, timers: opts.timers ?? false });
+  const wachsam = await createWachsam(config, {
+    clock: opts.clock,
+    database,
+    timers: opts.timers ?? false,
+    logStream: opts.logStream,
+  });
   const url = await wachsam.listen();
   const demo = opts.demo === false ? [] : ((await seedDemo(database.db, { dataDir, publicUrl: url })) ?? []);
   wachsam.markReady();
