@@ -32,6 +32,7 @@ import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { DeviceService } from './devices/service.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, unknownRoute } from './http/errors.js';
+import { installBrowserGuards } from './http/browser.js';
 import { installInputGuard } from './http/input.js';
 import { logSerializers } from './http/logging.js';
 import { PhoneService } from './mobile/phones.js';
@@ -126,6 +127,9 @@ export async function createWachsam(
   installErrorHandling(app);
   installInputGuard(app);
 
+  // JSON only: a form or text/plain body is refused (415) before any route sees it; the evidence
+  // upload declares its own types in its own scope.
+  app.removeContentTypeParser('text/plain');
   // An empty body on a JSON POST (logout, cancel) is no body, not malformed JSON.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -133,10 +137,8 @@ export async function createWachsam(
     parseJson(req, body.toString(), done);
   });
 
-  // Upgrading requests to https and HSTS only where the console is served over https: on a
-  // plain-http intranet name they would send the scripts to an https that does not exist, and
-  // the console would be a blank page. (TLS belongs in a reverse proxy, see the README.)
-  const https = (config.publicUrl ?? '').startsWith('https:');
+  // HSTS and upgrade-insecure-requests are added per request where the browser is on https
+  // (see http/browser.ts), never over plain http.
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -145,14 +147,17 @@ export async function createWachsam(
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        upgradeInsecureRequests: https ? [] : null,
+        upgradeInsecureRequests: null,
       },
     },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: false,
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: 16 * 1024 }, errorHandler: realtimeSocketError });
+  // After the websocket plugin: its own request hook must have marked an upgrade request for a
+  // refused handshake's connection to be closed.
+  installBrowserGuards(app, config);
   await app.register(swagger, {
     openapi: {
       info: {

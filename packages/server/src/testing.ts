@@ -176,19 +176,24 @@ export class TestRealtime {
 
   static async connect(
     baseUrl: string,
-    auth: { cookie?: string; token?: string },
+    auth: { cookie?: string; token?: string; origin?: string },
     since?: string,
   ): Promise<TestRealtime> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/api/realtime${since !== undefined ? `?since=${since}` : ''}`;
     const headers: Record<string, string> = {};
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, { headers, ...(auth.origin ? { origin: auth.origin } : {}) });
     const client = new TestRealtime(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('unexpected-response', (_req, res) => {
+        // With this listener, ws leaves the refused answer unread: read it to its end, or the
+        // server's close waits for the connection.
+        res.resume();
+        res.once('end', () => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      });
     });
     await client.next((f) => f.kind === 'replayed');
     return client;
@@ -251,8 +256,11 @@ export async function api(
   opts: { cookie?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever came back
 ): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  // Like the web app: a request that changes something says it sends JSON, body or not.
+  const headers: Record<string, string> = {
+    ...(opts.body !== undefined || method !== 'GET' ? { 'content-type': 'application/json' } : {}),
+    ...opts.headers,
+  };
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const res = await fetch(`${baseUrl}${path}`, {

@@ -64,7 +64,7 @@ describe.each(backends)('the application log on %s', (backend) => {
     expect(report.status).toBe(201);
     const upload = await fetch(`${server.url}/api/reports/${report.body.id}/attachments?name=${name}.txt`, {
       method: 'POST',
-      headers: { cookie: reporter, 'content-type': 'text/plain' },
+      headers: { cookie: reporter!, 'content-type': 'text/plain' },
       body: 'Notiz',
     });
     expect(upload.status).toBe(201);

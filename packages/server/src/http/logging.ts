@@ -35,7 +35,7 @@ const keptFields = ['code', 'severity', 'schema', 'table', 'column', 'constraint
 interface LoggedError {
   type: string;
   message: string;
-  stack?: string;
+  stack: string;
   cause?: LoggedError;
   [field: string]: unknown;
 }
@@ -56,23 +56,21 @@ function messageOf(err: Record<string, unknown>, message: string): string {
 }
 
 /** The stack's frames under the safe message: the first lines of a stack repeat the message. */
-function stackOf(type: string, message: string, stack: unknown): string | undefined {
-  if (typeof stack !== 'string') return undefined;
-  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
+function stackOf(type: string, message: string, stack: unknown): string {
+  const frames = typeof stack === 'string' ? stack.split('\n').filter((line) => /^\s+at /.test(line)) : [];
   return [`${type}: ${message}`, ...frames].join('\n');
 }
 
-export function errorForLog(value: unknown, depth = 0): LoggedError | unknown {
-  if (!(value instanceof Error)) return value;
+/** A cause that is no Error (a string, an object) may be anything: only its kind is logged. */
+export function errorForLog(value: Error, depth = 0): LoggedError {
   const err = value as Error & Record<string, unknown>;
   const type = err.constructor?.name ?? 'Error';
-  const message = messageOf(err, err.message);
-  const out: LoggedError = { type, message };
-  const stack = stackOf(type, message, err.stack);
-  if (stack) out.stack = stack;
+  const message = messageOf(err, typeof err.message === 'string' ? err.message : '');
+  const out: LoggedError = { type, message, stack: stackOf(type, message, err.stack) };
   for (const field of keptFields) if (err[field] !== undefined) out[field] = err[field];
   if (typeof err.statusCode === 'number') out.statusCode = err.statusCode;
-  if (err.cause !== undefined && depth < 5) out.cause = errorForLog(err.cause, depth + 1) as LoggedError;
+  if (err.cause instanceof Error && depth < 5) out.cause = errorForLog(err.cause, depth + 1);
+  else if (err.cause !== undefined) out.cause = { type: typeof err.cause, message: '(not logged)', stack: '' };
   return out;
 }
 
