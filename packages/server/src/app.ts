@@ -40,6 +40,7 @@ import { mobileRoutes } from './mobile/routes.js';
 import { OfflineAlerts } from './notify/alerts.js';
 import { MqttButtons } from './notify/mqtt.js';
 import { PushService } from './notify/push.js';
+import { publicNetwork, type PushNetwork } from './notify/push-endpoint.js';
 import { smsGateway } from './notify/sms.js';
 import { demoPassword } from './org/demo.js';
 import { PeopleService } from './org/people.js';
@@ -93,6 +94,8 @@ export async function createWachsam(
     clock?: Clock;
     database?: Database;
     timers?: boolean;
+    /** How push messages reach the network (tests resolve their own names). */
+    pushNetwork?: Partial<PushNetwork>;
     /** Where the log goes (default stdout); tests read it to prove what it never says. */
     logStream?: { write(line: string): void };
   } = {},
@@ -194,7 +197,7 @@ export async function createWachsam(
     smsNumber: config.alarmSmsNumber,
     holdMs: config.mobileHoldMs,
   });
-  const push = new PushService(db, clock, config.pushSubject, app.log);
+  const push = new PushService(db, clock, config.pushSubject, app.log, { ...publicNetwork(), ...opts.pushNetwork });
   const offlineAlerts = new OfflineAlerts(
     db,
     clock,

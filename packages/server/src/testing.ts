@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrationsFolder, openPglite } from './db/pglite.js';
+import type { PushNetwork } from './notify/push-endpoint.js';
 import { demoPassword, seedDemo, type DemoLogin } from './org/demo.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -60,6 +61,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse an existing database URL (e.g. a second instance on the same PostgreSQL). */
   databaseUrl?: string;
+  /** How push messages reach the network: name lookups, trusted CA, limits. */
+  pushNetwork?: Partial<PushNetwork>;
   /** Receives every log line (with LOG_LEVEL in `env` to choose how much). */
   logStream?: { write(line: string): void };
 }
@@ -127,6 +130,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     database,
     timers: opts.timers ?? false,
     logStream: opts.logStream,
+    pushNetwork: opts.pushNetwork,
   });
   const url = await wachsam.listen();
   const demo = opts.demo === false ? [] : ((await seedDemo(database.db, { dataDir, publicUrl: url })) ?? []);
