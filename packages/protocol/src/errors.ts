@@ -21,10 +21,20 @@ export const errorCodes = [
   'invalid_token',
   'token_revoked',
   'forbidden',
+  /**
+   * A state-changing request (or the realtime handshake) from a page of another site: its
+   * `Origin` is not this installation's (PUBLIC_URL, else the address it was sent to), 403.
+   */
+  'origin_mismatch',
   'not_found',
   'conflict',
   'idempotency_conflict',
   'enrolment_code_invalid',
+  /**
+   * A Web Push subscription whose endpoint is not an https address of a public host (a local,
+   * private or reserved address, or a name that resolves to one), 400. `issues` says why.
+   */
+  'push_endpoint_refused',
   'rate_limited',
   'invalid_transition',
   /** A register entry without a Hausverbot, Strafanzeige or Strafantrag on record (§ 3 (2) BSchG NRW). */

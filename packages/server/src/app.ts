@@ -32,12 +32,15 @@ import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { DeviceService } from './devices/service.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, unknownRoute } from './http/errors.js';
+import { installBrowserGuards } from './http/browser.js';
 import { installInputGuard } from './http/input.js';
+import { logSerializers } from './http/logging.js';
 import { PhoneService } from './mobile/phones.js';
 import { mobileRoutes } from './mobile/routes.js';
 import { OfflineAlerts } from './notify/alerts.js';
 import { MqttButtons } from './notify/mqtt.js';
 import { PushService } from './notify/push.js';
+import { publicNetwork, type PushNetwork } from './notify/push-endpoint.js';
 import { smsGateway } from './notify/sms.js';
 import { demoPassword } from './org/demo.js';
 import { PeopleService } from './org/people.js';
@@ -89,13 +92,26 @@ z.config(z.locales.de());
 
 export async function createWachsam(
   config: Config,
-  opts: { clock?: Clock; database?: Database; timers?: boolean } = {},
+  opts: {
+    clock?: Clock;
+    database?: Database;
+    timers?: boolean;
+    /** How push messages reach the network (tests resolve their own names). */
+    pushNetwork?: Partial<PushNetwork>;
+    /** Where the log goes (default stdout); tests read it to prove what it never says. */
+    logStream?: { write(line: string): void };
+  } = {},
 ): Promise<Wachsam> {
   const clock = opts.clock ?? systemClock;
   // Everything the server writes (database, key file, lock) is its user's alone.
   privateUmask();
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // No query strings, bodies or SQL parameters in the log (see http/logging.ts).
+    logger: {
+      level: config.logLevel,
+      serializers: logSerializers,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
     bodyLimit: 64 * 1024,
     // Error responses never carry stack traces; ids let an admin find the log line.
     genReqId: () => randomUUID(),
@@ -118,6 +134,9 @@ export async function createWachsam(
   installErrorHandling(app);
   installInputGuard(app);
 
+  // JSON only: a form or text/plain body is refused (415) before any route sees it; the evidence
+  // upload declares its own types in its own scope.
+  app.removeContentTypeParser('text/plain');
   // An empty body on a JSON POST (logout, cancel) is no body, not malformed JSON.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -125,10 +144,8 @@ export async function createWachsam(
     parseJson(req, body.toString(), done);
   });
 
-  // Upgrading requests to https and HSTS only where the console is served over https: on a
-  // plain-http intranet name they would send the scripts to an https that does not exist, and
-  // the console would be a blank page. (TLS belongs in a reverse proxy, see the README.)
-  const https = (config.publicUrl ?? '').startsWith('https:');
+  // HSTS and upgrade-insecure-requests are added per request where the browser is on https
+  // (see http/browser.ts), never over plain http.
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -137,14 +154,17 @@ export async function createWachsam(
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        upgradeInsecureRequests: https ? [] : null,
+        upgradeInsecureRequests: null,
       },
     },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: false,
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: 16 * 1024 }, errorHandler: realtimeSocketError });
+  // After the websocket plugin: its own request hook must have marked an upgrade request for a
+  // refused handshake's connection to be closed.
+  installBrowserGuards(app, config);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -181,7 +201,7 @@ export async function createWachsam(
     smsNumber: config.alarmSmsNumber,
     holdMs: config.mobileHoldMs,
   });
-  const push = new PushService(db, clock, config.pushSubject, app.log);
+  const push = new PushService(db, clock, config.pushSubject, app.log, { ...publicNetwork(), ...opts.pushNetwork });
   const offlineAlerts = new OfflineAlerts(
     db,
     clock,

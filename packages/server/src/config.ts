@@ -8,7 +8,12 @@ import { z } from 'zod';
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  /** Where people reach the console; printed at start and written into the demo agent config. */
+  /**
+   * Where people reach the console; printed at start and written into the demo agent config.
+   * Also the one origin browsers may send state-changing requests and the realtime handshake
+   * from (without it: the scheme and Host of each request). Behind a reverse proxy, set it to
+   * the address people type.
+   */
   PUBLIC_URL: z.url().optional(),
   /** PostgreSQL server; without it the embedded PGlite database in DATA_DIR is used. */
   DATABASE_URL: z

@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrationsFolder, openPglite } from './db/pglite.js';
+import type { PushNetwork } from './notify/push-endpoint.js';
 import { demoPassword, seedDemo, type DemoLogin } from './org/demo.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -62,6 +63,10 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Reuse an existing database URL (e.g. a second instance on the same PostgreSQL). */
   databaseUrl?: string;
+  /** How push messages reach the network: name lookups, trusted CA, limits. */
+  pushNetwork?: Partial<PushNetwork>;
+  /** Receives every log line (with LOG_LEVEL in `env` to choose how much). */
+  logStream?: { write(line: string): void };
 }
 
 let template: Promise<string> | null = null;
@@ -122,7 +127,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     dataDir: config.databaseUrl ? null : config.dataDir,
     canaryMs: config.notifyCanaryMs,
   });
-  const wachsam = await createWachsam(config, { clock: opts.clock, database, timers: opts.timers ?? false });
+  const wachsam = await createWachsam(config, {
+    clock: opts.clock,
+    database,
+    timers: opts.timers ?? false,
+    logStream: opts.logStream,
+    pushNetwork: opts.pushNetwork,
+  });
   const url = await wachsam.listen();
   const demo = opts.demo === false ? [] : ((await seedDemo(database.db, { dataDir, publicUrl: url })) ?? []);
   wachsam.markReady();
@@ -172,19 +183,24 @@ export class TestRealtime {
 
   static async connect(
     baseUrl: string,
-    auth: { cookie?: string; token?: string },
+    auth: { cookie?: string; token?: string; origin?: string },
     since?: string,
   ): Promise<TestRealtime> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/api/realtime${since !== undefined ? `?since=${since}` : ''}`;
     const headers: Record<string, string> = {};
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, { headers, ...(auth.origin ? { origin: auth.origin } : {}) });
     const client = new TestRealtime(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('unexpected-response', (_req, res) => {
+        // With this listener, ws leaves the refused answer unread: read it to its end, or the
+        // server's close waits for the connection.
+        res.resume();
+        res.once('end', () => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      });
     });
     await client.next((f) => f.kind === 'replayed');
     return client;
@@ -247,8 +263,11 @@ export async function api(
   opts: { cookie?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever came back
 ): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  // Like the web app: a request that changes something says it sends JSON, body or not.
+  const headers: Record<string, string> = {
+    ...(opts.body !== undefined || method !== 'GET' ? { 'content-type': 'application/json' } : {}),
+    ...opts.headers,
+  };
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const res = await fetch(`${baseUrl}${path}`, {

@@ -1,25 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { routes, sessionCookie } from '@wachsam/protocol';
 import type { Config } from '../config.js';
+import { isSecure } from '../http/browser.js';
 import { register } from '../http/register.js';
 import type { AuthService } from './service.js';
 import { AttemptCounter, tooManyAttempts } from './throttle.js';
 
 export function authRoutes(app: FastifyInstance, auth: AuthService, config: Config): void {
   const attempts = new AttemptCounter();
+  // The session cookie is set and cleared with the same attributes: a browser only replaces a
+  // cookie whose name, path and domain match, and the clearing one is as protected as the first.
+  const cookieAttributes = (req: FastifyRequest) =>
+    ({
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.cookieSecure || isSecure(req, config),
+      path: '/',
+    }) as const;
   register(
     app,
     auth,
     routes.login,
-    async ({ body, reply }) => {
+    async ({ body, req, reply }) => {
       const { token, me, expiresAt } = await auth.login(body.login, body.password);
-      reply.setCookie(sessionCookie, token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: config.cookieSecure,
-        path: '/',
-        expires: expiresAt,
-      });
+      reply.setCookie(sessionCookie, token, { ...cookieAttributes(req), expires: expiresAt });
       return me;
     },
     // After the body is parsed, so the login is known: guessing one account's password is
@@ -36,9 +40,9 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, config: Conf
       ],
     },
   );
-  register(app, auth, routes.logout, async ({ actor, reply }) => {
+  register(app, auth, routes.logout, async ({ actor, req, reply }) => {
     await auth.logout(actor);
-    reply.clearCookie(sessionCookie, { path: '/' });
+    reply.clearCookie(sessionCookie, cookieAttributes(req));
   });
   register(app, auth, routes.me, async ({ actor }) => auth.me(actor.personId!));
   register(app, auth, routes.changePassword, async ({ actor, body }) => {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { sessionCookie, smsGatewaySecretHeader, type RouteDef } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
+import { requireOwnContentType } from './browser.js';
 import { AppError } from './errors.js';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -92,6 +93,8 @@ export function register<D extends RouteDef>(
     gatewaySecret?: string | null;
     /** Hooks after the body is parsed (e.g. rate limits keyed on a body field). */
     preHandler?: preHandlerAsyncHookHandler[];
+    /** The content types the route takes instead of JSON (an upload's raw bytes). */
+    accepts?: RegExp;
   } = {},
 ): void {
   const schema: Record<string, unknown> = {
@@ -115,7 +118,10 @@ export function register<D extends RouteDef>(
     // about a route's schema, and a wrong role is told so, not that a field is missing.
     onRequest: async (req) => {
       if (def.auth.kind === 'gateway') return authoriseGateway(req, extra.gatewaySecret ?? null);
-      actors.set(req, authorise(def, def.auth.kind === 'public' ? null : await authenticate(req, auth)));
+      const actor = authorise(def, def.auth.kind === 'public' ? null : await authenticate(req, auth));
+      // A person's actor comes from the session cookie, which a browser sends on its own.
+      if (actor?.kind === 'person') requireOwnContentType(req, extra.accepts);
+      actors.set(req, actor);
     },
     handler: async (req, reply) => {
       const actor = actors.get(req) ?? null;

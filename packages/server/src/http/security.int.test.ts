@@ -1,3 +1,7 @@
+import { request } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock.js';
 import { sessions } from '../db/schema.js';
@@ -51,17 +55,117 @@ describe('security of pages and sessions', () => {
     }
   });
 
-  it('upgrades to https and sends HSTS only when PUBLIC_URL is https', async () => {
-    const plain = await fetch(`${server.url}/`);
-    expect(plain.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
-    expect(plain.headers.get('strict-transport-security')).toBeNull();
-    const s = await startTestServer({ demo: false, env: { PUBLIC_URL: 'https://wachsam.musterstadt.example' } });
+  it('upgrades to https and sends HSTS only where the browser is on https', async () => {
+    const secureHeaders = (res: { headers: Headers }) => ({
+      hsts: res.headers.get('strict-transport-security') !== null,
+      upgrade: (res.headers.get('content-security-policy') ?? '').includes('upgrade-insecure-requests'),
+    });
+    const none = { hsts: false, upgrade: false };
+    const both = { hsts: true, upgrade: true };
+    expect(secureHeaders(await fetch(`${server.url}/`))).toEqual(none);
+    // Without TRUST_PROXY, anyone can send X-Forwarded-Proto: it says nothing.
+    expect(secureHeaders(await fetch(`${server.url}/`, { headers: { 'x-forwarded-proto': 'https' } }))).toEqual(none);
+
+    const s = await startTestServer({
+      demo: false,
+      env: { PUBLIC_URL: 'https://wachsam.musterstadt.example', TRUST_PROXY: '127.0.0.1' },
+    });
     try {
-      const secure = await fetch(`${s.url}/`);
-      expect(secure.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
-      expect(secure.headers.get('strict-transport-security')).toContain('max-age=');
+      // The server's own address over plain http, with an https PUBLIC_URL: no HSTS, no upgrade.
+      expect(secureHeaders(await fetch(`${s.url}/`))).toEqual(none);
+      expect(secureHeaders(await fetch(`${s.url}/api/health`))).toEqual(none);
+      // Through the TLS proxy: the proxy says https, or the request names the https public host.
+      expect(secureHeaders(await fetch(`${s.url}/`, { headers: { 'x-forwarded-proto': 'https' } }))).toEqual(both);
+      // (fetch always sends the address's own Host; node:http sends the one given.)
+      const named = await new Promise<Headers>((resolve, reject) =>
+        request(`${s.url}/`, { headers: { host: 'wachsam.musterstadt.example' } }, (res) => {
+          res.resume();
+          resolve(new Headers(res.headers as Record<string, string>));
+        })
+          .on('error', reject)
+          .end(),
+      );
+      expect(secureHeaders({ headers: named })).toEqual(both);
     } finally {
       await s.close();
+    }
+  });
+
+  it('sets and clears the session cookie with the same attributes, Secure when on https', async () => {
+    const s = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' } });
+    const attributes = (header: string) =>
+      header
+        .split(';')
+        .slice(1)
+        .map((a) => a.trim().split('=')[0]!.toLowerCase())
+        .filter((a) => a !== 'expires' && a !== 'max-age')
+        .sort();
+    const cycle = async (headers: Record<string, string>) => {
+      const login = await fetch(`${s.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ login: 'pforte@musterstadt.example', password: s.demoPassword }),
+      });
+      const set = login.headers.getSetCookie()[0] ?? '';
+      const cookie = set.split(';')[0]!;
+      const logout = await fetch(`${s.url}/api/auth/logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+      });
+      expect(logout.status).toBe(204);
+      const cleared = logout.headers.getSetCookie()[0] ?? '';
+      expect(cleared).toMatch(/^wachsam_session=;/);
+      expect(set).toMatch(/SameSite=Strict/);
+      expect(cleared).toMatch(/SameSite=Strict/);
+      return { set: attributes(set), cleared: attributes(cleared) };
+    };
+    try {
+      const plain = await cycle({});
+      expect(plain.set).toEqual(['httponly', 'path', 'samesite']);
+      expect(plain.cleared).toEqual(plain.set);
+      const secure = await cycle({ 'x-forwarded-proto': 'https' });
+      expect(secure.set).toEqual(['httponly', 'path', 'samesite', 'secure']);
+      expect(secure.cleared).toEqual(secure.set);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers every /api request with Cache-Control: no-store, and leaves hashed assets cacheable', async () => {
+    const web = mkdtempSync(join(tmpdir(), 'wachsam-web-'));
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Wachsam</title>');
+    writeFileSync(join(web, 'assets', 'main-3f9a1c.js'), 'console.log(1)');
+    const s = await startTestServer({ env: { WEB_DIST: web } });
+    try {
+      const cookie = await s.login('pforte@musterstadt.example');
+      for (const [method, path, opts] of [
+        ['GET', '/api/health', {}],
+        ['GET', '/api/alarms', { cookie }],
+        ['GET', '/api/auth/me', {}],
+        ['GET', '/api/nowhere', {}],
+        ['POST', '/api/alarms', { cookie, body: { source: 'bogus' } }],
+        ['POST', '/api/auth/login', { body: { login: 'x@y.example', password: 'falsch-falsch' } }],
+      ] as const) {
+        const res = await fetch(`${s.url}${path}`, {
+          method,
+          headers: {
+            ...('cookie' in opts ? { cookie: opts.cookie } : {}),
+            ...('body' in opts ? { 'content-type': 'application/json' } : {}),
+          },
+          body: 'body' in opts ? JSON.stringify(opts.body) : undefined,
+        });
+        expect({ path, status: res.status, cache: res.headers.get('cache-control') }).toMatchObject({
+          path,
+          cache: 'no-store',
+        });
+      }
+      const asset = await fetch(`${s.url}/assets/main-3f9a1c.js`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control') ?? '').not.toContain('no-store');
+    } finally {
+      await s.close();
+      rmSync(web, { recursive: true, force: true });
     }
   });
 

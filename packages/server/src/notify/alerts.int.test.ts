@@ -1,10 +1,18 @@
 import { createDecipheriv, createECDH, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mapLink, PushPayload } from '@wachsam/protocol';
 import { pushSubscriptions } from '../db/schema.js';
 import { api, backends, startTestServer, TestRealtime, type TestServer } from '../testing.js';
+import { certificateFor, loopbackAllowed, resolverFor } from './push-testing.js';
 
 const login = (name: string) => `${name}@musterstadt.example`;
 const here = { lat: 50.941278, lon: 6.958281, accuracy: 12, at: '2026-11-23T09:00:00.000Z' };
@@ -15,19 +23,24 @@ interface Received {
   body: Buffer;
 }
 
-/** A real HTTP endpoint that records what it gets and answers with `status(path)`. */
-async function recorder(status: (path: string) => number): Promise<{ url: string; got: Received[]; server: Server }> {
+/** A real HTTP endpoint (or, given a certificate, an https one) that records what it gets and answers with `status(path)`. */
+async function recorder(
+  status: (path: string) => number,
+  tls?: { key: string; cert: string; name: string },
+): Promise<{ url: string; got: Received[]; server: Server }> {
   const got: Received[] = [];
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       got.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
       res.writeHead(status(req.url ?? '')).end();
     });
-  });
+  };
+  const server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handle) : createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got, server };
+  const port = (server.address() as AddressInfo).port;
+  return { url: tls ? `https://${tls.name}:${port}` : `http://127.0.0.1:${port}`, got, server };
 }
 
 /**
@@ -104,9 +117,18 @@ describe.each(backends)('alerts for receivers without a live connection on %s', 
   });
 
   it('pushes an encrypted, decryptable alarm to a closed app and drops a subscription the push service rejects', async () => {
-    const pushService = await recorder((path) => (path.startsWith('/push/gone') ? 410 : 201));
+    // A push service is a public https host: here one on this machine, under a name the test resolves.
+    const tls = { ...certificateFor('push.test'), name: 'push.test' };
+    const pushService = await recorder((path) => (path.startsWith('/push/gone') ? 410 : 201), tls);
     servers.push(pushService.server);
-    server = await startTestServer({ backend });
+    server = await startTestServer({
+      backend,
+      pushNetwork: {
+        resolve: resolverFor({ 'push.test': () => '127.0.0.1' }),
+        blocked: loopbackAllowed(),
+        ca: tls.cert,
+      },
+    });
     const [anna, jonas] = await Promise.all(['anna.schmidt', 'jonas.becker'].map((n) => server.login(login(n))));
 
     const key = await api(server.url, 'GET', '/api/push/key', { cookie: jonas });

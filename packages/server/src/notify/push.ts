@@ -7,6 +7,8 @@ import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { pushSubscriptions, settings } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import { EndpointRefused, publicAddresses, publicNetwork, sendTo, type PushNetwork } from './push-endpoint.js';
 
 interface Vapid {
   publicKey: string;
@@ -18,8 +20,9 @@ type SubscriptionRow = typeof pushSubscriptions.$inferSelect;
 /**
  * Web Push (VAPID) to phones and browsers whose app is closed. The key pair is made on first
  * use and kept in `settings`, shared by every instance (insert-if-absent, then read back).
- * Requests are built by `web-push` and sent with fetch, one attempt each: a push service that
- * says the subscription is gone (404/410) gets it deleted; other failures are logged only.
+ * Requests are built by `web-push` and sent to public https addresses only (push-endpoint.ts),
+ * one attempt each: a push service that says the subscription is gone (404/410) gets it
+ * deleted; other failures are logged only.
  */
 export class PushService {
   private vapid: Promise<Vapid> | null = null;
@@ -29,6 +32,7 @@ export class PushService {
     private readonly clock: Clock,
     private readonly subject: string,
     private readonly log: FastifyBaseLogger,
+    private readonly network: PushNetwork = publicNetwork(),
   ) {}
 
   async publicKey(): Promise<string> {
@@ -49,8 +53,20 @@ export class PushService {
     return row!.value as Vapid;
   }
 
-  /** One subscription per endpoint: subscribing again moves it to the caller. */
+  /**
+   * One subscription per endpoint: subscribing again moves it to the caller. An endpoint that is
+   * not https to a public host is refused (400 `push_endpoint_refused`), and checked again at
+   * every send.
+   */
   async subscribe(actor: Actor, input: PushSubscriptionInput): Promise<void> {
+    try {
+      await publicAddresses(input.endpoint, this.network);
+    } catch (err) {
+      if (!(err instanceof EndpointRefused)) throw err;
+      throw new AppError('push_endpoint_refused', `Diese Push-Adresse wird nicht angenommen: ${err.reason}`, [
+        { path: 'body.endpoint', message: err.reason },
+      ]);
+    }
     const owner = {
       orgId: actor.orgId,
       personId: actor.personId,
@@ -99,15 +115,19 @@ export class PushService {
           urgency: 'high',
         },
       );
-      const res = await fetch(req.endpoint, {
-        method: req.method,
-        headers: req.headers as Record<string, string>,
-        body: req.body ? new Uint8Array(req.body) : null,
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (res.status === 404 || res.status === 410) return await this.forget(sub, res.status);
-      if (!res.ok) this.log.warn({ status: res.status, subscription: sub.id }, 'push service refused the message');
+      // Checked again now: the name may resolve elsewhere than when it was registered.
+      const [to] = await publicAddresses(req.endpoint, this.network);
+      const status = await sendTo(
+        { endpoint: req.endpoint, method: req.method, headers: req.headers, body: req.body },
+        to!,
+        this.network,
+      );
+      if (status === 404 || status === 410) return await this.forget(sub, status);
+      if (status < 200 || status >= 300)
+        this.log.warn({ status, subscription: sub.id }, 'push service refused the message');
     } catch (err) {
+      if (err instanceof EndpointRefused)
+        return this.log.warn({ reason: err.reason, subscription: sub.id }, 'push endpoint is not public: not sent');
       this.log.warn({ err, subscription: sub.id }, 'push message failed');
     }
   }

@@ -103,6 +103,9 @@ export class AttachmentService {
   }
 }
 
+/** Fastify matches the whole header: the evidence types, with parameters such as a charset. */
+const evidenceTypes = new RegExp(`${attachmentMimePattern.source.slice(0, -1)}(\\s*;.*)?$`, 'i');
+
 /**
  * The evidence routes. Uploads are raw bodies (a photo is not JSON), so they get their own
  * encapsulated scope: only the evidence types are parsed, up to 10 MB; anything else is refused
@@ -112,8 +115,7 @@ export function attachmentRoutes(app: FastifyInstance, auth: AuthService, servic
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
-      // Fastify matches the whole header: the evidence types, with parameters such as a charset.
-      new RegExp(`${attachmentMimePattern.source.slice(0, -1)}(\\s*;.*)?$`, 'i'),
+      evidenceTypes,
       { parseAs: 'buffer', bodyLimit: attachmentMaxBytes },
       (_req, body, done) => done(null, body),
     );
@@ -126,10 +128,16 @@ export function attachmentRoutes(app: FastifyInstance, auth: AuthService, servic
         undefined,
       ),
     );
-    register(scope, auth, routes.uploadAttachment, ({ actor, params, query, req }) => {
-      const bytes = Buffer.isBuffer(req.body) ? req.body : null;
-      return service.upload(asPerson(actor), params.id, query.name, mediaType(req.headers['content-type']), bytes);
-    });
+    register(
+      scope,
+      auth,
+      routes.uploadAttachment,
+      ({ actor, params, query, req }) => {
+        const bytes = Buffer.isBuffer(req.body) ? req.body : null;
+        return service.upload(asPerson(actor), params.id, query.name, mediaType(req.headers['content-type']), bytes);
+      },
+      { accepts: evidenceTypes },
+    );
   });
   register(app, auth, routes.listAttachments, ({ actor, params }) => service.list(asPerson(actor), params.id));
   register(app, auth, routes.downloadAttachment, async ({ actor, params, reply }) => {

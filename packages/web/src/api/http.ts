@@ -103,6 +103,10 @@ export async function call<R extends RouteDef>(route: R, options: CallOptions<R>
   } else if (options.file) {
     headers['content-type'] = options.file.type || 'application/octet-stream';
     init.body = options.file;
+  } else if (route.method !== 'GET') {
+    // The server takes a state-changing request with the session cookie only as JSON, even
+    // without a body (cancel, logout): another site's page cannot send that type unasked.
+    headers['content-type'] = 'application/json';
   }
   let res: Response;
   try {
@@ -134,7 +138,7 @@ export async function fetchFile<R extends RouteDef>(route: R, options: CallOptio
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
-  }
+  } else if (route.method !== 'GET') headers['content-type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(buildUrl(route.url, options.params, options.query), init);
