@@ -20,6 +20,23 @@ import pg from 'pg';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * Seeded last names: ten consonants from the md5 of the number, so that no two are within the
+ * lookup's typo distance or share a Kölner Phonetik code by construction (as "Nachname12" and
+ * "Nachname13" would), and the name fold leaves them as they are (no vowels, no "s").
+ */
+const consonants = 'bcdfghjklmnprtvw';
+const benchLastName = (g) => `'N' || translate(substr(md5(${g}::text), 1, 10), '0123456789abcdef', '${consonants}')`;
+const lastNameOf = (g) =>
+  'N' +
+  createHash('md5')
+    .update(String(g))
+    .digest('hex')
+    .slice(0, 10)
+    .replace(/./g, (c) => consonants[parseInt(c, 16)]);
+/** The seeded birth date: 1 January 1960 plus g mod 15,000 days. */
+const birthDateOf = (g) => new Date(Date.UTC(1960, 0, 1) + (g % 15000) * 86_400_000).toISOString().slice(0, 10);
+
 if (process.argv.includes('--server')) {
   // ---------- the server process ----------
   const { startTestServer } = await import('../packages/server/dist/testing.js');
@@ -210,23 +227,6 @@ async function main() {
     await admin.end();
   }
 }
-
-/**
- * Seeded last names: ten consonants from the md5 of the number, so that no two are within the
- * lookup's typo distance or share a Kölner Phonetik code by construction (as "Nachname12" and
- * "Nachname13" would), and the name fold leaves them as they are (no vowels, no "s").
- */
-const consonants = 'bcdfghjklmnprtvw';
-const benchLastName = (g) => `'N' || translate(substr(md5(${g}::text), 1, 10), '0123456789abcdef', '${consonants}')`;
-const lastNameOf = (g) =>
-  'N' +
-  createHash('md5')
-    .update(String(g))
-    .digest('hex')
-    .slice(0, 10)
-    .replace(/./g, (c) => consonants[parseInt(c, 16)]);
-/** The seeded birth date: 1 January 1960 plus g mod 15,000 days. */
-const birthDateOf = (g) => new Date(Date.UTC(1960, 0, 1) + (g % 15000) * 86_400_000).toISOString().slice(0, 10);
 
 function pct(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];

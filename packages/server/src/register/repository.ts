@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, gt, ilike, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import {
   incidentReports,
@@ -73,15 +73,38 @@ export async function deleteEntry(ex: Executor, orgId: string, id: string): Prom
 }
 
 /**
- * Every live entry of the organisation, for the lookup's spelling-tolerant comparison in JS
- * (names.ts): phonetic codes and typo distances are no index lookup, and an organisation's
- * register is a few hundred entries.
+ * The names (name and aliases as keys) of every live entry of the organisation, for the lookup's
+ * spelling-tolerant comparison in JS (names.ts): phonetic codes and typo distances are no index
+ * lookup. Only the keys are read, so a large register costs little per entry; the candidates'
+ * rows are read afterwards (`liveEntriesByIds`).
  */
-export async function liveEntries(ex: Executor, orgId: string, today: string): Promise<EntryRow[]> {
+export async function liveNameKeys(
+  ex: Executor,
+  orgId: string,
+  today: string,
+): Promise<Array<{ id: string; nameKeys: string[] }>> {
+  return ex
+    .select({ id: registerEntries.id, nameKeys: registerEntries.nameKeys })
+    .from(registerEntries)
+    .where(and(eq(registerEntries.orgId, orgId), live(today)));
+}
+
+/** Live entries found under this exact name key (name or alias), oldest first; uses the GIN index. */
+export async function liveEntriesByKey(ex: Executor, orgId: string, key: string, today: string): Promise<EntryRow[]> {
   return ex
     .select()
     .from(registerEntries)
-    .where(and(eq(registerEntries.orgId, orgId), live(today)))
+    .where(and(eq(registerEntries.orgId, orgId), arrayContains(registerEntries.nameKeys, [key]), live(today)))
+    .orderBy(asc(registerEntries.createdAt));
+}
+
+/** Live entries by id, oldest first (the lookup's candidates). */
+export async function liveEntriesByIds(ex: Executor, orgId: string, ids: string[], today: string): Promise<EntryRow[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select()
+    .from(registerEntries)
+    .where(and(eq(registerEntries.orgId, orgId), inArray(registerEntries.id, ids), live(today)))
     .orderBy(asc(registerEntries.createdAt));
 }
 

@@ -173,9 +173,8 @@ export class RightsService {
     // Only what is certainly this person: with a known birth date, entries with another or no
     // birth date belong to a namesake and stay out (the entry asked for by id is always in).
     const key = nameKey(subject.lastName, subject.firstName);
-    const byName = (await repo.liveEntries(tx, orgId, today)).filter(
-      (e) =>
-        e.nameKeys.includes(key) && (!subject.birthDate || e.birthDate === subject.birthDate || e.id === asked?.id),
+    const byName = (await repo.liveEntriesByKey(tx, orgId, key, today)).filter(
+      (e) => !subject.birthDate || e.birthDate === subject.birthDate || e.id === asked?.id,
     );
     const entries = asked && !byName.some((e) => e.id === asked.id) ? [asked, ...byName] : byName;
     const sources = entries.map((e) => e.sourceReportId).filter((x): x is string => x !== null);

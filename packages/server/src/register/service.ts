@@ -172,10 +172,14 @@ export class RegisterService {
         },
       },
       async (tx) => {
-        const candidates = (await repo.liveEntries(tx, actor.orgId, this.today()))
-          .map((row) => ({ row, name: bestMatch(key, row.nameKeys) }))
-          .filter((c): c is { row: repo.EntryRow; name: NameMatch } => c.name !== null)
-          .map((c) => ({ ...c, ...judge(c.row, req) }));
+        const matched = new Map<string, NameMatch>();
+        for (const e of await repo.liveNameKeys(tx, actor.orgId, this.today())) {
+          const name = bestMatch(key, e.nameKeys);
+          if (name) matched.set(e.id, name);
+        }
+        const candidates = (await repo.liveEntriesByIds(tx, actor.orgId, [...matched.keys()], this.today())).map(
+          (row) => ({ row, name: matched.get(row.id)!, ...judge(row, req) }),
+        );
         const hits = candidates.filter((c) => c.outcome === 'hint').map((c) => c.row);
         const checks = candidates.filter((c) => c.outcome === 'check').map((c) => c.row);
         const outcome: LookupOutcome = hits.length ? 'hint' : checks.length ? 'check' : 'none';
