@@ -60,26 +60,12 @@ const strength: Record<NameMatch, number> = { exact: 3, phonetic: 2, typo: 1 };
 /** Typos allowed by length: none for up to 3 letters, one up to 7, two beyond. */
 export const typoTolerance = (length: number): number => (length <= 3 ? 0 : length <= 7 ? 1 : 2);
 
-/**
- * Kölner Phonetik codes of folded name parts, remembered: a lookup compares the query with every
- * name of the register, whose codes do not change. Bounded; cleared when full.
- */
-const codes = new Map<string, string>();
-function codeOf(part: string): string {
-  let code = codes.get(part);
-  if (code === undefined) {
-    if (codes.size >= 200_000) codes.clear();
-    code = cologne(part);
-    codes.set(part, code);
-  }
-  return code;
-}
-
 /** Compare two folded name parts (`normaliseName`). */
 function partMatch(a: string, b: string): NameMatch | null {
   if (a === b) return 'exact';
-  const code = codeOf(a);
-  if (code !== '' && code === codeOf(b)) return 'phonetic';
+  // No cache of codes across lookups: it would keep names of deleted entries in memory.
+  const code = cologne(a);
+  if (code !== '' && code === cologne(b)) return 'phonetic';
   const max = typoTolerance(Math.min(a.length, b.length));
   // Lengths further apart than the tolerance cannot be within it.
   return max > 0 && Math.abs(a.length - b.length) <= max && limited(max, a, b) <= max ? 'typo' : null;
