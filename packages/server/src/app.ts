@@ -255,7 +255,7 @@ export async function createWachsam(
   });
 
   await database.listen(
-    (payload) => (isAccessPayload(payload) ? sockets.onAccess(payload) : hub.onNotify(payload)),
+    (payload, committed) => (isAccessPayload(payload) ? sockets.onAccess(payload) : hub.onNotify(payload, committed)),
     () => {
       // Announcements may have been missed: fetch events by id, and check every socket's access.
       hub.onReconnect();

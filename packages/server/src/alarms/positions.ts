@@ -41,9 +41,21 @@ export async function lastKnownPosition(
     .select({ position: people.lastPosition })
     .from(people)
     .where(and(eq(people.orgId, orgId), eq(people.id, personId), isNotNull(people.lastPosition)));
-  const position = p?.position ?? null;
+  return recentPosition(p?.position ?? null, now);
+}
+
+/** A last fix, if it is recent enough to send someone there. */
+export function recentPosition(position: Position | null, now: Date): Position | null {
   if (!position || now.getTime() - new Date(position.at).getTime() > lastPositionMaxAgeMs) return null;
   return position;
+}
+
+/** A building with known coordinates, for `nearestAddress`. */
+export interface PlacedBuilding {
+  name: string;
+  address: string;
+  lat: number;
+  lon: number;
 }
 
 /** "Rathaus, Marktplatz 1, …" when the position is close to a building with known coordinates. */
@@ -52,10 +64,18 @@ export async function nearbyAddress(ex: Executor, orgId: string, position: Posit
     .select({ name: buildings.name, address: buildings.address, lat: buildings.latitude, lon: buildings.longitude })
     .from(buildings)
     .where(and(eq(buildings.orgId, orgId), isNotNull(buildings.latitude), isNotNull(buildings.longitude)));
+  return nearestAddress(
+    rows.map((b) => ({ name: b.name, address: b.address, lat: b.lat!, lon: b.lon! })),
+    position,
+  );
+}
+
+/** "Rathaus, Marktplatz 1, …" of the building closest to the position, if it is close enough. */
+export function nearestAddress(rows: PlacedBuilding[], position: Position): string | null {
   const radius = Math.max(nearbyMeters, position.accuracy);
   let best: { label: string; d: number } | null = null;
   for (const b of rows) {
-    const d = distanceMeters(position, { lat: b.lat!, lon: b.lon! });
+    const d = distanceMeters(position, { lat: b.lat, lon: b.lon });
     if (d <= radius && (!best || d < best.d)) best = { label: b.address ? `${b.name}, ${b.address}` : b.name, d };
   }
   return best?.label ?? null;

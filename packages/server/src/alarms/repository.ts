@@ -1,13 +1,17 @@
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { PlanStep, Responder, Response } from '@wachsam/protocol';
+import type { PlanStep, Position, Responder, Response } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
 import { rawRows } from '../db/raw.js';
+import { eventLockSql } from '../delivery/events.js';
+import { onlineSql } from '../delivery/presence.js';
+import type { PlacedBuilding } from './positions.js';
+import { stepTargetsSql } from './targets.js';
 import {
   alarmPlans,
   alarmReceivers,
   alarms,
+  auditLog,
   buildings,
-  connections,
   devices,
   floors,
   people,
@@ -215,13 +219,33 @@ export async function summaries(
   return map;
 }
 
-/** How many of the alarm's alerted receivers have a live connection right now (on any instance). */
+/** How many of the alarm's alerted receivers are online right now (on any instance). */
 export async function onlineCount(ex: Executor, alarmId: string, since: Date): Promise<number> {
   const [row] = await ex
-    .select({ n: sql<number>`count(distinct ${connections.personId})::int` })
-    .from(connections)
-    .innerJoin(alarmReceivers, eq(alarmReceivers.personId, connections.personId))
-    .where(and(eq(alarmReceivers.alarmId, alarmId), gt(alarmReceivers.step, 0), gt(connections.lastSeenAt, since)));
+    .select({ n: sql<number>`count(*)::int` })
+    .from(alarmReceivers)
+    .where(
+      and(
+        eq(alarmReceivers.alarmId, alarmId),
+        gt(alarmReceivers.step, 0),
+        onlineSql(sql`${alarmReceivers.personId}`, since),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** How many of the people alerted at this step are online (on any instance). */
+export async function onlineAtStep(ex: Executor, alarmId: string, step: number, since: Date): Promise<number> {
+  const [row] = await ex
+    .select({ n: sql<number>`count(*)::int` })
+    .from(alarmReceivers)
+    .where(
+      and(
+        eq(alarmReceivers.alarmId, alarmId),
+        eq(alarmReceivers.step, step),
+        onlineSql(sql`${alarmReceivers.personId}`, since),
+      ),
+    );
   return row?.n ?? 0;
 }
 
@@ -230,16 +254,6 @@ export async function onlineCount(ex: Executor, alarmId: string, since: Date): P
  * and "Polizei verständigt" are kept apart, each with its first time. False when the person had
  * given this answer already: a repeat is not a new answer and changes nothing.
  */
-/** How many of the people alerted at this step have a connection heard since `since` (on any instance). */
-export async function onlineAtStep(ex: Executor, alarmId: string, step: number, since: Date): Promise<number> {
-  const [row] = await ex
-    .select({ n: sql<number>`count(distinct ${connections.personId})::int` })
-    .from(connections)
-    .innerJoin(alarmReceivers, eq(alarmReceivers.personId, connections.personId))
-    .where(and(eq(alarmReceivers.alarmId, alarmId), eq(alarmReceivers.step, step), gt(connections.lastSeenAt, since)));
-  return row?.n ?? 0;
-}
-
 export async function respond(
   ex: Executor,
   alarmId: string,
@@ -411,4 +425,237 @@ export async function canSee(ex: Executor, v: Visibility, alarm: AlarmRow): Prom
   if (v.deviceId && alarm.deviceId === v.deviceId) return true;
   if (!v.personId) return false;
   return alarm.sender.personId === v.personId || isReceiver(ex, alarm.id, v.personId);
+}
+
+/** Everything a raise needs to know, read in one statement (see `raiseContext`). */
+export interface RaiseContext {
+  device: { id: string; kind: string; roomId: string | null; personId: string | null; name: string } | null;
+  sender: SenderSnapshot & { roomId: string | null; departmentId: string | null; lastPosition: Position | null };
+  /** A phone, a personal button, or a mobile trigger: the alarm is where the person is. */
+  mobile: boolean;
+  /** The room's place (null: no room, or mobile). */
+  room: Omit<LocationSnapshot, 'workstation'> | null;
+  /** The most specific plan's steps: the room's, else the department's, else the organisation's. */
+  steps: PlanStep[] | null;
+  /**
+   * Each step's receivers (index = step − 1): the people its targets reach who are not alerted
+   * by an earlier step and are not the sender, and how many of them are online.
+   */
+  receivers: Array<{ ids: string[]; online: number }>;
+  /** Buildings with coordinates, when a position will need a nearby address. */
+  buildings: PlacedBuilding[];
+}
+
+/**
+ * Read what a raise needs in one round trip: the raising device, the sender, the room's place,
+ * the plan, and the receivers of every step of that plan with who of them is online (so the
+ * decision to widen at once is made before anything is written). Receivers are resolved only
+ * when `resolve` is set (a function test alerts nobody).
+ */
+export async function raiseContext(
+  ex: Executor,
+  q: {
+    orgId: string;
+    deviceId: string | null;
+    personId: string | null;
+    mobileSource: boolean;
+    hasPosition: boolean;
+    resolve: boolean;
+    onlineSince: Date;
+    defaultSteps: PlanStep[];
+  },
+): Promise<RaiseContext> {
+  const org = q.orgId;
+  const place = {
+    floorId: sql`(select floor_id from loc)`,
+    departmentId: sql`(select department_id from dept)`,
+    buildingId: sql`(select building_id from loc)`,
+  };
+  const [row] = await rawRows<{
+    device: { id: string; kind: string; room_id: string | null; person_id: string | null; name: string } | null;
+    sender: {
+      id: string;
+      first_name: string;
+      last_name: string;
+      phone: string;
+      room_id: string | null;
+      department_id: string | null;
+      last_position: Position | null;
+    } | null;
+    mobile: boolean;
+    loc: {
+      room_id: string;
+      floor_id: string;
+      building_id: string;
+      department_id: string | null;
+      building: string;
+      address: string;
+      floor: string;
+      room: string;
+    } | null;
+    steps: PlanStep[] | null;
+    receivers: Array<{ n: number; ids: string; online: number }>;
+    buildings: PlacedBuilding[];
+  }>(
+    ex,
+    sql`
+    with dev as (
+      select id, kind, room_id, person_id, name from devices where org_id = ${org} and id = ${q.deviceId}::uuid
+    ), snd as (
+      select id, first_name, last_name, phone, room_id, department_id, last_position from people
+      where org_id = ${org}
+        and id = (case when exists (select from dev) then (select person_id from dev) else ${q.personId}::uuid end)
+    ), mob as (
+      select ${q.mobileSource}::boolean
+        or coalesce((select kind = 'phone' or (kind = 'button' and room_id is null) from dev), false) as m
+    ), loc as (
+      select r.id as room_id, f.id as floor_id, b.id as building_id, r.department_id,
+             b.name as building, b.address, f.name as floor, r.name as room
+      from rooms r join floors f on f.id = r.floor_id join buildings b on b.id = f.building_id
+      where r.org_id = ${org} and not (select m from mob)
+        and r.id = (case when exists (select from dev) then (select room_id from dev) else (select room_id from snd) end)
+    ), dept as (
+      select coalesce((select department_id from loc), (select department_id from snd)) as department_id
+    ), plan as (
+      select steps from alarm_plans
+      where org_id = ${org}
+        and (scope->>'kind' = 'organisation'
+          or (scope->>'kind' = 'room' and scope->>'roomId' = (select room_id::text from loc))
+          or (scope->>'kind' = 'department' and scope->>'departmentId' = (select department_id::text from dept)))
+      order by case scope->>'kind' when 'room' then 0 when 'department' then 1 else 2 end
+      limit 1
+    ), st as (
+      select x.n::int as n, x.s
+      from jsonb_array_elements(coalesce((select steps from plan), ${JSON.stringify(q.defaultSteps)}::jsonb))
+        with ordinality as x(s, n)
+      where ${q.resolve}::boolean
+    ), cand as (
+      select distinct on (t.id) t.id, st.n
+      from st cross join lateral (${stepTargetsSql(org, sql`st.s->'targets'`, place)}) as t(id)
+      where t.id is distinct from (select id from snd)
+      order by t.id, st.n
+    )
+    select
+      (select to_jsonb(dev) from dev) as device,
+      (select to_jsonb(snd) from snd) as sender,
+      (select m from mob) as mobile,
+      (select to_jsonb(loc) from loc) as loc,
+      (select steps from plan) as steps,
+      coalesce((
+        select jsonb_agg(jsonb_build_object('n', n, 'ids', ids, 'online', online) order by n)
+        from (
+          select n, string_agg(id::text, ',') as ids,
+            (count(*) filter (where ${onlineSql(sql`cand.id`, q.onlineSince)}))::int as online
+          from cand group by n
+        ) g
+      ), '[]'::jsonb) as receivers,
+      coalesce((
+        select jsonb_agg(jsonb_build_object('name', b.name, 'address', b.address, 'lat', b.latitude, 'lon', b.longitude))
+        from buildings b
+        where b.org_id = ${org} and b.latitude is not null and b.longitude is not null
+          and (${q.hasPosition}::boolean or (
+            (select kind from dev) = 'button' and (select last_position from snd) is not null))
+      ), '[]'::jsonb) as buildings`,
+  );
+  const r = row!;
+  const steps = r.steps;
+  const stepCount = (steps ?? q.defaultSteps).length;
+  const receivers = Array.from({ length: q.resolve ? stepCount : 0 }, () => ({ ids: [] as string[], online: 0 }));
+  for (const g of r.receivers) receivers[g.n - 1] = { ids: g.ids.split(','), online: g.online };
+  const d = r.device;
+  const s = r.sender;
+  return {
+    device: d ? { id: d.id, kind: d.kind, roomId: d.room_id, personId: d.person_id, name: d.name } : null,
+    sender: s
+      ? {
+          personId: s.id,
+          firstName: s.first_name,
+          lastName: s.last_name,
+          phone: s.phone,
+          roomId: s.room_id,
+          departmentId: s.department_id,
+          lastPosition: s.last_position,
+        }
+      : {
+          personId: null,
+          firstName: '',
+          lastName: 'unbekannt',
+          phone: '',
+          roomId: null,
+          departmentId: null,
+          lastPosition: null,
+        },
+    mobile: r.mobile,
+    room: r.loc
+      ? {
+          roomId: r.loc.room_id,
+          floorId: r.loc.floor_id,
+          buildingId: r.loc.building_id,
+          departmentId: r.loc.department_id,
+          building: r.loc.building,
+          address: r.loc.address,
+          floor: r.loc.floor,
+          room: r.loc.room,
+        }
+      : null,
+    steps,
+    receivers,
+    buildings: r.buildings,
+  };
+}
+
+/** The location frozen into an alarm raised from a room (or from no room, or on the move). */
+export function locationOf(ctx: RaiseContext, workstation: string): LocationSnapshot {
+  if (ctx.mobile) return roamingLocation;
+  if (!ctx.room) return { ...unknownLocation, workstation };
+  return { ...ctx.room, workstation };
+}
+
+/**
+ * Commit a new alarm in ONE statement (one round trip, its own transaction, synchronous commit):
+ * the alarm, its receivers of every alerted step, the audit entry and the `alarm.raised` event
+ * (under the organisation's event lock, announced by NOTIFY at commit). Nothing is written when
+ * the sender already used this key: then the answer is null (a repeat).
+ */
+export async function commitRaise(
+  ex: Executor,
+  a: NewAlarm & { id: string },
+  receivers: Array<{ step: number; ids: string[] }>,
+  audit: typeof auditLog.$inferInsert,
+  event: { type: string; payload: unknown; channel: string },
+): Promise<{ eventId: bigint } | null> {
+  const at = a.raisedAt.toISOString();
+  const insertAlarm = ex.insert(alarms).values(a).onConflictDoNothing().returning({ id: alarms.id });
+  const steps = JSON.stringify(receivers.map((r) => ({ s: r.step, ids: r.ids.join(',') })));
+  const [row] = await rawRows<{ id: string }>(
+    ex,
+    sql`
+    with a as (${insertAlarm.getSQL()}),
+    r as (
+      insert into alarm_receivers (alarm_id, person_id, step, alerted_at)
+      select a.id, p, x.s, ${at}::timestamptz
+      from a, jsonb_to_recordset(${steps}::jsonb) as x(s int, ids text),
+        unnest(string_to_array(x.ids, ',')::uuid[]) as p
+      returning 1
+    ),
+    au as (
+      insert into audit_log (org_id, at, actor, actor_person_id, actor_device_id, action, subject, detail, reporter_side)
+      select ${audit.orgId}::uuid, ${at}::timestamptz, ${audit.actor}, ${audit.actorPersonId ?? null}::uuid,
+        ${audit.actorDeviceId ?? null}::uuid, ${audit.action}, ${audit.subject}, ${JSON.stringify(audit.detail)}::jsonb,
+        ${audit.reporterSide ?? false}::boolean
+      from a
+    ),
+    -- The event lock is taken after the receivers are written (the count makes it wait for
+    -- them), so concurrent raises queue only for the event insert and the commit.
+    l as (select ${eventLockSql(a.orgId)} from a where (select count(*) from r) >= 0),
+    ev as (
+      insert into events (org_id, type, alarm_id, device_id, payload, at)
+      select ${a.orgId}::uuid, ${event.type}, a.id, ${a.deviceId ?? null}::uuid, ${JSON.stringify(event.payload)}::jsonb,
+        ${at}::timestamptz
+      from a, l
+      returning id
+    )
+    select ev.id::text as id, pg_notify(${event.channel}, ${a.orgId} || ':' || ev.id) from ev`,
+  );
+  return row ? { eventId: BigInt(row.id) } : null;
 }

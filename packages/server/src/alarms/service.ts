@@ -5,22 +5,25 @@ import {
   type AlarmEvent,
   type AlarmDetail,
   type AlarmList,
+  type PlanStep,
   type Position,
   type RaiseAlarmRequest,
   type RaiseAlarmResponse,
   type Response,
 } from '@wachsam/protocol';
 import { z } from 'zod';
-import { appendAudit } from '../audit/repository.js';
+import { randomUUID } from 'node:crypto';
+import { appendAudit, auditRow } from '../audit/repository.js';
 import { hasRole, type Actor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
-import type { Db, Executor, Tx } from '../db/client.js';
+import { eventsChannel, type Db, type Executor, type Tx } from '../db/client.js';
+import { announceCommitted } from '../db/commits.js';
 import { overviewRoles } from '../delivery/audience.js';
 import { appendEvents, lastEventId } from '../delivery/events.js';
 import { onlineSince } from '../delivery/presence.js';
 import { decodeCursor, pageOf } from '../http/cursor.js';
 import { AppError, notFound } from '../http/errors.js';
-import { lastKnownPosition, nearbyAddress, storeLastPosition } from './positions.js';
+import { nearbyAddress, nearestAddress, recentPosition, storeLastPosition } from './positions.js';
 import { presentAlarm, type AlarmRow } from './presenter.js';
 import * as repo from './repository.js';
 import { AlarmClaims } from './retention.js';
@@ -108,6 +111,13 @@ export class AlarmService {
     for (const l of this.alertedListeners) l(alarmId, step);
   }
 
+  /**
+   * The raise in two round trips whatever the number of receivers: one statement reads what the
+   * alarm needs (device, sender, room, plan, every step's receivers and who of them is online),
+   * and one statement commits it (alarm, receivers, audit entry, event; see `repo.commitRaise`).
+   * Whether the first step has too few receivers online, so that the next steps are alerted at
+   * once, is decided in between from what was read.
+   */
   private async raiseInTransaction(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
     const orgId = actor.orgId;
     const scope = actor.kind === 'device' ? `device:${actor.deviceId}` : `person:${actor.personId}`;
@@ -117,79 +127,91 @@ export class AlarmService {
     if (functionTest && actor.kind !== 'device')
       throw new AppError('bad_request', 'Funktionstests lösen nur Geräte aus');
 
-    const device = actor.kind === 'device' ? await repo.deviceRow(this.db, orgId, actor.deviceId) : null;
-    const sender = await repo.personSnapshot(this.db, orgId, device ? device.personId : actor.personId);
+    const now = this.clock.now();
+    const since = this.onlineSince(now);
     // A phone alarm (or any mobile trigger) is where the person is, not where their desk is;
     // the plan then comes from their department (or the organisation) and `same_department`
     // means their colleagues, while floor/building targets find nobody without a room.
     // A button without a room is personal: carried by its person, like a phone.
-    const personalButton = device?.kind === 'button' && device.roomId === null;
-    const mobile = device?.kind === 'phone' || req.source === 'mobile' || personalButton;
-    const location = mobile
-      ? repo.roamingLocation
-      : await repo.locate(this.db, orgId, device ? device.roomId : sender.roomId, device?.name ?? '');
+    const ctx = await repo.raiseContext(this.db, {
+      orgId,
+      deviceId: actor.kind === 'device' ? actor.deviceId : null,
+      personId: actor.personId,
+      mobileSource: req.source === 'mobile',
+      hasPosition: !!req.position,
+      resolve: !functionTest,
+      onlineSince: since,
+      defaultSteps: defaultPlanSteps,
+    });
+    const { device, sender } = ctx;
+    const location = repo.locationOf(ctx, device?.name ?? '');
     const departmentId = location.departmentId ?? sender.departmentId;
-    const steps = (await repo.planSteps(this.db, orgId, location.roomId, departmentId)) ?? defaultPlanSteps;
+    const steps = ctx.steps ?? defaultPlanSteps;
     const first = steps[0]!;
 
     // A button has no GPS: when it is bound to a person, their phone's last fix tells the
     // receivers where to look (marked as last known, with its time). The alarm never waits for it.
-    const now = this.clock.now();
     let position = req.position ?? null;
     let positionKind: 'live' | 'last_known' | null = position ? 'live' : null;
     if (!position && device?.kind === 'button' && device.personId) {
-      position = await lastKnownPosition(this.db, orgId, device.personId, now);
+      position = recentPosition(sender.lastPosition, now);
       positionKind = position ? 'last_known' : null;
     }
-    const positionAddress = position ? await nearbyAddress(this.db, orgId, position) : null;
+    const positionAddress = position ? nearestAddress(ctx.buildings, position) : null;
 
-    return this.db.transaction(async (tx) => {
-      const row = await repo.insertAlarm(tx, {
-        orgId,
-        idempotencyScope: scope,
-        idempotencyKey: key,
-        requestFingerprint: fingerprint,
-        status: 'raised',
-        source: req.source,
-        test,
-        functionTest,
-        deviceId: device?.id ?? null,
-        sender: {
-          personId: sender.personId,
-          firstName: sender.firstName,
-          lastName: sender.lastName,
-          phone: sender.phone,
-        },
-        location: { ...location, departmentId },
-        steps,
-        step: 1,
-        nextEscalationAt: test ? null : new Date(now.getTime() + first.timeoutSeconds * 1000),
-        raisedAt: now,
-        triggeredAt: req.triggeredAt ? new Date(req.triggeredAt) : null,
-        position,
-        positionStoredAt: position ? now : null,
-        positionKind,
-        positionAddress,
-      });
-      if (!row) return this.replay(tx, orgId, scope, key, fingerprint, req.triggeredAt ?? null);
-
-      const exclude = new Set(sender.personId ? [sender.personId] : []);
-      const receivers = functionTest ? [] : await resolveTargets(tx, orgId, row.location, first.targets, exclude);
-      await repo.insertReceivers(tx, row.id, receivers, 1, now);
-      const since = this.onlineSince(now);
-      let receiversOnline = functionTest ? 1 : await repo.onlineCount(tx, row.id, since);
-      // A real alarm whose first step has too few receivers online widens at once (Mindestanzahl
-      // Empfänger): a phone alarm to an empty floor reaches the security desk now, not after 30 s.
-      // (The count above is step 1's: the usual raise costs no extra statement.)
-      const widened =
-        test || row.steps.length < 2 || receiversOnline >= minOnlineOf(first)
-          ? null
-          : await this.widenFrom(tx, row, 1, now);
-      if (widened) receiversOnline = await repo.onlineCount(tx, row.id, since);
-      const raised = widened?.row ?? row;
-      const alerted = receivers.length + (widened?.added ?? 0);
-      const alarm = presentAlarm(raised, alerted, []);
-      await appendAudit(tx, {
+    // A real alarm whose first step has too few receivers online widens at once (Mindestanzahl
+    // Empfänger): a phone alarm to an empty floor reaches the security desk now, not after 30 s.
+    const alertedSteps = functionTest ? 1 : stepsToAlert(steps, ctx.receivers, test);
+    const alerted = ctx.receivers.slice(0, alertedSteps);
+    const widened = alertedSteps > 1;
+    const nextEscalationAt = test
+      ? null
+      : widened
+        ? alertedSteps < steps.length
+          ? new Date(now.getTime() + steps[alertedSteps - 1]!.timeoutSeconds * 1000)
+          : null
+        : new Date(now.getTime() + first.timeoutSeconds * 1000);
+    const row: AlarmRow = {
+      id: randomUUID(),
+      orgId,
+      idempotencyScope: scope,
+      idempotencyKey: key,
+      requestFingerprint: fingerprint,
+      status: 'raised',
+      source: req.source,
+      test,
+      functionTest,
+      deviceId: device?.id ?? null,
+      sender: {
+        personId: sender.personId,
+        firstName: sender.firstName,
+        lastName: sender.lastName,
+        phone: sender.phone,
+      },
+      location: { ...location, departmentId },
+      steps,
+      step: alertedSteps,
+      nextEscalationAt,
+      raisedAt: now,
+      triggeredAt: req.triggeredAt ? new Date(req.triggeredAt) : null,
+      position,
+      positionStoredAt: position ? now : null,
+      positionKind,
+      positionAddress,
+      cancelledAt: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      outcome: null,
+      note: '',
+    };
+    const count = alerted.reduce((n, s) => n + s.ids.length, 0);
+    const alarm = presentAlarm(row, count, []);
+    const type = 'alarm.raised' satisfies AlarmEventType;
+    const committed = await repo.commitRaise(
+      this.db,
+      row,
+      alerted.map((s, i) => ({ step: i + 1, ids: s.ids })),
+      auditRow({
         orgId,
         at: now,
         actor,
@@ -198,16 +220,33 @@ export class AlarmService {
         detail: {
           source: req.source,
           test,
-          receivers: alerted,
+          receivers: count,
           room: location.room,
           building: location.building,
-          ...(widened ? { widenedTo: raised.step } : {}),
+          ...(widened ? { widenedTo: alertedSteps } : {}),
         },
-      });
-      // Last: the event takes the organisation's event lock, held until commit.
-      await this.emit(tx, raised, alarm, 'alarm.raised', now);
-      return { alarm, receiversOnline, replayed: false };
+      }),
+      { type, payload: { type, at: now.toISOString(), alarm }, channel: eventsChannel },
+    );
+    if (!committed) return this.db.transaction((tx) => this.replay(tx, orgId, scope, key, fingerprint, req.triggeredAt ?? null));
+    const receivers = new Set(alerted.flatMap((s) => s.ids));
+    announceCommitted(this.db, `${orgId}:${committed.eventId}`, {
+      orgId,
+      rows: [
+        {
+          id: committed.eventId,
+          orgId,
+          type,
+          alarmId: row.id,
+          deviceId: row.deviceId,
+          payload: { type, at: now.toISOString(), alarm },
+          at: now,
+        },
+      ],
+      receivers: new Map([[row.id, receivers]]),
     });
+    const receiversOnline = functionTest ? 1 : alerted.reduce((n, s) => n + s.online, 0);
+    return { alarm, receiversOnline, replayed: false };
   }
 
   private async replay(
@@ -237,34 +276,6 @@ export class AlarmService {
       ? 1
       : await repo.onlineCount(tx, existing.id, this.onlineSince(this.clock.now()));
     return { alarm, receiversOnline: online, replayed: true };
-  }
-
-  /**
-   * Step `from` has too few receivers online: alert the next step, and the one after while that
-   * one has too few as well (in the raise's transaction, before the first frame goes out).
-   */
-  private async widenFrom(tx: Tx, row: AlarmRow, from: number, now: Date): Promise<{ row: AlarmRow; added: number }> {
-    const since = this.onlineSince(now);
-    const exclude = await repo.alreadyAlerted(tx, row.id);
-    if (row.sender.personId) exclude.add(row.sender.personId);
-    let step = from;
-    let added = 0;
-    do {
-      step++;
-      const receivers = await resolveTargets(tx, row.orgId, row.location, row.steps[step - 1]!.targets, exclude);
-      await repo.insertReceivers(tx, row.id, receivers, step, now);
-      added += receivers.length;
-      for (const r of receivers) exclude.add(r);
-    } while (
-      step < row.steps.length &&
-      (await repo.onlineAtStep(tx, row.id, step, since)) < minOnlineOf(row.steps[step - 1]!)
-    );
-    const timeout = row.steps[step - 1]!.timeoutSeconds;
-    const updated = await repo.updateAlarm(tx, row.id, {
-      step,
-      nextEscalationAt: step < row.steps.length ? new Date(now.getTime() + timeout * 1000) : null,
-    });
-    return { row: updated, added };
   }
 
   async respond(actor: Actor, alarmId: string, response: Response): Promise<Alarm> {
@@ -571,4 +582,15 @@ export class AlarmService {
   private onlineSince(now: Date): Date {
     return onlineSince(now, this.offlineSeconds);
   }
+}
+
+/**
+ * How many steps a raise alerts at once: the first, and while a step has fewer receivers
+ * online than its minimum, the next (a real alarm only; a test alarm stays at its first step).
+ */
+export function stepsToAlert(steps: PlanStep[], receivers: Array<{ online: number }>, test: boolean): number {
+  if (test || steps.length < 2) return 1;
+  let step = 1;
+  while (step < steps.length && (receivers[step - 1]?.online ?? 0) < minOnlineOf(steps[step - 1]!)) step++;
+  return step;
 }

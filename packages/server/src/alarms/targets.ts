@@ -1,11 +1,54 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { StepTarget } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
-import { alarmGroupMembers, alarmGroups, floors, people, rooms, type LocationSnapshot } from '../db/schema.js';
+import { rawRows } from '../db/raw.js';
+import type { LocationSnapshot } from '../db/schema.js';
+
+/** Where relative targets (same floor, department, building) are resolved: SQL expressions. */
+export interface TargetPlace {
+  floorId: SQL;
+  departmentId: SQL;
+  buildingId: SQL;
+}
 
 /**
- * The people a step alerts. Relative targets are resolved against the alarm's location; the
- * sender is never their own receiver; everything is confined to the alarm's organisation.
+ * The people a step's targets (a jsonb array of `StepTarget`, as a SQL expression) reach, as a
+ * subquery of one column `id`. The one definition of a step's receivers: the raise resolves
+ * every step of its plan with it in one statement, escalation one step. Relative targets are
+ * resolved against the alarm's place; everything is confined to the organisation.
+ */
+export function stepTargetsSql(orgId: string, targets: SQL, place: TargetPlace): SQL {
+  const kinds = (kind: StepTarget['kind'], field: string) =>
+    sql`select (x->>${field})::uuid from jsonb_array_elements(${targets}) x where x->>'kind' = ${kind}`;
+  const has = (kind: StepTarget['kind']) =>
+    sql`exists (select from jsonb_array_elements(${targets}) x where x->>'kind' = ${kind})`;
+  return sql`
+    select p.id from people p
+      where p.org_id = ${orgId} and p.id in (${kinds('person', 'personId')})
+    union
+    select m.person_id from alarm_group_members m join alarm_groups g on g.id = m.group_id
+      where g.org_id = ${orgId} and g.id in (${kinds('group', 'groupId')})
+    union
+    select p.id from people p
+      where p.org_id = ${orgId}
+        and p.roles && array(select x->>'role' from jsonb_array_elements(${targets}) x where x->>'kind' = 'role')
+    union
+    select p.id from people p join rooms r on r.id = p.room_id
+      where p.org_id = ${orgId} and r.floor_id = ${place.floorId} and ${has('same_floor')}
+    union
+    select p.id from people p
+      where p.org_id = ${orgId} and p.department_id = ${place.departmentId} and ${has('same_department')}
+    union
+    select p.id from people p join rooms r on r.id = p.room_id join floors f on f.id = r.floor_id
+      where p.org_id = ${orgId} and f.building_id = ${place.buildingId} and ${has('same_building')}`;
+}
+
+/** A uuid (or null) as a typed SQL parameter. */
+export const uuidParam = (id: string | null): SQL => sql`${id}::uuid`;
+
+/**
+ * The people one step alerts (escalation), in one statement. The sender is never their own
+ * receiver; `exclude` (who was alerted already) is left out.
  */
 export async function resolveTargets(
   ex: Executor,
@@ -14,68 +57,14 @@ export async function resolveTargets(
   targets: StepTarget[],
   exclude: ReadonlySet<string>,
 ): Promise<string[]> {
-  const found = new Set<string>();
-  const add = (rows: Array<{ id: string }>) => rows.forEach((r) => found.add(r.id));
-  const inOrg = eq(people.orgId, orgId);
-  for (const t of targets) {
-    switch (t.kind) {
-      case 'person':
-        add(
-          await ex
-            .select({ id: people.id })
-            .from(people)
-            .where(and(inOrg, eq(people.id, t.personId))),
-        );
-        break;
-      case 'group':
-        add(
-          await ex
-            .select({ id: alarmGroupMembers.personId })
-            .from(alarmGroupMembers)
-            .innerJoin(alarmGroups, eq(alarmGroups.id, alarmGroupMembers.groupId))
-            .where(and(eq(alarmGroups.orgId, orgId), eq(alarmGroups.id, t.groupId))),
-        );
-        break;
-      case 'role':
-        add(
-          await ex
-            .select({ id: people.id })
-            .from(people)
-            .where(and(inOrg, sql`${t.role} = any(${people.roles})`)),
-        );
-        break;
-      case 'same_floor':
-        if (location.floorId)
-          add(
-            await ex
-              .select({ id: people.id })
-              .from(people)
-              .innerJoin(rooms, eq(rooms.id, people.roomId))
-              .where(and(inOrg, eq(rooms.floorId, location.floorId))),
-          );
-        break;
-      case 'same_department':
-        if (location.departmentId)
-          add(
-            await ex
-              .select({ id: people.id })
-              .from(people)
-              .where(and(inOrg, eq(people.departmentId, location.departmentId))),
-          );
-        break;
-      case 'same_building':
-        if (location.buildingId)
-          add(
-            await ex
-              .select({ id: people.id })
-              .from(people)
-              .innerJoin(rooms, eq(rooms.id, people.roomId))
-              .innerJoin(floors, eq(floors.id, rooms.floorId))
-              .where(and(inOrg, eq(floors.buildingId, location.buildingId))),
-          );
-        break;
-    }
-  }
-  for (const id of exclude) found.delete(id);
-  return [...found];
+  if (targets.length === 0) return [];
+  const rows = await rawRows<{ id: string }>(
+    ex,
+    stepTargetsSql(orgId, sql`${JSON.stringify(targets)}::jsonb`, {
+      floorId: uuidParam(location.floorId),
+      departmentId: uuidParam(location.departmentId),
+      buildingId: uuidParam(location.buildingId),
+    }),
+  );
+  return rows.map((r) => r.id).filter((id) => !exclude.has(id));
 }

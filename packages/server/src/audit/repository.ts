@@ -19,10 +19,10 @@ export interface AuditInput {
   reporterSide?: boolean;
 }
 
-/** Append one entry. Callers pass their transaction, so the entry commits with the change. */
-export async function appendAudit(ex: Executor, e: AuditInput): Promise<void> {
+/** The row an entry is stored as (who acted, named as the log shows it). */
+export function auditRow(e: AuditInput): typeof auditLog.$inferInsert {
   const actor = 'system' in e.actor || e.reporterSide ? null : e.actor;
-  await ex.insert(auditLog).values({
+  return {
     orgId: e.orgId,
     at: e.at,
     actor: e.reporterSide
@@ -38,7 +38,12 @@ export async function appendAudit(ex: Executor, e: AuditInput): Promise<void> {
     subject: e.subject,
     detail: e.detail ?? {},
     reporterSide: e.reporterSide ?? false,
-  });
+  };
+}
+
+/** Append one entry. Callers pass their transaction, so the entry commits with the change. */
+export async function appendAudit(ex: Executor, e: AuditInput): Promise<void> {
+  await ex.insert(auditLog).values(auditRow(e));
 }
 
 /**

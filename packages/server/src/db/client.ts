@@ -1,5 +1,6 @@
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { Announce } from './commits.js';
 import type * as schema from './schema.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
@@ -37,7 +38,7 @@ export interface Database {
    * `onReconnect` runs whenever announcements may have been missed (the listener was lost or
    * went silent and is back): the caller fetches by id what committed meanwhile.
    */
-  listen(onNotify: (payload: string) => void, onReconnect: () => void): Promise<void>;
+  listen(onNotify: Announce, onReconnect: () => void): Promise<void>;
   listenerHealth(): ListenerHealth;
   close(): Promise<void>;
 }

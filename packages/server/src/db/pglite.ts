@@ -5,8 +5,7 @@ import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Database, Db } from './client.js';
-import { eventsChannel } from './client.js';
-import { withCommitHooks } from './commits.js';
+import { withCommitHooks, type Announce } from './commits.js';
 import { lockFolder } from './folder-lock.js';
 import { makePrivate, privateUmask } from './private-files.js';
 import * as schema from './schema.js';
@@ -101,26 +100,25 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     release();
     throw err;
   }
-  const local = new Set<(payload: string) => void>();
-  const announce = (payload: string) => {
-    for (const l of local) l(payload);
+  const local = new Set<Announce>();
+  const announce: Announce = (payload, committed) => {
+    for (const l of local) l(payload, committed);
   };
   const db = withCommitHooks(drizzle({ client, schema }) as unknown as Db, announce, () => undefined);
-  const unsubscribers: Array<() => Promise<void>> = [];
   return {
     db,
     bulk: db,
     kind: 'pglite',
     async listen(onNotify) {
+      // One process per folder (the lock): every commit is this process's own, and every commit
+      // that appends events announces them here (`announceAfterCommit`, `announceCommitted`).
+      // PGlite's in-process NOTIFY is not listened to: it arrives inside the committing query,
+      // before the commit could hand over what it wrote, and would only add a second fetch.
       local.add(onNotify);
-      // One process per folder (the lock): every commit is this process's own. The in-process
-      // NOTIFY is kept as a second path; the fan-out fetches by id, so a double signal is harmless.
-      unsubscribers.push(await client.listen(eventsChannel, onNotify));
     },
     listenerHealth: () => ({ state: 'embedded', reconnects: 0 }),
     async close() {
       local.clear();
-      for (const u of unsubscribers) await u();
       await client.close();
       release();
     },

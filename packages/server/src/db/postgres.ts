@@ -4,7 +4,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Database, DatabaseLog, Db, ListenerHealth, OpenOptions } from './client.js';
 import { eventsChannel, silentLog } from './client.js';
-import { withCommitHooks } from './commits.js';
+import { withCommitHooks, type Announce } from './commits.js';
 import { migrationsFolder } from './pglite.js';
 import * as schema from './schema.js';
 
@@ -69,9 +69,9 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Data
   const canaryMs = opts.canaryMs ?? 2_000;
   const alarmPool = newPool(url, pools.alarm, log);
   const bulkPool = newPool(url, pools.bulk, log);
-  const local = new Set<(payload: string) => void>();
-  const announce = (payload: string) => {
-    for (const l of local) l(payload);
+  const local = new Set<Announce>();
+  const announce: Announce = (payload, committed) => {
+    for (const l of local) l(payload, committed);
   };
   const onHookError = (err: unknown) => log.error({ err }, 'after-commit hook failed');
   const db = withCommitHooks(drizzle({ client: alarmPool, schema }) as unknown as Db, announce, onHookError);

@@ -322,7 +322,12 @@ export const events = pgTable(
   (t) => [index('events_org_id').on(t.orgId, t.id), index('events_at').on(t.at), index('events_alarm').on(t.alarmId)],
 );
 
-/** Live WebSocket connections of every instance: who is online to receive an alarm. */
+/**
+ * Live WebSocket connections of every instance that are being heard: who is online to receive
+ * an alarm. A row is written when a connection opens or is heard again after a silence, and
+ * deleted when it closes or goes silent: never refreshed while it is simply alive (that is the
+ * instance's heartbeat, `instances`), so presence writes do not grow with the connections.
+ */
 export const connections = pgTable(
   'connections',
   {
@@ -331,10 +336,21 @@ export const connections = pgTable(
     instanceId: text('instance_id').notNull(),
     personId: uuid('person_id'),
     deviceId: uuid('device_id'),
+    /** When the connection was last heard as the row was written (opened, or heard again). */
     lastSeenAt: at('last_seen_at').notNull(),
   },
-  (t) => [index('connections_person').on(t.personId)],
+  (t) => [
+    index('connections_person').on(t.personId),
+    index('connections_device').on(t.deviceId),
+    index('connections_instance').on(t.instanceId),
+  ],
 );
+
+/** Server instances and their heartbeat: a connection counts only while its instance is heard. */
+export const instances = pgTable('instances', {
+  id: text('id').primaryKey(),
+  heardAt: at('heard_at').notNull(),
+});
 
 export const functionTests = pgTable(
   'function_tests',

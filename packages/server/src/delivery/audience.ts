@@ -52,7 +52,7 @@ interface AlarmPayload {
  */
 export function audience(
   row: EventRow,
-  receivers: Set<string> | undefined,
+  receivers: ReadonlySet<string> | undefined,
   l: Listener,
   sender: string | null = null,
 ): { forYou: boolean } | null {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { fixedRetention, type RealtimeEvent } from '@wachsam/protocol';
 import { eventsChannel, type Executor, type Tx } from '../db/client.js';
 import { announceAfterCommit } from '../db/commits.js';
@@ -20,7 +20,7 @@ export async function appendEvents(
   bodies: Array<{ body: EventBody; alarmId?: string | null; deviceId?: string | null }>,
 ): Promise<bigint[]> {
   if (bodies.length === 0) return [];
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'events:' + orgId}, 0))`);
+  await tx.execute(sql`select ${eventLockSql(orgId)}`);
   const rows = await tx
     .insert(events)
     .values(
@@ -42,6 +42,12 @@ export async function appendEvents(
   }
   return rows.map((r) => r.id);
 }
+
+/**
+ * The organisation's event lock (a transaction-level advisory lock): whoever appends events
+ * takes it before the ids are drawn and holds it until commit.
+ */
+export const eventLockSql = (orgId: string): SQL => sql`pg_advisory_xact_lock(hashtextextended(${'events:' + orgId}, 0))`;
 
 export async function eventsAfter(ex: Executor, orgId: string, after: bigint, limit: number): Promise<EventRow[]> {
   return ex

@@ -15,7 +15,7 @@ function conn(orgId: string): Conn & { frames: string[] } {
     id: randomUUID(),
     orgId,
     listener: { personId: null, deviceId: null, roles: ['admin'] },
-    send: (f) => frames.push(f),
+    send: (f) => frames.push(f.toString()),
     drained: async () => undefined,
     isClosed: () => false,
     buffer: null,
@@ -95,5 +95,64 @@ describe('fan-out heals after a failed read', () => {
     await until(() => c.frames.length === 1);
     await announce(database, orgId);
     await until(() => c.frames.length === 2);
+  });
+});
+
+describe("this instance's own commit", () => {
+  let database: Database;
+  afterEach(async () => {
+    await database?.close();
+  });
+
+  /** Reads of the stream that count the range fetches. */
+  const counting = () => {
+    const calls = { eventsAfter: 0 };
+    const reads: StreamReads = {
+      lastEventId,
+      replayAfter,
+      eventsAfter: (...args) => {
+        calls.eventsAfter++;
+        return eventsAfter(...args);
+      },
+    };
+    return { reads, calls };
+  };
+
+  /** What a commit of this instance hands over: the rows as committed. */
+  const handOver = async (db: Database['db'], orgId: string, after: bigint) => ({
+    orgId,
+    rows: await eventsAfter(db, orgId, after, 10),
+    receivers: new Map<string, Set<string>>(),
+  });
+
+  it('is fanned out as it was committed, without reading it back; after a gap it is fetched in order', async () => {
+    database = await openDatabase({ databaseUrl: null, dataDir: null });
+    await seedDemo(database.db, { dataDir: '/tmp', publicUrl: 'http://127.0.0.1' }).catch(() => null);
+    const [org] = await database.db.select().from(organisations);
+    const orgId = org!.id;
+    const { reads, calls } = counting();
+    const hub = new Hub(database.db, systemClock, log, reads);
+    const c = conn(orgId);
+    await hub.attach(c, null);
+    const floor = await lastEventId(database.db, orgId);
+
+    // The hub is not listening: it learns of commits only from what is handed to it.
+    await announce(database, orgId);
+    const first = await handOver(database.db, orgId, floor);
+    const firstId = first.rows[0]!.id;
+    hub.onNotify(`${orgId}:${firstId}`, first);
+    await until(() => c.frames.length === 1);
+    expect(JSON.parse(c.frames[0]!).event.id).toBe(firstId.toString());
+    expect(calls.eventsAfter).toBe(0);
+
+    // Two more commits, only the second handed over: the gap before it sends the hub to fetch.
+    await announce(database, orgId);
+    await announce(database, orgId);
+    const both = await handOver(database.db, orgId, firstId);
+    const last = { ...both, rows: both.rows.slice(1) };
+    hub.onNotify(`${orgId}:${last.rows[0]!.id}`, last);
+    await until(() => c.frames.length === 3);
+    expect(calls.eventsAfter).toBeGreaterThan(0);
+    expect(c.frames.slice(1).map((f) => JSON.parse(f).event.id)).toEqual(both.rows.map((r) => r.id.toString()));
   });
 });

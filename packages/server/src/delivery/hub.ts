@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
+import type { Committed } from '../db/commits.js';
 import { audience, receiversOf, sendersOf, type Listener } from './audience.js';
 import { eventsAfter, lastEventId, replayAfter, toRealtime, type EventRow } from './events.js';
 
@@ -8,12 +9,13 @@ export interface Conn {
   id: string;
   orgId: string;
   listener: Listener;
-  send(frame: string): void;
+  /** A text frame, encoded once and shared by every connection that gets it. */
+  send(frame: Buffer): void;
   /** Resolves when the socket has room again (replay is paced by it). */
   drained(): Promise<void>;
   isClosed(): boolean;
   /** Frames held back while this connection replays history; null once live. */
-  buffer: Array<{ id: bigint; frame: string }> | null;
+  buffer: Array<{ id: bigint; frame: Buffer }> | null;
 }
 
 const batch = 1000;
@@ -37,6 +39,8 @@ export class Hub {
   private readonly orgs = new Map<string, Set<Conn>>();
   /** The id up to which an organisation's events were dispatched; a failed read is not kept. */
   private readonly dispatched = new Map<string, Promise<bigint>>();
+  /** The same, once known (not while the first read is under way). */
+  private readonly settled = new Map<string, bigint>();
   private readonly pumps = new Map<string, { again: boolean }>();
 
   constructor(
@@ -70,7 +74,7 @@ export class Hub {
       if (since !== null) {
         for (;;) {
           const rows = await this.reads.replayAfter(this.db, conn.orgId, last, batch, this.clock.now());
-          const receivers = await receiversOf(this.db, alarmIdsOf(rows));
+          const receivers = await receiversOf(this.db, audienceAlarmIdsOf(rows));
           const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));
           for (const row of rows) {
             const a = audience(
@@ -113,12 +117,45 @@ export class Hub {
     // connection starts from a fresh read instead of being sent what happened meanwhile.
     this.orgs.delete(conn.orgId);
     this.dispatched.delete(conn.orgId);
+    this.settled.delete(conn.orgId);
   }
 
-  /** `org:id` of a commit (this instance's or another's); anything else is not for the hub. */
-  onNotify(payload: string): void {
+  /**
+   * `org:id` of a commit (this instance's or another's); anything else is not for the hub. This
+   * instance's own commit may come with what it committed: when it follows directly on what was
+   * dispatched (no other commit of the organisation in between, none being fetched), it is fanned
+   * out as it is, without reading back the event and its receivers. Otherwise the range fetch
+   * takes it, in order, with whatever else committed.
+   */
+  onNotify(payload: string, committed?: Committed): void {
     const orgId = /^([0-9a-f-]{36}):\d+$/.exec(payload)?.[1];
-    if (orgId && this.orgs.get(orgId)?.size) this.pump(orgId);
+    if (!orgId || !this.orgs.get(orgId)?.size) return;
+    if (!committed || committed.orgId !== orgId) return this.pump(orgId);
+    // Right after the committing request has written its answer (the sender's 201 does not wait
+    // for thousands of sends); what is true then decides, so a fetch meanwhile is not doubled.
+    setImmediate(() => {
+      if (!this.dispatchCommitted(committed)) this.pump(orgId);
+    });
+  }
+
+  private dispatchCommitted(c: Committed): boolean {
+    const floor = this.settled.get(c.orgId);
+    if (floor === undefined || this.pumps.has(c.orgId)) return false;
+    // Ids must follow on the floor one by one: a gap may be another commit not yet fetched.
+    if (!c.rows.every((row, i) => row.id === floor + BigInt(i + 1))) return false;
+    // A message event names its sender only through the alarm: those take the fetch.
+    if (c.rows.some((row) => row.type === 'alarm.message' || (row.alarmId && !c.receivers.has(row.alarmId))))
+      return false;
+    for (const row of c.rows)
+      this.fanOut(c.orgId, row, row.alarmId ? c.receivers.get(row.alarmId) : undefined, null);
+    this.advance(c.orgId, c.rows[c.rows.length - 1]!.id);
+    return true;
+  }
+
+  /** Fan-out for the organisation stands at `id`. */
+  private advance(orgId: string, id: bigint): void {
+    this.dispatched.set(orgId, Promise.resolve(id));
+    this.settled.set(orgId, id);
   }
 
   /** Announcements may have been missed: fetch whatever committed meanwhile, for every organisation. */
@@ -133,9 +170,14 @@ export class Hub {
       const read = this.reads.lastEventId(this.db, orgId);
       p = read;
       this.dispatched.set(orgId, read);
-      read.catch(() => {
-        if (this.dispatched.get(orgId) === read) this.dispatched.delete(orgId);
-      });
+      read.then(
+        (id) => {
+          if (this.dispatched.get(orgId) === read) this.settled.set(orgId, id);
+        },
+        () => {
+          if (this.dispatched.get(orgId) === read) this.dispatched.delete(orgId);
+        },
+      );
     }
     return p;
   }
@@ -167,7 +209,7 @@ export class Hub {
     for (;;) {
       const rows = await this.reads.eventsAfter(this.db, orgId, from, batch);
       if (rows.length === 0) return;
-      const receivers = await receiversOf(this.db, alarmIdsOf(rows));
+      const receivers = await receiversOf(this.db, audienceAlarmIdsOf(rows));
       const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));
       for (const row of rows)
         this.fanOut(
@@ -177,16 +219,16 @@ export class Hub {
           row.alarmId ? (senders.get(row.alarmId) ?? null) : null,
         );
       from = rows[rows.length - 1]!.id;
-      this.dispatched.set(orgId, Promise.resolve(from));
+      this.advance(orgId, from);
       if (rows.length < batch) return;
     }
   }
 
-  private fanOut(orgId: string, row: EventRow, receivers: Set<string> | undefined, sender: string | null): void {
+  private fanOut(orgId: string, row: EventRow, receivers: ReadonlySet<string> | undefined, sender: string | null): void {
     const set = this.orgs.get(orgId);
     if (!set) return;
-    let forYou: string | null = null;
-    let notForYou: string | null = null;
+    let forYou: Buffer | null = null;
+    let notForYou: Buffer | null = null;
     for (const conn of set) {
       const a = audience(row, receivers, conn.listener, sender);
       if (!a) continue;
@@ -198,9 +240,11 @@ export class Hub {
 }
 
 const alarmIdsOf = (rows: EventRow[]): string[] => [...new Set(rows.flatMap((r) => (r.alarmId ? [r.alarmId] : [])))];
+/** The alarms whose receivers decide who gets an event ("delivered" goes to the watchers only). */
+const audienceAlarmIdsOf = (rows: EventRow[]): string[] => alarmIdsOf(rows.filter((r) => r.type !== 'alarm.delivered'));
 /** Only message events need the sender looked up; alarm events carry it. */
 const messageAlarmIdsOf = (rows: EventRow[]): string[] => alarmIdsOf(rows.filter((r) => r.type === 'alarm.message'));
 
-/** The event is serialised once and shared by every connection that gets it. */
-const frameOf = (row: EventRow, forYou: boolean): string =>
-  `{"kind":"event","forYou":${forYou},"event":${JSON.stringify(toRealtime(row))}}`;
+/** The event is serialised and encoded once and shared by every connection that gets it. */
+const frameOf = (row: EventRow, forYou: boolean): Buffer =>
+  Buffer.from(`{"kind":"event","forYou":${forYou},"event":${JSON.stringify(toRealtime(row))}}`);

@@ -1,26 +1,44 @@
-import { eq, lt, sql } from 'drizzle-orm';
+import { eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AlarmService, Receipt } from '../alarms/service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { connections } from '../db/schema.js';
+import { connections, instances } from '../db/schema.js';
 import type { DeviceService } from '../devices/service.js';
 
-/** Rows of an instance not refreshed for this long belong to an instance that died. */
+/** Rows of an instance not heard for this long belong to an instance that died. */
 const deadInstanceMs = 120_000;
 
+/** What the tick knows of one live connection of this instance. */
+export interface LiveConnection {
+  connectionId: string;
+  orgId: string;
+  personId: string | null;
+  deviceId: string | null;
+  /** Last frame heard from the client (the clock's time, ms). */
+  heardAt: number;
+}
+
 /**
- * Writes what this instance knows about liveness to the database, in batches: when each
- * connection was last HEARD (so any instance can count receivers online), devices' last
- * heartbeat, and receivers' receipts. "Online" everywhere means heard from within
- * DEVICE_OFFLINE_SECONDS (see `onlineSince`): a connection that merely stays open without
- * answering counts as offline, so the SMS/push fallback reaches its person.
+ * Writes what this instance knows about liveness to the database: its own heartbeat (one row,
+ * every tick), a row per connection being heard (written when it opens or is heard again after
+ * a silence, deleted when it closes or goes silent), devices' last heartbeat, and receivers'
+ * receipts. Presence writes thus grow with the instances and with changes, not with the
+ * connections: 20,000 quiet agents cost one row a tick.
+ *
+ * "Online" everywhere means a connection row whose instance was heard within
+ * DEVICE_OFFLINE_SECONDS (see `onlineSql`): a connection that merely stays open without
+ * answering loses its row at the first tick after it was last heard that long ago (within one
+ * tick, 5 s), so the SMS/push fallback reaches its person.
  */
 export class Presence {
   private receipts: Receipt[] = [];
   private receiptTimer: NodeJS.Timeout | null = null;
   private receiptFlush: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Connections of this instance whose row was removed because they went silent. */
+  private readonly silent = new Set<string>();
+  private announced = false;
 
   constructor(
     private readonly db: Db,
@@ -32,10 +50,21 @@ export class Presence {
     private readonly log: FastifyBaseLogger,
   ) {}
 
+  /** This instance is alive: its connections count. */
+  private async heartbeat(now: Date): Promise<void> {
+    await this.db
+      .insert(instances)
+      .values({ id: this.instanceId, heardAt: now })
+      .onConflictDoUpdate({ target: instances.id, set: { heardAt: now } });
+    this.announced = true;
+  }
+
   async connected(
     c: { id: string; orgId: string; personId: string | null; deviceId: string | null },
     heardAt: Date,
   ): Promise<void> {
+    // The instance's row first: a connection row never belongs to an instance nobody heard.
+    if (!this.announced) await this.heartbeat(this.clock.now());
     await this.db
       .insert(connections)
       .values({ ...c, instanceId: this.instanceId, lastSeenAt: heardAt })
@@ -43,10 +72,13 @@ export class Presence {
     if (c.deviceId) await this.devicesService.heard([{ deviceId: c.deviceId, at: heardAt }]);
   }
 
-  async disconnected(id: string): Promise<void> {
+  /** The connection closed; a device keeps the time it was last heard (for "offline since"). */
+  async disconnected(id: string, last?: { deviceId: string | null; heardAt: Date }): Promise<void> {
+    this.silent.delete(id);
     // After close() the instance's rows were removed in one go; the database may be gone.
     if (this.closed) return;
     await this.db.delete(connections).where(eq(connections.id, id));
+    if (last?.deviceId) await this.devicesService.lastHeard([{ deviceId: last.deviceId, at: last.heardAt }]);
   }
 
   receipt(r: Omit<Receipt, 'at'>): void {
@@ -74,26 +106,52 @@ export class Presence {
   }
 
   /**
-   * Write when each live connection of this instance was last heard (one statement), mark the
-   * devices heard recently as alive, and drop rows of dead instances.
+   * Every tick (5 s): this instance's heartbeat; connections that went silent lose their row and
+   * those heard again get it back (devices among them come back online); rows of instances that
+   * died are removed.
    */
-  async tick(lives: Array<{ connectionId: string; deviceId: string | null; heardAt: number }>): Promise<void> {
+  async tick(lives: LiveConnection[]): Promise<void> {
     const now = this.clock.now();
-    if (lives.length) {
-      const rows = JSON.stringify(lives.map((l) => ({ id: l.connectionId, at: new Date(l.heardAt).toISOString() })));
-      await this.db.execute(sql`
-        update connections c set last_seen_at = x.at
-        from jsonb_to_recordset(${rows}::jsonb) as x(id text, at timestamptz)
-        where c.id = x.id and c.instance_id = ${this.instanceId}`);
+    await this.heartbeat(now);
+    const since = onlineSince(now, this.offlineSeconds).getTime();
+    const quiet = lives.filter((l) => l.heardAt <= since && !this.silent.has(l.connectionId));
+    const back = lives.filter((l) => l.heardAt > since && this.silent.has(l.connectionId));
+    if (quiet.length) {
+      await this.db.delete(connections).where(
+        inArray(
+          connections.id,
+          quiet.map((l) => l.connectionId),
+        ),
+      );
+      for (const l of quiet) this.silent.add(l.connectionId);
+      await this.devicesService.lastHeard(
+        quiet.flatMap((l) => (l.deviceId ? [{ deviceId: l.deviceId, at: new Date(l.heardAt) }] : [])),
+      );
     }
-    const since = onlineSince(now, this.offlineSeconds);
-    const heard = new Map<string, number>();
-    for (const l of lives)
-      if (l.deviceId && l.heardAt > since.getTime())
-        heard.set(l.deviceId, Math.max(heard.get(l.deviceId) ?? 0, l.heardAt));
-    if (heard.size)
-      await this.devicesService.heard([...heard].map(([deviceId, at]) => ({ deviceId, at: new Date(at) })));
-    await this.db.delete(connections).where(lt(connections.lastSeenAt, new Date(now.getTime() - deadInstanceMs)));
+    if (back.length) {
+      await this.db
+        .insert(connections)
+        .values(
+          back.map((l) => ({
+            id: l.connectionId,
+            orgId: l.orgId,
+            instanceId: this.instanceId,
+            personId: l.personId,
+            deviceId: l.deviceId,
+            lastSeenAt: new Date(l.heardAt),
+          })),
+        )
+        .onConflictDoNothing();
+      for (const l of back) this.silent.delete(l.connectionId);
+      await this.devicesService.heard(
+        back.flatMap((l) => (l.deviceId ? [{ deviceId: l.deviceId, at: new Date(l.heardAt) }] : [])),
+      );
+    }
+    const dead = new Date(now.getTime() - deadInstanceMs);
+    await this.db.execute(sql`
+      delete from connections c
+      where not exists (select from instances i where i.id = c.instance_id and i.heard_at >= ${dead.toISOString()}::timestamptz)`);
+    await this.db.delete(instances).where(lt(instances.heardAt, dead));
   }
 
   async close(): Promise<void> {
@@ -105,8 +163,18 @@ export class Presence {
     await this.receiptFlush;
     this.closed = true;
     await this.db.delete(connections).where(eq(connections.instanceId, this.instanceId));
+    await this.db.delete(instances).where(eq(instances.id, this.instanceId));
   }
 }
+
+/**
+ * The one definition of "online" in SQL: the person (or device) whose id is the SQL expression
+ * `id` has a connection row on an instance heard since `since` (see `onlineSince`, `Presence`).
+ */
+export const onlineSql = (id: SQL, since: Date, of: 'person' | 'device' = 'person'): SQL =>
+  sql`exists (select from connections c join instances i on i.id = c.instance_id
+    where ${of === 'person' ? sql`c.person_id` : sql`c.device_id`} = ${id}
+      and i.heard_at > ${since.toISOString()}::timestamptz)`;
 
 /**
  * The one definition of "online": heard from within the offline limit (DEVICE_OFFLINE_SECONDS,

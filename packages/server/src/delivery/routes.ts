@@ -61,8 +61,9 @@ export function realtimeRoutes(
           deviceId: actor.kind === 'device' ? actor.deviceId : null,
           roles: actor.kind === 'person' ? actor.roles : [],
         },
+        // A text frame (the browser's `onmessage` gets a string), from the shared encoded bytes.
         send: (frame) => {
-          if (ws.readyState === ws.OPEN) ws.send(frame);
+          if (ws.readyState === ws.OPEN) ws.send(frame, { binary: false });
         },
         drained: () => drained(ws),
         isClosed: () => closed,
@@ -104,7 +105,7 @@ export function realtimeRoutes(
         sockets.remove(live);
         hub.detach(conn);
         presence
-          .disconnected(conn.id)
+          .disconnected(conn.id, { deviceId: live.owner.deviceId, heardAt: new Date(live.lastHeard) })
           .catch((err: unknown) => req.log.warn({ err }, 'could not remove connection row'));
       });
 
@@ -147,7 +148,15 @@ export function realtimeRoutes(
     const now = heardNow();
     sockets.ping(now);
     presence
-      .tick(sockets.all().map((l) => ({ connectionId: l.conn.id, deviceId: l.owner.deviceId, heardAt: l.lastHeard })))
+      .tick(
+        sockets.all().map((l) => ({
+          connectionId: l.conn.id,
+          orgId: l.conn.orgId,
+          personId: l.owner.personId,
+          deviceId: l.owner.deviceId,
+          heardAt: l.lastHeard,
+        })),
+      )
       .catch((err: unknown) => app.log.warn({ err }, 'presence refresh failed'));
   }, heartbeatIntervalMs / 2);
 

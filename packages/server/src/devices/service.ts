@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, not, or, sql } from 'drizzle-orm';
 import type {
   Device,
   DeviceInput,
@@ -16,6 +16,7 @@ import type { Db, Executor, Tx } from '../db/client.js';
 import { buildings, devices, floors, functionTests, organisations, people, rooms } from '../db/schema.js';
 import { endAccess } from '../delivery/access.js';
 import { appendEvents } from '../delivery/events.js';
+import { onlineSql } from '../delivery/presence.js';
 import { rawRows } from '../db/raw.js';
 import { AppError, notFound } from '../http/errors.js';
 
@@ -185,7 +186,24 @@ export class DeviceService {
     });
   }
 
-  /** Devices silent for longer than the limit become offline, with an event and an audit entry. */
+  /**
+   * When these devices' connections were last heard (a connection that closed or went silent):
+   * the time only moves forward, and whether they are online is left to the sweep.
+   */
+  async lastHeard(entries: Array<{ deviceId: string; at: Date }>): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = JSON.stringify(entries.map((e) => ({ id: e.deviceId, at: e.at.toISOString() })));
+    await this.db.execute(sql`
+      update devices d set last_seen_at = greatest(d.last_seen_at, x.at)
+      from jsonb_to_recordset(${rows}::jsonb) as x(id uuid, at timestamptz)
+      where d.id = x.id`);
+  }
+
+  /**
+   * Devices silent for longer than the limit become offline, with an event and an audit entry.
+   * A device with a realtime connection that is being heard is alive whatever its last-seen time
+   * says (that is written when the connection opens, closes or goes silent, not on every ping).
+   */
   async sweepOffline(): Promise<number> {
     const now = this.clock.now();
     const limit = new Date(now.getTime() - this.offlineSeconds * 1000);
@@ -193,7 +211,13 @@ export class DeviceService {
       const gone = await tx
         .update(devices)
         .set({ online: false })
-        .where(and(eq(devices.online, true), or(isNull(devices.lastSeenAt), lt(devices.lastSeenAt, limit))))
+        .where(
+          and(
+            eq(devices.online, true),
+            or(isNull(devices.lastSeenAt), lt(devices.lastSeenAt, limit)),
+            not(onlineSql(sql`${devices.id}`, limit, 'device')),
+          ),
+        )
         .returning();
       for (const d of gone) {
         // A phone is off the network whenever its app is closed or it has no signal: normal,

@@ -1,11 +1,11 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, not, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { mapLink, type PushPayload } from '@wachsam/protocol';
 import type { AlarmRow } from '../alarms/presenter.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { onlineSince } from '../delivery/presence.js';
-import { alarmReceivers, alarms, connections, people } from '../db/schema.js';
+import { onlineSince, onlineSql } from '../delivery/presence.js';
+import { alarmReceivers, alarms, people } from '../db/schema.js';
 import type { PushService } from './push.js';
 import type { SmsGateway } from './sms.js';
 
@@ -80,8 +80,7 @@ export class OfflineAlerts {
         and(
           eq(alarmReceivers.alarmId, alarmId),
           eq(alarmReceivers.step, step),
-          sql`not exists (select 1 from ${connections} c where c.person_id = ${people.id}
-              and c.last_seen_at > ${since.toISOString()}::timestamptz)`,
+          not(onlineSql(sql`${people.id}`, since)),
         ),
       );
     if (offline.length === 0) return;

@@ -1,0 +1,106 @@
+/**
+ * The raise commits in two database round trips whatever the number of receivers (issue 10):
+ * one statement reads what the alarm needs, one commits it. A round trip is a statement sent to
+ * the database (BEGIN and COMMIT are statements of their own), counted where Drizzle sends it.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { PgPreparedQuery } from 'drizzle-orm/pg-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AlarmService } from './service.js';
+import { alarmGroupMembers, alarmGroups, alarmPlans, people } from '../db/schema.js';
+import { api, backends, startTestServer, TestRealtime, type TestServer } from '../testing.js';
+
+const login = (name: string) => `${name}@musterstadt.example`;
+
+/** Counts the statements each raise sends, from its start to its commit. */
+const inRaise = new AsyncLocalStorage<{ n: number }>();
+type Sending = { queryWithCache: (...a: unknown[]) => Promise<unknown> };
+const sending = PgPreparedQuery.prototype as unknown as Sending;
+const send = sending.queryWithCache;
+beforeAll(() => {
+  sending.queryWithCache = function (this: unknown, ...args: unknown[]) {
+    const counter = inRaise.getStore();
+    if (counter) counter.n++;
+    return send.apply(this, args);
+  };
+});
+afterAll(() => {
+  sending.queryWithCache = send;
+});
+
+function countRaises(alarms: AlarmService): number[] {
+  const counts: number[] = [];
+  const target = alarms as unknown as { raiseInTransaction: (...a: unknown[]) => Promise<unknown> };
+  const original = target.raiseInTransaction.bind(alarms);
+  target.raiseInTransaction = async (...args: unknown[]) => {
+    const counter = { n: 0 };
+    try {
+      return await inRaise.run(counter, () => original(...args));
+    } finally {
+      counts.push(counter.n);
+    }
+  };
+  return counts;
+}
+
+describe.each(backends)('the raise on %s', (backend) => {
+  let server: TestServer;
+  const clients: TestRealtime[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+    await server?.close();
+  });
+
+  it('commits in two round trips for 1 receiver, for 300, and when it widens at once', async () => {
+    server = await startTestServer({ backend });
+    const { db } = server.database;
+    const counts = countRaises(server.wachsam.services.alarms);
+    const [anna, thomas, pforte] = await Promise.all(
+      ['anna.schmidt', 'thomas.klein', 'pforte'].map((n) => server.login(login(n))),
+    );
+    const raise = (cookie: string) =>
+      api(server.url, 'POST', '/api/alarms', {
+        cookie,
+        body: { source: 'console' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+
+    // The demo plan: Anna's floor and department.
+    const small = await raise(anna!);
+    expect(small.status).toBe(201);
+
+    // Thomas upstairs with nobody of his step 1 online: step 2 (building and desk) at once.
+    const desk = await TestRealtime.connect(server.url, { cookie: pforte! });
+    clients.push(desk);
+    const widened = await raise(thomas!);
+    expect(widened.status).toBe(201);
+    expect(widened.body.alarm.step).toBe(2);
+    expect(widened.body.receiversOnline).toBe(1);
+    await desk.alarmEvent('alarm.raised', widened.body.alarm.id);
+
+    // A plan whose step alerts a group of 300.
+    const [org] = await db.select({ orgId: people.orgId }).from(people).limit(1);
+    const orgId = org!.orgId;
+    const many = await db
+      .insert(people)
+      .values(Array.from({ length: 300 }, (_, i) => ({ orgId, firstName: 'Viele', lastName: `Nr. ${i}` })))
+      .returning({ id: people.id });
+    const [group] = await db.insert(alarmGroups).values({ orgId, name: 'Dreihundert' }).returning();
+    await db.insert(alarmGroupMembers).values(many.map((p) => ({ groupId: group!.id, personId: p.id })));
+    await db.delete(alarmPlans);
+    await db.insert(alarmPlans).values({
+      orgId,
+      name: 'Gruppe',
+      scope: { kind: 'organisation' },
+      steps: [{ targets: [{ kind: 'group', groupId: group!.id }], timeoutSeconds: 60, callPolice: false, minOnline: 0 }],
+    });
+    const big = await raise(anna!);
+    expect(big.status).toBe(201);
+    expect(big.body.alarm.alerted).toBe(300);
+    const detail = await api(server.url, 'GET', `/api/alarms/${big.body.alarm.id}`, { cookie: pforte });
+    expect(detail.body.receivers).toHaveLength(300);
+
+    expect(counts).toEqual([2, 2, 2]);
+  });
+});
