@@ -3,8 +3,10 @@
 // bench receivers inserted directly. It answers commands over IPC and records, without changing
 // the server's code, where the time of each alarm goes inside the server (raise, NOTIFY, the
 // fan-out queries and the send loop) by wrapping the instances' methods.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
+import { PgPreparedQuery } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { startTestServer } from '../packages/server/dist/testing.js';
 import {
@@ -33,6 +35,24 @@ const traceOf = (id) => {
   return t;
 };
 
+// Database round trips of each raise: every statement Drizzle sends from inside it (BEGIN and
+// COMMIT count as statements of their own).
+const inRaise = new AsyncLocalStorage();
+const sending = PgPreparedQuery.prototype;
+const send = sending.queryWithCache;
+sending.queryWithCache = function (...args) {
+  const counter = inRaise.getStore();
+  if (counter) counter.roundTrips++;
+  return send.apply(this, args);
+};
+// The raise up to its commit (not what runs after it: SMS and push for the offline, last position).
+const raiseInTransaction = alarms.raiseInTransaction.bind(alarms);
+alarms.raiseInTransaction = async (...args) => {
+  const counter = { roundTrips: 0 };
+  const res = await inRaise.run(counter, () => raiseInTransaction(...args));
+  traceOf(res.alarm.id).roundTrips = counter.roundTrips;
+  return res;
+};
 const raise = alarms.raise.bind(alarms);
 alarms.raise = async (...args) => {
   const start = performance.now();
@@ -43,9 +63,13 @@ alarms.raise = async (...args) => {
   return res;
 };
 const onNotify = hub.onNotify.bind(hub);
-hub.onNotify = (payload) => {
-  pendingNotifies.push(performance.now());
-  onNotify(payload);
+hub.onNotify = (payload, committed) => {
+  const now = performance.now();
+  if (committed) {
+    // Handed over by this instance's commit: fanned out without a query when it can be.
+    dispatchStart = dispatchNotify = now;
+  } else pendingNotifies.push(now);
+  onNotify(payload, committed);
 };
 const dispatchNew = hub.dispatchNew.bind(hub);
 let dispatchStart = 0;
@@ -57,9 +81,9 @@ hub.dispatchNew = async (orgId) => {
   return dispatchNew(orgId);
 };
 const fanOut = hub.fanOut.bind(hub);
-hub.fanOut = (orgId, row, receivers) => {
+hub.fanOut = (orgId, row, receivers, sender) => {
   const start = performance.now();
-  fanOut(orgId, row, receivers);
+  fanOut(orgId, row, receivers, sender);
   const end = performance.now();
   if (row.type === 'alarm.raised' && row.alarmId) {
     const t = traceOf(row.alarmId);
@@ -74,6 +98,8 @@ hub.fanOut = (orgId, row, receivers) => {
 // Every SQL statement's time from the call to its result (includes waiting for the connection's
 // previous statement), summed by the statement's shape.
 const queries = new Map();
+/** Rows written to the presence tables (connections, instances, devices) since start. */
+const presenceRows = {};
 const query = pg.Client.prototype.query;
 const shape = (text) =>
   String(text)
@@ -86,7 +112,10 @@ pg.Client.prototype.query = function (config, values, callback) {
   const text = typeof config === 'string' ? config : config?.text;
   if (!text || typeof config?.submit === 'function') return query.call(this, config, values, callback);
   const start = performance.now();
-  const done = () => {
+  const done = (res) => {
+    // Presence writes: rows inserted, updated or deleted in the presence tables.
+    const m = /^\s*(?:insert into|update|delete from)\s+"?(connections|instances|devices)"?/i.exec(text);
+    if (m && res?.rowCount) presenceRows[m[1]] = (presenceRows[m[1]] ?? 0) + res.rowCount;
     const key = shape(text);
     const q = queries.get(key) ?? { count: 0, ms: 0, max: 0 };
     const ms = performance.now() - start;
@@ -97,16 +126,16 @@ pg.Client.prototype.query = function (config, values, callback) {
   };
   if (typeof values === 'function')
     return query.call(this, config, (err, res) => {
-      done();
+      done(res);
       values(err, res);
     });
   if (typeof callback === 'function')
     return query.call(this, config, values, (err, res) => {
-      done();
+      done(res);
       callback(err, res);
     });
   const p = query.call(this, config, values);
-  p?.then?.(done, done);
+  p?.then?.(done, () => done());
   return p;
 };
 
@@ -187,6 +216,27 @@ const commands = {
       steps: [{ targets: [{ kind: 'group', groupId: groups.get(n) }], timeoutSeconds: 60, callPolice: false }],
     });
     return { ok: true };
+  },
+  /**
+   * The reference for the sender's 201: a bare `select 1` round trip plus one commit (a one-row
+   * insert in its own transaction, synchronous commit), on the server's alarm pool, `count` times.
+   */
+  async roundTripReference({ count }) {
+    const pool = new pg.Pool({ connectionString: server.databaseUrl, max: 1 });
+    await pool.query('create table if not exists bench_commit_ref (at timestamptz)');
+    const ms = [];
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await pool.query('select 1');
+      await pool.query('insert into bench_commit_ref values (now())');
+      ms.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await pool.end();
+    return ms;
+  },
+  presenceWrites() {
+    return { connections: 0, instances: 0, devices: 0, ...presenceRows };
   },
   memory() {
     globalThis.gc?.();
