@@ -6,8 +6,7 @@ import { eventLockSql } from '../delivery/events.js';
 import { onlineSql } from '../delivery/presence.js';
 import type { PlacedBuilding } from './positions.js';
 import { stepTargetsSql } from './targets.js';
-import type {
-  auditLog} from '../db/schema.js';
+import type { auditLog } from '../db/schema.js';
 import {
   alarmPlans,
   alarmReceivers,

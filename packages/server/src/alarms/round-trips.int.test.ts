@@ -93,7 +93,9 @@ describe.each(backends)('the raise on %s', (backend) => {
       orgId,
       name: 'Gruppe',
       scope: { kind: 'organisation' },
-      steps: [{ targets: [{ kind: 'group', groupId: group!.id }], timeoutSeconds: 60, callPolice: false, minOnline: 0 }],
+      steps: [
+        { targets: [{ kind: 'group', groupId: group!.id }], timeoutSeconds: 60, callPolice: false, minOnline: 0 },
+      ],
     });
     const big = await raise(anna!);
     expect(big.status).toBe(201);

@@ -228,7 +228,8 @@ export class AlarmService {
       }),
       { type, payload: { type, at: now.toISOString(), alarm }, channel: eventsChannel },
     );
-    if (!committed) return this.db.transaction((tx) => this.replay(tx, orgId, scope, key, fingerprint, req.triggeredAt ?? null));
+    if (!committed)
+      return this.db.transaction((tx) => this.replay(tx, orgId, scope, key, fingerprint, req.triggeredAt ?? null));
     const receivers = new Set(alerted.flatMap((s) => s.ids));
     announceCommitted(this.db, `${orgId}:${committed.eventId}`, {
       orgId,

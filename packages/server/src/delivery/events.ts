@@ -47,7 +47,8 @@ export async function appendEvents(
  * The organisation's event lock (a transaction-level advisory lock): whoever appends events
  * takes it before the ids are drawn and holds it until commit.
  */
-export const eventLockSql = (orgId: string): SQL => sql`pg_advisory_xact_lock(hashtextextended(${'events:' + orgId}, 0))`;
+export const eventLockSql = (orgId: string): SQL =>
+  sql`pg_advisory_xact_lock(hashtextextended(${'events:' + orgId}, 0))`;
 
 export async function eventsAfter(ex: Executor, orgId: string, after: bigint, limit: number): Promise<EventRow[]> {
   return ex

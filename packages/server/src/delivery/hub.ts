@@ -146,8 +146,7 @@ export class Hub {
     // A message event names its sender only through the alarm: those take the fetch.
     if (c.rows.some((row) => row.type === 'alarm.message' || (row.alarmId && !c.receivers.has(row.alarmId))))
       return false;
-    for (const row of c.rows)
-      this.fanOut(c.orgId, row, row.alarmId ? c.receivers.get(row.alarmId) : undefined, null);
+    for (const row of c.rows) this.fanOut(c.orgId, row, row.alarmId ? c.receivers.get(row.alarmId) : undefined, null);
     this.advance(c.orgId, c.rows[c.rows.length - 1]!.id);
     return true;
   }
@@ -224,7 +223,12 @@ export class Hub {
     }
   }
 
-  private fanOut(orgId: string, row: EventRow, receivers: ReadonlySet<string> | undefined, sender: string | null): void {
+  private fanOut(
+    orgId: string,
+    row: EventRow,
+    receivers: ReadonlySet<string> | undefined,
+    sender: string | null,
+  ): void {
     const set = this.orgs.get(orgId);
     if (!set) return;
     let forYou: Buffer | null = null;
