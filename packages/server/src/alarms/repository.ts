@@ -10,6 +10,7 @@ import type { auditLog } from '../db/schema.js';
 import {
   alarmPlans,
   alarmReceivers,
+  alarmSteps,
   alarms,
   buildings,
   devices,
@@ -142,8 +143,8 @@ export async function updateAlarm(ex: Executor, id: string, set: Partial<NewAlar
 }
 
 /**
- * Alert these people. The ids travel as one JSON parameter: a plan step may reach thousands of
- * people, and one parameter per row would cost more than the insert itself.
+ * Alert these people at this step: one row for the step, the people as an array (one statement
+ * and one row whatever their number).
  */
 export async function insertReceivers(
   ex: Executor,
@@ -153,28 +154,70 @@ export async function insertReceivers(
   at: Date,
 ): Promise<void> {
   if (personIds.length === 0) return;
+  await ex.insert(alarmSteps).values({ alarmId, step, alertedAt: at, personIds }).onConflictDoNothing();
+}
+
+/** A timestamp as milliseconds since the epoch (a number on both drivers; null stays null). */
+const epochMs = (t: SQL) => sql`(extract(epoch from ${t}) * 1000)::float8`;
+
+/** The people alerted by the alarm's steps, with their step and when (a SQL subquery). */
+const alertedSql = (alarmId: SQL | string) =>
+  sql`select p.person_id, s.step, s.alerted_at from alarm_steps s, unnest(s.person_ids) as p(person_id)
+      where s.alarm_id = ${alarmId}`;
+
+/** A person removed from the organisation is removed from who its alarms alerted. */
+export async function forgetAlerted(ex: Executor, orgId: string, personId: string): Promise<void> {
   await ex.execute(sql`
-    insert into alarm_receivers (alarm_id, person_id, step, alerted_at)
-    select ${alarmId}::uuid, p::uuid, ${step}, ${at.toISOString()}::timestamptz
-    from jsonb_array_elements_text(${JSON.stringify(personIds)}::jsonb) as p
-    on conflict do nothing`);
+    update alarm_steps s set person_ids = array_remove(s.person_ids, ${personId}::uuid)
+    from alarms a
+    where a.id = s.alarm_id and a.org_id = ${orgId} and ${personId}::uuid = any(s.person_ids)`);
 }
 
 export async function alreadyAlerted(ex: Executor, alarmId: string): Promise<Set<string>> {
-  const rows = await ex
-    .select({ id: alarmReceivers.personId })
-    .from(alarmReceivers)
-    .where(eq(alarmReceivers.alarmId, alarmId));
-  return new Set(rows.map((r) => r.id));
+  const rows = await rawRows<{ person_id: string }>(ex, sql`select person_id from (${alertedSql(alarmId)}) a`);
+  return new Set(rows.map((r) => r.person_id));
 }
 
+/**
+ * Everyone on the alarm: the alerted receivers of every step and the volunteers who answered,
+ * each with their receipt and answers, ordered by step and name.
+ */
 export async function receiverState(ex: Executor, alarmId: string) {
-  return ex
-    .select({ r: alarmReceivers, firstName: people.firstName, lastName: people.lastName })
-    .from(alarmReceivers)
-    .innerJoin(people, eq(people.id, alarmReceivers.personId))
-    .where(eq(alarmReceivers.alarmId, alarmId))
-    .orderBy(alarmReceivers.step, people.lastName);
+  const rows = await rawRows<{
+    person_id: string;
+    step: number;
+    alerted_at: number;
+    delivered_at: number | null;
+    coming_at: number | null;
+    police_called_at: number | null;
+    first_name: string;
+    last_name: string;
+  }>(
+    ex,
+    sql`
+    select coalesce(a.person_id, r.person_id) as person_id, coalesce(a.step, r.step) as step,
+      ${epochMs(sql`coalesce(a.alerted_at, r.alerted_at)`)} as alerted_at, ${epochMs(sql`r.delivered_at`)} as delivered_at,
+      ${epochMs(sql`r.coming_at`)} as coming_at, ${epochMs(sql`r.police_called_at`)} as police_called_at,
+      p.first_name, p.last_name
+    from (${alertedSql(alarmId)}) a
+      full join (select * from alarm_receivers where alarm_id = ${alarmId}) r on r.person_id = a.person_id
+      join people p on p.id = coalesce(a.person_id, r.person_id)
+    order by 2, p.last_name`,
+  );
+  const at = (t: number | null) => (t === null ? null : new Date(t));
+  return rows.map((x) => ({
+    r: {
+      alarmId,
+      personId: x.person_id,
+      step: x.step,
+      alertedAt: new Date(x.alerted_at),
+      deliveredAt: at(x.delivered_at),
+      comingAt: at(x.coming_at),
+      policeCalledAt: at(x.police_called_at),
+    },
+    firstName: x.first_name,
+    lastName: x.last_name,
+  }));
 }
 
 type ReceiverRow = typeof alarmReceivers.$inferSelect;
@@ -195,10 +238,10 @@ export async function summaries(
   const map = new Map(alarmIds.map((id) => [id, { alerted: 0, responders: [] as Responder[] }]));
   if (alarmIds.length === 0) return map;
   const counts = await ex
-    .select({ alarmId: alarmReceivers.alarmId, n: sql<number>`count(*)::int` })
-    .from(alarmReceivers)
-    .where(and(inArray(alarmReceivers.alarmId, alarmIds), gt(alarmReceivers.step, 0)))
-    .groupBy(alarmReceivers.alarmId);
+    .select({ alarmId: alarmSteps.alarmId, n: sql<number>`sum(cardinality(${alarmSteps.personIds}))::int` })
+    .from(alarmSteps)
+    .where(inArray(alarmSteps.alarmId, alarmIds))
+    .groupBy(alarmSteps.alarmId);
   for (const c of counts) map.get(c.alarmId)!.alerted = c.n;
   const responders = await ex
     .select({ r: alarmReceivers, firstName: people.firstName, lastName: people.lastName })
@@ -221,31 +264,20 @@ export async function summaries(
 
 /** How many of the alarm's alerted receivers are online right now (on any instance). */
 export async function onlineCount(ex: Executor, alarmId: string, since: Date): Promise<number> {
-  const [row] = await ex
-    .select({ n: sql<number>`count(*)::int` })
-    .from(alarmReceivers)
-    .where(
-      and(
-        eq(alarmReceivers.alarmId, alarmId),
-        gt(alarmReceivers.step, 0),
-        onlineSql(sql`${alarmReceivers.personId}`, since),
-      ),
-    );
+  const [row] = await rawRows<{ n: number }>(
+    ex,
+    sql`select count(*)::int as n from (${alertedSql(alarmId)}) a where ${onlineSql(sql`a.person_id`, since)}`,
+  );
   return row?.n ?? 0;
 }
 
 /** How many of the people alerted at this step are online (on any instance). */
 export async function onlineAtStep(ex: Executor, alarmId: string, step: number, since: Date): Promise<number> {
-  const [row] = await ex
-    .select({ n: sql<number>`count(*)::int` })
-    .from(alarmReceivers)
-    .where(
-      and(
-        eq(alarmReceivers.alarmId, alarmId),
-        eq(alarmReceivers.step, step),
-        onlineSql(sql`${alarmReceivers.personId}`, since),
-      ),
-    );
+  const [row] = await rawRows<{ n: number }>(
+    ex,
+    sql`select count(*)::int as n from (${alertedSql(alarmId)}) a
+        where a.step = ${step} and ${onlineSql(sql`a.person_id`, since)}`,
+  );
   return row?.n ?? 0;
 }
 
@@ -263,9 +295,20 @@ export async function respond(
 ): Promise<boolean> {
   const column = response === 'coming' ? alarmReceivers.comingAt : alarmReceivers.policeCalledAt;
   const set = response === 'coming' ? { comingAt: at } : { policeCalledAt: at };
+  // An alerted receiver's row carries their step and alert time; anyone else answers as step 0.
+  const [alerted] = await rawRows<{ step: number; alerted_at: number }>(
+    ex,
+    sql`select step, ${epochMs(sql`alerted_at`)} as alerted_at from alarm_steps where alarm_id = ${alarmId} and ${personId}::uuid = any(person_ids)`,
+  );
   const rows = await ex
     .insert(alarmReceivers)
-    .values({ alarmId, personId, step: 0, alertedAt: at, ...set })
+    .values({
+      alarmId,
+      personId,
+      step: alerted?.step ?? 0,
+      alertedAt: alerted ? new Date(alerted.alerted_at) : at,
+      ...set,
+    })
     .onConflictDoUpdate({
       target: [alarmReceivers.alarmId, alarmReceivers.personId],
       set,
@@ -275,23 +318,23 @@ export async function respond(
   return rows.length > 0;
 }
 
+/** Alerted by a step of the alarm, or answered it. */
 export async function isReceiver(ex: Executor, alarmId: string, personId: string): Promise<boolean> {
-  const [r] = await ex
-    .select({ id: alarmReceivers.personId })
-    .from(alarmReceivers)
-    .where(and(eq(alarmReceivers.alarmId, alarmId), eq(alarmReceivers.personId, personId)));
-  return !!r;
+  const [r] = await rawRows<{ yes: boolean }>(
+    ex,
+    sql`select (exists (select from alarm_steps where alarm_id = ${alarmId} and ${personId}::uuid = any(person_ids))
+      or exists (select from alarm_receivers where alarm_id = ${alarmId} and person_id = ${personId})) as yes`,
+  );
+  return !!r?.yes;
 }
 
 /** Which of these alarms the person was alerted for (by a plan step, not as a volunteer). */
 export async function alertedAmong(ex: Executor, personId: string, alarmIds: string[]): Promise<string[]> {
   if (alarmIds.length === 0) return [];
   const rows = await ex
-    .select({ id: alarmReceivers.alarmId })
-    .from(alarmReceivers)
-    .where(
-      and(eq(alarmReceivers.personId, personId), inArray(alarmReceivers.alarmId, alarmIds), gt(alarmReceivers.step, 0)),
-    );
+    .selectDistinct({ id: alarmSteps.alarmId })
+    .from(alarmSteps)
+    .where(and(inArray(alarmSteps.alarmId, alarmIds), sql`${personId}::uuid = any(${alarmSteps.personIds})`));
   return rows.map((r) => r.id);
 }
 
@@ -318,13 +361,23 @@ export async function recordReceipts(
   if (receipts.length === 0) return { moved: [], marked: [] };
   // One statement for the whole batch: after a large alarm thousands of receipts arrive at once.
   const rows = JSON.stringify(receipts.map((r) => ({ a: r.alarmId, p: r.personId, at: r.at.toISOString() })));
+  // The receipts of alerted receivers only (joined with the steps that alerted them); a first
+  // receipt writes the person's row, a later one changes nothing.
   const marked = (
     await rawRows<{ alarm_id: string; person_id: string }>(
       ex,
       sql`
-    update alarm_receivers r set delivered_at = x.at
-    from jsonb_to_recordset(${rows}::jsonb) as x(a uuid, p uuid, at timestamptz)
-    where r.alarm_id = x.a and r.person_id = x.p and r.step > 0 and r.delivered_at is null
+    with x as (
+      select distinct on (a, p) a, p, at from jsonb_to_recordset(${rows}::jsonb) as x(a uuid, p uuid, at timestamptz)
+      order by a, p, at
+    ), alerted as (
+      select x.a, x.p, x.at, s.step, s.alerted_at
+      from x join alarm_steps s on s.alarm_id = x.a and x.p = any(s.person_ids)
+    )
+    insert into alarm_receivers as r (alarm_id, person_id, step, alerted_at, delivered_at)
+    select a, p, step, alerted_at, at from alerted
+    on conflict (alarm_id, person_id) do update set delivered_at = excluded.delivered_at
+      where r.delivered_at is null and r.step > 0
     returning r.alarm_id, r.person_id`,
     )
   ).map((m) => ({ alarmId: m.alarm_id, personId: m.person_id }));
@@ -401,7 +454,8 @@ export async function listVisible(
 ): Promise<AlarmRow[]> {
   const mine = [
     v.personId
-      ? sql`${alarms.id} in (select alarm_id from alarm_receivers where person_id = ${v.personId})`
+      ? sql`(${alarms.id} in (select alarm_id from alarm_steps where person_ids @> array[${v.personId}::uuid])
+          or ${alarms.id} in (select alarm_id from alarm_receivers where person_id = ${v.personId}))`
       : undefined,
     v.personId ? sql`${alarms.sender}->>'personId' = ${v.personId}` : undefined,
     v.deviceId ? eq(alarms.deviceId, v.deviceId) : undefined,
@@ -632,10 +686,10 @@ export async function commitRaise(
     sql`
     with a as (${insertAlarm.getSQL()}),
     r as (
-      insert into alarm_receivers (alarm_id, person_id, step, alerted_at)
-      select a.id, p, x.s, ${at}::timestamptz
-      from a, jsonb_to_recordset(${steps}::jsonb) as x(s int, ids text),
-        unnest(string_to_array(x.ids, ',')::uuid[]) as p
+      insert into alarm_steps (alarm_id, step, alerted_at, person_ids)
+      select a.id, x.s, ${at}::timestamptz, string_to_array(x.ids, ',')::uuid[]
+      from a, jsonb_to_recordset(${steps}::jsonb) as x(s int, ids text)
+      where x.ids <> ''
       returning 1
     ),
     au as (

@@ -282,6 +282,29 @@ export const alarms = pgTable(
   ],
 );
 
+/**
+ * Who each step of an alarm alerted: one row per step with the people as an array, written in
+ * the raise's (or escalation's) one statement whatever their number. A person is in one step
+ * at most. Per-person state (receipt, answers) is in `alarm_receivers`, written when it happens.
+ */
+export const alarmSteps = pgTable(
+  'alarm_steps',
+  {
+    alarmId: uuid('alarm_id')
+      .notNull()
+      .references(() => alarms.id, { onDelete: 'cascade' }),
+    step: integer('step').notNull(),
+    alertedAt: at('alerted_at').notNull(),
+    personIds: uuid('person_ids').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alarmId, t.step] })],
+);
+
+/**
+ * What happened per person on an alarm: the receipt of an alerted receiver and the answers of
+ * anyone who responded (step 0: a volunteer from the overview, not alerted by the plan). A row is
+ * written when the first of these happens; who was alerted is in `alarm_steps`.
+ */
 export const alarmReceivers = pgTable(
   'alarm_receivers',
   {

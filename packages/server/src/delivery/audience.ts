@@ -1,7 +1,7 @@
-import { and, gt, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Role } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
-import { alarmReceivers, alarms } from '../db/schema.js';
+import { alarmSteps, alarms } from '../db/schema.js';
 import type { EventRow } from './events.js';
 
 /** Roles that watch every alarm of their organisation in the overview (not alerted by it). */
@@ -14,15 +14,18 @@ export interface Listener {
   roles: readonly Role[];
 }
 
-/** Alerted receivers (step > 0) of each alarm, one query for a batch of events. */
+/** Alerted receivers of each alarm (every step's people), one query for a batch of events. */
 export async function receiversOf(ex: Executor, alarmIds: string[]): Promise<Map<string, Set<string>>> {
   const map = new Map<string, Set<string>>(alarmIds.map((id) => [id, new Set<string>()]));
   if (alarmIds.length === 0) return map;
   const rows = await ex
-    .select({ alarmId: alarmReceivers.alarmId, personId: alarmReceivers.personId })
-    .from(alarmReceivers)
-    .where(and(inArray(alarmReceivers.alarmId, alarmIds), gt(alarmReceivers.step, 0)));
-  for (const r of rows) map.get(r.alarmId)?.add(r.personId);
+    .select({ alarmId: alarmSteps.alarmId, personIds: alarmSteps.personIds })
+    .from(alarmSteps)
+    .where(inArray(alarmSteps.alarmId, alarmIds));
+  for (const r of rows) {
+    const set = map.get(r.alarmId);
+    if (set) for (const id of r.personIds) set.add(id);
+  }
   return map;
 }
 

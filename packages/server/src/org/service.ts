@@ -27,6 +27,7 @@ import {
   rooms,
 } from '../db/schema.js';
 import { endAccess } from '../delivery/access.js';
+import { forgetAlerted } from '../alarms/repository.js';
 import { AppError, notFound } from '../http/errors.js';
 
 type Input<K extends keyof typeof adminResources> = z.infer<(typeof adminResources)[K]['create']['body']>;
@@ -297,7 +298,11 @@ export class OrgService {
             .where(and(eq(table.orgId, actor.orgId), eq(table.id, id)))
             .returning({ id: table.id });
           this.found(rows[0], what);
-          if (table === people) await endAccess(tx, { scope: 'person', personId: id }, 'person_removed');
+          if (table === people) {
+            await endAccess(tx, { scope: 'person', personId: id }, 'person_removed');
+            // Who an alarm alerted goes with the person, as their per-person rows do (cascade).
+            await forgetAlerted(tx, actor.orgId, id);
+          }
         } catch (err) {
           if (err instanceof AppError) throw err;
           throw new AppError('conflict', `${what} wird noch verwendet und kann nicht gelöscht werden`);
