@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PlanStep, Position, Responder, Response } from '@wachsam/protocol';
 import type { Executor } from '../db/client.js';
 import { rawRows } from '../db/raw.js';
