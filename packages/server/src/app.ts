@@ -27,6 +27,7 @@ import { Hub } from './delivery/hub.js';
 import { isAccessPayload } from './delivery/access.js';
 import { pruneEvents } from './delivery/events.js';
 import { Presence } from './delivery/presence.js';
+import { usePdfWorkers } from './http/pdf-workers.js';
 import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
@@ -195,6 +196,7 @@ export async function createWachsam(
   const hub = new Hub(db, clock, app.log);
   const instanceId = randomUUID();
   const presence = new Presence(db, clock, instanceId, config.deviceOfflineSeconds, alarms, devices, app.log);
+  const pdfWorkers = usePdfWorkers();
   const sockets = new Sockets(db, clock, app.log);
   const messages = new MessageService(db, clock, alarms);
   const phones = new PhoneService(db, clock, alarms, {
@@ -325,6 +327,7 @@ export async function createWachsam(
       await app.close();
       await offlineAlerts.idle();
       await presence.close();
+      await pdfWorkers.release();
       if (!opts.database) await database.close();
     },
   };

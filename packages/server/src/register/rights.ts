@@ -28,7 +28,8 @@ import {
 } from './legal-texts.js';
 import { disclosuresOf } from './log-repository.js';
 import { nameKey } from './names.js';
-import { accessReportPdf, notificationLetterPdf, type NotificationLetter } from './pdf.js';
+import type { NotificationLetter } from './pdf.js';
+import { renderInWorker } from '../http/pdf-workers.js';
 import { entryData, parseNotification, presentTask } from './presenter.js';
 import * as repo from './repository.js';
 import type { RegisterService } from './service.js';
@@ -86,7 +87,7 @@ export class RightsService {
         return { answer: { letter }, logged: { entryIds: [row.id] } };
       },
     );
-    return notificationLetterPdf({
+    return renderInWorker('notificationLetter', {
       ...letter,
       reference: letterReference(letter.contacts.referencePrefix, 14, logSeq),
     });
@@ -157,7 +158,7 @@ export class RightsService {
   }
 
   async accessReportPdf(actor: Actor, req: AccessReportRequest): Promise<Buffer> {
-    return accessReportPdf(await this.accessReport(actor, req));
+    return renderInWorker('accessReport', await this.accessReport(actor, req));
   }
 
   /** Everything held about the person, through the allow-list presenters; the ids only for the access log. */

@@ -1,7 +1,8 @@
 import { statsRouteDefs as defs } from '@wachsam/protocol';
 import type { Domain, DomainContext } from '../domain.js';
 import { register } from '../http/register.js';
-import { lagebildPdf, statsCsv } from './export.js';
+import { statsCsv } from './export.js';
+import { renderInWorker } from '../http/pdf-workers.js';
 import { organisationName } from './repository.js';
 import { StatsService } from './service.js';
 
@@ -24,7 +25,7 @@ export function statsDomain(ctx: DomainContext): Domain {
   });
   register(app, auth, defs.statsPdf, async ({ actor, query, reply }) => {
     const { period, sections } = await stats.lagebild(actor.orgId, query);
-    const pdf = await lagebildPdf({
+    const pdf = await renderInWorker('lagebild', {
       organisation: await organisationName(db, actor.orgId),
       period,
       generatedAt: clock.now(),
