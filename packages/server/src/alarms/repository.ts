@@ -372,7 +372,10 @@ export async function recordReceipts(
       order by a, p, at
     ), alerted as (
       select x.a, x.p, x.at, s.step, s.alerted_at
-      from x join alarm_steps s on s.alarm_id = x.a and x.p = any(s.person_ids)
+      from x join (
+        select s.alarm_id, s.step, s.alerted_at, p from alarm_steps s, unnest(s.person_ids) as p
+        where s.alarm_id in (select a from x)
+      ) s on s.alarm_id = x.a and s.p = x.p
     )
     insert into alarm_receivers as r (alarm_id, person_id, step, alerted_at, delivered_at)
     select a, p, step, alerted_at, at from alerted

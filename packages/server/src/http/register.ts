@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { heavyWorkOf } from './heavy.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
 import { sessionCookie, smsGatewaySecretHeader, type RouteDef } from '@wachsam/protocol';
@@ -95,8 +96,11 @@ export function register<D extends RouteDef>(
     preHandler?: preHandlerAsyncHookHandler[];
     /** The content types the route takes instead of JSON (an upload's raw bytes). */
     accepts?: RegExp;
+    /** A heavy request (a PDF, an export, an upload): it waits for its turn (see `HeavyWork`). */
+    heavy?: boolean;
   } = {},
 ): void {
+  const gate = extra.heavy ? heavyWorkOf(app) : null;
   const schema: Record<string, unknown> = {
     summary: def.summary,
     tags: [def.tag],
@@ -125,14 +129,16 @@ export function register<D extends RouteDef>(
     },
     handler: async (req, reply) => {
       const actor = actors.get(req) ?? null;
-      const result = await handler({
-        body: req.body as Infer<D['body']>,
-        params: req.params as Infer<D['params']>,
-        query: req.query as Infer<D['querystring']>,
-        actor: actor as Call<D>['actor'],
-        req,
-        reply,
-      });
+      const call = () =>
+        handler({
+          body: req.body as Infer<D['body']>,
+          params: req.params as Infer<D['params']>,
+          query: req.query as Infer<D['querystring']>,
+          actor: actor as Call<D>['actor'],
+          req,
+          reply,
+        });
+      const result = gate ? await gate.run(call) : await call();
       reply.status(def.status);
       return def.response ? result : reply.send();
     },

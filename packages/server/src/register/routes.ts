@@ -44,24 +44,34 @@ export function registerDomain(ctx: DomainContext): Domain {
   register(app, auth, routes.lookup, async ({ actor, body }) => reg.lookup(actor, body));
 
   register(app, auth, routes.searchAccessLog, async ({ actor, query }) => accessLog.search(actor, query));
-  register(app, auth, routes.exportAccessLogCsv, async ({ actor, query, reply }) =>
-    file(
-      reply,
-      'text/csv; charset=utf-8',
-      'zugriffsprotokoll.csv',
-      exported(reply, await accessLog.exportCsv(actor, query)),
-    ),
+  register(
+    app,
+    auth,
+    routes.exportAccessLogCsv,
+    async ({ actor, query, reply }) =>
+      file(
+        reply,
+        'text/csv; charset=utf-8',
+        'zugriffsprotokoll.csv',
+        exported(reply, await accessLog.exportCsv(actor, query)),
+      ),
+    { heavy: true },
   );
-  register(app, auth, routes.exportAccessLogJson, async ({ actor, query, reply }) =>
-    file(
-      reply,
-      'application/json; charset=utf-8',
-      'zugriffsprotokoll.json',
-      exported(reply, await accessLog.exportJson(actor, query)),
-    ),
+  register(
+    app,
+    auth,
+    routes.exportAccessLogJson,
+    async ({ actor, query, reply }) =>
+      file(
+        reply,
+        'application/json; charset=utf-8',
+        'zugriffsprotokoll.json',
+        exported(reply, await accessLog.exportJson(actor, query)),
+      ),
+    { heavy: true },
   );
   register(app, auth, routes.holdAccessLog, async ({ actor, body }) => accessLog.hold(actor, body));
-  register(app, auth, routes.verifyAccessLog, async ({ actor }) => accessLog.verify(actor));
+  register(app, auth, routes.verifyAccessLog, async ({ actor }) => accessLog.verify(actor), { heavy: true });
   register(app, auth, routes.accessLogAnchor, async ({ actor, reply }) => {
     const anchor = await accessLog.anchor(actor);
     return file(
@@ -73,8 +83,13 @@ export function registerDomain(ctx: DomainContext): Domain {
   });
 
   register(app, auth, routes.listNotificationTasks, async ({ actor }) => rights.tasks(actor));
-  register(app, auth, routes.notificationLetter, async ({ actor, params, reply }) =>
-    file(reply, 'application/pdf', 'benachrichtigung-art14.pdf', await rights.letter(actor, params.id)),
+  register(
+    app,
+    auth,
+    routes.notificationLetter,
+    async ({ actor, params, reply }) =>
+      file(reply, 'application/pdf', 'benachrichtigung-art14.pdf', await rights.letter(actor, params.id)),
+    { heavy: true },
   );
   register(app, auth, routes.recordNotificationSent, async ({ actor, params, body }) =>
     rights.markSent(actor, params.id, body.sentAt),
@@ -83,8 +98,13 @@ export function registerDomain(ctx: DomainContext): Domain {
     rights.defer(actor, params.id, body.reason, body.reviewAt),
   );
   register(app, auth, routes.accessReport, async ({ actor, body }) => rights.accessReport(actor, body));
-  register(app, auth, routes.accessReportPdf, async ({ actor, body, reply }) =>
-    file(reply, 'application/pdf', 'auskunft-art15.pdf', await rights.accessReportPdf(actor, body)),
+  register(
+    app,
+    auth,
+    routes.accessReportPdf,
+    async ({ actor, body, reply }) =>
+      file(reply, 'application/pdf', 'auskunft-art15.pdf', await rights.accessReportPdf(actor, body)),
+    { heavy: true },
   );
 
   register(app, auth, routes.getPrivacyContacts, async ({ actor }) => contacts.get(actor));

@@ -136,7 +136,7 @@ export function attachmentRoutes(app: FastifyInstance, auth: AuthService, servic
         const bytes = Buffer.isBuffer(req.body) ? req.body : null;
         return service.upload(asPerson(actor), params.id, query.name, mediaType(req.headers['content-type']), bytes);
       },
-      { accepts: evidenceTypes },
+      { accepts: evidenceTypes, heavy: true },
     );
   });
   register(app, auth, routes.listAttachments, ({ actor, params }) => service.list(asPerson(actor), params.id));

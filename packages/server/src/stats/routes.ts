@@ -16,24 +16,36 @@ export function statsDomain(ctx: DomainContext): Domain {
 
   // Text and PDF leave as they are: Fastify sends a string with a non-JSON type, and a Buffer,
   // without the JSON serialiser; the route table still documents them.
-  register(app, auth, defs.statsCsv, async ({ actor, query, reply }) => {
-    const table = await stats.table(actor.orgId, query);
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="lagebild-${query.rows}-${table.period}.csv"`);
-    return statsCsv(table);
-  });
-  register(app, auth, defs.statsPdf, async ({ actor, query, reply }) => {
-    const { period, sections } = await stats.lagebild(actor.orgId, query);
-    const pdf = await renderInWorker('lagebild', {
-      organisation: await organisationName(db, actor.orgId),
-      period,
-      generatedAt: clock.now(),
-      sections,
-    });
-    reply.type('application/pdf').header('content-disposition', `attachment; filename="lagebild-${period}.pdf"`);
-    return pdf;
-  });
+  register(
+    app,
+    auth,
+    defs.statsCsv,
+    async ({ actor, query, reply }) => {
+      const table = await stats.table(actor.orgId, query);
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="lagebild-${query.rows}-${table.period}.csv"`);
+      return statsCsv(table);
+    },
+    { heavy: true },
+  );
+  register(
+    app,
+    auth,
+    defs.statsPdf,
+    async ({ actor, query, reply }) => {
+      const { period, sections } = await stats.lagebild(actor.orgId, query);
+      const pdf = await renderInWorker('lagebild', {
+        organisation: await organisationName(db, actor.orgId),
+        period,
+        generatedAt: clock.now(),
+        sections,
+      });
+      reply.type('application/pdf').header('content-disposition', `attachment; filename="lagebild-${period}.pdf"`);
+      return pdf;
+    },
+    { heavy: true },
+  );
 
   register(app, auth, defs.listMeasures, ({ actor }) => stats.listMeasures(actor.orgId));
   register(app, auth, defs.createMeasure, ({ actor, body }) => stats.saveMeasure(actor, null, body));
