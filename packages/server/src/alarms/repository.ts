@@ -359,26 +359,45 @@ export async function recordReceipts(
   receipts: Array<{ alarmId: string; personId: string; at: Date }>,
 ): Promise<{ moved: AlarmRow[]; marked: Array<{ alarmId: string; personId: string }> }> {
   if (receipts.length === 0) return { moved: [], marked: [] };
-  // One statement for the whole batch: after a large alarm thousands of receipts arrive at once.
-  const rows = JSON.stringify(receipts.map((r) => ({ a: r.alarmId, p: r.personId, at: r.at.toISOString() })));
-  // The receipts of alerted receivers only (joined with the steps that alerted them); a first
-  // receipt writes the person's row, a later one changes nothing.
+  // Two statements for the whole batch (after a large alarm thousands of receipts arrive at
+  // once). The receipts of alerted receivers only: each alarm's steps are read (one row per step, the
+  // people as an array) and the receipts matched against them here, by hash; a first receipt
+  // writes the person's row, a later one changes nothing.
+  const alarmIds = [...new Set(receipts.map((r) => r.alarmId))];
+  const steps = await ex
+    .select({
+      alarmId: alarmSteps.alarmId,
+      step: alarmSteps.step,
+      alertedAt: alarmSteps.alertedAt,
+      personIds: alarmSteps.personIds,
+    })
+    .from(alarmSteps)
+    .where(inArray(alarmSteps.alarmId, alarmIds));
+  const stepOf = new Map<string, { step: number; alertedAt: Date }>();
+  for (const s of steps) for (const p of s.personIds) stepOf.set(`${s.alarmId}:${p}`, s);
+  const seen = new Set<string>();
+  const valid: Array<{ a: string; p: string; s: number; alerted: string; at: string }> = [];
+  for (const r of receipts) {
+    const key = `${r.alarmId}:${r.personId}`;
+    const step = stepOf.get(key);
+    if (!step || seen.has(key)) continue;
+    seen.add(key);
+    valid.push({
+      a: r.alarmId,
+      p: r.personId,
+      s: step.step,
+      alerted: step.alertedAt.toISOString(),
+      at: r.at.toISOString(),
+    });
+  }
+  if (valid.length === 0) return { moved: [], marked: [] };
   const marked = (
     await rawRows<{ alarm_id: string; person_id: string }>(
       ex,
       sql`
-    with x as (
-      select distinct on (a, p) a, p, at from jsonb_to_recordset(${rows}::jsonb) as x(a uuid, p uuid, at timestamptz)
-      order by a, p, at
-    ), alerted as (
-      select x.a, x.p, x.at, s.step, s.alerted_at
-      from x join (
-        select s.alarm_id, s.step, s.alerted_at, p from alarm_steps s, unnest(s.person_ids) as p
-        where s.alarm_id in (select a from x)
-      ) s on s.alarm_id = x.a and s.p = x.p
-    )
     insert into alarm_receivers as r (alarm_id, person_id, step, alerted_at, delivered_at)
-    select a, p, step, alerted_at, at from alerted
+    select x.a, x.p, x.s, x.alerted, x.at
+    from jsonb_to_recordset(${JSON.stringify(valid)}::jsonb) as x(a uuid, p uuid, s int, alerted timestamptz, at timestamptz)
     on conflict (alarm_id, person_id) do update set delivered_at = excluded.delivered_at
       where r.delivered_at is null and r.step > 0
     returning r.alarm_id, r.person_id`,

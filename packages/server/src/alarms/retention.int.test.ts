@@ -6,6 +6,7 @@ import {
   aftercareTasks,
   alarmMessages,
   alarmReceivers,
+  alarmSteps,
   alarms,
   auditLog,
   events,
@@ -59,6 +60,7 @@ describe.each(backends)('alarm retention on %s', (backend) => {
   const traces = async (alarmId: string) => ({
     alarms: (await db().select().from(alarms).where(eq(alarms.id, alarmId))).length,
     receivers: (await db().select().from(alarmReceivers).where(eq(alarmReceivers.alarmId, alarmId))).length,
+    steps: (await db().select().from(alarmSteps).where(eq(alarmSteps.alarmId, alarmId))).length,
     messages: (await db().select().from(alarmMessages).where(eq(alarmMessages.alarmId, alarmId))).length,
     events: (await db().select().from(events).where(eq(events.alarmId, alarmId))).length,
     tasks: (await db().select().from(aftercareTasks).where(eq(aftercareTasks.alarmId, alarmId))).length,
@@ -85,7 +87,7 @@ describe.each(backends)('alarm retention on %s', (backend) => {
     const open = await raise(anna);
     const before = await traces(alarm.id);
     expect(before).toMatchObject({ alarms: 1, messages: 1, tasks: 1 });
-    expect(Math.min(before.receivers, before.events, before.audit)).toBeGreaterThan(0);
+    expect(Math.min(before.receivers, before.steps, before.events, before.audit)).toBeGreaterThan(0);
     expect(
       (
         await db()
@@ -101,7 +103,15 @@ describe.each(backends)('alarm retention on %s', (backend) => {
 
     clock.advance(2 * day);
     await server.wachsam.tick();
-    expect(await traces(alarm.id)).toEqual({ alarms: 0, receivers: 0, messages: 0, events: 0, tasks: 0, audit: 0 });
+    expect(await traces(alarm.id)).toEqual({
+      alarms: 0,
+      receivers: 0,
+      steps: 0,
+      messages: 0,
+      events: 0,
+      tasks: 0,
+      audit: 0,
+    });
     expect(
       (
         await db()

@@ -97,7 +97,9 @@ export class Presence {
     } catch (err) {
       if (this.closed) return;
       this.log.error({ err }, 'recording receipts failed; will retry');
-      this.receipts.push(...batch);
+      // Before what came meanwhile, and without spreading: a batch after a large alarm has tens
+      // of thousands of receipts, more than a call's arguments may hold.
+      this.receipts = batch.concat(this.receipts);
       this.receiptTimer ??= setTimeout(() => {
         this.receiptTimer = null;
         this.receiptFlush = this.receiptFlush.then(() => this.flushReceipts());
