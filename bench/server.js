@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
-import { PgPreparedQuery } from 'drizzle-orm/pg-core';
+import { PgDialect, PgPreparedQuery } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { startTestServer } from '../packages/server/dist/testing.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../packages/server/dist/db/schema.js';
 import { newToken, sha256 } from '../packages/server/dist/auth/tokens.js';
 
+const dialect = new PgDialect();
 const server = await startTestServer({ backend: 'postgres', timers: true });
 const { db } = server.wachsam.database;
 const hub = server.wachsam.hub;
@@ -234,6 +235,54 @@ const commands = {
     }
     await pool.end();
     return ms;
+  },
+  /**
+   * Heavy data for the isolation scenario: `facts` anonymous incident facts over the last 5 years
+   * (the Lagebild reads them) and `logRows` rows of the register access log (the CSV export reads
+   * them; their hashes are placeholders: the export lists rows, it does not check the chain).
+   */
+  async seedHeavy({ facts, logRows }) {
+    // Its own connection: the server's pools cut statements off after 5 s (alarm path) or 60 s.
+    const seed = new pg.Client({ connectionString: server.databaseUrl });
+    await seed.connect();
+    const run = async (q) => {
+      const { sql: text, params } = dialect.sqlToQuery(q);
+      return seed.query(text, params);
+    };
+    try {
+      const deps = (
+        await run(
+          sql`insert into departments (org_id, name) select ${orgId}, 'Bench-Abteilung ' || g from generate_series(1, 10) g returning id`,
+        )
+      ).rows.map((r) => r.id);
+      const { incidentCategories } = await import('../packages/protocol/dist/index.js');
+      const now = new Date();
+      const firstMonth = new Date(Date.UTC(now.getUTCFullYear() - 4, 0, 1)).toISOString().slice(0, 10);
+      await run(sql`select setseed(0.42)`);
+      await run(sql`
+      insert into incident_facts (org_id, month, department_id, main_category, categories, level)
+      select ${orgId}, ${firstMonth}::date + floor(random() * 60)::int * interval '1 month',
+        (${`{${deps.join(',')}}`}::uuid[])[1 + floor(random() * 10)::int], c, array[c], floor(random() * 4)::int
+      from (select (${`{${incidentCategories.join(',')}}`}::text[])[1 + floor(power(random(), 2) * ${incidentCategories.length})::int] c
+            from generate_series(1, ${facts}::int)) g`);
+      const [{ last }] = (
+        await run(sql`select coalesce(max(seq), 0)::bigint as last from register_access_log where org_id = ${orgId}`)
+      ).rows;
+      const base = Number(last) + 1_000_000;
+      await run(sql`
+      insert into register_access_log (seq, org_id, at, actor, action, purpose, query, result, prev_seq, prev_hash, hash)
+      select ${base} + g, ${orgId}, now() - (g || ' minutes')::interval, 'Bench Person ' || (g % 50), 'lookup', 'case',
+        jsonb_build_object('lastName', 'Name' || g), jsonb_build_object('outcome', 'none'),
+        case when g = 1 then nullif(${Number(last)}, 0) else ${base} + g - 1 end, md5(g::text), md5((g + 1)::text)
+      from generate_series(1, ${logRows}::int) g`);
+      // The chain continues after the seeded rows (the next access takes the following seq).
+      await run(sql`select setval(pg_get_serial_sequence('register_access_log', 'seq'), ${base + logRows})`);
+      await run(sql`analyze`);
+      const year = new Date().getUTCFullYear() - 1;
+      return { year: String(year) };
+    } finally {
+      await seed.end();
+    }
   },
   presenceWrites() {
     return { connections: 0, instances: 0, devices: 0, ...presenceRows };

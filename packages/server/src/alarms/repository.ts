@@ -349,22 +349,14 @@ export async function lockDueEscalations(ex: Executor, now: Date, limit: number)
     .for('update', { skipLocked: true });
 }
 
-/**
- * Record receipts of alerted receivers; returns the alarms that thereby moved from raised to
- * delivered. Only a receipt that matches the person's own receiver row (alerted, step > 0)
- * counts: anybody else's receipt (another organisation's included) changes nothing.
- */
-export async function recordReceipts(
+/** Who each step of these alarms alerted: alarm id → person id → step and alert time. */
+export async function stepsOf(
   ex: Executor,
-  receipts: Array<{ alarmId: string; personId: string; at: Date }>,
-): Promise<{ moved: AlarmRow[]; marked: Array<{ alarmId: string; personId: string }> }> {
-  if (receipts.length === 0) return { moved: [], marked: [] };
-  // Two statements for the whole batch (after a large alarm thousands of receipts arrive at
-  // once). The receipts of alerted receivers only: each alarm's steps are read (one row per step, the
-  // people as an array) and the receipts matched against them here, by hash; a first receipt
-  // writes the person's row, a later one changes nothing.
-  const alarmIds = [...new Set(receipts.map((r) => r.alarmId))];
-  const steps = await ex
+  alarmIds: string[],
+): Promise<Map<string, Map<string, { step: number; alertedAt: Date }>>> {
+  const out = new Map(alarmIds.map((id) => [id, new Map<string, { step: number; alertedAt: Date }>()]));
+  if (alarmIds.length === 0) return out;
+  const rows = await ex
     .select({
       alarmId: alarmSteps.alarmId,
       step: alarmSteps.step,
@@ -373,31 +365,40 @@ export async function recordReceipts(
     })
     .from(alarmSteps)
     .where(inArray(alarmSteps.alarmId, alarmIds));
-  const stepOf = new Map<string, { step: number; alertedAt: Date }>();
-  for (const s of steps) for (const p of s.personIds) stepOf.set(`${s.alarmId}:${p}`, s);
-  const seen = new Set<string>();
-  const valid: Array<{ a: string; p: string; s: number; alerted: string; at: string }> = [];
-  for (const r of receipts) {
-    const key = `${r.alarmId}:${r.personId}`;
-    const step = stepOf.get(key);
-    if (!step || seen.has(key)) continue;
-    seen.add(key);
-    valid.push({
+  for (const r of rows) {
+    const byPerson = out.get(r.alarmId)!;
+    for (const p of r.personIds) byPerson.set(p, { step: r.step, alertedAt: r.alertedAt });
+  }
+  return out;
+}
+
+/**
+ * Record receipts of alerted receivers (the caller matched them against `stepsOf`); returns the
+ * alarms that thereby moved from raised to delivered. A first receipt writes the person's row,
+ * a later one changes nothing; a person removed meanwhile is skipped, not an error for the batch.
+ */
+export async function recordReceipts(
+  ex: Executor,
+  receipts: Array<{ alarmId: string; personId: string; step: number; alertedAt: Date; at: Date }>,
+): Promise<{ moved: AlarmRow[]; marked: Array<{ alarmId: string; personId: string }> }> {
+  if (receipts.length === 0) return { moved: [], marked: [] };
+  const rows = JSON.stringify(
+    receipts.map((r) => ({
       a: r.alarmId,
       p: r.personId,
-      s: step.step,
-      alerted: step.alertedAt.toISOString(),
+      s: r.step,
+      alerted: r.alertedAt.toISOString(),
       at: r.at.toISOString(),
-    });
-  }
-  if (valid.length === 0) return { moved: [], marked: [] };
+    })),
+  );
   const marked = (
     await rawRows<{ alarm_id: string; person_id: string }>(
       ex,
       sql`
     insert into alarm_receivers as r (alarm_id, person_id, step, alerted_at, delivered_at)
     select x.a, x.p, x.s, x.alerted, x.at
-    from jsonb_to_recordset(${JSON.stringify(valid)}::jsonb) as x(a uuid, p uuid, s int, alerted timestamptz, at timestamptz)
+    from jsonb_to_recordset(${rows}::jsonb) as x(a uuid, p uuid, s int, alerted timestamptz, at timestamptz)
+    where exists (select from people where people.id = x.p)
     on conflict (alarm_id, person_id) do update set delivered_at = excluded.delivered_at
       where r.delivered_at is null and r.step > 0
     returning r.alarm_id, r.person_id`,

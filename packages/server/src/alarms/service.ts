@@ -38,6 +38,9 @@ const AlarmCursorJson = z
   .transform(([raisedAt, id]): repo.AlarmCursor => ({ raisedAt: new Date(raisedAt), id }));
 export type AlertedListener = (alarmId: string, step: number) => void;
 
+/** How long who an alarm alerted is kept for matching its receipts. */
+const alertedCacheMs = 120_000;
+
 /** The sender may send position updates at most this often; faster ones are dropped. */
 export const positionIntervalMs = 5000;
 
@@ -64,6 +67,11 @@ const isSenderOf = (actor: Actor, row: AlarmRow): boolean =>
 export class AlarmService {
   private readonly alertedListeners: AlertedListener[] = [];
   private readonly resolvedHooks: ResolvedHook[] = [];
+  /** Who recent alarms alerted, for matching receipts (see `alertedReceipts`). */
+  private readonly alerted = new Map<
+    string,
+    { readAt: number; byPerson: Map<string, { step: number; alertedAt: Date }> }
+  >();
   /** What other domains still need of alarms and delete with them (the retention asks). */
   readonly claims = new AlarmClaims();
 
@@ -417,9 +425,9 @@ export class AlarmService {
    */
   async recordReceipts(receipts: Receipt[]): Promise<void> {
     if (receipts.length === 0) return;
+    const byPerson = await this.alertedReceipts(receipts);
     await this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const byPerson = receipts.flatMap((r) => (r.personId ? [{ ...r, personId: r.personId }] : []));
       const { moved, marked } = await repo.recordReceipts(tx, byPerson);
       for (const row of moved) {
         const first = marked.find((r) => r.alarmId === row.id);
@@ -436,6 +444,30 @@ export class AlarmService {
       const fromDevices = receipts.flatMap((r) => (r.deviceId ? [{ alarmId: r.alarmId, deviceId: r.deviceId }] : []));
       for (const row of await repo.closeFunctionTests(tx, fromDevices, now))
         await this.emit(tx, row, await this.present(tx, row), 'alarm.resolved', now);
+    });
+  }
+
+  /**
+   * The receipts of people a step of their alarm alerted, with that step. Who an alarm alerted
+   * is kept for a while per alarm (the receipts of a large alarm arrive in many batches; reading
+   * its arrays for each would cost more than the receipts): a person not found is looked up again
+   * once per batch, in case a step was added since (escalation).
+   */
+  private async alertedReceipts(receipts: Receipt[]) {
+    const now = Date.now();
+    for (const [id, entry] of this.alerted) if (now - entry.readAt > alertedCacheMs) this.alerted.delete(id);
+    const byPerson = receipts.filter((r): r is Receipt & { personId: string } => r.personId !== null);
+    const read = async (ids: string[]) => {
+      for (const [id, byPersonOfAlarm] of await repo.stepsOf(this.db, ids))
+        this.alerted.set(id, { readAt: now, byPerson: byPersonOfAlarm });
+    };
+    await read([...new Set(byPerson.map((r) => r.alarmId))].filter((id) => !this.alerted.has(id)));
+    const misses = byPerson.filter((r) => !this.alerted.get(r.alarmId)?.byPerson.has(r.personId));
+    const stale = [...new Set(misses.map((r) => r.alarmId))].filter((id) => this.alerted.get(id)?.readAt !== now);
+    if (stale.length) await read(stale);
+    return byPerson.flatMap((r) => {
+      const s = this.alerted.get(r.alarmId)?.byPerson.get(r.personId);
+      return s ? [{ ...r, step: s.step, alertedAt: s.alertedAt }] : [];
     });
   }
 

@@ -6,6 +6,9 @@ import type { Db } from '../db/client.js';
 import { connections, instances } from '../db/schema.js';
 import type { DeviceService } from '../devices/service.js';
 
+/** Receipts written in one transaction at most (the rest follow at once, in order). */
+export const receiptBatchMax = 5_000;
+
 /** Rows of an instance not heard for this long belong to an instance that died. */
 const deadInstanceMs = 120_000;
 
@@ -83,27 +86,34 @@ export class Presence {
 
   receipt(r: Omit<Receipt, 'at'>): void {
     this.receipts.push({ ...r, at: this.clock.now() });
+    this.flushReceiptsIn(20);
+  }
+
+  private flushReceiptsIn(ms: number): void {
     this.receiptTimer ??= setTimeout(() => {
       this.receiptTimer = null;
       this.receiptFlush = this.receiptFlush.then(() => this.flushReceipts());
-    }, 20);
+    }, ms);
   }
 
+  /**
+   * Write the receipts that came, at most `receiptBatchMax` in one transaction: after a large
+   * alarm (or a burst of them) tens of thousands arrive at once, and one statement for all of
+   * them could outlast the alarm path's statement timeout and then fail again on every retry.
+   */
   private async flushReceipts(): Promise<void> {
-    const batch = this.receipts;
-    this.receipts = [];
+    const batch = this.receipts.slice(0, receiptBatchMax);
+    this.receipts = this.receipts.slice(batch.length);
     try {
       await this.alarms.recordReceipts(batch);
+      if (this.receipts.length) this.flushReceiptsIn(0);
     } catch (err) {
       if (this.closed) return;
       this.log.error({ err }, 'recording receipts failed; will retry');
-      // Before what came meanwhile, and without spreading: a batch after a large alarm has tens
-      // of thousands of receipts, more than a call's arguments may hold.
+      // Before what came meanwhile, and without spreading: a batch may hold more receipts than
+      // a call's arguments may.
       this.receipts = batch.concat(this.receipts);
-      this.receiptTimer ??= setTimeout(() => {
-        this.receiptTimer = null;
-        this.receiptFlush = this.receiptFlush.then(() => this.flushReceipts());
-      }, 500);
+      this.flushReceiptsIn(500);
     }
   }
 
@@ -157,12 +167,18 @@ export class Presence {
   }
 
   async close(): Promise<void> {
-    if (this.receiptTimer) {
-      clearTimeout(this.receiptTimer);
-      this.receiptTimer = null;
-      this.receiptFlush = this.receiptFlush.then(() => this.flushReceipts());
-    }
+    if (this.receiptTimer) clearTimeout(this.receiptTimer);
+    this.receiptTimer = null;
     await this.receiptFlush;
+    // Every receipt that came is written before the rows go, batch after batch; a batch that
+    // fails now is not retried (the database is on its way out).
+    while (this.receipts.length > 0) {
+      const before = this.receipts.length;
+      await this.flushReceipts();
+      if (this.receiptTimer) clearTimeout(this.receiptTimer);
+      this.receiptTimer = null;
+      if (this.receipts.length >= before) break;
+    }
     this.closed = true;
     await this.db.delete(connections).where(eq(connections.instanceId, this.instanceId));
     await this.db.delete(instances).where(eq(instances.id, this.instanceId));
