@@ -16,6 +16,7 @@ import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
+import { loginAs } from './login.js';
 
 // BENCH_QUICK=1: a one-minute subset (1,000 receivers, fewer alarms, no variant, a small city).
 const quick = process.env.BENCH_QUICK === '1';
@@ -555,19 +556,6 @@ async function runCity(srv, setup, count, raise) {
 }
 
 // ---------- isolation ----------
-async function loginAs(base, who) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: `${who}@musterstadt.example`, password: 'demo1234demo' }),
-  });
-  if (res.status !== 200) throw new Error(`login ${who}: ${res.status}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
 /** Repeat `fn` until `stop.now`; counts the rounds and the failures (a failure is not retried faster). */
 function loop(stop, fn) {
   const stats = { done: 0, failed: 0, ms: [] };

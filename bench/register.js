@@ -17,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { loginAs } from './login.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -121,18 +122,7 @@ async function main() {
     log(`${factCount} incident facts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // ---------- sessions ----------
-    const login = async (who) => {
-      const res = await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: `${who}@musterstadt.example`, password: 'demo1234demo' }),
-      });
-      if (res.status !== 200) throw new Error(`login ${who}: ${res.status}`);
-      return res.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0])
-        .join('; ');
-    };
+    const login = (who) => loginAs(base, who);
     const lookupCookie = await login('stefan.neumann');
     const statsCookie = await login('sicherheit');
 
