@@ -30,20 +30,6 @@ export async function storeLastPosition(ex: Executor, orgId: string, personId: s
     );
 }
 
-/** The person's last fix, if it is recent enough to send someone there. */
-export async function lastKnownPosition(
-  ex: Executor,
-  orgId: string,
-  personId: string,
-  now: Date,
-): Promise<Position | null> {
-  const [p] = await ex
-    .select({ position: people.lastPosition })
-    .from(people)
-    .where(and(eq(people.orgId, orgId), eq(people.id, personId), isNotNull(people.lastPosition)));
-  return recentPosition(p?.position ?? null, now);
-}
-
 /** A last fix, if it is recent enough to send someone there. */
 export function recentPosition(position: Position | null, now: Date): Position | null {
   if (!position || now.getTime() - new Date(position.at).getTime() > lastPositionMaxAgeMs) return null;

@@ -8,15 +8,10 @@ import type { PlacedBuilding } from './positions.js';
 import { stepTargetsSql } from './targets.js';
 import type { auditLog } from '../db/schema.js';
 import {
-  alarmPlans,
   alarmReceivers,
   alarmSteps,
   alarms,
-  buildings,
-  devices,
-  floors,
   people,
-  rooms,
   type LocationSnapshot,
   type SenderSnapshot,
 } from '../db/schema.js';
@@ -42,34 +37,6 @@ const unknownLocation: LocationSnapshot = {
  */
 export const roamingLocation: LocationSnapshot = { ...unknownLocation, building: '' };
 
-/** Where a room is, as it will be frozen into the alarm. */
-export async function locate(
-  ex: Executor,
-  orgId: string,
-  roomId: string | null,
-  workstation: string,
-): Promise<LocationSnapshot> {
-  if (!roomId) return { ...unknownLocation, workstation };
-  const [r] = await ex
-    .select({ room: rooms, floor: floors, building: buildings })
-    .from(rooms)
-    .innerJoin(floors, eq(floors.id, rooms.floorId))
-    .innerJoin(buildings, eq(buildings.id, floors.buildingId))
-    .where(and(eq(rooms.orgId, orgId), eq(rooms.id, roomId)));
-  if (!r) return { ...unknownLocation, workstation };
-  return {
-    roomId: r.room.id,
-    floorId: r.floor.id,
-    buildingId: r.building.id,
-    departmentId: r.room.departmentId,
-    building: r.building.name,
-    address: r.building.address,
-    floor: r.floor.name,
-    room: r.room.name,
-    workstation,
-  };
-}
-
 export async function personSnapshot(
   ex: Executor,
   orgId: string,
@@ -90,34 +57,6 @@ export async function personSnapshot(
     roomId: p.roomId,
     departmentId: p.departmentId,
   };
-}
-
-export async function deviceRow(ex: Executor, orgId: string, deviceId: string) {
-  const [d] = await ex
-    .select()
-    .from(devices)
-    .where(and(eq(devices.orgId, orgId), eq(devices.id, deviceId)));
-  return d ?? null;
-}
-
-/** The most specific plan: the room's, else the department's, else the organisation's. */
-export async function planSteps(
-  ex: Executor,
-  orgId: string,
-  roomId: string | null,
-  departmentId: string | null,
-): Promise<PlanStep[] | null> {
-  const plans = await ex.select().from(alarmPlans).where(eq(alarmPlans.orgId, orgId));
-  const byRoom = plans.find((p) => p.scope.kind === 'room' && p.scope.roomId === roomId);
-  const byDept = plans.find((p) => p.scope.kind === 'department' && p.scope.departmentId === departmentId);
-  const byOrg = plans.find((p) => p.scope.kind === 'organisation');
-  return (byRoom ?? byDept ?? byOrg)?.steps ?? null;
-}
-
-/** Insert unless the sender already used this key; null means it did (a repeat). */
-export async function insertAlarm(ex: Executor, a: NewAlarm): Promise<AlarmRow | null> {
-  const [row] = await ex.insert(alarms).values(a).onConflictDoNothing().returning();
-  return row ?? null;
 }
 
 export async function alarmByKey(ex: Executor, orgId: string, scope: string, key: string): Promise<AlarmRow | null> {
