@@ -1,10 +1,14 @@
 import { eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
+import { heartbeatIntervalMs } from '@wachsam/protocol';
 import type { AlarmService, Receipt } from '../alarms/service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { connections, instances } from '../db/schema.js';
 import type { DeviceService } from '../devices/service.js';
+
+/** How often presence is written (the realtime timer also pings every socket then). */
+export const presenceTickMs = heartbeatIntervalMs / 2;
 
 /** Receipts written in one transaction at most (the rest follow at once, in order). */
 export const receiptBatchMax = 5_000;
@@ -31,8 +35,8 @@ export interface LiveConnection {
  *
  * "Online" everywhere means a connection row whose instance was heard within
  * DEVICE_OFFLINE_SECONDS (see `onlineSql`): a connection that merely stays open without
- * answering loses its row at the first tick after it was last heard that long ago (within one
- * tick, 5 s), so the SMS/push fallback reaches its person.
+ * answering loses its row at the last tick before it has been unheard that long, so the SMS/push
+ * fallback reaches its person.
  */
 export class Presence {
   private receipts: Receipt[] = [];
@@ -125,9 +129,12 @@ export class Presence {
   async tick(lives: LiveConnection[]): Promise<void> {
     const now = this.clock.now();
     await this.heartbeat(now);
-    const since = onlineSince(now, this.offlineSeconds).getTime();
-    const quiet = lives.filter((l) => l.heardAt <= since && !this.silent.has(l.connectionId));
-    const back = lives.filter((l) => l.heardAt > since && this.silent.has(l.connectionId));
+    // Silent is decided a tick ahead: a connection that will have been unheard for the limit
+    // before the next tick loses its row now, so nobody counts as online past the limit (healthy
+    // clients are heard every 5 s at least: they answer the server's pings).
+    const fresh = onlineSince(now, this.offlineSeconds).getTime() + presenceTickMs;
+    const quiet = lives.filter((l) => l.heardAt <= fresh && !this.silent.has(l.connectionId));
+    const back = lives.filter((l) => l.heardAt > fresh && this.silent.has(l.connectionId));
     if (quiet.length) {
       await this.db.delete(connections).where(
         inArray(

@@ -9,7 +9,7 @@ import { sha256 } from '../auth/tokens.js';
 import { AppError } from '../http/errors.js';
 import { authenticate, bearer } from '../http/register.js';
 import type { Conn, Hub } from './hub.js';
-import type { Presence } from './presence.js';
+import { presenceTickMs, type Presence } from './presence.js';
 import { send, type Live, type Sockets } from './sockets.js';
 
 /** A connection may confirm this many different alarms; more is noise (or an attack) and is ignored. */
@@ -158,7 +158,7 @@ export function realtimeRoutes(
         })),
       )
       .catch((err: unknown) => app.log.warn({ err }, 'presence refresh failed'));
-  }, heartbeatIntervalMs / 2);
+  }, presenceTickMs);
 
   return {
     stop: () => {
