@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
-import { Presence, receiptBatchMax } from './presence.js';
+import { Presence, receiptBatchMax, silenceLookAheadMs } from './presence.js';
 
 const log = { error: () => undefined } as unknown as ConstructorParameters<typeof Presence>[6];
 
@@ -27,5 +27,14 @@ describe('receipts', () => {
     expect(batches[0]).toBe(receiptBatchMax);
     expect(written()).toBe(count);
     expect(Math.max(...batches)).toBe(receiptBatchMax);
+  });
+});
+
+describe('silence', () => {
+  it('is decided a tick ahead of the limit, never so early that a healthy client looks silent', () => {
+    expect(silenceLookAheadMs(20)).toBe(5_000);
+    expect(silenceLookAheadMs(12)).toBe(2_000);
+    expect(silenceLookAheadMs(10)).toBe(0);
+    expect(silenceLookAheadMs(5)).toBe(0);
   });
 });

@@ -10,6 +10,16 @@ import type { DeviceService } from '../devices/service.js';
 /** How often presence is written (the realtime timer also pings every socket then). */
 export const presenceTickMs = heartbeatIntervalMs / 2;
 
+/**
+ * How far ahead of the offline limit a tick takes a connection as silent: one tick, as long as a
+ * healthy client (heard every tick at least: it answers the server's pings) keeps a tick of room
+ * to spare; with a limit of under three ticks, none (then it may count as online up to a tick
+ * longer than the limit).
+ */
+export function silenceLookAheadMs(offlineSeconds: number): number {
+  return Math.max(0, Math.min(presenceTickMs, offlineSeconds * 1000 - 2 * presenceTickMs));
+}
+
 /** Receipts written in one transaction at most (the rest follow at once, in order). */
 export const receiptBatchMax = 5_000;
 
@@ -130,9 +140,8 @@ export class Presence {
     const now = this.clock.now();
     await this.heartbeat(now);
     // Silent is decided a tick ahead: a connection that will have been unheard for the limit
-    // before the next tick loses its row now, so nobody counts as online past the limit (healthy
-    // clients are heard every 5 s at least: they answer the server's pings).
-    const fresh = onlineSince(now, this.offlineSeconds).getTime() + presenceTickMs;
+    // before the next tick loses its row now, so nobody counts as online past the limit.
+    const fresh = onlineSince(now, this.offlineSeconds).getTime() + silenceLookAheadMs(this.offlineSeconds);
     const quiet = lives.filter((l) => l.heardAt <= fresh && !this.silent.has(l.connectionId));
     const back = lives.filter((l) => l.heardAt > fresh && this.silent.has(l.connectionId));
     if (quiet.length) {
