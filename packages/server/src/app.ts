@@ -212,7 +212,7 @@ export async function createWachsam(
     push,
     app.log,
   );
-  alarms.onAlerted((alarmId, step) => offlineAlerts.alerted(alarmId, step));
+  alarms.onAlerted((alarmId, step, known) => offlineAlerts.alerted(alarmId, step, known));
 
   authRoutes(app, auth, config);
   alarmRoutes(app, auth, alarms, messages);

@@ -455,9 +455,10 @@ export interface RaiseContext {
   steps: PlanStep[] | null;
   /**
    * Each step's receivers (index = step − 1): the people its targets reach who are not alerted
-   * by an earlier step and are not the sender, and how many of them are online.
+   * by an earlier step and are not the sender, how many of them are online, and who is not
+   * (for the SMS/push fallback, so it need not ask again after the commit).
    */
-  receivers: Array<{ ids: string[]; online: number }>;
+  receivers: Array<{ ids: string[]; online: number; offline: string[] }>;
   /** Buildings with coordinates, when a position will need a nearby address. */
   buildings: PlacedBuilding[];
 }
@@ -510,7 +511,7 @@ export async function raiseContext(
       room: string;
     } | null;
     steps: PlanStep[] | null;
-    receivers: Array<{ n: number; ids: string; online: number }>;
+    receivers: Array<{ n: number; ids: string; online: number; offline: string }>;
     buildings: PlacedBuilding[];
   }>(
     ex,
@@ -558,11 +559,13 @@ export async function raiseContext(
       (select to_jsonb(loc) from loc) as loc,
       (select steps from plan) as steps,
       coalesce((
-        select jsonb_agg(jsonb_build_object('n', n, 'ids', ids, 'online', online) order by n)
+        select jsonb_agg(jsonb_build_object('n', n, 'ids', ids, 'online', online, 'offline', offline) order by n)
         from (
           select n, string_agg(id::text, ',') as ids,
-            (count(*) filter (where ${onlineSql(sql`cand.id`, q.onlineSince)}))::int as online
-          from cand group by n
+            (count(*) filter (where up))::int as online,
+            coalesce(string_agg(id::text, ',') filter (where not up), '') as offline
+          from (select cand.n, cand.id, ${onlineSql(sql`cand.id`, q.onlineSince)} as up from cand) c
+          group by n
         ) g
       ), '[]'::jsonb) as receivers,
       coalesce((
@@ -576,8 +579,13 @@ export async function raiseContext(
   const r = row!;
   const steps = r.steps;
   const stepCount = (steps ?? q.defaultSteps).length;
-  const receivers = Array.from({ length: q.resolve ? stepCount : 0 }, () => ({ ids: [] as string[], online: 0 }));
-  for (const g of r.receivers) receivers[g.n - 1] = { ids: g.ids.split(','), online: g.online };
+  const receivers = Array.from({ length: q.resolve ? stepCount : 0 }, () => ({
+    ids: [] as string[],
+    online: 0,
+    offline: [] as string[],
+  }));
+  for (const g of r.receivers)
+    receivers[g.n - 1] = { ids: g.ids.split(','), online: g.online, offline: g.offline ? g.offline.split(',') : [] };
   const d = r.device;
   const s = r.sender;
   return {

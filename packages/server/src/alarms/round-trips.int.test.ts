@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { PgPreparedQuery } from 'drizzle-orm/pg-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmService } from './service.js';
-import { alarmGroupMembers, alarmGroups, alarmPlans, people } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { alarmGroupMembers, alarmGroups, alarmPlans, connections, people } from '../db/schema.js';
+import type { OfflineAlerts } from '../notify/alerts.js';
 import { api, backends, startTestServer, TestRealtime, type TestServer } from '../testing.js';
 
 const login = (name: string) => `${name}@musterstadt.example`;
@@ -34,6 +36,22 @@ function countRaises(alarms: AlarmService): number[] {
   const target = alarms as unknown as { raiseInTransaction: (...a: unknown[]) => Promise<unknown> };
   const original = target.raiseInTransaction.bind(alarms);
   target.raiseInTransaction = async (...args: unknown[]) => {
+    const counter = { n: 0 };
+    try {
+      return await inRaise.run(counter, () => original(...args));
+    } finally {
+      counts.push(counter.n);
+    }
+  };
+  return counts;
+}
+
+/** Counts the statements the SMS/push fallback sends for each alerted step. */
+function countOfflineAlerts(alerts: OfflineAlerts): number[] {
+  const counts: number[] = [];
+  const target = alerts as unknown as { send: (...a: unknown[]) => Promise<unknown> };
+  const original = target.send.bind(alerts);
+  target.send = async (...args: unknown[]) => {
     const counter = { n: 0 };
     try {
       return await inRaise.run(counter, () => original(...args));
@@ -104,5 +122,86 @@ describe.each(backends)('the raise on %s', (backend) => {
     expect(detail.body.receivers).toHaveLength(300);
 
     expect(counts).toEqual([2, 2, 2]);
+  });
+});
+
+describe.each(backends)('the SMS/push fallback after a raise on %s', (backend) => {
+  let server: TestServer;
+  const clients: TestRealtime[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+    await server?.close();
+  });
+
+  it('asks the database only for the phones of receivers the raise found offline, nothing when all were online', async () => {
+    server = await startTestServer({ backend });
+    const { db } = server.database;
+    const { offlineAlerts, push } = server.wachsam.services;
+    const counts = countOfflineAlerts(offlineAlerts);
+    const pushed: string[][] = [];
+    const notify = push.notify.bind(push);
+    push.notify = (orgId, ids, payload) => {
+      pushed.push(ids);
+      return notify(orgId, ids, payload);
+    };
+    const [anna, thomas, pforte] = await Promise.all(
+      ['anna.schmidt', 'thomas.klein', 'pforte'].map((n) => server.login(login(n))),
+    );
+    const [thomasId, pforteId] = await Promise.all(
+      ['thomas.klein', 'pforte'].map(
+        async (n) =>
+          (
+            await db
+              .select({ id: people.id })
+              .from(people)
+              .where(eq(people.login, login(n)))
+          )[0]!.id,
+      ),
+    );
+    const [org] = await db.select({ orgId: people.orgId }).from(people).limit(1);
+    const orgId = org!.orgId;
+    const [group] = await db.insert(alarmGroups).values({ orgId, name: 'Zwei' }).returning();
+    await db
+      .insert(alarmGroupMembers)
+      .values([thomasId!, pforteId!].map((personId) => ({ groupId: group!.id, personId })));
+    await db.delete(alarmPlans);
+    await db.insert(alarmPlans).values({
+      orgId,
+      name: 'Zwei',
+      scope: { kind: 'organisation' },
+      steps: [
+        { targets: [{ kind: 'group', groupId: group!.id }], timeoutSeconds: 60, callPolice: false, minOnline: 0 },
+      ],
+    });
+    const raise = async () => {
+      const res = await api(server.url, 'POST', '/api/alarms', {
+        cookie: anna,
+        body: { source: 'console' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(res.status).toBe(201);
+      await offlineAlerts.idle();
+    };
+    const online = async (personId: string) => {
+      await expect
+        .poll(async () => (await db.select().from(connections).where(eq(connections.personId, personId))).length)
+        .toBeGreaterThan(0);
+    };
+
+    // The desk is online, Thomas is not: one statement for his phone, a push to him alone.
+    clients.push(await TestRealtime.connect(server.url, { cookie: pforte! }));
+    await online(pforteId!);
+    await raise();
+    expect(counts).toHaveLength(1);
+    expect(counts[0]).toBeGreaterThanOrEqual(1);
+    expect(pushed).toEqual([[thomasId]]);
+
+    // Both online: the fallback has nobody to reach and sends no statement at all.
+    clients.push(await TestRealtime.connect(server.url, { cookie: thomas! }));
+    await online(thomasId!);
+    await raise();
+    expect(counts).toHaveLength(2);
+    expect(counts[1]).toBe(0);
+    expect(pushed).toHaveLength(1);
   });
 });

@@ -36,7 +36,16 @@ type AlarmEventType = AlarmEvent['type'];
 const AlarmCursorJson = z
   .tuple([z.iso.datetime(), z.uuid()])
   .transform(([raisedAt, id]): repo.AlarmCursor => ({ raisedAt: new Date(raisedAt), id }));
-export type AlertedListener = (alarmId: string, step: number) => void;
+/**
+ * A step alerted people. `known` is given when the caller already knows the alarm and who of
+ * the step was offline (the raise reads both before it commits); otherwise the listener reads them.
+ */
+export type AlertedListener = (alarmId: string, step: number, known?: AlertedKnown) => void;
+export interface AlertedKnown {
+  alarm: AlarmRow;
+  /** The step's receivers without a live connection when it was alerted. */
+  offline: readonly string[];
+}
 
 /** How long who an alarm alerted is kept for matching its receipts. */
 const alertedCacheMs = 120_000;
@@ -86,10 +95,10 @@ export class AlarmService {
    * got it can rely on the alarm existing. A repeat with the same key returns the same alarm.
    */
   async raise(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
-    const result = await this.raiseInTransaction(actor, req, key);
-    // Every step alerted by the raise (more than one when it widened at once) gets SMS and push.
-    if (!result.replayed && !result.alarm.functionTest)
-      for (let step = 1; step <= result.alarm.step; step++) this.notifyAlerted(result.alarm.id, step);
+    const { response: result, alerted } = await this.raiseInTransaction(actor, req, key);
+    // Every step the raise alerted (more than one when it widened at once) gets SMS and push
+    // for those the raise found offline, without asking the database again.
+    alerted.forEach((known, i) => this.notifyAlerted(result.alarm.id, i + 1, known));
     // The sender's fix also becomes their last known position (for a personal button later):
     // after the commit, outside the alarm's transaction; failing here must not fail the raise.
     const personId = result.alarm.sender.personId;
@@ -115,8 +124,8 @@ export class AlarmService {
     this.resolvedHooks.push(hook);
   }
 
-  private notifyAlerted(alarmId: string, step: number): void {
-    for (const l of this.alertedListeners) l(alarmId, step);
+  private notifyAlerted(alarmId: string, step: number, known?: AlertedKnown): void {
+    for (const l of this.alertedListeners) l(alarmId, step, known);
   }
 
   /**
@@ -126,7 +135,11 @@ export class AlarmService {
    * Whether the first step has too few receivers online, so that the next steps are alerted at
    * once, is decided in between from what was read.
    */
-  private async raiseInTransaction(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
+  private async raiseInTransaction(
+    actor: Actor,
+    req: RaiseAlarmRequest,
+    key: string,
+  ): Promise<{ response: RaiseAlarmResponse; alerted: AlertedKnown[] }> {
     const orgId = actor.orgId;
     const scope = actor.kind === 'device' ? `device:${actor.deviceId}` : `person:${actor.personId}`;
     const functionTest = req.functionTest;
@@ -237,7 +250,12 @@ export class AlarmService {
       { type, payload: { type, at: now.toISOString(), alarm }, channel: eventsChannel },
     );
     if (!committed)
-      return this.db.transaction((tx) => this.replay(tx, orgId, scope, key, fingerprint, req.triggeredAt ?? null));
+      return {
+        response: await this.db.transaction((tx) =>
+          this.replay(tx, orgId, scope, key, fingerprint, req.triggeredAt ?? null),
+        ),
+        alerted: [],
+      };
     const receivers = new Set(alerted.flatMap((s) => s.ids));
     announceCommitted(this.db, `${orgId}:${committed.eventId}`, {
       orgId,
@@ -255,7 +273,10 @@ export class AlarmService {
       receivers: new Map([[row.id, receivers]]),
     });
     const receiversOnline = functionTest ? 1 : alerted.reduce((n, s) => n + s.online, 0);
-    return { alarm, receiversOnline, replayed: false };
+    return {
+      response: { alarm, receiversOnline, replayed: false },
+      alerted: functionTest ? [] : alerted.map((s) => ({ alarm: row, offline: s.offline })),
+    };
   }
 
   private async replay(

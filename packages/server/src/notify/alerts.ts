@@ -1,7 +1,8 @@
-import { and, eq, not, sql } from 'drizzle-orm';
+import { and, eq, inArray, not, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { mapLink, type PushPayload } from '@wachsam/protocol';
 import type { AlarmRow } from '../alarms/presenter.js';
+import type { AlertedKnown } from '../alarms/service.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { onlineSince, onlineSql } from '../delivery/presence.js';
@@ -55,9 +56,12 @@ export class OfflineAlerts {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Fire and forget: the caller (raise, escalation) has already answered. */
-  alerted(alarmId: string, step: number): void {
-    const p = this.send(alarmId, step)
+  /**
+   * Fire and forget: the caller (raise, escalation) has already answered. With `known` (the
+   * raise), the alarm and who was offline are not read again; when nobody was, nothing is read.
+   */
+  alerted(alarmId: string, step: number, known?: AlertedKnown): void {
+    const p = this.send(alarmId, step, known)
       .catch((err: unknown) => this.log.error({ err, alarmId, step }, 'offline alerts failed'))
       .finally(() => this.running.delete(p));
     this.running.add(p);
@@ -68,19 +72,21 @@ export class OfflineAlerts {
     while (this.running.size) await Promise.all([...this.running]);
   }
 
-  private async send(alarmId: string, step: number): Promise<void> {
-    const [alarm] = await this.db.select().from(alarms).where(eq(alarms.id, alarmId));
+  private async send(alarmId: string, step: number, known?: AlertedKnown): Promise<void> {
+    if (known && known.offline.length === 0) return;
+    const alarm = known?.alarm ?? (await this.db.select().from(alarms).where(eq(alarms.id, alarmId)))[0];
     if (!alarm || alarm.resolvedAt) return;
-    const since = onlineSince(this.clock.now(), this.offlineSeconds);
     const offline = await this.db
       .select({ personId: people.id, phone: people.phone })
       .from(people)
       .where(
-        and(
-          // The step's people (unnested: a hash join, not a scan of the array per person).
-          sql`${people.id} in (select unnest(person_ids) from alarm_steps where alarm_id = ${alarmId} and step = ${step})`,
-          not(onlineSql(sql`${people.id}`, since)),
-        ),
+        known
+          ? and(eq(people.orgId, alarm.orgId), inArray(people.id, [...known.offline]))
+          : and(
+              // The step's people (unnested: a hash join, not a scan of the array per person).
+              sql`${people.id} in (select unnest(person_ids) from alarm_steps where alarm_id = ${alarmId} and step = ${step})`,
+              not(onlineSql(sql`${people.id}`, onlineSince(this.clock.now(), this.offlineSeconds))),
+            ),
       );
     if (offline.length === 0) return;
     const texts = this.sms && !alarm.test ? offline.filter((r) => r.phone.trim() !== '') : [];
