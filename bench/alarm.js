@@ -28,27 +28,31 @@ const bursts = Number(process.env.BENCH_BURSTS ?? (quick ? 2 : 5));
 // files at most (hard limit): 19,000 agents leave room for the database and the rest.
 const cityN = Number(process.env.BENCH_CITY ?? (quick ? 2000 : 19000));
 const cityBase = 500; // the Amok alarm's receivers: the baseline has just them connected
+// Scale out: a second instance B on the same database, this many receivers on each instance,
+// alarms raised on A (0: skip). Compared with the single-instance figure of the same size.
+const scaleN = Number(process.env.BENCH_SCALEOUT ?? Math.max(...sizes));
 const burstSize = Number(process.env.BENCH_BURST ?? 10);
 const receiptsDefault = process.env.BENCH_RECEIPTS !== '0';
 const withVariant = process.env.BENCH_VARIANT !== '0' && !quick; // Wachsam again with receivers silent
 let sendReceipts = receiptsDefault;
 const withRefs = process.env.BENCH_REFS !== '0';
-const profDir = process.env.BENCH_PROF; // a folder: write a CPU profile of the server process there
+const profDir = process.env.BENCH_PROF; // a folder: CPU profiles of the server while the city is idle go there
 const mqttUrl = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const pauseMs = 300;
 const started = Date.now();
-const budgetMs = (quick ? 3 : 14) * 60_000;
-const maxN = Math.max(...sizes, cityN);
+const budgetMs = (quick ? 3 : 20) * 60_000;
+const maxN = Math.max(...sizes, cityN, 2 * scaleN);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 
 // ---------- children ----------
 const children = new Set();
-function spawnChild(file, extraArgs = []) {
+function spawnChild(file, extraArgs = [], env = {}) {
   const child = fork(new URL(file, import.meta.url), [], {
     execArgv: ['--expose-gc', ...extraArgs],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
   });
   children.add(child);
   let seq = 0;
@@ -513,8 +517,10 @@ async function runCity(srv, setup, count, raise) {
     const idleMs = quick ? 15_000 : 30_000;
     const w0 = await srv.call('presenceWrites');
     const c0 = (await srv.call('traces')).cpu;
+    if (profDir) await srv.call('profileStart');
     await sleep(idleMs);
     const c1 = (await srv.call('traces')).cpu;
+    if (profDir) await srv.call('profileStop', { file: `${profDir}/city-idle-${count}.cpuprofile` });
     await sleep(1500); // table statistics are flushed with a delay
     const w1 = await srv.call('presenceWrites');
     out.idleCpu = (c1.user + c1.system - c0.user - c0.system) / 1000 / idleMs;
@@ -553,6 +559,47 @@ async function runCity(srv, setup, count, raise) {
     await closeWs(clients);
   }
   return out;
+}
+
+// ---------- scale out ----------
+/**
+ * Two instances on one PostgreSQL: `n` receivers connected to A (held by a child process, see
+ * receivers.js) and `n` to B (here, timed), one plan alerting all 2n; alarms raised on A. B
+ * learns of them only through the database (NOTIFY, then the event read back).
+ */
+async function runScaleOut(srv, setup, n) {
+  const b = spawnChild('./server.js', [], { BENCH_ATTACH: setup.databaseUrl });
+  const rec = spawnChild('./receivers.js');
+  let clients = [];
+  try {
+    const [{ url: urlB }] = await Promise.all([b.ready, rec.ready]);
+    await srv.call('plan', { n: 2 * n });
+    expectedN = n;
+    const t = performance.now();
+    const wsA = `${setup.url.replace(/^http/, 'ws')}/api/realtime`;
+    const wsB = `${urlB.replace(/^http/, 'ws')}/api/realtime`;
+    const [, onB] = await Promise.all([
+      rec.call('connect', { url: wsA, tokens: setup.receiverTokens.slice(n, 2 * n) }),
+      pool(n, 50, (i) => connectWs(wsB, { cookie: `wachsam_session=${setup.receiverTokens[i]}` }, i)),
+    ]);
+    clients = onB;
+    log(`scale-out: ${n} receivers on A and ${n} on B connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    await sleep(2000);
+    const result = await measure('scale-out (at B)', n, raiserFor(setup), setup.senderTokens.length);
+    for (const phase of ['single', 'burst']) {
+      const ids = result[phase].records.map((r) => r.id);
+      const atA = await rec.call('delivered', { ids });
+      result[phase].deliveredA = atA.reduce((x, y) => x + y, 0);
+      result[phase].expectedA = ids.length * n;
+    }
+    result.n = n;
+    return result;
+  } finally {
+    await closeWs(clients);
+    await rec.call('close').catch(() => undefined);
+    await b.call('close').catch(() => undefined);
+    await Promise.all([rec.exited(), b.exited()]);
+  }
 }
 
 // ---------- isolation ----------
@@ -801,6 +848,30 @@ function report(results, pgVersion) {
       `- isolation: alarms to ${iso.n} while a Lagebild PDF, an Art. 15 PDF, the access-log CSV and 10 uploads run, ` +
         `p99 ${f(iso.loaded.p99)} ms vs 1.5 × idle p99 (${f(1.5 * iso.idle.p99)} ms): **${iso.loaded.p99 <= 1.5 * iso.idle.p99 ? 'met' : 'missed'}**`,
     );
+  const so = results.scaleOut;
+  if (so) {
+    const single = results.find((e) => e.n === so.n)?.wachsam;
+    for (const phase of ['single', 'burst']) {
+      const r = so[phase];
+      const ref = single?.[phase];
+      goals.push(
+        `- scale out: ${so.n} receivers on each of two instances, raised on A, ${phase}: p99 at B's receivers ${f(r.p99)} ms vs ` +
+          `1.2 × the single instance with ${so.n} (${ref ? f(1.2 * ref.p99) : '–'} ms): ` +
+          `**${ref ? (r.p99 <= 1.2 * ref.p99 ? 'met' : 'missed') : 'n/a'}**; delivered at B ${r.delivered}/${r.expected}, ` +
+          `at A ${r.deliveredA}/${r.expectedA}`,
+      );
+    }
+  }
+  for (const { n, wachsam, ws } of results) {
+    const m = wachsam?.memory;
+    const w = ws?.memory;
+    if (!m?.before || !w?.before) continue;
+    const perConn = (x) => (x.after.rss - x.before.rss) / x.n;
+    goals.push(
+      `- memory: server RSS per idle connection at N=${n} ${f(perConn(m) / 1024)} KiB vs 1.2 × bare ws ` +
+        `(${f((1.2 * perConn(w)) / 1024)} KiB): **${perConn(m) <= 1.2 * perConn(w) ? 'met' : 'missed'}**`,
+    );
+  }
   goals.push(`- raises answered 503 (database not reachable in time) and sent again with the same key: ${retried503}`);
   lines.push('', '## Goals', '', ...goals, '');
   if (iso) {
@@ -827,6 +898,29 @@ function report(results, pgVersion) {
       lines.push(
         `| ${k} | ${v.done} | ${v.failed}${v.error ? ` (${v.error.slice(0, 60)})` : ''} | ${f(v.p50)} | ${f(v.p99)} |`,
       );
+    lines.push('');
+  }
+  if (so) {
+    lines.push(
+      '## Scale out',
+      '',
+      `Two instances A and B on one PostgreSQL, ${so.n} receivers connected to each, one plan alerting all ${2 * so.n}; ` +
+        'alarms raised on A (same singles and bursts as above). B hears of them only through the database (NOTIFY, then ' +
+        "reads the event). Latency from the start of the raise to each of B's receivers, ms; A's receivers are held by a " +
+        'second client process (one process may open 20,000 files here) and counted, not timed.',
+      '',
+      '| phase | p50 | p95 | p99 | max | delivered at B | delivered at A | single instance p99 | ratio |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    const single = results.find((e) => e.n === so.n)?.wachsam;
+    for (const phase of ['single', 'burst']) {
+      const r = so[phase];
+      const ref = single?.[phase];
+      lines.push(
+        `| ${phase} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ${r.delivered}/${r.expected} | ` +
+          `${r.deliveredA}/${r.expectedA} | ${ref ? f(ref.p99) : '–'} | ${ref ? f(r.p99 / ref.p99, 2) : '–'} |`,
+      );
+    }
     lines.push('');
   }
   if (city) {
@@ -940,9 +1034,13 @@ function report(results, pgVersion) {
 // ---------- main ----------
 async function main() {
   log(`sizes ${sizes.join(', ')}; ${singles} singles, ${bursts} bursts of ${burstSize}; receipts ${sendReceipts}`);
-  const srv = spawnChild('./server.js', profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+  const srv = spawnChild('./server.js');
   await srv.ready;
-  const setup = await srv.call('setup', { receivers: maxN, sizes: [...sizes, 50, cityBase], senders: burstSize });
+  const setup = await srv.call('setup', {
+    receivers: maxN,
+    sizes: [...new Set([...sizes, 50, cityBase, ...(scaleN > 0 ? [2 * scaleN] : [])])],
+    senders: burstSize,
+  });
   log(`server ${setup.url}: ${maxN} receivers and ${burstSize} senders inserted`);
   const results = [];
   try {
@@ -960,6 +1058,7 @@ async function main() {
         }
       }
     }
+    if (scaleN > 0 && Date.now() - started < budgetMs) results.scaleOut = await runScaleOut(srv, setup, scaleN);
     if (process.env.BENCH_ISOLATION !== '0')
       results.isolation = await runIsolation(srv, setup, Math.min(1000, maxN), raiserFor(setup));
     if (cityN > 0) {
@@ -990,7 +1089,20 @@ async function main() {
   }));
   writeFileSync(
     new URL('./results/alarm.json', import.meta.url),
-    JSON.stringify({ sizes: raw, city: results.city ?? null, isolation: results.isolation ?? null }, null, 2),
+    JSON.stringify(
+      {
+        sizes: raw,
+        city: results.city ?? null,
+        isolation: results.isolation ?? null,
+        scaleOut: results.scaleOut
+          ? Object.fromEntries(
+              Object.entries(results.scaleOut).map(([k, v]) => [k, v?.records ? { ...v, records: undefined } : v]),
+            )
+          : null,
+      },
+      null,
+      2,
+    ),
   );
   log('done; written to bench/results/alarm.md');
 }

@@ -4,6 +4,8 @@
 // the server's code, where the time of each alarm goes inside the server (raise, NOTIFY, the
 // fan-out queries and the send loop) by wrapping the instances' methods.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { PgDialect, PgPreparedQuery } from 'drizzle-orm/pg-core';
@@ -21,7 +23,14 @@ import {
 import { newToken, sha256 } from '../packages/server/dist/auth/tokens.js';
 
 const dialect = new PgDialect();
-const server = await startTestServer({ backend: 'postgres', timers: true });
+// BENCH_ATTACH: a second instance on the first one's database (the scale-out scenario): no demo
+// data of its own, and the database stays when it closes (the first instance drops it).
+const attach = process.env.BENCH_ATTACH;
+const server = await startTestServer({
+  backend: 'postgres',
+  timers: true,
+  ...(attach ? { databaseUrl: attach, demo: false } : {}),
+});
 const { db } = server.wachsam.database;
 const hub = server.wachsam.hub;
 const alarms = server.wachsam.services.alarms;
@@ -51,7 +60,7 @@ const raiseInTransaction = alarms.raiseInTransaction.bind(alarms);
 alarms.raiseInTransaction = async (...args) => {
   const counter = { roundTrips: 0 };
   const res = await inRaise.run(counter, () => raiseInTransaction(...args));
-  traceOf(res.alarm.id).roundTrips = counter.roundTrips;
+  traceOf(res.response.alarm.id).roundTrips = counter.roundTrips;
   return res;
 };
 const raise = alarms.raise.bind(alarms);
@@ -186,6 +195,7 @@ async function insertPeople(count, prefix, roles) {
   return { ids, tokens };
 }
 
+let profiler = null;
 const commands = {
   /** N receivers (helpers), `senders` senders; one alarm group per requested size. */
   async setup({ receivers, sizes, senders }) {
@@ -205,7 +215,7 @@ const commands = {
       groups.set(n, g.id);
     }
     const [{ version }] = (await db.execute(sql`select version() as version`)).rows;
-    return { url: server.url, receiverTokens, senderTokens, postgres: version };
+    return { url: server.url, databaseUrl: server.databaseUrl, receiverTokens, senderTokens, postgres: version };
   },
   /** Replace the organisation's plans by one whose step 1 alerts the group of size n. */
   async plan({ n }) {
@@ -285,6 +295,20 @@ const commands = {
     } finally {
       await seed.end();
     }
+  },
+  /** A CPU profile of this process over a window (BENCH_PROF: e.g. the city's idle time). */
+  async profileStart() {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    return { ok: true };
+  },
+  async profileStop({ file }) {
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    writeFileSync(file, JSON.stringify(profile));
+    return { ok: true };
   },
   presenceWrites() {
     return { connections: 0, instances: 0, devices: 0, ...presenceRows };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
-import { Presence, receiptBatchMax, silenceLookAheadMs } from './presence.js';
+import { pingAfterMs, Presence, presenceTickMs, receiptBatchMax, silenceLookAheadMs } from './presence.js';
 
 const log = { error: () => undefined } as unknown as ConstructorParameters<typeof Presence>[6];
 
@@ -36,5 +36,22 @@ describe('silence', () => {
     expect(silenceLookAheadMs(12)).toBe(2_000);
     expect(silenceLookAheadMs(10)).toBe(0);
     expect(silenceLookAheadMs(5)).toBe(0);
+  });
+});
+
+describe('pinging', () => {
+  it('leaves a client alone while it pings itself, and pings a tick before it would be taken as silent', () => {
+    // The default limit (20 s): silent from 15 s on; a client pinging every 10 s is not pinged.
+    expect(pingAfterMs(20)).toBe(10_000);
+    for (const offline of [5, 8, 10, 12, 15, 20, 30, 60, 300]) {
+      const silentAfter = offline * 1000 - silenceLookAheadMs(offline);
+      // A ping goes out at the tick before the one that would remove the connection's row ...
+      expect(pingAfterMs(offline) + presenceTickMs).toBeLessThanOrEqual(Math.max(presenceTickMs, silentAfter));
+      // ... and a peer is never left unpinged longer than a heartbeat interval (cut off after three).
+      expect(pingAfterMs(offline)).toBeLessThanOrEqual(10_000);
+    }
+    // A short limit: every socket every tick, as before.
+    expect(pingAfterMs(10)).toBe(5_000);
+    expect(pingAfterMs(5)).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { connections, instances } from '../db/schema.js';
 import type { DeviceService } from '../devices/service.js';
 
-/** How often presence is written (the realtime timer also pings every socket then). */
+/** How often presence is written (the realtime timer also pings the sockets that need it then). */
 export const presenceTickMs = heartbeatIntervalMs / 2;
 
 /**
@@ -18,6 +18,20 @@ export const presenceTickMs = heartbeatIntervalMs / 2;
  */
 export function silenceLookAheadMs(offlineSeconds: number): number {
   return Math.max(0, Math.min(presenceTickMs, offlineSeconds * 1000 - 2 * presenceTickMs));
+}
+
+/**
+ * How long a connection may have been unheard before the tick pings it. The agent and the web
+ * app ping every heartbeat interval themselves, so a client heard more recently than this is left
+ * alone: it will be heard again before it could count as silent. A quiet city of agents thus
+ * costs one frame each way per interval instead of three (the server's ping every tick, its pong
+ * and the pong to the client's ping). A ping leaves the answer a full tick before the tick that
+ * would take the connection as silent, and goes out after a heartbeat interval at the latest;
+ * with a short offline limit every socket is pinged every tick.
+ */
+export function pingAfterMs(offlineSeconds: number): number {
+  const silentAfter = offlineSeconds * 1000 - silenceLookAheadMs(offlineSeconds);
+  return Math.max(0, Math.min(heartbeatIntervalMs, silentAfter - presenceTickMs));
 }
 
 /** Receipts written in one transaction at most (the rest follow at once, in order). */
@@ -66,6 +80,11 @@ export class Presence {
     private readonly devicesService: DeviceService,
     private readonly log: FastifyBaseLogger,
   ) {}
+
+  /** How long a connection may be unheard before it is pinged (see `pingAfterMs`). */
+  get pingAfterMs(): number {
+    return pingAfterMs(this.offlineSeconds);
+  }
 
   /** This instance is alive: its connections count. */
   private async heartbeat(now: Date): Promise<void> {

@@ -20,7 +20,8 @@ const replayHighWaterBytes = 1 << 20;
 /**
  * The realtime endpoint. Authentication happens before the upgrade (cookie or bearer token);
  * then the connection subscribes, replays what it missed since `?since=`, and goes live.
- * Both sides ping at least every 10 s; a peer silent for three intervals is cut off. A
+ * The client pings every 10 s; the server pings a client it has not heard for a while (see
+ * `pingAfterMs`), and cuts off a peer silent for three intervals. A
  * connection belongs to its session or device: ending those ends it (see Sockets).
  */
 export function realtimeRoutes(
@@ -143,10 +144,11 @@ export function realtimeRoutes(
     presence.receipt({ alarmId, personId: live.owner.personId, deviceId: live.owner.deviceId });
   }
 
-  // One timer for all connections: ping, cut off the silent, and write presence in one batch.
+  // One timer for all connections: ping the quiet, cut off the silent, and write presence in one batch.
+  const quietMs = presence.pingAfterMs;
   const timer = setInterval(() => {
     const now = heardNow();
-    sockets.ping(now);
+    sockets.ping(now, quietMs);
     presence
       .tick(
         sockets.all().map((l) => ({

@@ -122,13 +122,35 @@ describe.each(backends)('a socket belongs to its session, person and device, on 
 
   it('stays open when the wall clock steps forward (an NTP correction): silence is judged on the monotonic clock', async () => {
     const clock = new FakeClock();
-    server = await startTestServer({ backend, clock });
+    // A 12 s offline limit: the server pings a socket unheard for 5 s (see the next test).
+    server = await startTestServer({ backend, clock, env: { DEVICE_OFFLINE_SECONDS: '12' } });
     const ws = await connect({ cookie: await server.login(login('jonas.becker')) });
     const pingsBefore = ws.frames.filter((f) => f.kind === 'ping').length;
     clock.advance(10 * 60_000);
     // The next heartbeat tick judges silence: the socket gets its ping instead of being cut off.
     await ws.next(() => ws.frames.filter((f) => f.kind === 'ping').length > pingsBefore, 30_000);
     expect(ws.ws.readyState).toBe(ws.ws.OPEN);
+  });
+
+  it('pings only a client it has not heard for a while: one that pings itself gets pongs, not pings', async () => {
+    // A 12 s offline limit: a connection unheard for 5 s is pinged at the next tick (every 5 s).
+    server = await startTestServer({ backend, env: { DEVICE_OFFLINE_SECONDS: '12' } });
+    const talking = await connect({ cookie: await server.login(login('jonas.becker')) });
+    const quiet = await connect({ cookie: await server.login(login('anna.schmidt')) });
+    // Like the agent and the web app, but every second.
+    let at = 0;
+    const pinging = setInterval(() => talking.send({ kind: 'ping', at: ++at }), 1_000);
+    try {
+      // The quiet one is pinged within a tick or two of going quiet, and stays open.
+      await quiet.next((f) => f.kind === 'ping', 20_000);
+      expect(quiet.ws.readyState).toBe(quiet.ws.OPEN);
+      // The same tick left the talking one alone (it used to ping every socket): it got an
+      // answer to each of its pings and no ping of the server's.
+      expect(talking.frames.filter((f) => f.kind === 'pong').length).toBeGreaterThanOrEqual(4);
+      expect(talking.frames.filter((f) => f.kind === 'ping')).toEqual([]);
+    } finally {
+      clearInterval(pinging);
+    }
   });
 
   it('counts a receipt only from an alerted receiver of that alarm', async () => {

@@ -114,15 +114,21 @@ export class Sockets {
     this.log.info({ reason, connection: live.conn.id }, 'realtime connection ended');
   }
 
-  /** Ping everyone; cut off a peer silent for three heartbeat intervals. */
-  ping(now: number): void {
+  /**
+   * Ping every peer unheard for `quietMs` (see `pingAfterMs`); cut off a peer silent for three
+   * heartbeat intervals. The frame is the same for all and encoded once.
+   */
+  ping(now: number, quietMs: number): void {
     const monotonic = performance.now();
+    let frame: string | null = null;
     for (const l of this.lives) {
-      if (monotonic - l.heardMonotonic > 3 * heartbeatIntervalMs) {
+      const silence = monotonic - l.heardMonotonic;
+      if (silence > 3 * heartbeatIntervalMs) {
         l.ws.terminate();
         continue;
       }
-      send(l.ws, { kind: 'ping', at: now });
+      if (silence < quietMs || l.ws.readyState !== l.ws.OPEN) continue;
+      l.ws.send((frame ??= JSON.stringify({ kind: 'ping', at: now } satisfies ServerFrame)));
     }
   }
 
