@@ -867,9 +867,11 @@ function report(results, pgVersion) {
     const w = ws?.memory;
     if (!m?.before || !w?.before) continue;
     const perConn = (x) => (x.after.rss - x.before.rss) / x.n;
+    const heapPer = (x) => (x.after.heapUsed + x.after.external - x.before.heapUsed - x.before.external) / x.n;
     goals.push(
       `- memory: server RSS per idle connection at N=${n} ${f(perConn(m) / 1024)} KiB vs 1.2 × bare ws ` +
-        `(${f((1.2 * perConn(w)) / 1024)} KiB): **${perConn(m) <= 1.2 * perConn(w) ? 'met' : 'missed'}**`,
+        `(${f((1.2 * perConn(w)) / 1024)} KiB): **${perConn(m) <= 1.2 * perConn(w) ? 'met' : 'missed'}** ` +
+        `(JS heap and buffers alone: ${f(heapPer(m) / 1024)} KiB vs ${f(heapPer(w) / 1024)} KiB)`,
     );
   }
   goals.push(`- raises answered 503 (database not reachable in time) and sent again with the same key: ${retried503}`);

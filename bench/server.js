@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { PgDialect, PgPreparedQuery } from 'drizzle-orm/pg-core';
@@ -316,6 +317,8 @@ const commands = {
   memory() {
     globalThis.gc?.();
     globalThis.gc?.();
+    // BENCH_HEAPSNAP=<file>: a heap snapshot with the receivers connected, to see what each keeps.
+    if (process.env.BENCH_HEAPSNAP && hub.connectionCount > 0) writeHeapSnapshot(process.env.BENCH_HEAPSNAP);
     return { ...process.memoryUsage(), connections: hub.connectionCount };
   },
   /** Per-alarm server-side durations since the last call, plus event loop delay. */

@@ -162,7 +162,11 @@ export async function createWachsam(
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  await app.register(websocket, { options: { maxPayload: 16 * 1024 }, errorHandler: realtimeSocketError });
+  await app.register(websocket, {
+    options: { maxPayload: 16 * 1024 },
+    // Errors before the route took the socket over (see `releaseUpgrade`).
+    errorHandler: (err, socket, req) => realtimeSocketError(err, socket, req.log),
+  });
   // After the websocket plugin: its own request hook must have marked an upgrade request for a
   // refused handshake's connection to be closed.
   installBrowserGuards(app, config);

@@ -2,8 +2,9 @@ import { fsyncSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DurableNodeFS, durableStartParams } from './pglite.js';
+import { DurableNodeFS, durableStartParams, openPglite } from './pglite.js';
 
 describe('the embedded database is durable', () => {
   const dirs: string[] = [];
@@ -29,6 +30,41 @@ describe('the embedded database is durable', () => {
       expect(synced.some((p) => p.includes(`${dir}/pg_wal/`))).toBe(true);
     } finally {
       await pg.close();
+    }
+  });
+});
+
+describe('the embedded database has one connection', () => {
+  it('runs an alarm-lane statement after the bulk statement that is running, ahead of the bulk queue', async () => {
+    const database = await openPglite(null);
+    try {
+      const order: string[] = [];
+      const slow = sql`select count(*) from generate_series(1, 200000)`;
+      // An export, uploads, the retention sweep: bulk work queued on the one connection.
+      const bulks = Array.from({ length: 5 }, (_, i) =>
+        database.bulk.execute(slow).then(() => order.push(`bulk ${i}`)),
+      );
+      const inTx = database.bulk.transaction(async (tx) => {
+        await tx.execute(slow);
+        await tx.execute(slow);
+        order.push('bulk transaction');
+      });
+      // Then an alarm's statement (and a transaction of the alarm path).
+      const alarm = database.db.execute(sql`select 1`).then(() => order.push('alarm'));
+      const alarmTx = database.db.transaction(async (tx) => {
+        await tx.execute(sql`select 2`);
+        order.push('alarm transaction');
+      });
+      await Promise.all([...bulks, inTx, alarm, alarmTx]);
+      // At most the one bulk statement already running goes first; the rest of the queue after.
+      expect(order.indexOf('alarm')).toBeLessThanOrEqual(1);
+      expect(order.indexOf('alarm transaction')).toBeLessThanOrEqual(2);
+      expect(order.slice(3)).toEqual(
+        expect.arrayContaining(['bulk 1', 'bulk 2', 'bulk 3', 'bulk 4', 'bulk transaction']),
+      );
+      expect(order).toHaveLength(8);
+    } finally {
+      await database.close();
     }
   });
 });

@@ -104,10 +104,20 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
   const announce: Announce = (payload, committed) => {
     for (const l of local) l(payload, committed);
   };
-  const db = withCommitHooks(drizzle({ client, schema }) as unknown as Db, announce, () => undefined);
+  const lanes = new Lanes();
+  const db = withCommitHooks(
+    drizzle({ client: lanes.client(client, 'alarm'), schema }) as unknown as Db,
+    announce,
+    () => undefined,
+  );
+  const bulk = withCommitHooks(
+    drizzle({ client: lanes.client(client, 'bulk'), schema }) as unknown as Db,
+    announce,
+    () => undefined,
+  );
   return {
     db,
-    bulk: db,
+    bulk,
     kind: 'pglite',
     async listen(onNotify) {
       // One process per folder (the lock): every commit is this process's own, and every commit
@@ -123,4 +133,59 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
       release();
     },
   };
+}
+
+/**
+ * PGlite has one connection and runs one statement (or transaction) at a time, first come first
+ * served: ten uploads, an export and the retention sweep queued on it would put an alarm's
+ * statements behind all of them. On PostgreSQL the alarm path has a pool of its own; here it has
+ * a lane of its own. The alarm lane (alarm path, login, fan-out) goes straight to the database;
+ * the bulk lane (everything else) sends one statement or transaction at a time, and only while
+ * no alarm-lane work is waiting. An alarm thus waits for the one bulk statement that is running,
+ * not for the queue. (PGlite runs in this thread: that statement cannot be interrupted.)
+ */
+export class Lanes {
+  private alarmWork = 0;
+  private bulkBusy = false;
+  private readonly waiting: Array<() => void> = [];
+
+  /** The client for one lane: PGlite's own, with `query`, `exec` and `transaction` taking turns. */
+  client(pg: PGlite, lane: 'alarm' | 'bulk'): PGlite {
+    const turn = <T>(fn: () => Promise<T>): Promise<T> => (lane === 'alarm' ? this.alarm(fn) : this.bulk(fn));
+    return new Proxy(pg, {
+      get: (target, prop, receiver) => {
+        if (prop === 'query' || prop === 'exec' || prop === 'transaction') {
+          const method = Reflect.get(target, prop, target) as (...args: unknown[]) => Promise<unknown>;
+          return (...args: unknown[]) => turn(() => method.apply(target, args));
+        }
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+  }
+
+  async alarm<T>(fn: () => Promise<T>): Promise<T> {
+    this.alarmWork++;
+    try {
+      return await fn();
+    } finally {
+      this.alarmWork--;
+      this.wake();
+    }
+  }
+
+  async bulk<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.bulkBusy || this.alarmWork > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.bulkBusy = true;
+    try {
+      return await fn();
+    } finally {
+      this.bulkBusy = false;
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    if (this.bulkBusy || this.alarmWork > 0) return;
+    this.waiting.shift()?.();
+  }
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ClientFrame, EventId, heartbeatIntervalMs } from '@wachsam/protocol';
 import type { Actor } from '../auth/actor.js';
@@ -50,9 +52,12 @@ export function realtimeRoutes(
       websocket: true,
     },
     (ws, req) => {
+      // Everything the connection keeps is taken from the request here; no closure below holds
+      // the request or the actor, so both can go once the socket is set up (`releaseUpgrade`).
       const actor = actors.get(req)!;
       const sinceRaw = (req.query as Record<string, string | undefined>).since;
       const token = bearer(req);
+      const sessionExpiresAt = actor.kind === 'person' ? actor.sessionExpiresAt : null;
       let closed = false;
       const conn: Conn = {
         id: randomUUID(),
@@ -86,7 +91,8 @@ export function realtimeRoutes(
         expiry: null,
         receipts: new Set(),
       };
-      sockets.add(live, actor.kind === 'person' ? actor.sessionExpiresAt : null);
+      sockets.add(live, sessionExpiresAt);
+      releaseUpgrade(ws, req, (err) => realtimeSocketError(err, ws, app.log, conn.id));
 
       ws.on('message', (data) => {
         live.lastHeard = heardNow();
@@ -107,12 +113,12 @@ export function realtimeRoutes(
         hub.detach(conn);
         presence
           .disconnected(conn.id, { deviceId: live.owner.deviceId, heardAt: new Date(live.lastHeard) })
-          .catch((err: unknown) => req.log.warn({ err }, 'could not remove connection row'));
+          .catch((err: unknown) => app.log.warn({ err, connection: conn.id }, 'could not remove connection row'));
       });
 
       (async () => {
         await presence.connected(
-          { id: conn.id, orgId: conn.orgId, personId: actor.personId, deviceId: live.owner.deviceId },
+          { id: conn.id, orgId: conn.orgId, personId: conn.listener.personId, deviceId: live.owner.deviceId },
           new Date(live.lastHeard),
         );
         // Closed while the row was written: the close handler may have run before the insert.
@@ -127,7 +133,7 @@ export function realtimeRoutes(
         if (!attached) return;
         send(ws, { kind: 'replayed', count: attached.replayed, lastEventId: attached.lastId.toString() });
       })().catch((err: unknown) => {
-        req.log.error({ err }, 'realtime connection setup failed');
+        app.log.error({ err, connection: conn.id }, 'realtime connection setup failed');
         ws.close(1011, 'setup failed');
       });
     },
@@ -182,11 +188,31 @@ async function drained(ws: { bufferedAmount: number; readyState: number; OPEN: n
  * the matching close code (1009, 1007, 1002), so it is noted, not logged as a server error, and
  * no other socket is touched. Anything else is ours: logged as an error and the socket cut.
  */
-export function realtimeSocketError(err: Error & { code?: string }, socket: WebSocket, req: FastifyRequest): void {
+export function realtimeSocketError(
+  err: Error & { code?: string },
+  socket: WebSocket,
+  log: FastifyBaseLogger,
+  connection?: string,
+): void {
   if (err.code?.startsWith('WS_ERR_')) {
-    req.log.info({ code: err.code }, 'realtime frame refused');
+    log.info({ code: err.code, connection }, 'realtime frame refused');
     return;
   }
-  req.log.error({ err }, 'realtime socket failed');
+  log.error({ err, connection }, 'realtime socket failed');
   socket.terminate();
+}
+
+/**
+ * @fastify/websocket keeps the upgrade's request and reply for as long as the socket lives: its
+ * error listener closes over them, and the response it made to route the upgrade (never
+ * finished) stays assigned to the TCP socket. With the headers (the security headers among them)
+ * and the request's logger that was most of an idle connection's memory. Both are let go here;
+ * errors on the socket go to `onError` instead.
+ */
+function releaseUpgrade(ws: WebSocket, req: FastifyRequest, onError: (err: Error) => void): void {
+  const theirs = ws.listeners('error') as Array<(err: Error) => void>;
+  ws.on('error', onError);
+  for (const l of theirs) ws.off('error', l);
+  const socket = req.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+  socket._httpMessage?.detachSocket(socket);
 }

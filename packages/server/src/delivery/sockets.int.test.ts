@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@wachsam/protocol';
 import { FakeClock } from '../clock.js';
 import { api, backends, startTestServer, TestRealtime, type TestServer } from '../testing.js';
 
 const login = (name: string) => `${name}@musterstadt.example`;
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 /** Wait for the server's closing frame and the close itself; returns the reason. */
 async function closedWith(ws: TestRealtime): Promise<string> {
@@ -130,6 +135,37 @@ describe.each(backends)('a socket belongs to its session, person and device, on 
     // The next heartbeat tick judges silence: the socket gets its ping instead of being cut off.
     await ws.next(() => ws.frames.filter((f) => f.kind === 'ping').length > pingsBefore, 30_000);
     expect(ws.ws.readyState).toBe(ws.ws.OPEN);
+  });
+
+  it('keeps nothing of the upgrade request once the socket is set up, and the socket still works', async () => {
+    server = await startTestServer({ backend });
+    const upgrades: Array<WeakRef<object>> = [];
+    server.wachsam.app.server.prependListener('upgrade', (req: object) => upgrades.push(new WeakRef(req)));
+    const anna = await server.login(login('anna.schmidt'));
+    const ws = await connect({ cookie: await server.login(login('pforte')) });
+    await ws.next((f) => f.kind === 'replayed');
+    expect(upgrades).toHaveLength(1);
+    // The request (with its headers, reply and logger) was most of an idle connection's memory.
+    await expect
+      .poll(
+        () => {
+          collectGarbage();
+          return upgrades.filter((r) => r.deref() !== undefined).length;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(0);
+    const raised = await api(server.url, 'POST', '/api/alarms', {
+      cookie: anna,
+      body: { source: 'console' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(raised.status).toBe(201);
+    await ws.alarmEvent('alarm.raised', raised.body.alarm.id);
+    // A frame the protocol refuses still ends just that socket, with its close code.
+    const closed = new Promise<number>((resolve) => ws.ws.once('close', (code) => resolve(code)));
+    ws.ws.send('x'.repeat(20_000));
+    expect(await closed).toBe(1009);
   });
 
   it('pings only a client it has not heard for a while: one that pings itself gets pongs, not pings', async () => {
