@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { audience, type Listener } from './audience.js';
+import { alarmEventTypes, roles } from '@wachsam/protocol';
+import { audience, audienceKeys, seeingRoles, type Listener } from './audience.js';
 import type { EventRow } from './events.js';
 
 const alarmRow = (over: { functionTest?: boolean } = {}): EventRow => ({
@@ -63,5 +64,49 @@ describe('who receives an alarm event', () => {
     const row = { ...alarmRow(), type: 'device.offline', alarmId: null, payload: {} };
     expect(audience(row, undefined, who('p', ['admin']))).toEqual({ forYou: false });
     expect(audience(row, undefined, who('p', ['helper']))).toBeNull();
+  });
+});
+
+describe('the keys fan-out finds connections by', () => {
+  it('name everybody the audience lets see an event, for every event type and listener', () => {
+    const rows: EventRow[] = [
+      ...alarmEventTypes.flatMap((type) =>
+        [false, true].map((functionTest) => ({ ...alarmRow({ functionTest }), type })),
+      ),
+      { ...alarmRow(), type: 'alarm.message', deviceId: 'dev-sender', payload: { alarmId: 'a1', message: {} } },
+      { ...alarmRow(), type: 'alarm.message', deviceId: null, payload: { alarmId: 'a1', message: {} } },
+      { ...alarmRow(), type: 'device.offline', alarmId: null, deviceId: 'dev-other', payload: { device: {} } },
+      { ...alarmRow(), type: 'device.online', alarmId: null, deviceId: 'dev-other', payload: { device: {} } },
+      { ...alarmRow(), type: 'function_test.requested', alarmId: null, deviceId: 'dev-sender', payload: {} },
+      // A phone alarm: no raising device, the sender's person only.
+      {
+        ...alarmRow(),
+        deviceId: null,
+        payload: { alarm: { deviceId: null, functionTest: false, sender: { personId: 'p-sender' } } },
+      },
+    ];
+    const roleSets: Array<Listener['roles']> = [
+      [],
+      ...roles.map((r) => [r]),
+      ...roles.flatMap((a) => roles.map((b) => [a, b])),
+    ];
+    let seen = 0;
+    for (const row of rows)
+      for (const recv of [receivers, undefined, new Set<string>()])
+        for (const sender of ['p-sender', null])
+          for (const personId of [null, 'p-helper', 'p-sender', 'p-other'])
+            for (const deviceId of [null, 'dev-sender', 'dev-other'])
+              for (const r of roleSets) {
+                const l = who(personId, r, deviceId);
+                if (!audience(row, recv, l, sender)) continue;
+                seen++;
+                const keys = audienceKeys(row, recv, sender);
+                const named =
+                  (l.personId !== null && (keys.persons.includes(l.personId) || !!keys.receivers?.has(l.personId))) ||
+                  (l.deviceId !== null && keys.devices.includes(l.deviceId)) ||
+                  l.roles.some((x) => seeingRoles.includes(x));
+                expect(named, `${row.type} ${JSON.stringify(l)}`).toBe(true);
+              }
+    expect(seen).toBeGreaterThan(1000);
   });
 });

@@ -7,6 +7,8 @@ import type { EventRow } from './events.js';
 /** Roles that watch every alarm of their organisation in the overview (not alerted by it). */
 export const overviewRoles: readonly Role[] = ['security_desk', 'control_centre', 'admin'];
 const deviceEventRoles: readonly Role[] = ['admin', 'security_desk'];
+/** Roles that see events beyond their own (the overview, device events). */
+export const seeingRoles: readonly Role[] = [...new Set([...overviewRoles, ...deviceEventRoles])];
 
 export interface Listener {
   personId: string | null;
@@ -87,4 +89,34 @@ export function audience(
   if (row.type.startsWith('device.'))
     return l.roles.some((r) => deviceEventRoles.includes(r)) ? { forYou: false } : null;
   return null;
+}
+
+/** Who may be in an event's audience, as keys to find connections by (see `audienceKeys`). */
+export interface AudienceKeys {
+  /** The alarm's alerted receivers. */
+  receivers: ReadonlySet<string> | undefined;
+  /** Other people the event may be for (the sender). */
+  persons: string[];
+  devices: string[];
+}
+
+/**
+ * The keys of everybody `audience` may let see an event: its people, its devices, and (always)
+ * the connections with a role in `seeingRoles`. A superset: `audience` still decides for each
+ * connection found. Fan-out looks connections up by these instead of asking every connection,
+ * so an alarm to 50 people costs 50 lookups (and the watchers), not one per connected agent.
+ */
+export function audienceKeys(
+  row: EventRow,
+  receivers: ReadonlySet<string> | undefined,
+  sender: string | null = null,
+): AudienceKeys {
+  const alarm = row.type.startsWith('alarm.') ? (row.payload as Partial<AlarmPayload>).alarm : undefined;
+  const persons: string[] = [];
+  const devices: string[] = [];
+  if (sender) persons.push(sender);
+  if (alarm?.sender?.personId) persons.push(alarm.sender.personId);
+  if (row.deviceId) devices.push(row.deviceId);
+  if (alarm?.deviceId) devices.push(alarm.deviceId);
+  return { receivers, persons, devices };
 }

@@ -2,7 +2,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import type { Committed } from '../db/commits.js';
-import { audience, receiversOf, sendersOf, type Listener } from './audience.js';
+import {
+  audience,
+  audienceKeys,
+  receiversOf,
+  seeingRoles,
+  sendersOf,
+  type AudienceKeys,
+  type Listener,
+} from './audience.js';
 import { eventsAfter, lastEventId, replayAfter, toRealtime, type EventRow } from './events.js';
 
 export interface Conn {
@@ -36,7 +44,7 @@ const streamReads: StreamReads = { lastEventId, eventsAfter, replayAfter };
  * made good by the next.
  */
 export class Hub {
-  private readonly orgs = new Map<string, Set<Conn>>();
+  private readonly orgs = new Map<string, OrgConns>();
   /** The id up to which an organisation's events were dispatched; a failed read is not kept. */
   private readonly dispatched = new Map<string, Promise<bigint>>();
   /** The same, once known (not while the first read is under way). */
@@ -64,7 +72,7 @@ export class Hub {
    */
   async attach(conn: Conn, since: bigint | null): Promise<{ replayed: number; lastId: bigint } | null> {
     let set = this.orgs.get(conn.orgId);
-    if (!set) this.orgs.set(conn.orgId, (set = new Set()));
+    if (!set) this.orgs.set(conn.orgId, (set = new OrgConns()));
     conn.buffer = [];
     set.add(conn);
     try {
@@ -233,7 +241,7 @@ export class Hub {
     if (!set) return;
     let forYou: Buffer | null = null;
     let notForYou: Buffer | null = null;
-    for (const conn of set) {
+    for (const conn of set.candidates(audienceKeys(row, receivers, sender))) {
       const a = audience(row, receivers, conn.listener, sender);
       if (!a) continue;
       const frame = a.forYou ? (forYou ??= frameOf(row, true)) : (notForYou ??= frameOf(row, false));
@@ -241,6 +249,71 @@ export class Hub {
       else conn.send(frame);
     }
   }
+}
+
+/**
+ * An organisation's connections on this instance, found by person, by device, and by a role
+ * that sees beyond its own: fan-out asks only those an event's keys name (`audienceKeys`), so
+ * its cost follows the audience, not the number of connected agents. A listener's person,
+ * device and roles do not change while it is connected (a change of roles ends the socket).
+ */
+export class OrgConns {
+  private readonly all = new Set<Conn>();
+  private readonly byPerson = new Map<string, Conn[]>();
+  private readonly byDevice = new Map<string, Conn[]>();
+  private readonly seeing = new Set<Conn>();
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  add(conn: Conn): void {
+    if (this.all.has(conn)) return;
+    this.all.add(conn);
+    const { personId, deviceId, roles } = conn.listener;
+    if (personId) push(this.byPerson, personId, conn);
+    if (deviceId) push(this.byDevice, deviceId, conn);
+    if (roles.some((r) => seeingRoles.includes(r))) this.seeing.add(conn);
+  }
+
+  delete(conn: Conn): void {
+    if (!this.all.delete(conn)) return;
+    const { personId, deviceId } = conn.listener;
+    if (personId) pull(this.byPerson, personId, conn);
+    if (deviceId) pull(this.byDevice, deviceId, conn);
+    this.seeing.delete(conn);
+  }
+
+  /** Every connection the keys name: a superset of the event's audience. */
+  candidates(keys: AudienceKeys): Set<Conn> {
+    const out = new Set<Conn>(this.seeing);
+    const add = (conns: Conn[] | undefined) => {
+      if (conns) for (const c of conns) out.add(c);
+    };
+    for (const id of keys.persons) add(this.byPerson.get(id));
+    for (const id of keys.devices) add(this.byDevice.get(id));
+    const receivers = keys.receivers;
+    if (receivers) {
+      // Walk the smaller side: an alarm to 50 in a city of agents, or 10,000 receivers of whom few are here.
+      if (receivers.size <= this.byPerson.size) for (const id of receivers) add(this.byPerson.get(id));
+      else for (const [id, conns] of this.byPerson) if (receivers.has(id)) add(conns);
+    }
+    return out;
+  }
+}
+
+function push(map: Map<string, Conn[]>, key: string, conn: Conn): void {
+  const list = map.get(key);
+  if (list) list.push(conn);
+  else map.set(key, [conn]);
+}
+
+function pull(map: Map<string, Conn[]>, key: string, conn: Conn): void {
+  const list = map.get(key);
+  if (!list) return;
+  const i = list.indexOf(conn);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
 }
 
 const alarmIdsOf = (rows: EventRow[]): string[] => [...new Set(rows.flatMap((r) => (r.alarmId ? [r.alarmId] : [])))];
