@@ -40,18 +40,19 @@ describe('silence', () => {
 });
 
 describe('pinging', () => {
-  it('leaves a client alone while it pings itself, and pings a tick before it would be taken as silent', () => {
-    // The default limit (20 s): silent from 15 s on; a client pinging every 10 s is not pinged.
-    expect(pingAfterMs(20)).toBe(10_000);
+  it('leaves a client alone while it pings itself, and pings twice before it would be taken as silent', () => {
+    // The default limit (20 s): silent from 15 s on; pinged when unheard for 5 s.
+    expect(pingAfterMs(20)).toBe(5_000);
     for (const offline of [5, 8, 10, 12, 15, 20, 30, 60, 300]) {
       const silentAfter = offline * 1000 - silenceLookAheadMs(offline);
-      // A ping goes out at the tick before the one that would remove the connection's row ...
-      expect(pingAfterMs(offline) + presenceTickMs).toBeLessThanOrEqual(Math.max(presenceTickMs, silentAfter));
+      // Two ticks with a ping go by before the tick that would remove the connection's row ...
+      expect(pingAfterMs(offline) + 2 * presenceTickMs).toBeLessThanOrEqual(Math.max(2 * presenceTickMs, silentAfter));
       // ... and a peer is never left unpinged longer than a heartbeat interval (cut off after three).
       expect(pingAfterMs(offline)).toBeLessThanOrEqual(10_000);
     }
+    expect(pingAfterMs(60)).toBe(10_000);
     // A short limit: every socket every tick, as before.
-    expect(pingAfterMs(10)).toBe(5_000);
+    expect(pingAfterMs(12)).toBe(0);
     expect(pingAfterMs(5)).toBe(0);
   });
 });

@@ -23,15 +23,14 @@ export function silenceLookAheadMs(offlineSeconds: number): number {
 /**
  * How long a connection may have been unheard before the tick pings it. The agent and the web
  * app ping every heartbeat interval themselves, so a client heard more recently than this is left
- * alone: it will be heard again before it could count as silent. A quiet city of agents thus
- * costs one frame each way per interval instead of three (the server's ping every tick, its pong
- * and the pong to the client's ping). A ping leaves the answer a full tick before the tick that
- * would take the connection as silent, and goes out after a heartbeat interval at the latest;
- * with a short offline limit every socket is pinged every tick.
+ * alone: a quiet city of agents costs about two frames each way per interval instead of three.
+ * A client that cannot ping (a browser tab whose timers are throttled) still gets two pings, a
+ * tick apart, before the tick that would take it as silent, so one late answer under load does
+ * not make it look offline. With a short offline limit every socket is pinged every tick.
  */
 export function pingAfterMs(offlineSeconds: number): number {
   const silentAfter = offlineSeconds * 1000 - silenceLookAheadMs(offlineSeconds);
-  return Math.max(0, Math.min(heartbeatIntervalMs, silentAfter - presenceTickMs));
+  return Math.max(0, Math.min(heartbeatIntervalMs, silentAfter - 2 * presenceTickMs));
 }
 
 /** Receipts written in one transaction at most (the rest follow at once, in order). */
