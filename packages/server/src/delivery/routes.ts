@@ -154,7 +154,7 @@ export function realtimeRoutes(
   const quietMs = presence.pingAfterMs;
   const timer = setInterval(() => {
     const now = heardNow();
-    sockets.ping(now, quietMs);
+    sockets.ping(now, quietMs).catch((err: unknown) => app.log.warn({ err }, 'pinging failed'));
     presence
       .tick(
         sockets.all().map((l) => ({

@@ -30,6 +30,9 @@ export interface Live {
   receipts: Set<string>;
 }
 
+/** Sockets pinged between two yields to the event loop. */
+export const pingSlice = 500;
+
 export const send = (ws: WebSocket, frame: ServerFrame): void => {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
 };
@@ -41,6 +44,7 @@ export const send = (ws: WebSocket, frame: ServerFrame): void => {
  */
 export class Sockets {
   private readonly lives = new Set<Live>();
+  private pinging = false;
 
   constructor(
     private readonly db: Db,
@@ -116,19 +120,28 @@ export class Sockets {
 
   /**
    * Ping every peer unheard for `quietMs` (see `pingAfterMs`); cut off a peer silent for three
-   * heartbeat intervals. The frame is the same for all and encoded once.
+   * heartbeat intervals. The frame is the same for all and encoded once. The sockets are gone
+   * through in slices with a yield in between: 20,000 sends in one go would hold an alarm's
+   * fan-out back for as long. A pass still under way when the next is due is not doubled.
    */
-  ping(now: number, quietMs: number): void {
-    const monotonic = performance.now();
-    let frame: string | null = null;
-    for (const l of this.lives) {
-      const silence = monotonic - l.heardMonotonic;
-      if (silence > 3 * heartbeatIntervalMs) {
-        l.ws.terminate();
-        continue;
+  async ping(now: number, quietMs: number): Promise<void> {
+    if (this.pinging) return;
+    this.pinging = true;
+    try {
+      const frame = JSON.stringify({ kind: 'ping', at: now } satisfies ServerFrame);
+      let n = 0;
+      for (const l of [...this.lives]) {
+        if (++n % pingSlice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!this.lives.has(l)) continue;
+        const silence = performance.now() - l.heardMonotonic;
+        if (silence > 3 * heartbeatIntervalMs) {
+          l.ws.terminate();
+          continue;
+        }
+        if (silence >= quietMs && l.ws.readyState === l.ws.OPEN) l.ws.send(frame);
       }
-      if (silence < quietMs || l.ws.readyState !== l.ws.OPEN) continue;
-      l.ws.send((frame ??= JSON.stringify({ kind: 'ping', at: now } satisfies ServerFrame)));
+    } finally {
+      this.pinging = false;
     }
   }
 
