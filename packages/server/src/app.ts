@@ -72,6 +72,7 @@ export interface Wachsam {
     offlineAlerts: OfflineAlerts;
   };
   hub: Hub;
+  presence: Presence;
   /** Listen on the configured port; returns the base URL. */
   listen(): Promise<string>;
   /** Run the periodic jobs once now (tests drive them with a fake clock). */
@@ -300,6 +301,7 @@ export async function createWachsam(
     database,
     services: { auth, alarms, devices, org, people, roleRequests, push, offlineAlerts },
     hub,
+    presence,
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const addr = app.server.address();

@@ -21,16 +21,20 @@ export function silenceLookAheadMs(offlineSeconds: number): number {
 }
 
 /**
- * How long a connection may have been unheard before the tick pings it. The agent and the web
- * app ping every heartbeat interval themselves, so a client heard more recently than this is left
- * alone: a quiet city of agents costs about two frames each way per interval instead of three.
- * A client that cannot ping (a browser tab whose timers are throttled) still gets two pings, a
- * tick apart, before the tick that would take it as silent, so one late answer under load does
- * not make it look offline. With a short offline limit every socket is pinged every tick.
+ * How long a connection may have been unheard before the tick pings it. A quiet city of agents
+ * costs about one frame each way per interval instead of three:
+ * - a client that pings by itself (the agent, the web app: every heartbeat interval) is pinged
+ *   when it has been unheard for an interval; it will be heard again before it could count as
+ *   silent, and the server's ping still leaves a tick for the answer;
+ * - a client that does not (a browser tab whose timers are throttled, an old client) gets two
+ *   pings, a tick apart, before the tick that would take it as silent, so one late answer under
+ *   load does not make it look offline.
+ * With a short offline limit every socket is pinged every tick.
  */
-export function pingAfterMs(offlineSeconds: number): number {
+export function pingAfterMs(offlineSeconds: number): { selfPinging: number; other: number } {
   const silentAfter = offlineSeconds * 1000 - silenceLookAheadMs(offlineSeconds);
-  return Math.max(0, Math.min(heartbeatIntervalMs, silentAfter - 2 * presenceTickMs));
+  const before = (ticks: number) => Math.max(0, Math.min(heartbeatIntervalMs, silentAfter - ticks * presenceTickMs));
+  return { selfPinging: before(1), other: before(2) };
 }
 
 /** Receipts written in one transaction at most (the rest follow at once, in order). */
@@ -81,7 +85,7 @@ export class Presence {
   ) {}
 
   /** How long a connection may be unheard before it is pinged (see `pingAfterMs`). */
-  get pingAfterMs(): number {
+  get pingAfterMs(): { selfPinging: number; other: number } {
     return pingAfterMs(this.offlineSeconds);
   }
 
@@ -119,6 +123,14 @@ export class Presence {
   receipt(r: Omit<Receipt, 'at'>): void {
     this.receipts.push({ ...r, at: this.clock.now() });
     this.flushReceiptsIn(20);
+  }
+
+  /** Write the receipts received so far now, not after the batching delay (tests). */
+  async flushReceiptsNow(): Promise<void> {
+    if (this.receiptTimer) clearTimeout(this.receiptTimer);
+    this.receiptTimer = null;
+    this.receiptFlush = this.receiptFlush.then(() => (this.receipts.length ? this.flushReceipts() : undefined));
+    await this.receiptFlush;
   }
 
   private flushReceiptsIn(ms: number): void {

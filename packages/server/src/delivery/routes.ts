@@ -88,6 +88,7 @@ export function realtimeRoutes(
         },
         lastHeard: heardNow(),
         heardMonotonic: performance.now(),
+        clientPingMonotonic: null,
         expiry: null,
         receipts: new Set(),
       };
@@ -104,8 +105,10 @@ export function realtimeRoutes(
           send(ws, { kind: 'error', code: 'bad_request', message: 'Unbekannte Nachricht' });
           return;
         }
-        if (frame.kind === 'ping') send(ws, { kind: 'pong', at: frame.at });
-        else if (frame.kind === 'receipt') receipt(live, frame.alarmId);
+        if (frame.kind === 'ping') {
+          live.clientPingMonotonic = live.heardMonotonic;
+          send(ws, { kind: 'pong', at: frame.at });
+        } else if (frame.kind === 'receipt') receipt(live, frame.alarmId);
       });
       ws.on('close', () => {
         closed = true;
@@ -151,10 +154,10 @@ export function realtimeRoutes(
   }
 
   // One timer for all connections: ping the quiet, cut off the silent, and write presence in one batch.
-  const quietMs = presence.pingAfterMs;
+  const pingAfter = presence.pingAfterMs;
   const timer = setInterval(() => {
     const now = heardNow();
-    sockets.ping(now, quietMs).catch((err: unknown) => app.log.warn({ err }, 'pinging failed'));
+    sockets.ping(now, pingAfter).catch((err: unknown) => app.log.warn({ err }, 'pinging failed'));
     presence
       .tick(
         sockets.all().map((l) => ({

@@ -25,6 +25,8 @@ export interface Live {
    * end every socket when the wall clock steps forward (an NTP correction, a test clock).
    */
   heardMonotonic: number;
+  /** When the client last sent a ping of its own (monotonic clock); null: never. */
+  clientPingMonotonic: number | null;
   expiry: NodeJS.Timeout | null;
   /** Alarms this connection sent a receipt for: a repeat is ignored, and there is a cap. */
   receipts: Set<string>;
@@ -119,12 +121,13 @@ export class Sockets {
   }
 
   /**
-   * Ping every peer unheard for `quietMs` (see `pingAfterMs`); cut off a peer silent for three
-   * heartbeat intervals. The frame is the same for all and encoded once. The sockets are gone
-   * through in slices with a yield in between: 20,000 sends in one go would hold an alarm's
-   * fan-out back for as long. A pass still under way when the next is due is not doubled.
+   * Ping every peer unheard for longer than `after` allows (see `pingAfterMs`: longer for a
+   * client that pings by itself); cut off a peer silent for three heartbeat intervals. The frame
+   * is the same for all and encoded once. The sockets are gone through in slices with a yield in
+   * between: 20,000 sends in one go would hold an alarm's fan-out back for as long. A pass still
+   * under way when the next is due is not doubled.
    */
-  async ping(now: number, quietMs: number): Promise<void> {
+  async ping(now: number, after: { selfPinging: number; other: number }): Promise<void> {
     if (this.pinging) return;
     this.pinging = true;
     try {
@@ -133,11 +136,16 @@ export class Sockets {
       for (const l of [...this.lives]) {
         if (++n % pingSlice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (!this.lives.has(l)) continue;
-        const silence = performance.now() - l.heardMonotonic;
+        const monotonic = performance.now();
+        const silence = monotonic - l.heardMonotonic;
         if (silence > 3 * heartbeatIntervalMs) {
           l.ws.terminate();
           continue;
         }
+        // Pinging by itself: its own ping came within the last interval and a half.
+        const selfPinging =
+          l.clientPingMonotonic !== null && monotonic - l.clientPingMonotonic <= 1.5 * heartbeatIntervalMs;
+        const quietMs = selfPinging ? after.selfPinging : after.other;
         if (silence >= quietMs && l.ws.readyState === l.ws.OPEN) l.ws.send(frame);
       }
     } finally {
