@@ -17,6 +17,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { WebSocket } from 'ws';
 import { loginAs } from './login.js';
+import { closeWs } from './ws.js';
 
 // BENCH_QUICK=1: a one-minute subset (1,000 receivers, fewer alarms, no variant, a small city).
 const quick = process.env.BENCH_QUICK === '1';
@@ -189,19 +190,6 @@ async function pool(count, concurrency, fn) {
   );
   return out;
 }
-
-const closeWs = (list) =>
-  Promise.all(
-    list.map(
-      (ws) =>
-        new Promise((resolve) => {
-          if (ws.readyState === WebSocket.CLOSED) return resolve();
-          const t = setTimeout(() => (ws.terminate(), resolve()), 10_000);
-          ws.once('close', () => (clearTimeout(t), resolve()));
-          ws.close();
-        }),
-    ),
-  );
 
 // ---------- MQTT receivers ----------
 const topic = `wachsam/bench/${process.pid}`;

@@ -4,6 +4,7 @@
 // They behave like the web client: a receipt for each alarm, a pong to each ping. Deliveries are
 // counted per alarm (not timed: the benchmark's clock is in the other process).
 import { WebSocket } from 'ws';
+import { closeWs } from './ws.js';
 
 const sockets = [];
 /** alarm id → receivers that got it (each once). */
@@ -58,17 +59,7 @@ const commands = {
     return ids.map((id) => delivered.get(id)?.size ?? 0);
   },
   async close() {
-    await Promise.all(
-      sockets.map(
-        (ws) =>
-          new Promise((resolve) => {
-            if (ws.readyState === WebSocket.CLOSED) return resolve();
-            const t = setTimeout(() => (ws.terminate(), resolve()), 10_000);
-            ws.once('close', () => (clearTimeout(t), resolve()));
-            ws.close();
-          }),
-      ),
-    );
+    await closeWs(sockets);
     setTimeout(() => process.exit(0), 50);
     return { ok: true };
   },

@@ -31,11 +31,15 @@ afterAll(() => {
   sending.queryWithCache = send;
 });
 
-function countRaises(alarms: AlarmService): number[] {
+/**
+ * Counts the statements each call of `object[method]` sends (from its start to its end; what it
+ * starts without awaiting counts too while it runs in the call's async context).
+ */
+function countStatements(object: object, method: string): number[] {
   const counts: number[] = [];
-  const target = alarms as unknown as { raiseInTransaction: (...a: unknown[]) => Promise<unknown> };
-  const original = target.raiseInTransaction.bind(alarms);
-  target.raiseInTransaction = async (...args: unknown[]) => {
+  const target = object as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const original = target[method]!.bind(object);
+  target[method] = async (...args: unknown[]) => {
     const counter = { n: 0 };
     try {
       return await inRaise.run(counter, () => original(...args));
@@ -46,21 +50,10 @@ function countRaises(alarms: AlarmService): number[] {
   return counts;
 }
 
-/** Counts the statements the SMS/push fallback sends for each alerted step. */
-function countOfflineAlerts(alerts: OfflineAlerts): number[] {
-  const counts: number[] = [];
-  const target = alerts as unknown as { send: (...a: unknown[]) => Promise<unknown> };
-  const original = target.send.bind(alerts);
-  target.send = async (...args: unknown[]) => {
-    const counter = { n: 0 };
-    try {
-      return await inRaise.run(counter, () => original(...args));
-    } finally {
-      counts.push(counter.n);
-    }
-  };
-  return counts;
-}
+/** The raise up to its commit (not the SMS/push fallback it hands over to). */
+const countRaises = (alarms: AlarmService) => countStatements(alarms, 'raiseInTransaction');
+/** The SMS/push fallback, for each alerted step. */
+const countOfflineAlerts = (alerts: OfflineAlerts) => countStatements(alerts, 'send');
 
 describe.each(backends)('the raise on %s', (backend) => {
   let server: TestServer;
