@@ -3,6 +3,7 @@
  * it on a fresh PGlite folder and on a fresh PostgreSQL database, the server refusing the demo
  * in production, and the one-time setup form in the browser on a fresh server.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import {
   runToEnd,
   serverMain,
   startServer,
+  until,
   wachsamCli,
   type ServerProcess,
 } from './helpers/processes.js';
@@ -170,6 +172,31 @@ describe('first-run setup and production start', () => {
     });
     expect(again.code).toBe(1);
     expect(again.out).toContain('bereits eingerichtet');
+  });
+
+  it('the demo banner prints an agent command that works as printed, from any folder', async () => {
+    const server = await started({ DATA_DIR: join(work, 'demo'), DEMO: 'true' });
+    await until('the demo banner', () => server.output().includes('Demo-Arbeitsplatz: '));
+    const line = server
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('Demo-Arbeitsplatz: '))!;
+    const command = line.slice('Demo-Arbeitsplatz: '.length);
+    // Not `npx`: that looks a package of that name up in the registry (E404, or a stranger's).
+    expect(command).not.toContain('npx');
+    const run = await new Promise<{ code: number | null; out: string }>((done) => {
+      const child = spawn('sh', ['-c', command], { cwd: tmpdir(), env: { ...process.env } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('exit', (code) => done({ code, out }));
+    });
+    expect(run.code, run.out).toBe(0);
+    // The alarm exists, raised from the demo workstation.
+    const desk = await loginCookie(server.url, 'pforte@musterstadt.example');
+    const alarms = await api(server.url, 'GET', '/api/alarms', { cookie: desk });
+    expect(alarms.status).toBe(200);
+    expect(JSON.stringify(alarms.body)).toContain('PC-BB-01');
   });
 
   it('the server refuses DEMO=true with an https PUBLIC_URL or NODE_ENV=production, naming the variable', async () => {

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createWachsam, type Wachsam } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { FolderLockedError } from './db/folder-lock.js';
@@ -47,7 +49,11 @@ const lines = [
 if (demo) {
   lines.push('', `Demo-Organisation angelegt. Anmeldungen (Passwort für alle: ${demoPassword}):`);
   for (const d of demo) lines.push(`  ${d.login.padEnd(40)} ${d.role}`);
-  lines.push('', `Demo-Arbeitsplatz: WACHSAM_AGENT_DIR=${resolve(dataDir, 'demo-agent')} npx wachsam-agent trigger`);
+  // The agent built next to this server (the repository's quick start), called by its path: a
+  // command that works from any folder and never fetches a package by that name from the registry.
+  const agentCli = fileURLToPath(new URL('../../agent/dist/cli.js', import.meta.url));
+  const agent = existsSync(agentCli) ? `node ${agentCli}` : 'wachsam-agent';
+  lines.push('', `Demo-Arbeitsplatz: WACHSAM_AGENT_DIR=${resolve(dataDir, 'demo-agent')} ${agent} trigger`);
 }
 if (setupCode) {
   lines.push(
