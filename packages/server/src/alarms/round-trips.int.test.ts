@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { PgPreparedQuery } from 'drizzle-orm/pg-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmService } from './service.js';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { alarmGroupMembers, alarmGroups, alarmPlans, connections, people } from '../db/schema.js';
 import type { OfflineAlerts } from '../notify/alerts.js';
 import { api, backends, startTestServer, TestRealtime, type TestServer } from '../testing.js';
@@ -196,5 +196,54 @@ describe.each(backends)('the SMS/push fallback after a raise on %s', (backend) =
     expect(counts).toHaveLength(2);
     expect(counts[1]).toBe(0);
     expect(pushed).toHaveLength(1);
+  });
+});
+
+describe('the SMS/push fallback for a whole city offline', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  it('reaches more offline receivers than one statement may have parameters (65,535)', async () => {
+    server = await startTestServer({ backend: 'postgres' });
+    const { db } = server.database;
+    const { offlineAlerts, push } = server.wachsam.services;
+    const reached: number[] = [];
+    const notify = push.notify.bind(push);
+    push.notify = async (orgId, ids, payload) => {
+      await notify(orgId, ids, payload); // rejects when its query fails
+      reached.push(ids.length);
+    };
+    const anna = await server.login(login('anna.schmidt'));
+    const [org] = await db.select({ orgId: people.orgId }).from(people).limit(1);
+    const orgId = org!.orgId;
+    const n = 66_000;
+    const [group] = await db.insert(alarmGroups).values({ orgId, name: 'Alle' }).returning();
+    await db.execute(sql`
+      with p as (
+        insert into people (org_id, first_name, last_name)
+        select ${orgId}::uuid, 'Viele', 'Nr. ' || g from generate_series(1, ${n}::int) g
+        returning id
+      )
+      insert into alarm_group_members (group_id, person_id) select ${group!.id}::uuid, id from p`);
+    await db.delete(alarmPlans);
+    await db.insert(alarmPlans).values({
+      orgId,
+      name: 'Alle',
+      scope: { kind: 'organisation' },
+      steps: [
+        { targets: [{ kind: 'group', groupId: group!.id }], timeoutSeconds: 60, callPolice: false, minOnline: 0 },
+      ],
+    });
+    const res = await api(server.url, 'POST', '/api/alarms', {
+      cookie: anna,
+      body: { source: 'console' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.alarm.alerted).toBe(n);
+    await offlineAlerts.idle();
+    expect(reached).toEqual([n]);
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, not, sql } from 'drizzle-orm';
+import { and, eq, not, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { mapLink, type PushPayload } from '@wachsam/protocol';
 import type { AlarmRow } from '../alarms/presenter.js';
@@ -81,7 +81,8 @@ export class OfflineAlerts {
       .from(people)
       .where(
         known
-          ? and(eq(people.orgId, alarm.orgId), inArray(people.id, [...known.offline]))
+          ? // One array parameter, however many were offline (a parameter per id would stop at 65,535).
+            and(eq(people.orgId, alarm.orgId), sql`${people.id} = any(${`{${known.offline.join(',')}}`}::uuid[])`)
           : and(
               // The step's people (unnested: a hash join, not a scan of the array per person).
               sql`${people.id} in (select unnest(person_ids) from alarm_steps where alarm_id = ${alarmId} and step = ${step})`,

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import webpush from 'web-push';
 import type { PushPayload, PushSubscriptionInput } from '@wachsam/protocol';
@@ -97,7 +97,13 @@ export class PushService {
     const subs = await this.db
       .select()
       .from(pushSubscriptions)
-      .where(and(eq(pushSubscriptions.orgId, orgId), inArray(pushSubscriptions.personId, personIds)));
+      // One array parameter, however many people (a parameter per id would stop at 65,535).
+      .where(
+        and(
+          eq(pushSubscriptions.orgId, orgId),
+          sql`${pushSubscriptions.personId} = any(${`{${personIds.join(',')}}`}::uuid[])`,
+        ),
+      );
     if (subs.length === 0) return;
     const vapid = await this.keys();
     await Promise.all(subs.map((s) => this.sendOne(s, payload, vapid)));
