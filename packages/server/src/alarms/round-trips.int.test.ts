@@ -177,7 +177,9 @@ describe.each(backends)('the SMS/push fallback after a raise on %s', (backend) =
     };
     const online = async (personId: string) => {
       await expect
-        .poll(async () => (await db.select().from(connections).where(eq(connections.personId, personId))).length)
+        .poll(async () => (await db.select().from(connections).where(eq(connections.personId, personId))).length, {
+          timeout: 30_000,
+        })
         .toBeGreaterThan(0);
     };
 

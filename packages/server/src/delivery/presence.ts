@@ -11,10 +11,9 @@ import type { DeviceService } from '../devices/service.js';
 export const presenceTickMs = heartbeatIntervalMs / 2;
 
 /**
- * How far ahead of the offline limit a tick takes a connection as silent: one tick, as long as a
- * healthy client (heard every tick at least: it answers the server's pings) keeps a tick of room
- * to spare; with a limit of under three ticks, none (then it may count as online up to a tick
- * longer than the limit).
+ * How far ahead of the offline limit a tick takes a connection as silent: one tick, as long as the
+ * limit leaves room for the pings of `pingAfterMs` and their answers; with a limit of under three
+ * ticks, none (then a connection may count as online up to a tick longer than the limit).
  */
 export function silenceLookAheadMs(offlineSeconds: number): number {
   return Math.max(0, Math.min(presenceTickMs, offlineSeconds * 1000 - 2 * presenceTickMs));

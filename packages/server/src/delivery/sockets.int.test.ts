@@ -152,7 +152,7 @@ describe.each(backends)('a socket belongs to its session, person and device, on 
           collectGarbage();
           return upgrades.filter((r) => r.deref() !== undefined).length;
         },
-        { timeout: 15_000 },
+        { timeout: 30_000 },
       )
       .toBe(0);
     const raised = await api(server.url, 'POST', '/api/alarms', {
@@ -178,7 +178,7 @@ describe.each(backends)('a socket belongs to its session, person and device, on 
     const pinging = setInterval(() => talking.send({ kind: 'ping', at: ++at }), 1_000);
     try {
       // The quiet one is pinged within a tick or two of going quiet, and stays open.
-      await quiet.next((f) => f.kind === 'ping', 20_000);
+      await quiet.next((f) => f.kind === 'ping', 45_000);
       expect(quiet.ws.readyState).toBe(quiet.ws.OPEN);
       // The same tick left the talking one alone (it used to ping every socket): it got an
       // answer to each of its pings and no ping of the server's.
