@@ -108,7 +108,7 @@ describe('console at start', () => {
 
     // The console starts after the device fell silent: no live event will tell it.
     const { context, page } = await loggedIn(browser, pforte);
-    const seats = page.getByRole('heading', { name: 'Geräte ohne Verbindung (ungeschützte Arbeitsplätze)' });
+    const seats = page.getByRole('heading', { name: 'Ungeschützte Arbeitsplätze (ohne Verbindung oder ohne Raum)' });
     await seats.waitFor();
     await page.getByText(/^PC-E2E-STILL \(.+\) – ohne Verbindung seit \d{2}:\d{2}:\d{2}$/).waitFor();
     await screenshot(page, 'wachsam-offline-at-start');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './args.js';
+import { pcName } from './commands.js';
 
 describe('parseCli', () => {
   it('defaults trigger to the hotkey, a 10 s wait and a background sender', () => {
@@ -36,11 +37,32 @@ describe('parseCli', () => {
     expect(parseCli(['enroll', '--code', 'ABC123'])).toMatchObject({ command: 'error' });
     expect(parseCli(['enroll', '--server', 'ftp://x', '--code', 'ABC123'])).toMatchObject({ command: 'error' });
     expect(parseCli(['enroll', '--server', 'not a url', '--code', 'ABC123'])).toMatchObject({ command: 'error' });
-    expect(parseCli(['enroll', '--server', 'https://alarm.example.de/', '--code', ' ABC123 '])).toEqual({
+    expect(parseCli(['enroll', '--server', 'https://alarm.example.de/', '--code', ' ABC123 '], {})).toEqual({
       command: 'enroll',
       server: 'https://alarm.example.de',
-      code: 'ABC123',
+      secret: { code: 'ABC123' },
+      hostname: null,
       force: false,
+    });
+  });
+
+  it('enrolls with the organisation token from the option or the environment, with an optional hostname', () => {
+    const server = ['enroll', '--server', 'https://alarm.example.de'];
+    expect(parseCli([...server, '--org-token', 'wsorg_abc', '--hostname', 'PC-0042'], {})).toMatchObject({
+      secret: { orgToken: 'wsorg_abc' },
+      hostname: 'PC-0042',
+    });
+    expect(parseCli(server, { WACHSAM_ORG_TOKEN: 'wsorg_env' })).toMatchObject({ secret: { orgToken: 'wsorg_env' } });
+    expect(parseCli(server, {})).toMatchObject({ command: 'error' });
+    expect(parseCli([...server, '--code', 'ABC123', '--org-token', 'wsorg_abc'], {})).toMatchObject({
+      command: 'error',
+    });
+    // A code on the command line wins over a token left in the environment.
+    expect(parseCli([...server, '--code', 'ABC123'], { WACHSAM_ORG_TOKEN: 'wsorg_env' })).toMatchObject({
+      secret: { code: 'ABC123' },
+    });
+    expect(parseCli([...server, '--org-token', 'wsorg_abc', '--hostname', 'pc 1; rm'], {})).toMatchObject({
+      command: 'error',
     });
   });
 
@@ -61,5 +83,15 @@ describe('parseCli', () => {
     expect(parseCli([])).toEqual({ command: 'help' });
     expect(parseCli(['--help'])).toEqual({ command: 'help' });
     expect(parseCli(['explode'])).toMatchObject({ command: 'error', message: 'Unbekannter Befehl: explode' });
+  });
+});
+
+describe('the PC name for the hostname mapping', () => {
+  it('is the terminal-server client name where there is one, else the machine name', () => {
+    expect(pcName({}, 'TS-FARM-01')).toBe('TS-FARM-01');
+    expect(pcName({ CLIENTNAME: 'PC-0042' }, 'TS-FARM-01')).toBe('PC-0042');
+    // A session at the server's own console reports "Console": that is no PC name.
+    expect(pcName({ CLIENTNAME: 'Console' }, 'TS-FARM-01')).toBe('TS-FARM-01');
+    expect(pcName({ CLIENTNAME: '  ' }, 'TS-FARM-01')).toBe('TS-FARM-01');
   });
 });

@@ -23,7 +23,15 @@ export const exitCodes = {
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
 export type Command =
-  | { command: 'enroll'; server: string; code: string; force: boolean }
+  | {
+      command: 'enroll';
+      server: string;
+      /** The device's one-time code, or the organisation's enrolment token (found by hostname). */
+      secret: { code: string } | { orgToken: string };
+      /** Override of the PC's name (else the terminal-server client's, else the machine's). */
+      hostname: string | null;
+      force: boolean;
+    }
   | {
       command: 'trigger';
       source: AlarmSource;
@@ -44,6 +52,10 @@ export const usage = `Wachsam Agent – stiller Alarm am Arbeitsplatz
 
   wachsam-agent enroll --server URL --code CODE [--force]
       PC mit dem Einmalcode an seinen Arbeitsplatz binden (schreibt agent.json)
+  wachsam-agent enroll --server URL --org-token SCHLÜSSEL [--hostname NAME] [--force]
+      PC mit dem Registrierungsschlüssel der Organisation registrieren (Softwareverteilung);
+      der Raum kommt aus der Rechnerzuordnung. Schlüssel auch aus $WACHSAM_ORG_TOKEN.
+      Rechnername: --hostname, sonst %CLIENTNAME% (Terminalserver/Citrix), sonst der des PCs
   wachsam-agent trigger [--source hotkey|desktop_icon|tray_icon|hardware_button] [--test] [--notify]
       Alarm auslösen (das führen Tastenkombination, Symbole und USB-Taster aus)
   wachsam-agent run
@@ -58,7 +70,13 @@ Exit-Codes: 0 ok, 1 Fehler, 2 Aufruf falsch, 3 Alarm noch nicht zugestellt (wird
             4 Alarm abgelehnt, 5 nicht registriert`;
 
 const commandOptions = {
-  enroll: { server: { type: 'string' }, code: { type: 'string' }, force: { type: 'boolean' } },
+  enroll: {
+    server: { type: 'string' },
+    code: { type: 'string' },
+    'org-token': { type: 'string' },
+    hostname: { type: 'string' },
+    force: { type: 'boolean' },
+  },
   trigger: {
     source: { type: 'string' },
     test: { type: 'boolean' },
@@ -77,7 +95,7 @@ const commandOptions = {
 
 type CommandName = keyof typeof commandOptions;
 
-export function parseCli(argv: string[]): ParseResult {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): ParseResult {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') return { command: 'help' };
   if (!(name in commandOptions)) return { command: 'error', message: `Unbekannter Befehl: ${name}` };
@@ -96,7 +114,17 @@ export function parseCli(argv: string[]): ParseResult {
     case 'enroll': {
       const server = str('server');
       const code = str('code');
-      if (!server || !code) return { command: 'error', message: 'enroll braucht --server URL und --code CODE' };
+      // A script may hand the token over the environment: a command line is visible to every user.
+      const orgToken = str('org-token') ?? (code === undefined ? env.WACHSAM_ORG_TOKEN : undefined);
+      if (!server || (!code && !orgToken))
+        return {
+          command: 'error',
+          message: 'enroll braucht --server URL und --code CODE oder --org-token SCHLÜSSEL',
+        };
+      if (code && orgToken) return { command: 'error', message: 'enroll: --code oder --org-token, nicht beides' };
+      const host = str('hostname');
+      if (host !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(host))
+        return { command: 'error', message: `--hostname ist kein Rechnername: ${host}` };
       let url: URL;
       try {
         url = new URL(server);
@@ -106,7 +134,13 @@ export function parseCli(argv: string[]): ParseResult {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         return { command: 'error', message: '--server muss mit http:// oder https:// beginnen' };
       }
-      return { command: 'enroll', server: url.origin, code: code.trim(), force: bool('force') };
+      return {
+        command: 'enroll',
+        server: url.origin,
+        secret: code ? { code: code.trim() } : { orgToken: orgToken!.trim() },
+        hostname: host ?? null,
+        force: bool('force'),
+      };
     }
     case 'trigger': {
       const source = str('source') ?? 'hotkey';

@@ -5,7 +5,7 @@ import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idempotencyHeader, isFinalRejection, isTooOldToSend, tooOldCode, type AlarmSource } from '@wachsam/protocol';
-import { exitCodes, type ExitCode } from './args.js';
+import { exitCodes, type Command, type ExitCode } from './args.js';
 import { ApiClient } from './client.js';
 import { agentDir, configPath, readConfig, readState, writeConfig } from './config.js';
 import { deliverWithin, Drainer, sleep, type DeliveryOutcome } from './delivery.js';
@@ -24,21 +24,41 @@ const print = (line: string) => process.stdout.write(line + '\n');
 const printErr = (line: string) => process.stderr.write(line + '\n');
 const cliScript = () => join(dirname(fileURLToPath(import.meta.url)), 'cli.js');
 
-export async function enroll(options: { server: string; code: string; force: boolean }): Promise<ExitCode> {
+/**
+ * The PC's name for the hostname mapping. On a terminal server (Citrix, RDS) every session runs
+ * on the same machine: the client's name (`CLIENTNAME`) says where the person sits.
+ */
+export function pcName(env: NodeJS.ProcessEnv = process.env, machine: string = hostname()): string {
+  const client = env.CLIENTNAME?.trim();
+  return client && client.toLowerCase() !== 'console' ? client : machine;
+}
+
+export async function enroll(options: Extract<Command, { command: 'enroll' }>): Promise<ExitCode> {
   const dir = agentDir();
   const existing = await access(configPath(dir)).then(
     () => true,
     () => false,
   );
+  const byToken = 'orgToken' in options.secret;
   if (existing && !options.force) {
+    // The install script runs at every deployment: registered already is a success, not an error.
+    if (byToken) {
+      print(`Dieser PC ist bereits registriert (${configPath(dir)}). Neu registrieren mit --force.`);
+      return exitCodes.ok;
+    }
     printErr(`Dieser PC ist bereits registriert (${configPath(dir)}). Neu registrieren mit --force.`);
     return exitCodes.error;
   }
   const client = new ApiClient(options.server, null, 15_000);
-  const result = await client.call('enrol', { body: { code: options.code, hostname: hostname() } });
+  const name = options.hostname ?? pcName();
+  const result = await client.call('enrol', { body: { ...options.secret, hostname: name } });
   if (!result.ok) {
     if (result.code === 'enrolment_code_invalid') {
-      printErr(`Registrierung fehlgeschlagen: Code ungültig, abgelaufen oder schon benutzt. (${result.message})`);
+      printErr(
+        byToken
+          ? `Registrierung fehlgeschlagen: Registrierungsschlüssel ungültig, abgelaufen oder widerrufen. (${result.message})`
+          : `Registrierung fehlgeschlagen: Code ungültig, abgelaufen oder schon benutzt. (${result.message})`,
+      );
     } else {
       printErr(`Registrierung fehlgeschlagen: ${result.message} (${result.code})`);
     }
@@ -51,6 +71,11 @@ export async function enroll(options: { server: string; code: string; force: boo
   print(
     `Registriert: ${w.name} (${[w.room, w.floor, w.building].filter(Boolean).join(', ')}), ${person}, ${enrolment.organisation.name}.`,
   );
+  if (!w.room)
+    print(
+      `Zuordnung fehlt: Der Rechnername ${name} ist keinem Raum zugeordnet. Bis die Administration ihn zuordnet, ` +
+        'erreicht ein Alarm von diesem PC nur Sicherheitsdienst und Leitstelle, nicht die Kolleginnen und Kollegen in der Nähe.',
+    );
   print(`Konfiguration: ${path}`);
   return exitCodes.ok;
 }

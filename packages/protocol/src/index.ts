@@ -15,3 +15,4 @@ export * from './report-routes.js';
 export * from './register.js';
 export * from './stats.js';
 export * from './outbox.js';
+export * from './rollout.js';

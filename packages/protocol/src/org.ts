@@ -171,6 +171,10 @@ export const Device = z.object({
   roomId: Id.nullable(),
   personId: Id.nullable(),
   externalId: z.string().nullable(),
+  /** The PC's name, for one that enrolled with the organisation's token (its room follows the mapping). */
+  hostname: z.string().nullable(),
+  /** A workstation without a room: "Zuordnung fehlt", an unprotected seat until it is assigned. */
+  unassigned: z.boolean(),
   functionTestHours: z.number(),
   enrolled: z.boolean(),
   revokedAt: Timestamp.nullable(),
@@ -187,7 +191,25 @@ export const EnrolmentCode = z.object({
 });
 export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
 
-export const EnrolRequest = z.object({ code: text(64).min(6), hostname: text(200).default('') }).strict();
+/**
+ * An agent enrols with the one-time code of its device, or with the organisation's enrolment
+ * token: then its hostname finds its room (a PC without a mapping enrols as "Zuordnung fehlt").
+ */
+export const EnrolRequest = z
+  .object({
+    code: text(64).min(6).optional(),
+    orgToken: text(200).min(10).optional(),
+    hostname: text(200).default(''),
+  })
+  .strict()
+  .refine((r) => (r.code === undefined) !== (r.orgToken === undefined), {
+    message: 'Einmalcode oder Registrierungsschlüssel angeben (genau eines)',
+    path: ['code'],
+  })
+  .refine((r) => r.orgToken === undefined || r.hostname.trim() !== '', {
+    message: 'Mit einem Registrierungsschlüssel ist der Rechnername nötig',
+    path: ['hostname'],
+  });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
 export const EnrolResponse = z.object({

@@ -51,8 +51,14 @@ export const DeviceEvent = z.object({
 });
 export type DeviceEvent = z.infer<typeof DeviceEvent>;
 
-/** A device that stopped sending heartbeats and is not back: an unprotected seat, since `since`. */
-export const OfflineDevice = DeviceEvent.shape.device.extend({ since: Timestamp });
+/**
+ * An unprotected seat: a device that stopped sending heartbeats and is not back (since `since`),
+ * or a PC that enrolled without a room mapping (`unassigned`, since it enrolled).
+ */
+export const OfflineDevice = DeviceEvent.shape.device.extend({
+  since: Timestamp,
+  unassigned: z.boolean().default(false),
+});
 export type OfflineDevice = z.infer<typeof OfflineDevice>;
 
 /** The server asks an agent to prove its alarm path now (scheduled function test). */

@@ -24,6 +24,7 @@ import { IdParams, everyRole, serialId, type Role } from './common.js';
 import { reportRouteDefs } from './report-routes.js';
 import { registerRouteDefs } from './register.js';
 import { statsRouteDefs } from './stats.js';
+import { rolloutRouteDefs } from './rollout.js';
 import {
   AlarmGroup,
   AlarmGroupInput,
@@ -530,6 +531,7 @@ export const routes = {
   ...reportRouteDefs,
   ...registerRouteDefs,
   ...statsRouteDefs,
+  ...rolloutRouteDefs,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

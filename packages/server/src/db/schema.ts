@@ -198,6 +198,8 @@ export const devices = pgTable(
     roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'restrict' }),
     personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
     externalId: text('external_id'),
+    /** Normalised hostname of a PC enrolled with the organisation token: its room follows `host_mappings`. */
+    hostname: text('hostname'),
     functionTestHours: integer('function_test_hours').notNull().default(24),
     tokenHash: text('token_hash'),
     enrolmentCodeHash: text('enrolment_code_hash'),
@@ -218,7 +220,44 @@ export const devices = pgTable(
     uniqueIndex('devices_token').on(t.tokenHash),
     uniqueIndex('devices_enrolment_code').on(t.enrolmentCodeHash),
     uniqueIndex('devices_external').on(t.orgId, t.externalId),
+    uniqueIndex('devices_hostname').on(t.orgId, t.hostname),
   ],
+);
+
+/** Organisation enrolment tokens: a PC enrols itself with one (software distribution), found by hostname. */
+export const enrolmentTokens = pgTable(
+  'enrolment_tokens',
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** Scope: only PCs mapped into this department or building. Deleting it ends the token. */
+    departmentId: uuid('department_id').references(() => departments.id, { onDelete: 'cascade' }),
+    buildingId: uuid('building_id').references(() => buildings.id, { onDelete: 'cascade' }),
+    expiresAt: at('expires_at').notNull(),
+    revokedAt: at('revoked_at'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    createdBy: text('created_by').notNull(),
+    uses: integer('uses').notNull().default(0),
+    lastUsedAt: at('last_used_at'),
+  },
+  (t) => [index('enrolment_tokens_org').on(t.orgId), uniqueIndex('enrolment_tokens_hash').on(t.tokenHash)],
+);
+
+/** Hostname → room (and person): where a PC that enrolled with the organisation token stands. */
+export const hostMappings = pgTable(
+  'host_mappings',
+  {
+    id: id(),
+    orgId: orgId(),
+    hostname: text('hostname').notNull(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'restrict' }),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+  },
+  (t) => [uniqueIndex('host_mappings_host').on(t.orgId, t.hostname)],
 );
 
 export interface SenderSnapshot {

@@ -4,6 +4,7 @@ import type { AlarmService } from '../alarms/service.js';
 import type { AuthService } from '../auth/service.js';
 import { AppError, notFound } from '../http/errors.js';
 import { register } from '../http/register.js';
+import type { Rollout } from './rollout.js';
 import type { DeviceService } from './service.js';
 
 export function deviceRoutes(
@@ -11,6 +12,7 @@ export function deviceRoutes(
   auth: AuthService,
   devices: DeviceService,
   alarms: AlarmService,
+  rollout: Rollout,
   enrolPerMinute: number,
 ): void {
   const r = adminResources.devices;
@@ -25,9 +27,26 @@ export function deviceRoutes(
   register(app, auth, routes.listOfflineDevices, ({ actor }) => devices.listOffline(actor.orgId));
 
   // Guessing codes is throttled like guessing passwords.
-  register(app, auth, routes.enrol, ({ body }) => devices.enrol(body.code, body.hostname), {
-    config: { rateLimit: { max: enrolPerMinute, timeWindow: 60_000 } },
-  });
+  register(
+    app,
+    auth,
+    routes.enrol,
+    ({ body }) =>
+      body.orgToken !== undefined
+        ? rollout.enrolWithToken(body.orgToken, body.hostname)
+        : devices.enrol(body.code!, body.hostname),
+    {
+      config: { rateLimit: { max: enrolPerMinute, timeWindow: 60_000 } },
+    },
+  );
+  const t = routes;
+  register(app, auth, t.listEnrolmentTokens, ({ actor }) => rollout.listTokens(actor.orgId));
+  register(app, auth, t.createEnrolmentToken, ({ actor, body }) => rollout.createToken(actor, body));
+  register(app, auth, t.revokeEnrolmentToken, ({ actor, params }) => rollout.revokeToken(actor, params.id));
+  register(app, auth, t.listHostMappings, ({ actor }) => rollout.listMappings(actor.orgId));
+  register(app, auth, t.createHostMapping, ({ actor, body }) => rollout.saveMapping(actor, null, body));
+  register(app, auth, t.updateHostMapping, ({ actor, params, body }) => rollout.saveMapping(actor, params.id, body));
+  register(app, auth, t.removeHostMapping, ({ actor, params }) => rollout.removeMapping(actor, params.id));
   register(app, auth, routes.heartbeat, async ({ actor }) => {
     if (actor.kind === 'device') await devices.seen([actor.deviceId]);
   });

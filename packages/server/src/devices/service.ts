@@ -239,28 +239,31 @@ export class DeviceService {
 
   /**
    * The unprotected seats now: devices other than phones that were online once and are not any
-   * more (the same devices a `device.offline` event announced), with when they were last heard.
+   * more (the same devices a `device.offline` event announced), with when they were last heard;
+   * and enrolled PCs that have no room yet ("Zuordnung fehlt"): an alarm from them finds nobody
+   * nearby.
    */
   async listOffline(orgId: string): Promise<OfflineDevice[]> {
+    const unassigned = and(eq(devices.kind, 'workstation'), isNull(devices.roomId), isNotNull(devices.tokenHash));
     const rows = await this.db
-      .select({ d: devices, room: rooms.name })
+      .select({ d: devices, room: rooms.name, unassigned: sql<boolean>`coalesce(${unassigned}, false)` })
       .from(devices)
       .leftJoin(rooms, eq(rooms.id, devices.roomId))
       .where(
         and(
           eq(devices.orgId, orgId),
-          eq(devices.online, false),
           ne(devices.kind, 'phone'),
           isNull(devices.revokedAt),
-          isNotNull(devices.lastSeenAt),
+          or(and(eq(devices.online, false), isNotNull(devices.lastSeenAt)), unassigned),
         ),
       )
       .orderBy(devices.lastSeenAt);
-    return rows.map(({ d, room }) => ({
+    return rows.map(({ d, room, unassigned }) => ({
       id: d.id,
       name: d.name,
       room: room ?? '',
-      since: d.lastSeenAt!.toISOString(),
+      since: (d.lastSeenAt ?? d.createdAt).toISOString(),
+      unassigned,
     }));
   }
 
@@ -419,6 +422,8 @@ export class DeviceService {
         roomId: r.roomId,
         personId: r.personId,
         externalId: r.externalId,
+        hostname: r.hostname,
+        unassigned: r.kind === 'workstation' && r.roomId === null,
         functionTestHours: r.functionTestHours,
         enrolled: r.tokenHash !== null && r.revokedAt === null,
         revokedAt: r.revokedAt?.toISOString() ?? null,

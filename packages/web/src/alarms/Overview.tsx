@@ -75,7 +75,10 @@ export function Overview({ canAct }: { canAct: boolean }) {
           <ul>
             {offline.map((d) => (
               <li key={d.id}>
-                {d.name} ({d.room || '–'}) – {t('overview.offlineSince', { time: formatTime(d.since, i18n.language) })}
+                {d.name} ({d.room || '–'}) –{' '}
+                {d.unassigned
+                  ? t('overview.unassigned')
+                  : t('overview.offlineSince', { time: formatTime(d.since, i18n.language) })}
               </li>
             ))}
           </ul>

@@ -107,8 +107,8 @@ describe('alarm store', () => {
     s = applyEvent(s, deviceEvent('device.online', 2));
     s = applyEvent(s, deviceEvent('device.offline', 3));
     s = withOfflineList(s, [
-      { ...seat(1), since },
-      { ...seat(2), since },
+      { ...seat(1), since, unassigned: false },
+      { ...seat(2), since, unassigned: false },
     ]);
     expect([...s.offlineDevices.keys()]).toEqual([seat(3).id, seat(1).id]);
     expect(s.offlineDevices.get(seat(1).id)?.since).toBe(since);

@@ -76,8 +76,11 @@ export function applyEvent(state: AlarmsState, event: RealtimeEvent, forYou = fa
     case 'device.offline':
     case 'device.online': {
       const offlineDevices = new Map(state.offlineDevices);
-      if (event.type === 'device.offline') offlineDevices.set(event.device.id, { ...event.device, since: event.at });
-      else offlineDevices.delete(event.device.id);
+      // A PC without a room stays an unprotected seat whether it is connected or not.
+      const unassigned = state.offlineDevices.get(event.device.id)?.unassigned ?? false;
+      if (event.type === 'device.offline')
+        offlineDevices.set(event.device.id, { ...event.device, since: event.at, unassigned });
+      else if (!unassigned) offlineDevices.delete(event.device.id);
       return { ...state, offlineDevices, devicesHeardLive: new Set([...state.devicesHeardLive, event.device.id]) };
     }
     case 'function_test.requested':

@@ -112,7 +112,8 @@ export const de = {
     deliveredAt: 'Angezeigt',
     notDelivered: 'noch nicht angezeigt',
     mobile: 'unterwegs (Standort siehe unten)',
-    offlineDevices: 'Geräte ohne Verbindung (ungeschützte Arbeitsplätze)',
+    offlineDevices: 'Ungeschützte Arbeitsplätze (ohne Verbindung oder ohne Raum)',
+    unassigned: 'Zuordnung fehlt: Rechner hat keinen Raum',
     offlineSince: 'ohne Verbindung seit {{time}}',
   },
   raise: {

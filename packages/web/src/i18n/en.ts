@@ -119,7 +119,8 @@ export const en: Messages = {
     deliveredAt: 'Shown',
     notDelivered: 'not shown yet',
     mobile: 'on the move (position below)',
-    offlineDevices: 'Devices without connection (unprotected seats)',
+    offlineDevices: 'Unprotected seats (no connection or no room)',
+    unassigned: 'Mapping missing: the PC has no room',
     offlineSince: 'without connection since {{time}}',
   },
   raise: {
