@@ -195,21 +195,10 @@ export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
  * An agent enrols with the one-time code of its device, or with the organisation's enrolment
  * token: then its hostname finds its room (a PC without a mapping enrols as "Zuordnung fehlt").
  */
-export const EnrolRequest = z
-  .object({
-    code: text(64).min(6).optional(),
-    orgToken: text(200).min(10).optional(),
-    hostname: text(200).default(''),
-  })
-  .strict()
-  .refine((r) => (r.code === undefined) !== (r.orgToken === undefined), {
-    message: 'Einmalcode oder Registrierungsschlüssel angeben (genau eines)',
-    path: ['code'],
-  })
-  .refine((r) => r.orgToken === undefined || r.hostname.trim() !== '', {
-    message: 'Mit einem Registrierungsschlüssel ist der Rechnername nötig',
-    path: ['hostname'],
-  });
+export const EnrolRequest = z.union([
+  z.object({ code: text(64).min(6), hostname: text(200).default('') }).strict(),
+  z.object({ orgToken: text(200).min(10), hostname: text(200).min(1, 'Rechnername fehlt') }).strict(),
+]);
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
 export const EnrolResponse = z.object({

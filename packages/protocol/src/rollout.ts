@@ -16,27 +16,28 @@ export const Hostname = text(63)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich')
   .transform(normaliseHostname);
 
+/** Which PCs may enrol with a token: any, or only those mapped into one department or building. */
+export const TokenScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('organisation') }).strict(),
+  z.object({ kind: z.literal('department'), departmentId: Id }).strict(),
+  z.object({ kind: z.literal('building'), buildingId: Id }).strict(),
+]);
+export type TokenScope = z.infer<typeof TokenScope>;
+
 export const EnrolmentTokenInput = z
   .object({
     name: Name,
     /** Valid for this many days from now. */
     validDays: z.number().int().min(1, 'mindestens 1 Tag').max(365, 'höchstens 365 Tage').default(30),
-    /** Only PCs mapped to a room of this department (or building) may enrol with it. */
-    departmentId: Id.nullable().default(null),
-    buildingId: Id.nullable().default(null),
+    scope: TokenScope.default({ kind: 'organisation' }),
   })
-  .strict()
-  .refine((t) => t.departmentId === null || t.buildingId === null, {
-    message: 'Entweder Abteilung oder Gebäude angeben, nicht beides',
-    path: ['buildingId'],
-  });
+  .strict();
 export type EnrolmentTokenInput = z.infer<typeof EnrolmentTokenInput>;
 
 export const EnrolmentToken = z.object({
   id: Id,
   name: z.string(),
-  departmentId: Id.nullable(),
-  buildingId: Id.nullable(),
+  scope: TokenScope,
   expiresAt: Timestamp,
   revokedAt: Timestamp.nullable(),
   createdAt: Timestamp,

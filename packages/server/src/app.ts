@@ -31,6 +31,7 @@ import { usePdfWorkers } from './http/pdf-workers.js';
 import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
+import { CsvImport } from './org/import.js';
 import { Rollout } from './devices/rollout.js';
 import { DeviceService } from './devices/service.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, unknownRoute } from './http/errors.js';
@@ -224,7 +225,7 @@ export async function createWachsam(
   alarmRoutes(app, auth, alarms, messages);
   mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
   deviceRoutes(app, auth, devices, alarms, new Rollout(db, clock), config.loginAttemptsPerMinute);
-  orgRoutes(app, auth, { org, people, roleRequests, setup }, db, clock);
+  orgRoutes(app, auth, { org, people, roleRequests, setup, csvImport: new CsvImport(db, clock) }, db, clock);
   const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);
   // The ZeMAG domains run on the bulk connections: an export never takes one an alarm needs.
   // The register's access-log key (outside the database); without it the register refuses every access.

@@ -149,7 +149,9 @@ describe.each(backends)('devices on %s', (backend) => {
     // A console that starts now lists the unprotected seat without waiting for a live event.
     const desk = await server.login('pforte@musterstadt.example');
     const offline = await api(server.url, 'GET', '/api/devices/offline', { cookie: desk });
-    expect(offline.body).toEqual([{ id, name: 'PC-TEST', room: expect.any(String), since: expect.any(String) }]);
+    expect(offline.body).toEqual([
+      { id, name: 'PC-TEST', room: expect.any(String), since: expect.any(String), unassigned: false },
+    ]);
     const employee = await server.login('anna.schmidt@musterstadt.example');
     expect((await api(server.url, 'GET', '/api/devices/offline', { cookie: employee })).status).toBe(403);
     await api(server.url, 'POST', '/api/devices/heartbeat', { token });

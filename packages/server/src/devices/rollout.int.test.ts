@@ -162,7 +162,10 @@ describe.each(backends)('rollout: organisation enrolment token and hostname mapp
     ])
       await api(server.url, 'POST', '/api/admin/host-mappings', { cookie, body: { hostname, roomId, personId: null } });
 
-    const scoped = await token({ name: 'Nur eine Abteilung', departmentId: inDept.departmentId });
+    const scoped = await token({
+      name: 'Nur eine Abteilung',
+      scope: { kind: 'department', departmentId: inDept.departmentId },
+    });
     expect((await enrol(scoped.secret, 'pc-in')).status).toBe(201);
     const outside = await enrol(scoped.secret, 'pc-out');
     expect(outside.status).toBe(403);

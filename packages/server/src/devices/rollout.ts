@@ -26,8 +26,11 @@ type MappingRow = typeof hostMappings.$inferSelect;
 const presentToken = (t: TokenRow): EnrolmentToken => ({
   id: t.id,
   name: t.name,
-  departmentId: t.departmentId,
-  buildingId: t.buildingId,
+  scope: t.departmentId
+    ? { kind: 'department', departmentId: t.departmentId }
+    : t.buildingId
+      ? { kind: 'building', buildingId: t.buildingId }
+      : { kind: 'organisation' },
   expiresAt: t.expiresAt.toISOString(),
   revokedAt: t.revokedAt?.toISOString() ?? null,
   createdAt: t.createdAt.toISOString(),
@@ -71,8 +74,11 @@ export class Rollout {
 
   createToken = (actor: Actor, input: EnrolmentTokenInput): Promise<EnrolmentTokenCreated> =>
     this.db.transaction(async (tx) => {
-      await owned(tx, departments, actor.orgId, input.departmentId, 'departmentId', 'Abteilung');
-      await owned(tx, buildings, actor.orgId, input.buildingId, 'buildingId', 'Gebäude');
+      const scope = input.scope;
+      const departmentId = scope.kind === 'department' ? scope.departmentId : null;
+      const buildingId = scope.kind === 'building' ? scope.buildingId : null;
+      await owned(tx, departments, actor.orgId, departmentId, 'scope.departmentId', 'Abteilung');
+      await owned(tx, buildings, actor.orgId, buildingId, 'scope.buildingId', 'Gebäude');
       const secret = orgTokenPrefix + newToken();
       const now = this.clock.now();
       const [row] = await tx
@@ -81,8 +87,8 @@ export class Rollout {
           orgId: actor.orgId,
           name: input.name,
           tokenHash: sha256(secret),
-          departmentId: input.departmentId,
-          buildingId: input.buildingId,
+          departmentId,
+          buildingId,
           expiresAt: new Date(now.getTime() + input.validDays * 86_400_000),
           createdAt: now,
           createdBy: actorLabel(actor),

@@ -32,9 +32,9 @@ export function deviceRoutes(
     auth,
     routes.enrol,
     ({ body }) =>
-      body.orgToken !== undefined
+      'orgToken' in body
         ? rollout.enrolWithToken(body.orgToken, body.hostname)
-        : devices.enrol(body.code!, body.hostname),
+        : devices.enrol(body.code, body.hostname),
     {
       config: { rateLimit: { max: enrolPerMinute, timeWindow: 60_000 } },
     },

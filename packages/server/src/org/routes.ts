@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { adminResources, routes } from '@wachsam/protocol';
+import { adminResources, importMaxBase64, routes } from '@wachsam/protocol';
 import { listAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { alarmGroups, alarmPlans, buildings, departments, floors, people, rooms } from '../db/schema.js';
 import { register } from '../http/register.js';
+import type { CsvImport } from './import.js';
 import type { PeopleService } from './people.js';
 import type { RoleRequests } from './role-requests.js';
 import { cutoffsFor } from '../retention/policy.js';
@@ -43,13 +44,14 @@ function crudRoutes<C extends Crud>(
 
 export interface OrgServices {
   org: OrgService;
+  csvImport: CsvImport;
   people: PeopleService;
   roleRequests: RoleRequests;
   setup: SetupGate;
 }
 
 export function orgRoutes(app: FastifyInstance, auth: AuthService, services: OrgServices, db: Db, clock: Clock): void {
-  const { org, people: staff, roleRequests, setup } = services;
+  const { org, people: staff, roleRequests, setup, csvImport } = services;
   const r = adminResources;
   crudRoutes(app, auth, org, r.departments, departments, 'Abteilung', org.listDepartments, org.saveDepartment);
   crudRoutes(app, auth, org, r.buildings, buildings, 'Gebäude', org.listBuildings, org.saveBuilding);
@@ -58,6 +60,11 @@ export function orgRoutes(app: FastifyInstance, auth: AuthService, services: Org
   crudRoutes(app, auth, org, r.people, people, 'Person', staff.list, staff.save);
   crudRoutes(app, auth, org, r.groups, alarmGroups, 'Alarmgruppe', org.listGroups, org.saveGroup);
   crudRoutes(app, auth, org, r.plans, alarmPlans, 'Alarmplan', org.listPlans, org.savePlan);
+  // An import writes thousands of rows: it waits its turn with the other heavy work.
+  register(app, auth, routes.importCsv, ({ actor, body }) => csvImport.run(actor, body), {
+    heavy: true,
+    bodyLimit: importMaxBase64 + 64 * 1024,
+  });
   register(app, auth, routes.setPassword, ({ actor, params, body }) =>
     staff.setPassword(actor, params.id, body.password),
   );
