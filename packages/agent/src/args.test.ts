@@ -75,8 +75,22 @@ describe('parseCli', () => {
       command: 'install-shortcuts',
       dryRun: true,
       platform: 'win32',
+      autostart: true,
+      allUsers: false,
     });
     expect(parseCli(['install-shortcuts', '--platform', 'win32'])).toMatchObject({ command: 'error' });
+    expect(
+      parseCli(['install-shortcuts', '--dry-run', '--platform', 'win32', '--all-users', '--no-autostart']),
+    ).toMatchObject({ allUsers: true, autostart: false });
+    // Links for all users exist only on Windows (public desktop, common Start menu).
+    expect(parseCli(['install-shortcuts', '--dry-run', '--platform', 'linux', '--all-users'])).toMatchObject({
+      command: 'error',
+    });
+  });
+
+  it('prints the version for version and --version', () => {
+    expect(parseCli(['version'])).toEqual({ command: 'version' });
+    expect(parseCli(['--version'])).toEqual({ command: 'version' });
   });
 
   it('shows help for no command and rejects unknown commands', () => {

@@ -43,7 +43,14 @@ export type Command =
   | { command: 'run'; functionTest: boolean }
   | { command: 'drain'; maxSeconds: number }
   | { command: 'status' }
-  | { command: 'install-shortcuts'; dryRun: boolean; platform: NodeJS.Platform | null }
+  | {
+      command: 'install-shortcuts';
+      dryRun: boolean;
+      platform: NodeJS.Platform | null;
+      autostart: boolean;
+      allUsers: boolean;
+    }
+  | { command: 'version' }
   | { command: 'help' };
 
 export type ParseResult = Command | { command: 'error'; message: string };
@@ -62,8 +69,11 @@ export const usage = `Wachsam Agent – stiller Alarm am Arbeitsplatz
       Dauerbetrieb: Alarme empfangen, Rückmeldungen zeigen, ausstehende Alarme senden, Funktionstest
   wachsam-agent status
       Registrierung, ausstehende und abgelehnte Alarme, letzter Funktionstest
-  wachsam-agent install-shortcuts [--dry-run]
-      Desktop-Symbol, Autostart und Strg+Alt+H einrichten
+  wachsam-agent install-shortcuts [--dry-run] [--no-autostart] [--all-users]
+      Desktop-Symbol, Autostart und Strg+Alt+H einrichten (--all-users: Windows, für alle
+      Benutzer, als Administrator; --no-autostart: run startet anders, z. B. per systemd)
+  wachsam-agent version
+      Version des Agenten
 
 Ordner: $WACHSAM_AGENT_DIR, sonst %APPDATA%\\Wachsam bzw. ~/.config/wachsam
 Exit-Codes: 0 ok, 1 Fehler, 2 Aufruf falsch, 3 Alarm noch nicht zugestellt (wird weiter gesendet),
@@ -89,7 +99,13 @@ const commandOptions = {
   run: { 'no-function-test': { type: 'boolean' } },
   drain: { max: { type: 'string' } },
   status: {},
-  'install-shortcuts': { 'dry-run': { type: 'boolean' }, platform: { type: 'string' } },
+  'install-shortcuts': {
+    'dry-run': { type: 'boolean' },
+    platform: { type: 'string' },
+    'no-autostart': { type: 'boolean' },
+    'all-users': { type: 'boolean' },
+  },
+  version: {},
   help: {},
 } as const;
 
@@ -98,6 +114,7 @@ type CommandName = keyof typeof commandOptions;
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): ParseResult {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') return { command: 'help' };
+  if (name === '--version' || name === '-v') return { command: 'version' };
   if (!(name in commandOptions)) return { command: 'error', message: `Unbekannter Befehl: ${name}` };
   const command = name as CommandName;
   let values: Record<string, string | boolean | undefined>;
@@ -177,8 +194,20 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       if (platform !== null && !bool('dry-run')) {
         return { command: 'error', message: '--platform geht nur zusammen mit --dry-run' };
       }
-      return { command: 'install-shortcuts', dryRun: bool('dry-run'), platform: platform as NodeJS.Platform | null };
+      const allUsers = bool('all-users');
+      if (allUsers && (platform ?? process.platform) !== 'win32') {
+        return { command: 'error', message: '--all-users gibt es nur unter Windows' };
+      }
+      return {
+        command: 'install-shortcuts',
+        dryRun: bool('dry-run'),
+        platform: platform as NodeJS.Platform | null,
+        autostart: !bool('no-autostart'),
+        allUsers,
+      };
     }
+    case 'version':
+      return { command: 'version' };
     case 'help':
       return { command: 'help' };
   }

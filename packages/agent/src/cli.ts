@@ -5,6 +5,7 @@ import { AgentConfigError, agentDir, readConfig } from './config.js';
 import { acquireRunLock } from './lock.js';
 import { DesktopNotifier } from './notify.js';
 import { Agent } from './run.js';
+import { agentVersion } from './self.js';
 
 async function runAgent(options: { functionTest: boolean }): Promise<ExitCode> {
   const dir = agentDir();
@@ -34,6 +35,9 @@ async function main(command: Command): Promise<ExitCode> {
   switch (command.command) {
     case 'help':
       process.stdout.write(usage + '\n');
+      return exitCodes.ok;
+    case 'version':
+      process.stdout.write(`wachsam-agent ${agentVersion}\n`);
       return exitCodes.ok;
     case 'enroll':
       return enroll(command);

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { access, mkdir, writeFile, chmod } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { idempotencyHeader, isFinalRejection, isTooOldToSend, tooOldCode, type AlarmSource } from '@wachsam/protocol';
 import { exitCodes, type Command, type ExitCode } from './args.js';
 import { ApiClient } from './client.js';
@@ -13,6 +12,7 @@ import { failedNotice, raisedText, rejectionText } from './feedback.js';
 import { runningAgent } from './lock.js';
 import { DesktopNotifier } from './notify.js';
 import { Outbox } from './outbox.js';
+import { selfCommand } from './self.js';
 import {
   gnomeKeybindingCommands,
   gnomeKeybindingReadCommand,
@@ -22,7 +22,6 @@ import {
 
 const print = (line: string) => process.stdout.write(line + '\n');
 const printErr = (line: string) => process.stderr.write(line + '\n');
-const cliScript = () => join(dirname(fileURLToPath(import.meta.url)), 'cli.js');
 
 /**
  * The PC's name for the hostname mapping. On a terminal server (Citrix, RDS) every session runs
@@ -173,7 +172,8 @@ async function sendUnstored(
 async function ensureSender(dir: string): Promise<void> {
   if ((await runningAgent(dir)) !== null) return;
   try {
-    const child = spawn(process.execPath, [cliScript(), 'drain'], {
+    const self = selfCommand();
+    const child = spawn(self.program, [...self.prefix, 'drain'], {
       detached: true,
       stdio: 'ignore',
       env: { ...process.env, WACHSAM_AGENT_DIR: dir },
@@ -258,6 +258,8 @@ export async function status(): Promise<ExitCode> {
 export async function installShortcuts(options: {
   dryRun: boolean;
   platform: NodeJS.Platform | null;
+  autostart: boolean;
+  allUsers: boolean;
 }): Promise<ExitCode> {
   const os = options.platform ?? process.platform;
   const home = homedir();
@@ -266,8 +268,9 @@ export async function installShortcuts(options: {
     home,
     agentDir: agentDir(process.env, os, home),
     agentDirFromEnv: process.env.WACHSAM_AGENT_DIR ?? null,
-    node: process.execPath,
-    script: cliScript(),
+    agent: selfCommand(),
+    autostart: options.autostart,
+    allUsers: options.allUsers,
     desktopDir: os === 'linux' ? linuxDesktopDir(home) : join(home, 'Desktop'),
     xdgConfigHome: process.env.XDG_CONFIG_HOME ?? join(home, '.config'),
     xdgDataHome: process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'),

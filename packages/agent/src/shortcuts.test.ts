@@ -13,8 +13,9 @@ const linux: ShortcutContext = {
   home: '/home/anna',
   agentDir: '/home/anna/.config/wachsam',
   agentDirFromEnv: null,
-  node: '/usr/bin/node',
-  script: '/opt/wachsam/agent/dist/cli.js',
+  agent: { program: '/usr/bin/node', prefix: ['/opt/wachsam/agent/dist/cli.js'] },
+  autostart: true,
+  allUsers: false,
   desktopDir: '/home/anna/Schreibtisch',
   xdgConfigHome: '/home/anna/.config',
   xdgDataHome: '/home/anna/.local/share',
@@ -96,8 +97,7 @@ describe('Windows shortcuts', () => {
     os: 'win32',
     home: 'C:\\Users\\anna',
     agentDir: 'C:\\Users\\anna\\AppData\\Roaming\\Wachsam',
-    node: 'C:\\Program Files\\nodejs\\node.exe',
-    script: "C:\\Wachsam\\agent's\\dist\\cli.js",
+    agent: { program: 'C:\\Program Files\\nodejs\\node.exe', prefix: ["C:\\Wachsam\\agent's\\dist\\cli.js"] },
   });
   const ps1 = plan.files.find((f) => f.path.endsWith('install-shortcuts.ps1'))?.content ?? '';
   const vbs = plan.files.find((f) => f.path.endsWith('wachsam-hidden.vbs'))?.content ?? '';
@@ -125,6 +125,64 @@ describe('Windows shortcuts', () => {
       '-File',
       'C:\\Users\\anna\\AppData\\Roaming\\Wachsam\\install-shortcuts.ps1',
     ]);
+  });
+});
+
+describe('the single executable (no Node.js on the PC)', () => {
+  const exe = { program: 'C:\\Program Files\\Wachsam\\wachsam-agent.exe', prefix: [] };
+
+  it('Linux: icons and the hotkey call the executable itself; no autostart entry when systemd starts run', () => {
+    const plan = planShortcuts({
+      ...linux,
+      agent: { program: '/opt/wachsam/wachsam-agent', prefix: [] },
+      autostart: false,
+    });
+    expect(plan.files.map((f) => f.path)).toEqual([
+      '/home/anna/Schreibtisch/wachsam-alarm.desktop',
+      '/home/anna/.local/share/applications/wachsam-alarm.desktop',
+    ]);
+    expect(plan.files[0]?.content).toContain(
+      'Exec=/opt/wachsam/wachsam-agent trigger --source desktop_icon --notify\n',
+    );
+    expect(plan.gnomeKeybinding?.command).toBe('/opt/wachsam/wachsam-agent trigger --source hotkey --notify');
+  });
+
+  it('Windows, one user: the VBScript starts the .exe hidden, with no script argument', () => {
+    const plan = planShortcuts({
+      ...linux,
+      os: 'win32',
+      agentDir: 'C:\\Users\\anna\\AppData\\Roaming\\Wachsam',
+      agent: exe,
+    });
+    const vbs = plan.files.find((f) => f.path.endsWith('wachsam-hidden.vbs'));
+    expect(vbs?.path).toBe('C:\\Users\\anna\\AppData\\Roaming\\Wachsam\\wachsam-hidden.vbs');
+    expect(vbs?.content).toContain('shell.Run """C:\\Program Files\\Wachsam\\wachsam-agent.exe""" & args, 0, False');
+  });
+
+  it('Windows, all users: common folders, helpers next to the .exe (never in a folder users can change)', () => {
+    const plan = planShortcuts({
+      ...linux,
+      os: 'win32',
+      agentDir: 'C:\\ProgramData\\Wachsam\\agent',
+      agentDirFromEnv: 'C:\\ProgramData\\Wachsam\\agent',
+      agent: exe,
+      allUsers: true,
+    });
+    expect(plan.files.map((f) => f.path)).toEqual([
+      'C:\\Program Files\\Wachsam\\wachsam-hidden.vbs',
+      'C:\\Program Files\\Wachsam\\install-shortcuts.ps1',
+    ]);
+    const ps1 = plan.files[1]?.content ?? '';
+    expect(ps1).toContain("$desktop = [Environment]::GetFolderPath('CommonDesktopDirectory')");
+    expect(ps1).toContain("$startup = [Environment]::GetFolderPath('CommonStartup')");
+    expect(ps1).toContain("$programs = Join-Path ([Environment]::GetFolderPath('CommonPrograms')) 'Wachsam'");
+    expect(ps1).toContain("'trigger --source hotkey --notify' 'CTRL+ALT+H'");
+    expect(ps1).toContain("(Join-Path $startup 'Wachsam Agent.lnk') 'run'");
+    expect(plan.files[0]?.content).toContain(
+      'shell.Environment("Process")("WACHSAM_AGENT_DIR") = "C:\\ProgramData\\Wachsam\\agent"',
+    );
+    const noAutostart = planShortcuts({ ...linux, os: 'win32', agent: exe, allUsers: true, autostart: false });
+    expect(noAutostart.files[1]?.content).not.toContain("'Wachsam Agent.lnk'");
   });
 });
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { SelfCommand } from './self.js';
 
 /**
  * What `install-shortcuts` does, as data: files to write and commands to run, so `--dry-run`
@@ -19,8 +20,16 @@ export interface ShortcutContext {
   agentDir: string;
   /** Set when the agent runs with an explicit WACHSAM_AGENT_DIR; shortcuts then pass it on. */
   agentDirFromEnv: string | null;
-  node: string;
-  script: string;
+  /** How the agent starts itself: node and its script, or the single executable alone. */
+  agent: SelfCommand;
+  /** Write an autostart entry for `run` (off when a systemd user unit starts it instead). */
+  autostart: boolean;
+  /**
+   * Windows: links for every user (public desktop, common Start menu and Startup folder), made
+   * by the installer; the helper scripts then go next to the executable, where only
+   * administrators can write, never into a folder other users could change.
+   */
+  allUsers: boolean;
   desktopDir: string;
   xdgConfigHome: string;
   xdgDataHome: string;
@@ -50,7 +59,7 @@ export function desktopExecArg(arg: string): string {
 /** The agent command as an argv list, with the agent dir passed on when it was set explicitly. */
 export function agentArgv(ctx: ShortcutContext, args: string[]): string[] {
   const env = ctx.agentDirFromEnv ? ['env', `WACHSAM_AGENT_DIR=${ctx.agentDirFromEnv}`] : [];
-  return [...env, ctx.node, ctx.script, ...args];
+  return [...env, ctx.agent.program, ...ctx.agent.prefix, ...args];
 }
 
 function shellQuote(arg: string): string {
@@ -99,17 +108,7 @@ function linuxPlan(ctx: ShortcutContext): ShortcutPlan {
         content: alarmEntry('tray_icon'),
         mode: 0o644,
       },
-      {
-        path: path.posix.join(ctx.xdgConfigHome, 'autostart', 'wachsam-agent.desktop'),
-        content: desktopEntry({
-          name: 'Wachsam Agent',
-          comment: 'Empfängt Alarme und hält die Verbindung zum Alarmserver',
-          exec: agentArgv(ctx, ['run']),
-          icon: 'dialog-warning',
-          extra: ['NoDisplay=true', 'X-GNOME-Autostart-enabled=true'],
-        }),
-        mode: 0o644,
-      },
+      ...(ctx.autostart ? [linuxAutostart(ctx)] : []),
     ],
     commands: [
       // GNOME only starts launchers from the desktop that are marked trusted.
@@ -129,6 +128,20 @@ function linuxPlan(ctx: ShortcutContext): ShortcutPlan {
       `  ${hotkeyCommand}`,
       'Bei gesperrtem Bildschirm wirken weder Tastenkürzel noch Desktop-Symbol (siehe README).',
     ],
+  };
+}
+
+function linuxAutostart(ctx: ShortcutContext): ShortcutPlan['files'][number] {
+  return {
+    path: path.posix.join(ctx.xdgConfigHome, 'autostart', 'wachsam-agent.desktop'),
+    content: desktopEntry({
+      name: 'Wachsam Agent',
+      comment: 'Empfängt Alarme und hält die Verbindung zum Alarmserver',
+      exec: agentArgv(ctx, ['run']),
+      icon: 'dialog-warning',
+      extra: ['NoDisplay=true', 'X-GNOME-Autostart-enabled=true'],
+    }),
+    mode: 0o644,
   };
 }
 
@@ -172,10 +185,14 @@ function vbsString(value: string): string {
 
 function windowsPlan(ctx: ShortcutContext): ShortcutPlan {
   const win = path.win32;
-  const vbsPath = win.join(ctx.agentDir, 'wachsam-hidden.vbs');
-  const ps1Path = win.join(ctx.agentDir, 'install-shortcuts.ps1');
-  // node.exe is a console program: started directly it flashes a console window, which an
-  // attacker could notice. The VBScript starts it with window style 0 (hidden).
+  const helperDir = ctx.allUsers ? win.dirname(ctx.agent.program) : ctx.agentDir;
+  const vbsPath = win.join(helperDir, 'wachsam-hidden.vbs');
+  const ps1Path = win.join(helperDir, 'install-shortcuts.ps1');
+  const folder = (own: string, common: string) => `[Environment]::GetFolderPath('${ctx.allUsers ? common : own}')`;
+  const command = [ctx.agent.program, ...ctx.agent.prefix].map((a) => `"${a}"`).join(' ');
+  // node.exe and the single wachsam-agent.exe are console programs: started directly they
+  // flash a console window, which an attacker could notice. The VBScript starts the agent with
+  // window style 0 (hidden).
   const vbs = [
     "' Wachsam: starts the agent without a console window. Written by wachsam-agent install-shortcuts.",
     'Set shell = CreateObject("WScript.Shell")',
@@ -186,7 +203,7 @@ function windowsPlan(ctx: ShortcutContext): ShortcutPlan {
     'For Each a In WScript.Arguments',
     '  args = args & " " & a',
     'Next',
-    `shell.Run ${vbsString(`"${ctx.node}" "${ctx.script}"`)} & args, 0, False`,
+    `shell.Run ${vbsString(command)} & args, 0, False`,
     '',
   ].join('\r\n');
   const ps1 = [
@@ -205,14 +222,16 @@ function windowsPlan(ctx: ShortcutContext): ShortcutPlan {
     '  $link.Save()',
     '  Write-Output "angelegt: $Path"',
     '}',
-    "$desktop = [Environment]::GetFolderPath('Desktop')",
-    "$startup = [Environment]::GetFolderPath('Startup')",
-    "$programs = Join-Path ([Environment]::GetFolderPath('Programs')) 'Wachsam'",
+    `$desktop = ${folder('Desktop', 'CommonDesktopDirectory')}`,
+    `$startup = ${folder('Startup', 'CommonStartup')}`,
+    `$programs = Join-Path (${folder('Programs', 'CommonPrograms')}) 'Wachsam'`,
     'New-Item -ItemType Directory -Force -Path $programs | Out-Null',
     "New-WachsamLink (Join-Path $desktop 'Wachsam Alarm.lnk') 'trigger --source desktop_icon --notify' '' 'Stillen Alarm auslösen'",
     '# Windows honours shortcut hotkeys only for links on the desktop or in the Start menu.',
     "New-WachsamLink (Join-Path $programs 'Wachsam Alarm (Strg+Alt+H).lnk') 'trigger --source hotkey --notify' 'CTRL+ALT+H' 'Stillen Alarm auslösen'",
-    "New-WachsamLink (Join-Path $startup 'Wachsam Agent.lnk') 'run' '' 'Wachsam Agent: Alarme empfangen'",
+    ...(ctx.autostart
+      ? ["New-WachsamLink (Join-Path $startup 'Wachsam Agent.lnk') 'run' '' 'Wachsam Agent: Alarme empfangen'"]
+      : []),
     '',
   ].join('\r\n');
   return {
