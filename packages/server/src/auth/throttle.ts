@@ -14,6 +14,12 @@ export class AttemptCounter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Has the key used up its budget in this window? Counts nothing (for limits on failures only). */
+  exhausted(key: string, max: number): boolean {
+    const w = this.windows.get(key);
+    return w !== undefined && this.now() - w.start < this.windowMs && w.count >= max;
+  }
+
   /** Count one attempt; false when the key is over its budget in this window. */
   take(key: string, max: number): boolean {
     const t = this.now();

@@ -205,4 +205,21 @@ describe.each(backends)('rollout: organisation enrolment token and hostname mapp
     const badHost = await enrol(all.secret, 'pc x/');
     expect(badHost.status).toBe(400);
   });
+  it('the PCs of a building behind one address all enrol at once; wrong tokens and guessed codes are throttled', async () => {
+    server = await startTestServer({ backend, env: { LOGIN_ATTEMPTS_PER_MINUTE: '3' } });
+    const cookie = await server.login(admin);
+    const { secret } = (await api(server.url, 'POST', '/api/admin/enrolment-tokens', { cookie, body: { name: 'GPO' } }))
+      .body;
+    const enrol = (body: Record<string, string>) => api(server.url, 'POST', '/api/devices/enrol', { body });
+    for (let i = 0; i < 12; i++) expect((await enrol({ orgToken: secret, hostname: `pc-${i}` })).status).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect((await enrol({ orgToken: `wsorg_falsch${i}`, hostname: 'pc-x' })).body.error.code).toBe(
+        'enrolment_code_invalid',
+      );
+    const locked = await enrol({ orgToken: 'wsorg_falsch9', hostname: 'pc-x' });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.message).toContain('Zu viele Registrierungsversuche');
+    for (let i = 0; i < 3; i++) expect((await enrol({ code: `AAAA-BBBB-CCC${i}` })).status).toBe(400);
+    expect((await enrol({ code: 'AAAA-BBBB-CCCX' })).status).toBe(429);
+  });
 });

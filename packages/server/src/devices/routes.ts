@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { adminResources, routes } from '@wachsam/protocol';
 import type { AlarmService } from '../alarms/service.js';
 import type { AuthService } from '../auth/service.js';
+import { AttemptCounter } from '../auth/throttle.js';
 import { AppError, notFound } from '../http/errors.js';
 import { register } from '../http/register.js';
 import type { Rollout } from './rollout.js';
@@ -26,19 +27,25 @@ export function deviceRoutes(
   register(app, auth, routes.listFunctionTests, ({ actor }) => devices.listFunctionTests(actor.orgId));
   register(app, auth, routes.listOfflineDevices, ({ actor }) => devices.listOffline(actor.orgId));
 
-  // Guessing codes is throttled like guessing passwords.
-  register(
-    app,
-    auth,
-    routes.enrol,
-    ({ body }) =>
-      'orgToken' in body
-        ? rollout.enrolWithToken(body.orgToken, body.hostname)
-        : devices.enrol(body.code, body.hostname),
-    {
-      config: { rateLimit: { max: enrolPerMinute, timeWindow: 60_000 } },
-    },
-  );
+  // Guessing one-time codes is throttled per address like guessing passwords. An organisation
+  // token cannot be guessed: only wrong ones are counted, so the PCs of a building behind one
+  // NAT address can all enrol when the software distribution runs at 8:00.
+  const attempts = new AttemptCounter();
+  const tooMany = () => new AppError('rate_limited', 'Zu viele Registrierungsversuche; bitte eine Minute warten');
+  register(app, auth, routes.enrol, async ({ body, req }) => {
+    if ('orgToken' in body) {
+      const key = `token:${req.ip}`;
+      if (attempts.exhausted(key, enrolPerMinute)) throw tooMany();
+      try {
+        return await rollout.enrolWithToken(body.orgToken, body.hostname);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'enrolment_code_invalid') attempts.take(key, enrolPerMinute);
+        throw err;
+      }
+    }
+    if (!attempts.take(`code:${req.ip}`, enrolPerMinute)) throw tooMany();
+    return devices.enrol(body.code, body.hostname);
+  });
   const t = routes;
   register(app, auth, t.listEnrolmentTokens, ({ actor }) => rollout.listTokens(actor.orgId));
   register(app, auth, t.createEnrolmentToken, ({ actor, body }) => rollout.createToken(actor, body));

@@ -8,6 +8,7 @@ import { BuildingsSection, DepartmentsSection, FloorsSection, RoomsSection } fro
 import { GroupsSection, PeopleSection } from './PeopleSection.js';
 import { PlansSection } from './PlansSection.js';
 import { RoleRequestsSection } from './RoleRequestsSection.js';
+import { EnrolmentTokensSection, HostMappingsSection, ImportSection } from './RolloutSections.js';
 
 const adminSections = [
   'departments',
@@ -19,6 +20,9 @@ const adminSections = [
   'groups',
   'plans',
   'devices',
+  'hostMappings',
+  'enrolmentTokens',
+  'import',
   'functionTests',
   'audit',
 ] as const;
@@ -48,6 +52,8 @@ function SectionPage({ section, isAdmin }: { section: Section; isAdmin: boolean 
       return <AuditSection />;
     case 'roleRequests':
       return <RoleRequestsSection />;
+    case 'import':
+      return <ImportSection />;
     default:
       return <StructureSection section={section} isAdmin={isAdmin} />;
   }
@@ -58,7 +64,7 @@ function StructureSection({
   section,
   isAdmin,
 }: {
-  section: Exclude<Section, 'functionTests' | 'audit' | 'roleRequests'>;
+  section: Exclude<Section, 'functionTests' | 'audit' | 'roleRequests' | 'import'>;
   isAdmin: boolean;
 }) {
   const lookups = useLookups();
@@ -79,6 +85,10 @@ function StructureSection({
       return <PlansSection canEdit={isAdmin} lookups={lookups} />;
     case 'devices':
       return <DevicesSection isAdmin={isAdmin} lookups={lookups} />;
+    case 'hostMappings':
+      return <HostMappingsSection canEdit={isAdmin} lookups={lookups} />;
+    case 'enrolmentTokens':
+      return <EnrolmentTokensSection lookups={lookups} />;
   }
 }
 

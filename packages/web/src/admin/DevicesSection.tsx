@@ -83,11 +83,13 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
   const state = (d: Device): string =>
     d.revokedAt
       ? t('admin.devices.revoked')
-      : !d.enrolled
-        ? t('admin.devices.notEnrolled')
-        : d.online
-          ? t('admin.devices.online')
-          : t('admin.devices.offline');
+      : d.unassigned
+        ? t('admin.devices.unassigned')
+        : !d.enrolled
+          ? t('admin.devices.notEnrolled')
+          : d.online
+            ? t('admin.devices.online')
+            : t('admin.devices.offline');
   return (
     <ResourceSection
       title={t('admin.sections.devices')}
@@ -96,11 +98,14 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
       columns={[
         { header: t('admin.fields.name'), cell: (d) => d.name },
         { header: t('admin.devices.kind'), cell: (d) => t(`admin.devices.kinds.${d.kind}`) },
+        { header: t('admin.devices.hostname'), cell: (d) => d.hostname ?? '–' },
         { header: t('admin.fields.room'), cell: (d) => (d.roomId ? lookups.roomLabel(d.roomId) : '–') },
         { header: t('admin.devices.person'), cell: (d) => (d.personId ? lookups.personLabel(d.personId) : '–') },
         {
           header: t('admin.devices.state'),
-          cell: (d) => <span className={d.online && !d.revokedAt ? 'state-ok' : 'state-bad'}>{state(d)}</span>,
+          cell: (d) => (
+            <span className={d.online && !d.revokedAt && !d.unassigned ? 'state-ok' : 'state-bad'}>{state(d)}</span>
+          ),
         },
         { header: t('admin.devices.lastSeen'), cell: (d) => formatTime(d.lastSeenAt, i18n.language) },
         {

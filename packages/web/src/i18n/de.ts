@@ -1,6 +1,7 @@
 import { alarmSourceLabels, roleLabels } from '@wachsam/protocol';
 import { accessDe } from './access.de.js';
 import { deliveryDe } from './delivery.de.js';
+import { rolloutDe } from './rollout.de.js';
 import { registerDe } from './register.de.js';
 import { retentionDe } from './retention.de.js';
 import { zemagDe } from './zemag.de.js';
@@ -206,6 +207,7 @@ export const de = {
   ...registerDe,
   ...retentionDe,
   ...deliveryDe,
+  ...rolloutDe,
   ...accessDe,
   admin: {
     title: 'Administration',
@@ -222,6 +224,9 @@ export const de = {
       functionTests: 'Funktionstests',
       audit: 'Protokoll',
       roleRequests: 'Freigaben',
+      import: 'CSV-Import',
+      hostMappings: 'Rechnerzuordnung',
+      enrolmentTokens: 'Registrierungsschlüssel',
     },
     actions: 'Aktionen',
     empty: 'Noch keine Einträge.',
@@ -305,6 +310,8 @@ export const de = {
       offline: 'offline',
       notEnrolled: 'nicht registriert',
       revoked: 'gesperrt',
+      unassigned: 'Zuordnung fehlt',
+      hostname: 'Rechnername',
       lastSeen: 'Zuletzt gesehen',
       lastTest: 'Letzter Funktionstest',
       enrolmentCode: 'Einmalcode erzeugen',

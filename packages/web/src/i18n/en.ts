@@ -1,6 +1,7 @@
 import type { Messages } from './de.js';
 import { accessEn } from './access.en.js';
 import { deliveryEn } from './delivery.en.js';
+import { rolloutEn } from './rollout.en.js';
 import { registerEn } from './register.en.js';
 import { retentionEn } from './retention.en.js';
 import { zemagEn } from './zemag.en.js';
@@ -209,6 +210,7 @@ export const en: Messages = {
   ...registerEn,
   ...retentionEn,
   ...deliveryEn,
+  ...rolloutEn,
   ...accessEn,
   roles: {
     employee: 'Employee',
@@ -237,6 +239,9 @@ export const en: Messages = {
       functionTests: 'Function tests',
       audit: 'Audit log',
       roleRequests: 'Confirmations',
+      import: 'CSV import',
+      hostMappings: 'PC mapping',
+      enrolmentTokens: 'Enrolment tokens',
     },
     actions: 'Actions',
     empty: 'No entries yet.',
@@ -320,6 +325,8 @@ export const en: Messages = {
       offline: 'offline',
       notEnrolled: 'not enrolled',
       revoked: 'revoked',
+      unassigned: 'mapping missing',
+      hostname: 'Hostname',
       lastSeen: 'Last seen',
       lastTest: 'Last function test',
       enrolmentCode: 'Create enrolment code',
