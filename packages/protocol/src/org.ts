@@ -61,6 +61,11 @@ export const Person = z.object({
   roomId: Id.nullable(),
   login: z.string().nullable(),
   roles: z.array(Role),
+  email: z.string().nullable(),
+  /** Which directory keeps the person up to date ('ldap', 'scim'); null: entered by hand or CSV. */
+  managedBy: z.enum(['ldap', 'scim']).nullable(),
+  /** Deactivated people (left, disabled in the directory) log in and are alerted no more. */
+  active: z.boolean(),
 });
 export type Person = z.infer<typeof Person>;
 

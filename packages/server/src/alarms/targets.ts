@@ -22,25 +22,28 @@ export function stepTargetsSql(orgId: string, targets: SQL, place: TargetPlace):
     sql`select (x->>${field})::uuid from jsonb_array_elements(${targets}) x where x->>'kind' = ${kind}`;
   const has = (kind: StepTarget['kind']) =>
     sql`exists (select from jsonb_array_elements(${targets}) x where x->>'kind' = ${kind})`;
+  // Deactivated people (left, disabled in the directory) are alerted by nothing.
+  const active = sql`p.deactivated_at is null`;
   return sql`
     select p.id from people p
-      where p.org_id = ${orgId} and p.id in (${kinds('person', 'personId')})
+      where p.org_id = ${orgId} and ${active} and p.id in (${kinds('person', 'personId')})
     union
     select m.person_id from alarm_group_members m join alarm_groups g on g.id = m.group_id
-      where g.org_id = ${orgId} and g.id in (${kinds('group', 'groupId')})
+      join people p on p.id = m.person_id
+      where g.org_id = ${orgId} and ${active} and g.id in (${kinds('group', 'groupId')})
     union
     select p.id from people p
-      where p.org_id = ${orgId}
+      where p.org_id = ${orgId} and ${active}
         and p.roles && array(select x->>'role' from jsonb_array_elements(${targets}) x where x->>'kind' = 'role')
     union
     select p.id from people p join rooms r on r.id = p.room_id
-      where p.org_id = ${orgId} and r.floor_id = ${place.floorId} and ${has('same_floor')}
+      where p.org_id = ${orgId} and ${active} and r.floor_id = ${place.floorId} and ${has('same_floor')}
     union
     select p.id from people p
-      where p.org_id = ${orgId} and p.department_id = ${place.departmentId} and ${has('same_department')}
+      where p.org_id = ${orgId} and ${active} and p.department_id = ${place.departmentId} and ${has('same_department')}
     union
     select p.id from people p join rooms r on r.id = p.room_id join floors f on f.id = r.floor_id
-      where p.org_id = ${orgId} and f.building_id = ${place.buildingId} and ${has('same_building')}`;
+      where p.org_id = ${orgId} and ${active} and f.building_id = ${place.buildingId} and ${has('same_building')}`;
 }
 
 /** A uuid (or null) as a typed SQL parameter. */

@@ -46,6 +46,19 @@ export class AuthService {
         'Dieses Passwort ist veröffentlicht (Demo) und gilt in dieser Installation nicht; bitte ein neues setzen lassen',
       );
     }
+    if (person && ok && person.deactivatedAt) {
+      await appendAudit(this.db, {
+        orgId: person.orgId,
+        at: now,
+        actor: { system: login },
+        action: 'login.refused_deactivated',
+        subject: `Person ${person.id}`,
+      });
+      throw new AppError(
+        'invalid_credentials',
+        'Dieses Konto ist deaktiviert (im Verzeichnis gesperrt oder ausgeschieden)',
+      );
+    }
     if (!person || !ok) {
       await appendAudit(this.db, {
         orgId: person?.orgId ?? null,

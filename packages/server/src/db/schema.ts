@@ -107,8 +107,25 @@ export const people = pgTable(
      */
     lastPosition: jsonb('last_position').$type<Position>(),
     lastPositionStoredAt: at('last_position_stored_at'),
+    email: text('email'),
+    /**
+     * The person's id in the directory that manages them (AD objectGUID, Entra object id, SCIM
+     * externalId); null for a person entered by hand.
+     */
+    externalId: text('external_id'),
+    /** Which directory keeps the person up to date: 'ldap', 'scim', or null (by hand, CSV). */
+    managedBy: text('managed_by').$type<'ldap' | 'scim'>(),
+    /**
+     * Deactivated (left, disabled in the directory): no login, no devices, alerted by no alarm;
+     * the person and their history stay. Null: active.
+     */
+    deactivatedAt: at('deactivated_at'),
   },
-  (t) => [index('people_org').on(t.orgId), uniqueIndex('people_login').on(t.login)],
+  (t) => [
+    index('people_org').on(t.orgId),
+    uniqueIndex('people_login').on(t.login),
+    uniqueIndex('people_external').on(t.orgId, t.externalId),
+  ],
 );
 
 export const sessions = pgTable(
@@ -489,6 +506,84 @@ export const pushSubscriptions = pgTable(
 );
 
 /** Installation-wide settings the server creates itself (e.g. the VAPID key pair). */
+/**
+ * Single sign-on: one OpenID Connect provider per organisation (Entra ID, ADFS, Keycloak). The
+ * client secret is write-only for administration (never sent back).
+ */
+export const identityProviders = pgTable('identity_providers', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organisations.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(true),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  clientSecret: text('client_secret'),
+  /** The claim with groups or roles (Entra: `groups` or `roles`, Keycloak: a mapper's name). */
+  rolesClaim: text('roles_claim').notNull().default('groups'),
+  /** Claim value (group id or name) → Wachsam roles. */
+  roleMapping: jsonb('role_mapping').$type<Record<string, Role[]>>().notNull().default({}),
+  /** May a first login create the person (just in time)? Only where no directory sync owns people. */
+  createPeople: boolean('create_people').notNull().default(false),
+  /** Local passwords off: only the break-glass administrator still logs in with a password. */
+  localPasswords: boolean('local_passwords').notNull().default(true),
+  breakGlassLogin: text('break_glass_login'),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/** Directory sources (LDAP / Active Directory) of an organisation: what to read and how to map it. */
+export const directorySources = pgTable(
+  'directory_sources',
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text('name').notNull(),
+    /** Connection, filters and mappings, shaped by the protocol's `LdapSettings`. */
+    settings: jsonb('settings').notNull(),
+    /** The bind password: write-only for administration. */
+    bindPassword: text('bind_password'),
+    /** Minutes between scheduled runs; null: only by hand. */
+    everyMinutes: integer('every_minutes'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('directory_sources_org').on(t.orgId)],
+);
+
+/** One run of a directory sync, dry or applied, with its report (added, changed, deactivated, refused). */
+export const directoryRuns = pgTable(
+  'directory_runs',
+  {
+    id: id(),
+    orgId: orgId(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => directorySources.id, { onDelete: 'cascade' }),
+    startedAt: at('started_at').notNull(),
+    finishedAt: at('finished_at'),
+    dryRun: boolean('dry_run').notNull(),
+    /** 'running', 'done', 'failed', or 'held' (it would leave a step below its minimum: not applied). */
+    status: text('status').notNull(),
+    startedBy: text('started_by').notNull(),
+    report: jsonb('report'),
+  },
+  (t) => [index('directory_runs_source').on(t.sourceId, t.startedAt)],
+);
+
+/** Bearer tokens of the SCIM 2.0 endpoint (Entra ID provisioning), one organisation each. */
+export const scimTokens = pgTable(
+  'scim_tokens',
+  {
+    id: id(),
+    orgId: orgId(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    createdBy: text('created_by').notNull(),
+    revokedAt: at('revoked_at'),
+    lastUsedAt: at('last_used_at'),
+  },
+  (t) => [uniqueIndex('scim_tokens_hash').on(t.tokenHash)],
+);
+
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),

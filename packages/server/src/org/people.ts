@@ -22,6 +22,9 @@ const presentPerson = (p: PersonRow): Person => ({
   roomId: p.roomId,
   login: p.login,
   roles: p.roles,
+  email: p.email,
+  managedBy: p.managedBy,
+  active: p.deactivatedAt === null,
 });
 
 /**
