@@ -151,8 +151,12 @@ describe('desktop agent as a single executable (no Node.js on the PC)', () => {
   });
 
   describe.skipIf(!wine)('the Windows executable under Wine', () => {
-    const prefix = mkdtempSync(join(tmpdir(), 'wachsam-wine-'));
-    const wineEnv = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+    let prefix = '';
+    let wineEnv: NodeJS.ProcessEnv = {};
+    beforeAll(() => {
+      prefix = mkdtempSync(join(tmpdir(), 'wachsam-wine-'));
+      wineEnv = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+    });
     /**
      * Wine hands a Unix socket (what Node's spawn gives as stdout) to Windows programs as a
      * handle Node cannot open (EBADF); a plain file works, as a console or pipe would on Windows.
@@ -194,6 +198,13 @@ describe('desktop agent as a single executable (no Node.js on the PC)', () => {
       expect(status.code, status.stderr).toBe(5);
       expect(status.stdout).toContain('Ordner: C:\\wachsam-e2e');
       expect(status.stdout).toContain('Dieser PC ist nicht registriert');
+
+      // The links for all users start the .exe itself, hidden, with no script path.
+      const plan = await wineRun([windowsExe, 'install-shortcuts', '--dry-run', '--all-users'], wineEnv);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toMatch(/shell\.Run """Z:\\.*\\wachsam-agent-win-x64\.exe""" & args, 0, False/);
+      expect(plan.stdout).toContain("GetFolderPath('CommonStartup')");
+      expect(plan.stdout).not.toContain('cli.js');
     }, 400_000);
   });
 });
