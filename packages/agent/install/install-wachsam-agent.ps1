@@ -129,13 +129,15 @@ try {
     if (Test-Path -LiteralPath $exe) {
       # A running agent locks its .exe against overwriting, but not against renaming: the
       # sessions keep running the old file until their next sign-in, the new one is in place.
-      Remove-Item -LiteralPath "$exe.old" -Force -ErrorAction SilentlyContinue
-      Rename-Item -LiteralPath $exe -NewName 'wachsam-agent.exe.old'
+      Rename-Item -LiteralPath $exe -NewName ('wachsam-agent.exe.old-{0}' -f (Get-Date -Format 'yyyyMMddHHmmss'))
     }
     Copy-Item -LiteralPath $Source -Destination $exe
-    Remove-Item -LiteralPath "$exe.old" -Force -ErrorAction SilentlyContinue
     Write-Log "wachsam-agent.exe kopiert ($((Invoke-Native $exe @('version')).Output))"
   }
+
+  # Old copies no session runs any more (the others go at a later run).
+  Get-ChildItem -LiteralPath $InstallDir -Filter 'wachsam-agent.exe.old-*' |
+    Remove-Item -Force -ErrorAction SilentlyContinue
 
   if ($Mode -eq 'Machine') {
     # ---------------------------------------------------------------- one device: this PC
