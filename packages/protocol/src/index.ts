@@ -16,3 +16,4 @@ export * from './register.js';
 export * from './stats.js';
 export * from './outbox.js';
 export * from './rollout.js';
+export * from './directory.js';

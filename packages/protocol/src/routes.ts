@@ -25,6 +25,7 @@ import { reportRouteDefs } from './report-routes.js';
 import { registerRouteDefs } from './register.js';
 import { statsRouteDefs } from './stats.js';
 import { rolloutRouteDefs } from './rollout.js';
+import { directoryRouteDefs } from './directory.js';
 import {
   AlarmGroup,
   AlarmGroupInput,
@@ -532,6 +533,7 @@ export const routes = {
   ...registerRouteDefs,
   ...statsRouteDefs,
   ...rolloutRouteDefs,
+  ...directoryRouteDefs,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

@@ -32,6 +32,7 @@ import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { CsvImport } from './org/import.js';
+import { directoryDomain } from './directory/routes.js';
 import { Rollout } from './devices/rollout.js';
 import { DeviceService } from './devices/service.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, unknownRoute } from './http/errors.js';
@@ -231,7 +232,12 @@ export async function createWachsam(
   // The register's access-log key (outside the database); without it the register refuses every access.
   const registerLogKey = await openLogKey(config.registerLogKeyFile, database.bulk, app.log, clock.now());
   const domainContext = { app, auth, db: database.bulk, clock, config, log: app.log, alarms, registerLogKey };
-  const domains: Domain[] = [reportsDomain(domainContext), registerDomain(domainContext), statsDomain(domainContext)];
+  const domains: Domain[] = [
+    reportsDomain(domainContext),
+    registerDomain(domainContext),
+    statsDomain(domainContext),
+    directoryDomain(domainContext),
+  ];
   app.get('/api/openapi.json', { schema: { hide: true } as object }, () => app.swagger());
   // Ready means: migrations applied, the demo (if any) seeded, the database answering. Until
   // then 503, so a load balancer or a test never sends a login into a half-started server.

@@ -38,6 +38,8 @@ const Env = z.object({
     .string()
     .regex(/^mqtts?:\/\//, 'muss mit mqtt:// oder mqtts:// beginnen')
     .optional(),
+  /** CA certificate(s) for ldaps:// to a directory with an internal certificate authority. */
+  LDAP_CA_FILE: z.string().min(1).optional(),
   /**
    * MQTT client id of this instance; its persistent broker session keeps presses published
    * while the instance is down. Default `wachsam-<hostname>-<port>`: stable across restarts.
@@ -97,6 +99,11 @@ const Env = z.object({
     .string()
     .regex(/^(mailto:|https:)/, 'muss mit mailto: oder https: beginnen')
     .default('mailto:sicherheit@example.invalid'),
+  /**
+   * A PEM file of certificate authorities to trust for the OpenID providers besides the system's
+   * (a municipal internal CA in front of ADFS or Keycloak). Never a switch that trusts anything.
+   */
+  OIDC_CA_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -115,6 +122,8 @@ export interface Config {
   production: boolean;
   mqttUrl: string | null;
   mqttClientId: string | null;
+  /** CA file for ldaps:// directory sources (internal CA). */
+  ldapCaFile: string | null;
   deviceOfflineSeconds: number;
   escalationPollMs: number;
   notifyCanaryMs: number;
@@ -131,6 +140,8 @@ export interface Config {
   smsGateway: { kind: 'log' } | { kind: 'none' } | { kind: 'http'; url: string; token: string | null };
   mobileHoldMs: number;
   pushSubject: string;
+  /** Extra CAs (PEM file) trusted for OpenID providers; read at start. */
+  oidcCaFile: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -158,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production: production.length > 0,
     mqttUrl: e.MQTT_URL ?? null,
     mqttClientId: e.MQTT_CLIENT_ID ?? null,
+    ldapCaFile: e.LDAP_CA_FILE ?? null,
     deviceOfflineSeconds: e.DEVICE_OFFLINE_SECONDS,
     escalationPollMs: e.ESCALATION_POLL_MS,
     notifyCanaryMs: e.NOTIFY_CANARY_MS,
@@ -183,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : { kind: e.SMS_GATEWAY },
     mobileHoldMs: e.MOBILE_HOLD_MS,
     pushSubject: e.PUSH_SUBJECT,
+    oidcCaFile: e.OIDC_CA_FILE ?? null,
   };
 }
 

@@ -35,7 +35,12 @@ export class RoleRequests {
   ) {}
 
   /** Inside the transaction that saves the person: file a request per role (asking twice is one request). */
-  async file(tx: Tx, actor: Actor, person: Person, requested: readonly Role[]): Promise<void> {
+  async file(
+    tx: Tx,
+    actor: Actor | { system: string; orgId: string },
+    person: Person,
+    requested: readonly Role[],
+  ): Promise<void> {
     const now = this.clock.now();
     for (const role of requested) {
       const [created] = await tx
@@ -44,8 +49,8 @@ export class RoleRequests {
           orgId: actor.orgId,
           personId: person.id,
           role,
-          requestedById: actor.kind === 'person' ? actor.personId : null,
-          requestedBy: actorLabel(actor),
+          requestedById: 'kind' in actor && actor.kind === 'person' ? actor.personId : null,
+          requestedBy: 'system' in actor ? actor.system : actorLabel(actor),
           requestedAt: now,
         })
         .onConflictDoNothing()
@@ -54,7 +59,7 @@ export class RoleRequests {
       await appendAudit(tx, {
         orgId: actor.orgId,
         at: now,
-        actor,
+        actor: 'system' in actor ? { system: actor.system } : actor,
         action: 'role_request.created',
         subject: `Person ${nameOf(person)}: Rolle ${roleLabels[role]}`,
         detail: { requestId: created.id, personId: person.id, role },
