@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IdParams, Name, Role, Timestamp, text } from './common.js';
+import { Id, IdParams, Name, Role, Timestamp, safeString, text } from './common.js';
 import type { RouteDef } from './routes.js';
 
 // People from the directory: an LDAP / Active Directory source per organisation, read on demand
@@ -53,7 +53,7 @@ export const DirectorySourceInput = z
     name: Name,
     settings: LdapSettings,
     /** Write-only: left out (or null) keeps the stored password. */
-    bindPassword: z.string().min(1).max(500).nullable().default(null),
+    bindPassword: safeString().min(1).max(500).nullable().default(null),
     /** Minutes between scheduled runs; null: only by hand. */
     everyMinutes: z.number().int().min(15, 'höchstens alle 15 Minuten').max(10_080).nullable().default(null),
   })

@@ -17,3 +17,4 @@ export * from './stats.js';
 export * from './outbox.js';
 export * from './rollout.js';
 export * from './directory.js';
+export * from './scim.js';

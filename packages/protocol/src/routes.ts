@@ -26,6 +26,7 @@ import { registerRouteDefs } from './register.js';
 import { statsRouteDefs } from './stats.js';
 import { rolloutRouteDefs } from './rollout.js';
 import { directoryRouteDefs } from './directory.js';
+import { scimRouteDefs } from './scim.js';
 import {
   AlarmGroup,
   AlarmGroupInput,
@@ -534,6 +535,7 @@ export const routes = {
   ...statsRouteDefs,
   ...rolloutRouteDefs,
   ...directoryRouteDefs,
+  ...scimRouteDefs,
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;

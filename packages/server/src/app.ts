@@ -33,6 +33,7 @@ import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
 import { CsvImport } from './org/import.js';
 import { directoryDomain } from './directory/routes.js';
+import { scimRoutes } from './scim/routes.js';
 import { Rollout } from './devices/rollout.js';
 import { DeviceService } from './devices/service.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, unknownRoute } from './http/errors.js';
@@ -226,6 +227,7 @@ export async function createWachsam(
   alarmRoutes(app, auth, alarms, messages);
   mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
   deviceRoutes(app, auth, devices, alarms, new Rollout(db, clock), config.loginAttemptsPerMinute);
+  await scimRoutes(app, auth, db, clock, config.publicUrl);
   orgRoutes(app, auth, { org, people, roleRequests, setup, csvImport: new CsvImport(db, clock) }, db, clock);
   const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);
   // The ZeMAG domains run on the bulk connections: an export never takes one an alarm needs.

@@ -154,6 +154,7 @@ const stringCandidates = [
   'https://push.example.org/abo/1',
   'beispiel-schluessel-123456',
   'beispiel@musterstadt.example',
+  'ldaps://verzeichnis.musterstadt.example:636',
 ];
 
 /**
