@@ -2,6 +2,7 @@ import type { Me } from '@wachsam/protocol';
 import { useTranslation } from 'react-i18next';
 import { navigate, usePath } from '../app/router.js';
 import { DevicesSection } from './DevicesSection.js';
+import { DirectorySection } from './DirectorySection.js';
 import { AuditSection, FunctionTestsSection } from './LogSections.js';
 import { useLookups } from './lookups.js';
 import { BuildingsSection, DepartmentsSection, FloorsSection, RoomsSection } from './OrgSections.js';
@@ -23,6 +24,7 @@ const adminSections = [
   'hostMappings',
   'enrolmentTokens',
   'import',
+  'directory',
   'functionTests',
   'audit',
 ] as const;
@@ -54,6 +56,8 @@ function SectionPage({ section, isAdmin }: { section: Section; isAdmin: boolean 
       return <RoleRequestsSection />;
     case 'import':
       return <ImportSection />;
+    case 'directory':
+      return <DirectorySection />;
     default:
       return <StructureSection section={section} isAdmin={isAdmin} />;
   }
@@ -64,7 +68,7 @@ function StructureSection({
   section,
   isAdmin,
 }: {
-  section: Exclude<Section, 'functionTests' | 'audit' | 'roleRequests' | 'import'>;
+  section: Exclude<Section, 'functionTests' | 'audit' | 'roleRequests' | 'import' | 'directory'>;
   isAdmin: boolean;
 }) {
   const lookups = useLookups();

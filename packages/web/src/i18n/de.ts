@@ -2,6 +2,7 @@ import { alarmSourceLabels, roleLabels } from '@wachsam/protocol';
 import { accessDe } from './access.de.js';
 import { deliveryDe } from './delivery.de.js';
 import { rolloutDe } from './rollout.de.js';
+import { directoryDe } from './directory.de.js';
 import { registerDe } from './register.de.js';
 import { retentionDe } from './retention.de.js';
 import { zemagDe } from './zemag.de.js';
@@ -208,6 +209,7 @@ export const de = {
   ...retentionDe,
   ...deliveryDe,
   ...rolloutDe,
+  ...directoryDe,
   ...accessDe,
   admin: {
     title: 'Administration',
@@ -225,6 +227,7 @@ export const de = {
       audit: 'Protokoll',
       roleRequests: 'Freigaben',
       import: 'CSV-Import',
+      directory: 'Verzeichnis',
       hostMappings: 'Rechnerzuordnung',
       enrolmentTokens: 'Registrierungsschlüssel',
     },

@@ -2,6 +2,7 @@ import type { Messages } from './de.js';
 import { accessEn } from './access.en.js';
 import { deliveryEn } from './delivery.en.js';
 import { rolloutEn } from './rollout.en.js';
+import { directoryEn } from './directory.en.js';
 import { registerEn } from './register.en.js';
 import { retentionEn } from './retention.en.js';
 import { zemagEn } from './zemag.en.js';
@@ -211,6 +212,7 @@ export const en: Messages = {
   ...retentionEn,
   ...deliveryEn,
   ...rolloutEn,
+  ...directoryEn,
   ...accessEn,
   roles: {
     employee: 'Employee',
@@ -240,6 +242,7 @@ export const en: Messages = {
       audit: 'Audit log',
       roleRequests: 'Confirmations',
       import: 'CSV import',
+      directory: 'Directory',
       hostMappings: 'PC mapping',
       enrolmentTokens: 'Enrolment tokens',
     },
