@@ -17,4 +17,5 @@ export * from './stats.js';
 export * from './outbox.js';
 export * from './rollout.js';
 export * from './directory.js';
+export * from './sso.js';
 export * from './scim.js';

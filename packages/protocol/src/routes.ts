@@ -25,6 +25,7 @@ import { reportRouteDefs } from './report-routes.js';
 import { registerRouteDefs } from './register.js';
 import { statsRouteDefs } from './stats.js';
 import { rolloutRouteDefs } from './rollout.js';
+import { ssoRouteDefs } from './sso.js';
 import { directoryRouteDefs } from './directory.js';
 import { scimRouteDefs } from './scim.js';
 import {
@@ -534,6 +535,7 @@ export const routes = {
   ...registerRouteDefs,
   ...statsRouteDefs,
   ...rolloutRouteDefs,
+  ...ssoRouteDefs,
   ...directoryRouteDefs,
   ...scimRouteDefs,
 } as const satisfies Record<string, RouteDef>;

@@ -19,6 +19,7 @@ import { auditRetainer } from './audit/retention.js';
 import { alarmRoutes } from './alarms/routes.js';
 import { AlarmService } from './alarms/service.js';
 import { authRoutes } from './auth/routes.js';
+import { useSso } from './auth/sso/routes.js';
 import { AuthService } from './auth/service.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -224,6 +225,7 @@ export async function createWachsam(
   alarms.onAlerted((alarmId, step, known) => offlineAlerts.alerted(alarmId, step, known));
 
   authRoutes(app, auth, config);
+  useSso(app, auth, roleRequests, db, clock, config);
   alarmRoutes(app, auth, alarms, messages);
   mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
   deviceRoutes(app, auth, devices, alarms, new Rollout(db, clock), config.loginAttemptsPerMinute);

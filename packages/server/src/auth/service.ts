@@ -3,12 +3,13 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Me } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor, Tx } from '../db/client.js';
 import { devices, organisations, people, sessions } from '../db/schema.js';
 import { endAccess } from '../delivery/access.js';
 import { AppError } from '../http/errors.js';
 import type { Actor } from './actor.js';
 import { hashPassword, replacePassword } from './passwords.js';
+import { passwordLoginRefusal } from './sso/repository.js';
 import { newToken, sha256 } from './tokens.js';
 
 // Verifying against this when the login is unknown keeps the answer time the same, so the
@@ -69,9 +70,34 @@ export class AuthService {
       });
       throw new AppError('invalid_credentials', 'Anmeldename oder Passwort ist falsch');
     }
+    const refusal = await passwordLoginRefusal(this.db, person.orgId, person.login ?? login);
+    if (refusal) {
+      await appendAudit(this.db, {
+        orgId: person.orgId,
+        at: now,
+        actor: { system: login },
+        action: 'login.refused_sso_only',
+        subject: `Person ${person.id}`,
+      });
+      throw new AppError('forbidden', refusal);
+    }
+    return this.startSession(person, { via: 'password' });
+  }
+
+  /**
+   * A session for a person whose identity is proven (by password or by the organisation's
+   * identity provider): the cookie's token, stored only as its hash, and the login in the audit
+   * log in the same transaction. Sessions are local from here on: nothing of the alarm path asks
+   * the identity provider again, so it keeps working while that is down.
+   */
+  async startSession(
+    person: Pick<typeof people.$inferSelect, 'id' | 'orgId' | 'firstName' | 'lastName' | 'login'>,
+    how: { via: 'password' | 'sso'; tx?: Tx },
+  ): Promise<{ token: string; me: Me; expiresAt: Date }> {
+    const now = this.clock.now();
     const token = newToken();
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3600_000);
-    await this.db.transaction(async (tx) => {
+    const write = async (tx: Tx) => {
       // Expired sessions go when the next person logs in: no cookie outlives its time, no table grows.
       await tx.delete(sessions).where(lt(sessions.expiresAt, now));
       await tx
@@ -80,12 +106,14 @@ export class AuthService {
       await appendAudit(tx, {
         orgId: person.orgId,
         at: now,
-        actor: { system: `${person.firstName} ${person.lastName} (${login})` },
-        action: 'login',
+        actor: { system: `${person.firstName} ${person.lastName} (${person.login ?? ''})` },
+        action: how.via === 'sso' ? 'login.sso' : 'login',
         subject: `Person ${person.id}`,
       });
-    });
-    return { token, me: await this.me(person.id), expiresAt };
+    };
+    if (how.tx) await write(how.tx);
+    else await this.db.transaction(write);
+    return { token, me: await this.me(person.id, how.tx), expiresAt };
   }
 
   /** The session ends, and with it every realtime connection opened with it (on any instance). */
@@ -147,8 +175,8 @@ export class AuthService {
     });
   }
 
-  async me(personId: string): Promise<Me> {
-    const [row] = await this.db
+  async me(personId: string, ex: Executor = this.db): Promise<Me> {
+    const [row] = await ex
       .select({ p: people, o: organisations })
       .from(people)
       .innerJoin(organisations, eq(organisations.id, people.orgId))

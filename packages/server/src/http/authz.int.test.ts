@@ -80,7 +80,8 @@ describe.each(backends)('authorisation and bad input on %s', (backend) => {
       }
       for (const [name, roles] of people) {
         // Logging out ends the session: use a fresh one so the other tests keep theirs.
-        const cookie = def === routes.logout ? await server.login(`${name}@musterstadt.example`) : cookies.get(name);
+        const endsSession = def === routes.logout || def === routes.ssoLogout;
+        const cookie = endsSession ? await server.login(`${name}@musterstadt.example`) : cookies.get(name);
         const res = await api(server.url, def.method, pathOf(def), { cookie, headers });
         const allowed =
           def.auth.kind === 'sender' || (def.auth.kind === 'session' && def.auth.roles.some((r) => roles.includes(r)));

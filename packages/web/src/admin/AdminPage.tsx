@@ -9,6 +9,7 @@ import { BuildingsSection, DepartmentsSection, FloorsSection, RoomsSection } fro
 import { GroupsSection, PeopleSection } from './PeopleSection.js';
 import { PlansSection } from './PlansSection.js';
 import { RoleRequestsSection } from './RoleRequestsSection.js';
+import { SsoSection } from './SsoSection.js';
 import { EnrolmentTokensSection, HostMappingsSection, ImportSection } from './RolloutSections.js';
 
 const adminSections = [
@@ -25,6 +26,7 @@ const adminSections = [
   'enrolmentTokens',
   'import',
   'directory',
+  'sso',
   'functionTests',
   'audit',
 ] as const;
@@ -58,6 +60,8 @@ function SectionPage({ section, isAdmin }: { section: Section; isAdmin: boolean 
       return <ImportSection />;
     case 'directory':
       return <DirectorySection />;
+    case 'sso':
+      return <SsoSection />;
     default:
       return <StructureSection section={section} isAdmin={isAdmin} />;
   }
@@ -68,7 +72,7 @@ function StructureSection({
   section,
   isAdmin,
 }: {
-  section: Exclude<Section, 'functionTests' | 'audit' | 'roleRequests' | 'import' | 'directory'>;
+  section: Exclude<Section, 'functionTests' | 'audit' | 'roleRequests' | 'import' | 'directory' | 'sso'>;
   isAdmin: boolean;
 }) {
   const lookups = useLookups();

@@ -56,8 +56,10 @@ function Layout({ me, onLogout }: { me: Me; onLogout: OnLogout }) {
     );
 
   async function logout(): Promise<void> {
+    // After a single sign-on the identity provider's session ends too (its logout page).
     try {
-      await call(routes.logout);
+      const { redirectTo } = await call(routes.ssoLogout);
+      if (redirectTo) window.location.assign(redirectTo);
     } finally {
       onLogout(null);
     }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf } from '../api/http.js';
 import { LanguageSwitch } from '../app/LanguageSwitch.js';
+import { SsoLogin } from './SsoLogin.js';
 
 /** The login form; `ended` says why the last session ended (the server closed it). */
 export function LoginPage({
@@ -46,6 +47,7 @@ export function LoginPage({
             {t(`ended.${ended}`)}
           </p>
         )}
+        <SsoLogin />
         <form
           onSubmit={(e) => {
             e.preventDefault();

@@ -3,6 +3,7 @@ import { accessDe } from './access.de.js';
 import { deliveryDe } from './delivery.de.js';
 import { rolloutDe } from './rollout.de.js';
 import { directoryDe } from './directory.de.js';
+import { ssoDe } from './sso.de.js';
 import { registerDe } from './register.de.js';
 import { retentionDe } from './retention.de.js';
 import { zemagDe } from './zemag.de.js';
@@ -210,6 +211,7 @@ export const de = {
   ...deliveryDe,
   ...rolloutDe,
   ...directoryDe,
+  ...ssoDe,
   ...accessDe,
   admin: {
     title: 'Administration',
@@ -230,6 +232,7 @@ export const de = {
       directory: 'Verzeichnis',
       hostMappings: 'Rechnerzuordnung',
       enrolmentTokens: 'Registrierungsschlüssel',
+      sso: 'Anmeldung (SSO)',
     },
     actions: 'Aktionen',
     empty: 'Noch keine Einträge.',

@@ -3,6 +3,7 @@ import { accessEn } from './access.en.js';
 import { deliveryEn } from './delivery.en.js';
 import { rolloutEn } from './rollout.en.js';
 import { directoryEn } from './directory.en.js';
+import { ssoEn } from './sso.en.js';
 import { registerEn } from './register.en.js';
 import { retentionEn } from './retention.en.js';
 import { zemagEn } from './zemag.en.js';
@@ -213,6 +214,7 @@ export const en: Messages = {
   ...deliveryEn,
   ...rolloutEn,
   ...directoryEn,
+  ...ssoEn,
   ...accessEn,
   roles: {
     employee: 'Employee',
@@ -245,6 +247,7 @@ export const en: Messages = {
       directory: 'Directory',
       hostMappings: 'PC mapping',
       enrolmentTokens: 'Enrolment tokens',
+      sso: 'Sign-in (SSO)',
     },
     actions: 'Actions',
     empty: 'No entries yet.',

@@ -34,8 +34,10 @@ function MobileLayout({ me, onLogout }: { me: Me; onLogout: OnLogout }) {
 
   async function logout(): Promise<void> {
     forgetMeSnapshot(localStorage);
+    // After a single sign-on the identity provider's session ends too (its logout page).
     try {
-      await call(routes.logout);
+      const { redirectTo } = await call(routes.ssoLogout);
+      if (redirectTo) window.location.assign(redirectTo);
     } finally {
       onLogout(null);
     }
