@@ -19,6 +19,7 @@ import {
   screenshot,
   seriousAxeFindings,
 } from './helpers/browser.js';
+import { Relay } from './helpers/agent.js';
 import { agentCli, loginCookie, startServer, until, type ServerProcess } from './helpers/processes.js';
 
 const floors = ['EG', '1. OG', '2. OG', '3. OG', '4. OG'];
@@ -187,8 +188,15 @@ describe('rollout: CSV import, one enrolment token, 50 agents', () => {
     await page.getByRole('cell', { name: 'GPO Bürgerhaus Nord' }).waitFor();
     expect(await page.getByRole('row', { name: /GPO Bürgerhaus Nord/ }).textContent()).toContain('51');
     await section('Geräte');
-    expect(await page.getByRole('row', { name: /NORD-PC-99/ }).textContent()).toContain('Zuordnung fehlt');
-    expect(await page.getByRole('row', { name: /NORD-PC-17/ }).textContent()).toContain(roomNames[17]!);
+    await page
+      .getByRole('row', { name: /NORD-PC-99/ })
+      .filter({ hasText: 'Zuordnung fehlt' })
+      .waitFor();
+    // The room's name shows once the rooms are loaded (until then its id).
+    await page
+      .getByRole('row', { name: /NORD-PC-17/ })
+      .filter({ hasText: roomNames[17]! })
+      .waitFor();
     await screenshot(page, 'rollout-devices');
 
     // The room of PC 17 has a plan: its team first.
@@ -237,5 +245,33 @@ describe('rollout: CSV import, one enrolment token, 50 agents', () => {
     );
     expect(detail.receivers.every((r) => r.step === 1)).toBe(true);
     expect(errors).toEqual([]);
+  });
+  it('an agent that enrols before the network is up keeps trying and enrols when the server is reachable', async () => {
+    const admin = await loginCookie(server.url, 'it@musterstadt.example');
+    const { secret } = (
+      await api(server.url, 'POST', '/api/admin/enrolment-tokens', { cookie: admin, body: { name: 'Nachzügler' } })
+    ).body;
+    const relay = new Relay(Number(new URL(server.url).port));
+    await relay.start();
+    await relay.stop(); // the port is known, nothing answers yet: the PC booted before its network
+    const child = spawn(process.execPath, [agentCli, 'enroll', '--server', relay.url, '--org-token', secret], {
+      env: {
+        ...process.env,
+        WACHSAM_AGENT_DIR: join(work, 'late'),
+        CLIENTNAME: pcName(3),
+        WACHSAM_ENROL_WAIT_SECONDS: '300',
+        DISPLAY: '',
+        WAYLAND_DISPLAY: '',
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await until('a retry notice', () => out.includes('neuer Versuch'), 60_000);
+    await relay.start();
+    expect(await exited, out).toBe(0);
+    expect(out).toContain(`Registriert: ${pcName(3)} (${roomNames[3]}`);
+    await relay.stop();
   });
 });

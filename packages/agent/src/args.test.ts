@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './args.js';
-import { pcName } from './commands.js';
+import { enrolRetryDelayMs, enrolWaitSeconds, pcName } from './commands.js';
 
 describe('parseCli', () => {
   it('defaults trigger to the hotkey, a 10 s wait and a background sender', () => {
@@ -107,5 +107,23 @@ describe('the PC name for the hostname mapping', () => {
     // A session at the server's own console reports "Console": that is no PC name.
     expect(pcName({ CLIENTNAME: 'Console' }, 'TS-FARM-01')).toBe('TS-FARM-01');
     expect(pcName({ CLIENTNAME: '  ' }, 'TS-FARM-01')).toBe('TS-FARM-01');
+  });
+});
+
+describe('enrolment with the organisation token keeps trying while it makes sense', () => {
+  it('retries failures that pass, with a growing, jittered wait, within the budget', () => {
+    const mid = () => 0.5;
+    expect(enrolRetryDelayMs('network_error', 1, 0, 900_000, mid)).toBe(1500);
+    expect(enrolRetryDelayMs('rate_limited', 3, 0, 900_000, mid)).toBe(6000);
+    expect(enrolRetryDelayMs('http_503', 10, 0, 900_000, mid)).toBe(45_000);
+    expect(enrolRetryDelayMs('timeout', 10, 899_000, 900_000, mid)).toBeNull();
+    // A wrong or revoked token, a PC outside the token's scope: trying again changes nothing.
+    expect(enrolRetryDelayMs('enrolment_code_invalid', 1, 0, 900_000, mid)).toBeNull();
+    expect(enrolRetryDelayMs('forbidden', 1, 0, 900_000, mid)).toBeNull();
+    // One-time codes (budget 0) are not retried: a person is waiting at the PC.
+    expect(enrolRetryDelayMs('network_error', 1, 0, 0, mid)).toBeNull();
+    expect(enrolWaitSeconds({})).toBe(900);
+    expect(enrolWaitSeconds({ WACHSAM_ENROL_WAIT_SECONDS: '5' })).toBe(5);
+    expect(enrolWaitSeconds({ WACHSAM_ENROL_WAIT_SECONDS: 'bald' })).toBe(900);
   });
 });

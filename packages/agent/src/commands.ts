@@ -32,6 +32,35 @@ export function pcName(env: NodeJS.ProcessEnv = process.env, machine: string = h
   return client && client.toLowerCase() !== 'console' ? client : machine;
 }
 
+/** How long enrolment with the organisation token keeps trying (`WACHSAM_ENROL_WAIT_SECONDS`, default 15 min). */
+export function enrolWaitSeconds(env: NodeJS.ProcessEnv): number {
+  const v = Number(env.WACHSAM_ENROL_WAIT_SECONDS ?? '900');
+  return Number.isFinite(v) && v >= 0 ? Math.min(v, 86_400) : 900;
+}
+
+/**
+ * The wait before the next enrolment attempt, or null to give up: only for failures that pass
+ * (no network yet, server busy or restarting, too many PCs at once), growing from 2 s to 60 s
+ * with jitter so a building's PCs do not retry in step, and within the budget.
+ */
+export function enrolRetryDelayMs(
+  code: string,
+  attempt: number,
+  elapsedMs: number,
+  budgetMs: number,
+  random: () => number = Math.random,
+): number | null {
+  const passing =
+    code === 'network_error' ||
+    code === 'timeout' ||
+    code === 'rate_limited' ||
+    code === 'service_unavailable' ||
+    /^http_5\d\d$/.test(code);
+  if (!passing) return null;
+  const delay = Math.min(60_000, 2000 * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+  return elapsedMs + delay > budgetMs ? null : Math.round(delay);
+}
+
 export async function enroll(options: Extract<Command, { command: 'enroll' }>): Promise<ExitCode> {
   const dir = agentDir();
   const existing = await access(configPath(dir)).then(
@@ -50,7 +79,18 @@ export async function enroll(options: Extract<Command, { command: 'enroll' }>): 
   }
   const client = new ApiClient(options.server, null, 15_000);
   const name = options.hostname ?? pcName();
-  const result = await client.call('enrol', { body: { ...options.secret, hostname: name } });
+  // Software distribution runs at boot, often before the network is up, and a whole building
+  // enrols at once: with the organisation token the agent keeps trying for a while.
+  const budgetMs = byToken ? enrolWaitSeconds(process.env) * 1000 : 0;
+  const started = Date.now();
+  let result = await client.call('enrol', { body: { ...options.secret, hostname: name } });
+  for (let attempt = 1; !result.ok; attempt++) {
+    const delay = enrolRetryDelayMs(result.code, attempt, Date.now() - started, budgetMs);
+    if (delay === null) break;
+    print(`Registrierung: ${result.message} – neuer Versuch in ${Math.round(delay / 1000)} s`);
+    await new Promise((r) => setTimeout(r, delay));
+    result = await client.call('enrol', { body: { ...options.secret, hostname: name } });
+  }
   if (!result.ok) {
     if (result.code === 'enrolment_code_invalid') {
       printErr(

@@ -221,6 +221,7 @@ async function load(tx: Tx, orgId: string) {
       .select({
         id: people.id,
         login: people.login,
+        managedBy: people.managedBy,
         firstName: people.firstName,
         lastName: people.lastName,
         phone: people.phone,
@@ -328,6 +329,18 @@ async function planPeople(
       continue;
     }
     const before = byLogin.get(login);
+    if (before?.managedBy) {
+      lines.push({
+        line,
+        action: 'error',
+        label,
+        changes: [],
+        errors: [
+          `wird über ${before.managedBy === 'ldap' ? 'LDAP' : 'SCIM'} aus dem Verzeichnis gepflegt: dort ändern`,
+        ],
+      });
+      continue;
+    }
     const changes: string[] = [];
     const depWanted = depCell === undefined ? undefined : depCheck ? depCheck : null;
     const dep = depWanted ? depByName.get(key(depWanted)) : undefined;

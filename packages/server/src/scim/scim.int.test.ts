@@ -102,6 +102,19 @@ describe.each(backends)('SCIM 2.0 as Entra ID provisions on %s', (backend) => {
       lastName: 'Neumann',
     });
 
+    // A CSV import does not overwrite what the directory keeps: the line is refused, with the reason.
+    const csv = Buffer.from(`Anmeldename;Vorname;Nachname\r\n${userName};Falsch;Name\r\n`).toString('base64');
+    const imported = await api(server.url, 'POST', '/api/admin/import', {
+      cookie,
+      body: { kind: 'people', file: csv },
+    });
+    expect(imported.body.lines).toEqual([
+      expect.objectContaining({
+        action: 'error',
+        errors: ['wird über SCIM aus dem Verzeichnis gepflegt: dort ändern'],
+      }),
+    ]);
+
     // Entra disables the account: the string "False", as Entra sent booleans for years.
     const off = await scim(token, 'PATCH', `/Users/${id}`, {
       schemas: [patchOp],

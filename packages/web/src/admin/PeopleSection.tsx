@@ -64,6 +64,19 @@ export function PeopleSection({ canEdit, lookups }: { canEdit: boolean; lookups:
         { header: t('admin.fields.department'), cell: (p) => lookups.departmentName(p.departmentId) },
         { header: t('admin.fields.usualRoom'), cell: (p) => (p.roomId ? lookups.roomLabel(p.roomId) : '–') },
         { header: t('admin.fields.roles'), cell: (p) => rolesOf(p).join(', ') },
+        {
+          header: t('directory.person.header'),
+          cell: (p) => (
+            <>
+              {t(`directory.person.${p.managedBy ?? 'manual'}`)}
+              {!p.active && (
+                <>
+                  , <span className="state-bad">{t('directory.person.deactivated')}</span>
+                </>
+              )}
+            </>
+          ),
+        },
       ]}
       fields={[
         { name: 'firstName', label: t('admin.fields.firstName'), kind: 'text' },

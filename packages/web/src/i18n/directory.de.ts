@@ -1,6 +1,13 @@
 /** German texts of the directory page: LDAP / Active Directory sources and SCIM access. */
 export const directoryDe = {
   directory: {
+    person: {
+      header: 'Herkunft',
+      manual: 'von Hand / CSV',
+      ldap: 'LDAP / Active Directory',
+      scim: 'SCIM (Entra ID)',
+      deactivated: 'deaktiviert',
+    },
     intro:
       'Personen aus dem Verzeichnis: Mitglieder der gewählten Gruppen werden Personen; Gruppen ergeben Rollen und Alarmgruppen. Wer im Verzeichnis deaktiviert ist oder die Gruppen verlässt, wird deaktiviert (nie gelöscht). Erst ein Probelauf zeigt, was sich ändern würde.',
     none: 'Noch keine Verzeichnisquelle.',

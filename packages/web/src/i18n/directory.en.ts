@@ -4,6 +4,13 @@ type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
 export const directoryEn: Widen<typeof directoryDe> = {
   directory: {
+    person: {
+      header: 'Source',
+      manual: 'by hand / CSV',
+      ldap: 'LDAP / Active Directory',
+      scim: 'SCIM (Entra ID)',
+      deactivated: 'deactivated',
+    },
     intro:
       'People from the directory: members of the chosen groups become people; groups give roles and alarm groups. Whoever is disabled in the directory or leaves the groups is deactivated (never deleted). A dry run first shows what would change.',
     none: 'No directory source yet.',
