@@ -9,13 +9,19 @@ import { expectedOrigin, isSecure } from '../../http/browser.js';
 import { authenticate, register } from '../../http/register.js';
 import type { AuthService } from '../service.js';
 import { AttemptCounter, tooManyAttempts } from '../throttle.js';
+import { sha256 } from '../tokens.js';
 import { OidcClients, readTrustedCa } from './oidc.js';
 import { SsoService } from './service.js';
 
 /** The state of a started login, for the callback only; SameSite=Lax: the provider's redirect back is cross-site. */
 const stateCookie = 'wachsam_sso_state';
-/** Marks a session that came from single sign-on, so logging out also ends the provider's session. */
+/**
+ * Marks a session that came from single sign-on, so logging out also ends the provider's
+ * session. It names the session (a prefix of its hash), so a later password login in the same
+ * browser is not taken for one.
+ */
 const viaSsoCookie = 'wachsam_sso';
+const ssoMark = (sessionHash: string) => sessionHash.slice(0, 16);
 
 /** Wire single sign-on into the server (OIDC_CA_FILE is read here, at start). */
 export function useSso(
@@ -65,18 +71,24 @@ export function ssoRoutes(app: FastifyInstance, auth: AuthService, sso: SsoServi
   );
 
   app.get(ssoCallbackPath, { schema: { hide: true } as object }, async (req, reply) => {
+    // Each refused callback is an audit entry: as limited as the starts.
+    if (!attempts.take(`sso:${req.ip}`, config.loginAttemptsPerAddressPerMinute)) throw tooManyAttempts();
     const query = new URL(req.url, 'http://callback').searchParams;
     const outcome = await sso.callback(query, req.cookies[stateCookie]);
     reply.clearCookie(stateCookie, stateAttributes(req));
     if (outcome.kind === 'refused') return toLogin(reply, outcome.code);
     if (outcome.kind === 'test') return reply.redirect('/admin/sso?test=done', 303);
     reply.setCookie(sessionCookie, outcome.token, { ...sessionAttributes(req), expires: outcome.expiresAt });
-    reply.setCookie(viaSsoCookie, '1', { ...sessionAttributes(req), expires: outcome.expiresAt });
+    reply.setCookie(viaSsoCookie, ssoMark(sha256(outcome.token)), {
+      ...sessionAttributes(req),
+      expires: outcome.expiresAt,
+    });
     return reply.redirect('/', 303);
   });
 
   register(app, auth, routes.ssoLogout, async ({ actor, req, reply }) => {
-    const redirectTo = await sso.logout(actor, req.cookies[viaSsoCookie] === '1', expectedOrigin(req, config));
+    const viaSso = actor.kind === 'person' && req.cookies[viaSsoCookie] === ssoMark(actor.sessionHash);
+    const redirectTo = await sso.logout(actor, viaSso, expectedOrigin(req, config));
     reply.clearCookie(sessionCookie, sessionAttributes(req));
     reply.clearCookie(viaSsoCookie, sessionAttributes(req));
     return { redirectTo };

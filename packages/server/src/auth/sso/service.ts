@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import * as client from 'openid-client';
 import {
+  roleLabels,
   ssoCallbackPath,
   type Role,
   type SsoCheck,
@@ -231,8 +232,8 @@ export class SsoService {
         message = p.ok
           ? [
               `${p.created ? 'Würde angelegt' : 'Gefunden'}: ${p.person.firstName} ${p.person.lastName} (${p.person.login})`,
-              `Rollen danach: ${p.person.roles.join(', ')}`,
-              ...(p.rolesRequested.length ? [`Zur Freigabe (Vier-Augen): ${p.rolesRequested.join(', ')}`] : []),
+              `Rollen danach: ${labels(p.person.roles)}`,
+              ...(p.rolesRequested.length ? [`Zur Freigabe (Vier-Augen): ${labels(p.rolesRequested)}`] : []),
               ...(claimValues(claims, provider.rolesClaim) === null
                 ? [`Claim „${provider.rolesClaim}“ fehlt im Token: Rollen bleiben unverändert`]
                 : []),
@@ -396,6 +397,8 @@ export class SsoService {
     }
   }
 }
+
+const labels = (roles: readonly Role[]) => roles.map((r) => roleLabels[r]).join(', ');
 
 function pick(claims: Claims, names: string[]): Record<string, unknown> {
   return Object.fromEntries(names.filter((n) => n in claims).map((n) => [n, claims[n]]));

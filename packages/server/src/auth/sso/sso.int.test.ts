@@ -285,11 +285,51 @@ describe.each(backends)('single sign-on with OpenID Connect on %s', (backend) =>
     // The provider's session ended too: the next login asks for the account again.
     expect((await browser.loginAtProvider(startUrl(), 'anna')).sawLoginForm).toBe(true);
 
-    // A password session is no single sign-on: nothing to end at the provider.
+    // A password session is no single sign-on: nothing to end at the provider, also in a browser
+    // that still holds the mark of an earlier single sign-on.
+    const again = await ssoLogin('anna');
+    const mark = again.browser.cookie(server.url, 'wachsam_sso');
+    expect(mark).toBeTruthy();
     const local = await server.login(admin);
-    expect((await api(server.url, 'POST', '/api/auth/sso/logout', { cookie: local })).body).toEqual({
-      redirectTo: null,
+    const out2 = await api(server.url, 'POST', '/api/auth/sso/logout', { cookie: `${local}; wachsam_sso=${mark}` });
+    expect(out2.body).toEqual({ redirectTo: null });
+    expect((await api(server.url, 'GET', '/api/auth/me', { cookie: local })).status).toBe(401);
+  });
+
+  it('checks the provider and runs a test login for the administration that logs nobody in and changes nothing', async () => {
+    const check = await api(server.url, 'POST', '/api/admin/sso/check', { cookie: adminCookie });
+    expect(check.body).toMatchObject({ ok: true, pkceS256: true, endSession: true });
+
+    await configure({ createPeople: true });
+    idp.accounts.set('probe', { preferred_username: 'probe.person@musterstadt.example', groups: ['wachsam-admins'] });
+    // Only an administrator of the organisation starts a test login.
+    expect((await new TestBrowser(idp.caPem).request(`${startUrl()}?test=1`)).status).toBe(401);
+
+    const adminBrowser = new TestBrowser(idp.caPem);
+    const adminSession = /wachsam_session=([^;]+)/.exec(adminCookie)![1]!;
+    adminBrowser.setCookie(server.url, 'wachsam_session', adminSession);
+    const { callbackUrl, sawLoginForm } = await adminBrowser.loginAtProvider(`${startUrl()}?test=1`, 'probe');
+    expect(sawLoginForm).toBe(true);
+    const landed = await adminBrowser.request(callbackUrl);
+    expect(landed.location).toBe(`${server.url}/admin/sso?test=done`);
+    // The administrator's own session is untouched; nobody was created, nothing requested.
+    expect(adminBrowser.cookie(server.url, 'wachsam_session')).toBe(adminSession);
+    expect((await api(server.url, 'GET', '/api/auth/me', { cookie: adminCookie })).body.login).toBe(admin);
+    const probe = await server.database.db
+      .select()
+      .from(people)
+      .where(eq(people.login, 'probe.person@musterstadt.example'));
+    expect(probe).toEqual([]);
+    const requests = await api(server.url, 'GET', '/api/admin/role-requests', { cookie: adminCookie });
+    expect(requests.body).toHaveLength(1); // Anna's from the first test, nothing new
+    const settings = (await api(server.url, 'GET', '/api/admin/sso', { cookie: adminCookie })).body;
+    expect(settings.lastTest).toMatchObject({
+      ok: true,
+      claims: { preferred_username: 'probe.person@musterstadt.example', groups: ['wachsam-admins'] },
     });
+    expect(settings.lastTest.message).toContain('Würde angelegt');
+    expect(settings.lastTest.message).toContain('Zur Freigabe (Vier-Augen): Administration');
+    await configure({ createPeople: false });
   });
 
   // Last: the provider is stopped for good.
