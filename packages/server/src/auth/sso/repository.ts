@@ -94,6 +94,14 @@ export async function personByLogin(ex: Executor, login: string): Promise<Person
   return p ?? null;
 }
 
+export async function personOfOrgByLogin(ex: Executor, orgId: string, login: string): Promise<PersonRow | null> {
+  const [p] = await ex
+    .select()
+    .from(people)
+    .where(and(eq(people.orgId, orgId), eq(people.login, login)));
+  return p ?? null;
+}
+
 // --- the login flows in flight ------------------------------------------------------------------
 // A started login (state, nonce, PKCE verifier) is kept server-side in the key-value `settings`
 // table under `sso-login:<sha256 of the state>`, so every instance of the installation can finish

@@ -10,6 +10,7 @@ import { authenticate, register } from '../../http/register.js';
 import type { AuthService } from '../service.js';
 import { AttemptCounter, tooManyAttempts } from '../throttle.js';
 import { sha256 } from '../tokens.js';
+import { SsoAdmin } from './admin.js';
 import { OidcClients, readTrustedCa } from './oidc.js';
 import { SsoService } from './service.js';
 
@@ -32,8 +33,9 @@ export function useSso(
   clock: Clock,
   config: Config,
 ): SsoService {
-  const sso = new SsoService(db, clock, auth, requests, new OidcClients(readTrustedCa(config.oidcCaFile)), app.log);
-  ssoRoutes(app, auth, sso, config);
+  const clients = new OidcClients(readTrustedCa(config.oidcCaFile));
+  const sso = new SsoService(db, clock, auth, requests, clients, app.log);
+  ssoRoutes(app, auth, sso, new SsoAdmin(db, clock, clients), config);
   return sso;
 }
 
@@ -43,7 +45,13 @@ export function useSso(
  * redirects; what goes wrong is told to the login page as `?sso_error=<code>` and written to the
  * audit log, never as a page of JSON.
  */
-export function ssoRoutes(app: FastifyInstance, auth: AuthService, sso: SsoService, config: Config): void {
+export function ssoRoutes(
+  app: FastifyInstance,
+  auth: AuthService,
+  sso: SsoService,
+  admin: SsoAdmin,
+  config: Config,
+): void {
   const attempts = new AttemptCounter();
   const secure = (req: FastifyRequest) => config.cookieSecure || isSecure(req, config);
   const sessionAttributes = (req: FastifyRequest) =>
@@ -94,10 +102,10 @@ export function ssoRoutes(app: FastifyInstance, auth: AuthService, sso: SsoServi
     return { redirectTo };
   });
   register(app, auth, routes.getSsoSettings, async ({ actor, req }) =>
-    sso.settings(actor, expectedOrigin(req, config)),
+    admin.settings(actor, expectedOrigin(req, config)),
   );
   register(app, auth, routes.saveSsoSettings, async ({ actor, body, req }) =>
-    sso.save(actor, body, expectedOrigin(req, config)),
+    admin.save(actor, body, expectedOrigin(req, config)),
   );
-  register(app, auth, routes.checkSso, async ({ actor }) => sso.check(actor));
+  register(app, auth, routes.checkSso, async ({ actor }) => admin.check(actor));
 }
