@@ -49,6 +49,11 @@ export const PersonInput = z
     /** Login for the web console; null: the person has no account (e.g. only a desk agent). */
     login: text(200).toLowerCase().min(3).nullable().default(null),
     roles: z.array(Role).min(1).default(['employee']),
+    /** Left out: kept as it is (the directory may have set it). */
+    email: text(320).nullable().optional(),
+    /** Read-only, from the directory: a person sent back as it was read is accepted, these are ignored. */
+    managedBy: z.enum(['ldap', 'scim']).nullable().optional(),
+    active: z.boolean().optional(),
   })
   .strict();
 export type PersonInput = z.infer<typeof PersonInput>;

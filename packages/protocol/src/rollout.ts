@@ -225,6 +225,7 @@ export const rolloutRouteDefs = {
     tag: 'Organisation',
     auth: { kind: 'session', roles: admin },
     body: ImportRequest,
+    bodyLimit: importMaxBase64 + 64 * 1024,
     status: 200,
     response: ImportResult,
   },

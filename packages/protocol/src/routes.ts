@@ -89,6 +89,8 @@ export interface RouteDef {
   params?: z.ZodType;
   querystring?: z.ZodType;
   body?: z.ZodType;
+  /** A larger body than the server's 64 KiB (an import file). */
+  bodyLimit?: number;
   /** Success status and body; `null` for 204. */
   status: 200 | 201 | 204;
   response: z.ZodType | null;

@@ -121,8 +121,13 @@ export class DirectoryService {
       });
     });
 
-  runs = async (orgId: string, sourceId: string): Promise<DirectoryRun[]> =>
-    (
+  runs = async (orgId: string, sourceId: string): Promise<DirectoryRun[]> => {
+    const [source] = await this.db
+      .select({ id: directorySources.id })
+      .from(directorySources)
+      .where(and(eq(directorySources.orgId, orgId), eq(directorySources.id, sourceId)));
+    if (!source) throw notFound('Verzeichnisquelle');
+    return (
       await this.db
         .select()
         .from(directoryRuns)
@@ -130,6 +135,7 @@ export class DirectoryService {
         .orderBy(desc(directoryRuns.startedAt))
         .limit(50)
     ).map(presentRun);
+  };
 
   /** A run started by an administrator. */
   async run(actor: Actor, sourceId: string, req: DirectoryRunRequest): Promise<DirectoryRun> {

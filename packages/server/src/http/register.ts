@@ -98,8 +98,6 @@ export function register<D extends RouteDef>(
     accepts?: RegExp;
     /** A heavy request (a PDF, an export, an upload): it waits for its turn (see `HeavyWork`). */
     heavy?: boolean;
-    /** A larger body than the server's default (an import file). */
-    bodyLimit?: number;
   } = {},
 ): void {
   const gate = extra.heavy ? heavyWorkOf(app) : null;
@@ -119,7 +117,7 @@ export function register<D extends RouteDef>(
     url: def.url,
     schema,
     config: extra.config ?? {},
-    ...(extra.bodyLimit ? { bodyLimit: extra.bodyLimit } : {}),
+    ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
     ...(extra.preHandler ? { preHandler: extra.preHandler } : {}),
     // Who is calling is settled before the body is even parsed: the anonymous learn nothing
     // about a route's schema, and a wrong role is told so, not that a field is missing.

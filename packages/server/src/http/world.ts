@@ -28,6 +28,10 @@ export const idKinds = [
   'measure',
   'functionTest',
   'roleRequest',
+  'enrolmentToken',
+  'hostMapping',
+  'directorySource',
+  'scimToken',
 ] as const;
 export type IdKind = (typeof idKinds)[number];
 
@@ -50,6 +54,10 @@ const pathKinds: Record<string, IdKind> = {
   entries: 'registerEntry',
   measures: 'measure',
   'role-requests': 'roleRequest',
+  'enrolment-tokens': 'enrolmentToken',
+  'host-mappings': 'hostMapping',
+  'directory-sources': 'directorySource',
+  'scim-tokens': 'scimToken',
 };
 
 /** The kind an id field of a body or query names, by its name (array elements: `memberIds` → memberId). */
@@ -285,6 +293,27 @@ export async function buildOrg(
     firstName: 'Max',
     purpose: 'counter',
   });
+
+  // Rollout: an enrolment token, a PC mapping, a directory source (a server that refuses at once) and a SCIM token.
+  ids.enrolmentToken = String((await post('it', '/api/admin/enrolment-tokens', { name: 'GPO' })).id);
+  ids.hostMapping = String(
+    (await post('it', '/api/admin/host-mappings', { hostname: `pc-${slug}`, roomId: ids.room, personId: null })).id,
+  );
+  ids.directorySource = String(
+    (
+      await post('it', '/api/admin/directory-sources', {
+        name: 'AD',
+        settings: {
+          url: 'ldap://127.0.0.1:9',
+          bindDn: 'cn=wachsam,dc=stadt,dc=example',
+          baseDn: 'dc=stadt,dc=example',
+          groupDns: ['cn=wachsam,dc=stadt,dc=example'],
+        },
+        bindPassword: 'geheim',
+      })
+    ).id,
+  );
+  ids.scimToken = String((await post('it', '/api/admin/scim-tokens', { name: 'Entra ID' })).id);
 
   for (const kind of idKinds) if (!ids[kind]) throw new Error(`${slug}: no ${kind} made`);
   return {

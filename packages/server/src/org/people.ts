@@ -64,7 +64,9 @@ export class PeopleService {
         : [];
       if (id && !before) throw notFound('Person');
       const roles = splitRoles(before?.roles ?? [], [...new Set(input.roles)]);
-      const values = { ...input, roles: roles.now };
+      // Where a person comes from and whether they are active is the directory's to say, not a form's.
+      const { managedBy: _managedBy, active: _active, ...fields } = input;
+      const values = { ...fields, roles: roles.now };
       const [saved] = before
         ? await tx.update(people).set(values).where(eq(people.id, before.id)).returning()
         : await tx

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { adminResources, importMaxBase64, routes } from '@wachsam/protocol';
+import { adminResources, routes } from '@wachsam/protocol';
 import { listAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
@@ -61,10 +61,7 @@ export function orgRoutes(app: FastifyInstance, auth: AuthService, services: Org
   crudRoutes(app, auth, org, r.groups, alarmGroups, 'Alarmgruppe', org.listGroups, org.saveGroup);
   crudRoutes(app, auth, org, r.plans, alarmPlans, 'Alarmplan', org.listPlans, org.savePlan);
   // An import writes thousands of rows: it waits its turn with the other heavy work.
-  register(app, auth, routes.importCsv, ({ actor, body }) => csvImport.run(actor, body), {
-    heavy: true,
-    bodyLimit: importMaxBase64 + 64 * 1024,
-  });
+  register(app, auth, routes.importCsv, ({ actor, body }) => csvImport.run(actor, body), { heavy: true });
   register(app, auth, routes.setPassword, ({ actor, params, body }) =>
     staff.setPassword(actor, params.id, body.password),
   );
