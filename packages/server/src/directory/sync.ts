@@ -2,7 +2,6 @@ import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import {
   Name,
   Phone,
-  needsFourEyes,
   roleLabels,
   text,
   type DirectoryReport,
@@ -19,6 +18,7 @@ import { alarmGroupMembers, alarmGroups, alarmPlans, departments, people, rooms,
 import { stepTargetsSql, uuidParam } from '../alarms/targets.js';
 import { endAccess } from '../delivery/access.js';
 import { deactivatePeople, reactivatePeople } from '../org/deactivate.js';
+import { departmentNamed } from '../org/service.js';
 import { splitRoles, type RoleRequests } from '../org/role-requests.js';
 import type { DirectoryEntry } from './ldap.js';
 
@@ -85,9 +85,7 @@ export async function syncPeople(
     if (!name) return null;
     let id = depByName.get(name.toLowerCase());
     if (!id) {
-      [{ id }] = (await tx.insert(departments).values({ orgId, name }).returning({ id: departments.id })) as [
-        { id: string },
-      ];
+      id = await departmentNamed(tx, orgId, name);
       depByName.set(name.toLowerCase(), id);
       depName.set(id, name);
     }
@@ -398,5 +396,3 @@ function belowMinimum(before: Counts, after: Counts): string[] {
   }
   return out;
 }
-
-export const fourEyesNote = (roles: Role[]) => roles.filter(needsFourEyes);

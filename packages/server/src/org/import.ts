@@ -28,6 +28,7 @@ import {
   rooms,
 } from '../db/schema.js';
 import { followMapping } from '../devices/rollout.js';
+import { departmentNamed } from './service.js';
 import { AppError } from '../http/errors.js';
 
 // CSV import of people, rooms and hostname mappings, as IT departments export them from Excel
@@ -185,6 +186,11 @@ class Writer {
       this.ids.set(key, id);
     }
     return id;
+  }
+  /** The department a line names: unchanged (undefined), none (null), known, or created once. */
+  async department(wanted: string | null | undefined, known: string | undefined): Promise<string | null | undefined> {
+    if (wanted === undefined || wanted === null) return wanted;
+    return known ?? this.once(`dep:${key(wanted)}`, () => departmentNamed(this.tx, this.orgId, wanted));
   }
 }
 
@@ -376,19 +382,7 @@ async function planPeople(
         action === 'unchanged'
           ? undefined
           : async (w) => {
-              const departmentId =
-                depWanted === undefined
-                  ? undefined
-                  : depWanted === null
-                    ? null
-                    : (dep?.id ??
-                      (await w.once(`dep:${key(depWanted)}`, async () => {
-                        const [d] = await w.tx
-                          .insert(departments)
-                          .values({ orgId, name: depWanted })
-                          .returning({ id: departments.id });
-                        return d!.id;
-                      })));
+              const departmentId = await w.department(depWanted, dep?.id);
               const values = {
                 firstName,
                 lastName,
@@ -514,19 +508,7 @@ async function planRooms(
                   return row!.id;
                 }));
               if (levelChanged) await w.tx.update(floors).set({ level: wantedLevel }).where(eq(floors.id, floorId));
-              const departmentId =
-                depWanted === undefined
-                  ? undefined
-                  : depWanted === null
-                    ? null
-                    : (dep?.id ??
-                      (await w.once(`dep:${key(depWanted)}`, async () => {
-                        const [row] = await w.tx
-                          .insert(departments)
-                          .values({ orgId, name: depWanted })
-                          .returning({ id: departments.id });
-                        return row!.id;
-                      })));
+              const departmentId = await w.department(depWanted, dep?.id);
               if (r) {
                 if (departmentId !== undefined)
                   await w.tx.update(rooms).set({ departmentId }).where(eq(rooms.id, r.id));

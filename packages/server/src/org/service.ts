@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type {
   AlarmGroup,
   AlarmPlan,
@@ -49,6 +49,19 @@ export type OrgTable =
 /** Every organisation of the installation, for jobs that go through them one by one. */
 export const organisationIds = async (ex: Executor): Promise<string[]> =>
   (await ex.select({ id: organisations.id }).from(organisations)).map((o) => o.id);
+
+/**
+ * The department of this name (case does not matter), created when the organisation has none:
+ * imports, the directory sync and SCIM name departments, they do not know their ids.
+ */
+export async function departmentNamed(tx: Tx, orgId: string, name: string): Promise<string> {
+  const [d] = await tx
+    .select({ id: departments.id })
+    .from(departments)
+    .where(and(eq(departments.orgId, orgId), sql`lower(${departments.name}) = lower(${name})`))
+    .limit(1);
+  return d?.id ?? (await tx.insert(departments).values({ orgId, name }).returning({ id: departments.id }))[0]!.id;
+}
 
 /** Is the row with this id in this organisation? Foreign keys never point across organisations. */
 export async function owned(ex: Executor, t: OrgTable, orgId: string, id: string | null, path: string, what: string) {

@@ -11,6 +11,7 @@ import { alarmGroupMembers, alarmGroups, departments, people, scimTokens } from 
 import { AppError, notFound } from '../http/errors.js';
 import { register } from '../http/register.js';
 import { deactivatePeople, reactivatePeople } from '../org/deactivate.js';
+import { departmentNamed } from '../org/service.js';
 
 // SCIM 2.0 (RFC 7643/7644) as Microsoft Entra ID provisions: Users (userName = login, active
 // false = deactivated, never deleted) and Groups (= alarm groups). Behind its own bearer token
@@ -155,8 +156,7 @@ export class Scim {
 
   async listUsers(orgId: string, q: { filter?: string; startIndex?: string; count?: string }): Promise<Json> {
     const f = parseFilter(q.filter);
-    const start = Math.max(1, Number(q.startIndex ?? 1) || 1);
-    const size = Math.min(200, Math.max(0, Number(q.count ?? 100) || 0));
+    const { start, size } = pageOf(q);
     const where = and(
       eq(people.orgId, orgId),
       f
@@ -179,13 +179,7 @@ export class Scim {
       .limit(size);
     const resources = [];
     for (const p of rows) resources.push(await this.present(this.db, p));
-    return {
-      schemas: [listSchema],
-      totalResults: n,
-      startIndex: start,
-      itemsPerPage: resources.length,
-      Resources: resources,
-    };
+    return listResponse(n, start, resources);
   }
 
   async getUser(orgId: string, id: string): Promise<Json> {
@@ -403,8 +397,7 @@ export class Scim {
             : unsupported(f.attr)
         : undefined,
     );
-    const start = Math.max(1, Number(q.startIndex ?? 1) || 1);
-    const size = Math.min(200, Math.max(0, Number(q.count ?? 100) || 0));
+    const { start, size } = pageOf(q);
     const [{ n }] = (await this.db.select({ n: count() }).from(alarmGroups).where(where)) as [{ n: number }];
     const rows = await this.db
       .select()
@@ -415,13 +408,7 @@ export class Scim {
       .limit(size);
     const resources = [];
     for (const g of rows) resources.push(await this.groupOut(this.db, g));
-    return {
-      schemas: [listSchema],
-      totalResults: n,
-      startIndex: start,
-      itemsPerPage: resources.length,
-      Resources: resources,
-    };
+    return listResponse(n, start, resources);
   }
 
   getGroup = async (orgId: string, id: string) => this.groupOut(this.db, await this.group(this.db, orgId, id));
@@ -521,12 +508,7 @@ export class Scim {
   }
 
   private async departmentId(tx: Tx, orgId: string, name: string | null): Promise<string | null> {
-    if (!name) return null;
-    const [d] = await tx
-      .select({ id: departments.id })
-      .from(departments)
-      .where(and(eq(departments.orgId, orgId), eq(departments.name, name)));
-    return d?.id ?? (await tx.insert(departments).values({ orgId, name }).returning({ id: departments.id }))[0]!.id;
+    return name ? departmentNamed(tx, orgId, name) : null;
   }
 
   private audit(tx: Tx, caller: { orgId: string; name: string }, action: string, p: PersonRow) {
@@ -540,6 +522,22 @@ export class Scim {
     });
   }
 }
+
+/** SCIM paging: `startIndex` counts from 1, `count` at most 200. */
+function pageOf(q: { startIndex?: string; count?: string }): { start: number; size: number } {
+  return {
+    start: Math.max(1, Number(q.startIndex ?? 1) || 1),
+    size: Math.min(200, Math.max(0, Number(q.count ?? 100) || 0)),
+  };
+}
+
+const listResponse = (totalResults: number, startIndex: number, resources: Json[]): Json => ({
+  schemas: [listSchema],
+  totalResults,
+  startIndex,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
