@@ -10,8 +10,15 @@ const Attribute = text(100).regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'kein LDAP-Attribut
 
 export const LdapSettings = z
   .object({
-    /** ldap://… or ldaps://… */
-    url: text(500).regex(/^ldaps?:\/\/[^\s/]+(:\d+)?\/?$/, 'ldap://host:port oder ldaps://host:port'),
+    /**
+     * ldaps://… (the bind password must not cross the network in clear); ldap:// only to this
+     * machine (a local TLS tunnel such as stunnel).
+     */
+    url: text(500)
+      .regex(/^ldaps?:\/\/[^\s/]+(:\d+)?\/?$/, 'ldaps://host:port')
+      .refine((u) => u.startsWith('ldaps://') || /^ldap:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(u), {
+        message: 'ldaps:// verwenden: über ldap:// ginge das Passwort unverschlüsselt über das Netz',
+      }),
     bindDn: Dn,
     baseDn: Dn,
     /** Which entries are people (AD: user accounts, not computers). */

@@ -30,6 +30,11 @@ export const EnrolmentTokenInput = z
     /** Valid for this many days from now. */
     validDays: z.number().int().min(1, 'mindestens 1 Tag').max(365, 'höchstens 365 Tage').default(30),
     scope: TokenScope.default({ kind: 'organisation' }),
+    /**
+     * For terminal servers (Citrix, RDS): each session enrols its client again and takes over
+     * the client's device. Off: an enrolled PC is never taken over with the token.
+     */
+    terminalServers: z.boolean().default(false),
   })
   .strict();
 export type EnrolmentTokenInput = z.infer<typeof EnrolmentTokenInput>;
@@ -38,6 +43,7 @@ export const EnrolmentToken = z.object({
   id: Id,
   name: z.string(),
   scope: TokenScope,
+  terminalServers: z.boolean(),
   expiresAt: Timestamp,
   revokedAt: Timestamp.nullable(),
   createdAt: Timestamp,

@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Me } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import type { Clock } from '../clock.js';
@@ -199,7 +199,8 @@ export class AuthService {
       .select({ p: people, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(people, eq(people.id, sessions.personId))
-      .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, this.clock.now())));
+      // A session that slipped past a deactivation (a login racing with it) is no session.
+      .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, this.clock.now()), isNull(people.deactivatedAt)));
     if (!row || !row.p.login) return null;
     return {
       kind: 'person',

@@ -258,6 +258,12 @@ export const enrolmentTokens = pgTable(
     createdBy: text('created_by').notNull(),
     uses: integer('uses').notNull().default(0),
     lastUsedAt: at('last_used_at'),
+    /**
+     * For terminal servers: a session enrols its client again at every start, taking over the
+     * client's device. Off by default: the token sits in install scripts, and a takeover cuts
+     * the real PC off.
+     */
+    reenrol: boolean('reenrol').notNull().default(false),
   },
   (t) => [index('enrolment_tokens_org').on(t.orgId), uniqueIndex('enrolment_tokens_hash').on(t.tokenHash)],
 );

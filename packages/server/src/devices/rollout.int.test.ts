@@ -146,7 +146,7 @@ describe.each(backends)('rollout: organisation enrolment token and hostname mapp
     expect(JSON.stringify(audit)).not.toContain(secret);
   });
 
-  it('a reinstalled PC is the same device with a new token; revoked and expired tokens, revoked devices and PCs outside the scope are refused', async () => {
+  it('the token never takes over an enrolled PC; a released PC is the same device with a new token; revoked and expired tokens, revoked devices and PCs outside the scope are refused', async () => {
     const clock = new FakeClock(Date.now());
     const { cookie, rooms } = await setup(clock);
     const inDept = rooms.find((r) => r.departmentId !== null)!;
@@ -173,6 +173,13 @@ describe.each(backends)('rollout: organisation enrolment token and hostname mapp
 
     const all = await token({ name: 'Alle', validDays: 1 });
     const first = await enrol(all.secret, 'pc-out');
+    // Whoever reads the install script cannot take over an enrolled PC with the token.
+    const takeover = await enrol(all.secret, 'PC-OUT');
+    expect(takeover.status).toBe(409);
+    expect(takeover.body.error.message).toContain('schon registriert');
+    expect((await raise(first.body.token)).status).toBe(201);
+    // Reinstalled: the administration releases it with a one-time code; the token enrols it again.
+    await api(server.url, 'POST', `/api/admin/devices/${first.body.deviceId}/enrolment-code`, { cookie });
     const second = await enrol(all.secret, 'PC-OUT');
     expect(second.body.deviceId).toBe(first.body.deviceId);
     expect((await raise(first.body.token)).status).toBe(401);
@@ -182,6 +189,30 @@ describe.each(backends)('rollout: organisation enrolment token and hostname mapp
       uses: number;
     }>;
     expect(listed.find((t) => t.id === all.id)?.uses).toBe(2);
+
+    // A token for terminal servers: each session enrols its client again and takes it over.
+    const ts = await token({ name: 'Terminalserver', terminalServers: true });
+    expect(ts.terminalServers).toBe(true);
+    const session1 = await enrol(ts.secret, 'thin-01');
+    const session2 = await enrol(ts.secret, 'THIN-01');
+    expect(session2.body.deviceId).toBe(session1.body.deviceId);
+    expect((await raise(session1.body.token)).status).toBe(401);
+    expect((await raise(session2.body.token)).status).toBe(201);
+
+    // A scoped token cannot reach a PC outside its scope once its mapping is gone either.
+    const mappings = (await api(server.url, 'GET', '/api/admin/host-mappings', { cookie })).body as Array<{
+      id: string;
+      hostname: string;
+    }>;
+    const outMapping = mappings.find((m) => m.hostname === 'pc-out')!;
+    await api(server.url, 'DELETE', `/api/admin/host-mappings/${outMapping.id}`, { cookie });
+    await api(server.url, 'POST', `/api/admin/devices/${first.body.deviceId}/enrolment-code`, { cookie });
+    const scoped2 = await token({
+      name: 'Nur eine Abteilung, zweiter',
+      scope: { kind: 'department', departmentId: inDept.departmentId },
+    });
+    const stillOutside = await enrol(scoped2.secret, 'pc-out');
+    expect(stillOutside.status).toBe(403);
 
     // Revoked by an administrator: the token in the install script must not bring it back.
     await api(server.url, 'POST', `/api/admin/devices/${first.body.deviceId}/revoke`, { cookie });

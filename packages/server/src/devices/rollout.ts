@@ -31,6 +31,7 @@ const presentToken = (t: TokenRow): EnrolmentToken => ({
     : t.buildingId
       ? { kind: 'building', buildingId: t.buildingId }
       : { kind: 'organisation' },
+  terminalServers: t.reenrol,
   expiresAt: t.expiresAt.toISOString(),
   revokedAt: t.revokedAt?.toISOString() ?? null,
   createdAt: t.createdAt.toISOString(),
@@ -89,6 +90,7 @@ export class Rollout {
           tokenHash: sha256(secret),
           departmentId,
           buildingId,
+          reenrol: input.terminalServers,
           expiresAt: new Date(now.getTime() + input.validDays * 86_400_000),
           createdAt: now,
           createdBy: actorLabel(actor),
@@ -207,9 +209,9 @@ export class Rollout {
 
   /**
    * A PC enrols itself with the organisation token. Its hostname finds its mapping (room,
-   * person); without one it enrols as "Zuordnung fehlt". The same hostname again (a reinstalled
-   * PC) is the same device with a new token: the old installation loses access. A device an
-   * administrator revoked stays revoked: the token in the install script must not undo that.
+   * person); without one it enrols as "Zuordnung fehlt". A hostname that is enrolled already is
+   * refused; once the administration released it (a new one-time code), the same hostname is
+   * the same device again. A device an administrator revoked stays revoked.
    */
   enrolWithToken(secret: string, hostname: string): Promise<EnrolResponse> {
     const now = this.clock.now();
@@ -252,6 +254,31 @@ export class Rollout {
           'token_revoked',
           `Der Rechner ${host} ist gesperrt. Eine Administratorin muss ihn unter „Geräte“ löschen oder einen Einmalcode erzeugen`,
         );
+      // The token sits in every install script, readable by many: it enrols PCs, it never takes
+      // over one that is enrolled (that would cut the real PC off and put another in its room),
+      // unless it was made for terminal servers, whose sessions enrol their client at each start.
+      // A reinstalled PC is released by the administration: a new one-time code ends the old
+      // token, and the PC enrols with the code or the organisation token again.
+      if (existing && existing.tokenHash !== null && !token.reenrol)
+        throw new AppError(
+          'conflict',
+          `Der Rechner ${host} ist schon registriert. Für eine Neuinstallation unter „Geräte“ einen Einmalcode erzeugen; danach registriert er sich mit dem Code oder wieder mit dem Registrierungsschlüssel`,
+        );
+      // A terminal-server token takes the client's device over: whatever holds its token ends.
+      if (existing && existing.tokenHash !== null)
+        await endAccess(tx, { scope: 'device', deviceId: existing.id }, 'token_revoked');
+      if (!mapping && existing?.roomId) {
+        const [place] = await tx
+          .select({ departmentId: rooms.departmentId, buildingId: floors.buildingId })
+          .from(rooms)
+          .innerJoin(floors, eq(floors.id, rooms.floorId))
+          .where(eq(rooms.id, existing.roomId));
+        if (place && !inScope(token, place))
+          throw new AppError(
+            'forbidden',
+            `Der Rechner ${host} steht in einem Raum außerhalb des Geltungsbereichs dieses Registrierungsschlüssels`,
+          );
+      }
       const deviceToken = newToken();
       const place = mapping
         ? { roomId: mapping.m.roomId, personId: mapping.m.personId }
@@ -278,8 +305,6 @@ export class Rollout {
               hostname: host,
             })
             .returning();
-      // A reinstalled PC: whatever still holds the old token is disconnected.
-      if (existing) await endAccess(tx, { scope: 'device', deviceId: existing.id }, 'token_revoked');
       await tx
         .update(enrolmentTokens)
         .set({ uses: token.uses + 1, lastUsedAt: now })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, backends, startTestServer, type TestServer } from '../testing.js';
 import { groupDn, serviceDn, servicePassword, Slapd, suffix, userDn, type AdUser } from './slapd.testing.js';
@@ -283,11 +284,108 @@ describe.each(backends)('directory sync with LDAP (slapd) on %s', (backend) => {
     }
     expect(await byLogin(cookie, 'aalt')).toBeDefined();
 
+    // Another instance on the same PostgreSQL runs this source now: this run waits for nothing, changes nothing.
+    if (server.databaseUrl) {
+      const other = new pg.Client({ connectionString: server.databaseUrl });
+      await other.connect();
+      await other.query('select pg_advisory_lock(hashtext($1))', [`directory:${id}`]);
+      const busy = await run(cookie, id, { dryRun: false });
+      expect(busy).toMatchObject({ status: 'failed', error: expect.stringContaining('anderer Abgleich') });
+      await other.end();
+    }
+
     await slapd.stop();
     slapd = undefined;
     const down = await run(cookie, id, { dryRun: false });
     expect(down.status).toBe('failed');
     expect(down.error).toContain('keine Verbindung');
     expect((await byLogin(cookie, 'aalt'))!.active).toBe(true);
+  });
+  it('never takes over by login alone what belongs to someone else: a reused login, a hand-made administrator; a bad attribute or a taken new login is refused without deactivating; one source per organisation; the password goes only to the server it was entered for', async () => {
+    slapd = await directory();
+    server = await startTestServer({ backend });
+    const cookie = await server.login(admin);
+    // The demo's administrator has a login the directory also lists (another person's account).
+    await slapd.addUsers([
+      { cn: 'Irene Takeover', ou: 'IT', login: 'it@musterstadt.example', givenName: 'Irene', sn: 'Takeover' },
+    ]);
+    await slapd.setGroupMembers(
+      'wachsam-nutzer',
+      ['aalt', 'bberg', 'cclausen', 'eeck', 'ffink', 'jonas.becker@musterstadt.example']
+        .map((l) => userDn(users.find((u) => u.login === l)!))
+        .concat([userDn({ cn: 'Irene Takeover', ou: 'IT' })]),
+    );
+    const { id } = (
+      await api(server.url, 'POST', '/api/admin/directory-sources', {
+        cookie,
+        body: { name: 'AD', settings: settings(slapd.url), bindPassword: servicePassword },
+      })
+    ).body;
+    const first = await run(cookie, id, { dryRun: false });
+    expect(first.report.refused).toContainEqual(
+      expect.objectContaining({
+        login: 'it@musterstadt.example',
+        details: ['von Hand angelegt mit der Rolle Administration: wird nicht allein über den Anmeldenamen übernommen'],
+      }),
+    );
+    expect((await byLogin(cookie, 'it@musterstadt.example'))!).toMatchObject({ managedBy: null, roles: ['admin'] });
+
+    // Anna's login becomes too short: refused, but she is still alerted (not deactivated).
+    await slapd.modify(userDn(users[0]!), 'sAMAccountName', 'aa');
+    // Bernd is renamed to the login Anna has.
+    await slapd.modify(userDn(users[1]!), 'sAMAccountName', 'aalt');
+    const second = await run(cookie, id, { dryRun: false });
+    expect(second.report.deactivated).toEqual([]);
+    expect((await byLogin(cookie, 'aalt'))!.active).toBe(true);
+    expect((await byLogin(cookie, 'bberg'))!.active).toBe(true);
+    expect(second.report.refused.map((r: { login: string }) => r.login)).toEqual(
+      expect.arrayContaining(['aa', 'aalt', 'it@musterstadt.example']),
+    );
+
+    // Bernd leaves; a new colleague gets his old login with a new directory id: not Bernd's record.
+    await slapd.modify(userDn(users[1]!), 'sAMAccountName', 'bberg');
+    await run(cookie, id, { dryRun: false });
+    await slapd.addUsers([{ cn: 'Berta Neu', ou: 'IT', login: 'bberg2', givenName: 'Berta', sn: 'Neu' }]);
+    await slapd.setGroupMembers(
+      'wachsam-nutzer',
+      ['cclausen', 'eeck', 'ffink', 'jonas.becker@musterstadt.example']
+        .map((l) => userDn(users.find((u) => u.login === l)!))
+        .concat([userDn({ cn: 'Berta Neu', ou: 'IT' })]),
+    );
+    await slapd.modify(userDn({ cn: 'Berta Neu', ou: 'IT' }), 'sAMAccountName', 'bberg');
+    const reused = await run(cookie, id, { dryRun: false, acceptWarnings: true });
+    expect(reused.report.refused).toContainEqual(
+      expect.objectContaining({
+        login: 'bberg',
+        details: ['Anmeldename gehört in Wachsam einer anderen Person des Verzeichnisses (wiederverwendeter Name?)'],
+      }),
+    );
+    expect((await byLogin(cookie, 'bberg'))!.active).toBe(false);
+
+    const second2 = await api(server.url, 'POST', '/api/admin/directory-sources', {
+      cookie,
+      body: { name: 'Zweites AD', settings: settings(slapd.url), bindPassword: servicePassword },
+    });
+    expect(second2.status).toBe(409);
+    const moved = await api(server.url, 'PUT', `/api/admin/directory-sources/${id}`, {
+      cookie,
+      body: {
+        name: 'AD',
+        settings: { ...settings(slapd.url), url: 'ldaps://angreifer.example:636' },
+        bindPassword: null,
+      },
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toContain('Passwort neu eingeben');
+    const clear = await api(server.url, 'PUT', `/api/admin/directory-sources/${id}`, {
+      cookie,
+      body: {
+        name: 'AD',
+        settings: { ...settings(slapd.url), url: 'ldap://dc1.stadt.example:389' },
+        bindPassword: 'x',
+      },
+    });
+    expect(clear.status).toBe(400);
+    expect(JSON.stringify(clear.body)).toContain('ldaps://');
   });
 });

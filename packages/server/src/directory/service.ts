@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type {
   DirectoryReport,
   DirectoryRun,
@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/repository.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import { rawRows } from '../db/raw.js';
 import { directoryRuns, directorySources } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { RoleRequests } from '../org/role-requests.js';
@@ -44,6 +45,9 @@ const presentRun = (r: RunRow): DirectoryRun => {
   };
 };
 
+/** Another instance runs this source now. */
+class Busy extends Error {}
+
 /** Thrown inside the transaction to roll back a dry or held run after its report is made. */
 class RollBack extends Error {
   constructor(readonly report: DirectoryReport) {
@@ -72,6 +76,25 @@ export class DirectoryService {
 
   save = (actor: Actor, id: string | null, input: DirectorySourceInput): Promise<DirectorySource> =>
     this.db.transaction(async (tx) => {
+      const [other] = await tx
+        .select({ id: directorySources.id, settings: directorySources.settings })
+        .from(directorySources)
+        .where(eq(directorySources.orgId, actor.orgId));
+      // One directory per organisation: a second source would deactivate the first one's people.
+      if (!id && other)
+        throw new AppError('conflict', 'Die Organisation hat schon eine Verzeichnisquelle; bitte diese ändern');
+      const before = id && other?.id === id ? (other.settings as LdapSettings) : null;
+      // The stored password goes only to the server it was entered for.
+      if (
+        before &&
+        input.bindPassword === null &&
+        (before.url !== input.settings.url || before.bindDn !== input.settings.bindDn)
+      )
+        throw new AppError(
+          'validation_failed',
+          'Neuer Server oder neues Dienstkonto: bitte das Passwort neu eingeben',
+          [{ path: 'body.bindPassword', message: 'Passwort erneut eingeben' }],
+        );
       const values = {
         name: input.name,
         settings: input.settings,
@@ -206,6 +229,12 @@ export class DirectoryService {
       let outcome: { report: DirectoryReport; applied: boolean; held: boolean };
       try {
         outcome = await this.db.transaction(async (tx) => {
+          // One run per source at a time across every instance sharing the database.
+          const [lock] = await rawRows<{ ok: boolean }>(
+            tx,
+            sql`select pg_try_advisory_xact_lock(hashtext(${`directory:${source.id}`})) as ok`,
+          );
+          if (!lock?.ok) throw new Busy();
           const r = await syncPeople(tx, source.orgId, source.settings as LdapSettings, entries, {
             clock: this.clock,
             requests: this.requests,
@@ -230,7 +259,15 @@ export class DirectoryService {
           return { report: r.report, applied: true, held: false };
         });
       } catch (err) {
-        if (!(err instanceof RollBack)) throw err;
+        if (err instanceof Busy)
+          return await record('failed', {
+            error: 'Ein anderer Abgleich dieser Quelle läuft gerade; nichts wurde geändert',
+          });
+        if (!(err instanceof RollBack)) {
+          // Recorded, so the administration sees a scheduled run that keeps failing.
+          this.log.error({ err, source: source.id }, 'directory sync failed');
+          return await record('failed', { error: 'Abgleich abgebrochen (interner Fehler); nichts wurde geändert' });
+        }
         outcome = { report: err.report, applied: false, held: !req.dryRun };
       }
       return await record(outcome.applied ? 'done' : outcome.held ? 'held' : 'dry', outcome.report);

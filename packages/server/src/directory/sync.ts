@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import {
   Name,
   Phone,
+  needsFourEyes,
   roleLabels,
   text,
   type DirectoryReport,
@@ -125,6 +126,9 @@ export async function syncPeople(
     if (login.success && seenLogins.has(login.data)) problems.push('Anmeldename doppelt im Verzeichnis');
     if (problems.length || !login.success || !first.success || !last.success) {
       report.refused.push({ ...label, details: problems });
+      // Still listed in the directory: a bad attribute is no reason to stop alerting the person.
+      const known = e.externalId ? byExternal.get(e.externalId) : undefined;
+      if (known) seen.add(known.id);
       continue;
     }
     seenLogins.add(login.data);
@@ -132,13 +136,43 @@ export async function syncPeople(
     const email = Email.safeParse(e.email);
     const details: string[] = [];
     if (!phone.success) details.push(`Telefon „${e.phone}“ nicht übernommen: ${phone.error.issues[0]!.message}`);
-    const match = byExternal.get(e.externalId) ?? byLogin.get(login.data);
+    // By the directory's lasting id; by login only a person nobody linked yet (entered by hand).
+    // A login that belongs to someone with another directory id is a reused login, not them.
+    const byName = byLogin.get(login.data);
+    if (!byExternal.has(e.externalId) && byName?.externalId) {
+      report.refused.push({
+        ...label,
+        details: ['Anmeldename gehört in Wachsam einer anderen Person des Verzeichnisses (wiederverwendeter Name?)'],
+      });
+      continue;
+    }
+    // Someone entered by hand with a role needing four eyes is not taken over on the login alone.
+    if (!byExternal.has(e.externalId) && byName && byName.roles.some(needsFourEyes)) {
+      report.refused.push({
+        ...label,
+        details: [
+          `von Hand angelegt mit der Rolle ${byName.roles
+            .filter(needsFourEyes)
+            .map((r) => roleLabels[r])
+            .join(', ')}: wird nicht allein über den Anmeldenamen übernommen`,
+        ],
+      });
+      continue;
+    }
+    const match = byExternal.get(e.externalId) ?? byName;
+    // A renamed login must not collide with another person's.
+    const holder = byLogin.get(login.data);
+    if (match && holder && holder.id !== match.id) {
+      report.refused.push({ ...label, details: ['neuer Anmeldename ist schon vergeben'] });
+      seen.add(match.id);
+      continue;
+    }
     if (match?.managedBy === 'scim') {
       report.refused.push({ ...label, details: ['wird über SCIM (Entra ID) gepflegt, nicht über LDAP'] });
       seen.add(match.id);
       continue;
     }
-    if (!match) {
+    if (!match || match.login !== login.data) {
       const [elsewhere] = await tx
         .select({ id: people.id })
         .from(people)
@@ -151,7 +185,10 @@ export async function syncPeople(
     const groups = e.groups.map(normDn);
     const mappedRoles = [...new Set(groups.flatMap((g) => roleMap.get(g) ?? []))];
     const wantedGroups = new Set(groups.flatMap((g) => (groupMap.has(g) ? [groupIds.get(groupMap.get(g)!)!] : [])));
-    const depId = await departmentId(e.department);
+    const dep = e.department ? Name.safeParse(e.department) : null;
+    if (dep && !dep.success)
+      details.push(`Abteilung „${e.department.slice(0, 50)}“ nicht übernommen: ${dep.error.issues[0]!.message}`);
+    const depId = dep?.success ? await departmentId(dep.data) : null;
     const values = {
       login: login.data,
       firstName: first.data,

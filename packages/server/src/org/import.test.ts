@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCsv, levelOf, mapColumns, readCsv } from './import.js';
+import { decodeCsv, levelOf, mapColumns, maxRows, readCsv } from './import.js';
 
 /** What German Excel writes for "Speichern unter → CSV (Trennzeichen-getrennt)": Windows-1252. */
 const cp1252 = (s: string) =>
@@ -30,6 +30,12 @@ describe('reading CSV files as IT departments export them', () => {
       { line: 6, cells: ['3', 'z'] },
     ]);
     expect(readCsv(new TextEncoder().encode('a\tb\n1\t2')).delimiter).toBe('\t');
+  });
+
+  it('refuses more lines than one import may have, before it reads them into a plan', () => {
+    const many = 'Raum\n' + 'R\n'.repeat(maxRows + 1);
+    expect(() => readCsv(new TextEncoder().encode(many))).toThrow(/höchstens 50\.000 je Import/);
+    expect(readCsv(new TextEncoder().encode('Raum\n' + 'R\n'.repeat(maxRows))).rows).toHaveLength(maxRows);
   });
 
   it('names a broken file in German instead of guessing', () => {

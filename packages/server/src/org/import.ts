@@ -55,6 +55,9 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvTable
   }
 }
 
+/** Lines per import: Cologne's 21,000 staff fit; a file of a million short lines does not run. */
+export const maxRows = 50_000;
+
 const badFile = (message: string) => new AppError('validation_failed', message, [{ path: 'body.file', message }]);
 
 export function readCsv(bytes: Uint8Array): CsvTable {
@@ -84,6 +87,10 @@ export function readCsv(bytes: Uint8Array): CsvTable {
   }
   const [head, ...body] = records;
   if (!head) throw badFile('Die Datei ist leer');
+  if (body.length > maxRows)
+    throw badFile(
+      `Die Datei hat ${body.length.toLocaleString('de-DE')} Zeilen; höchstens ${maxRows.toLocaleString('de-DE')} je Import (bitte aufteilen)`,
+    );
   return {
     encoding,
     delimiter,

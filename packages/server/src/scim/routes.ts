@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { and, asc, count, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { Name, Phone, routes, scimBasePath, text, type ScimToken } from '@wachsam/protocol';
+import { Name, Phone, needsFourEyes, roleLabels, routes, scimBasePath, text, type ScimToken } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import { actorLabel } from '../auth/actor.js';
 import type { AuthService } from '../auth/service.js';
@@ -8,6 +8,7 @@ import { newToken, sha256 } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/client.js';
 import { alarmGroupMembers, alarmGroups, departments, people, scimTokens } from '../db/schema.js';
+import { uniqueViolation } from '../db/errors.js';
 import { AppError, notFound } from '../http/errors.js';
 import { register } from '../http/register.js';
 import { deactivatePeople, reactivatePeople } from '../org/deactivate.js';
@@ -40,8 +41,33 @@ type Json = Record<string, unknown>;
 const Login = text(200).toLowerCase().min(3, 'userName: mindestens 3 Zeichen');
 
 /** Entra has sent booleans as the strings "True" / "False". */
-const bool = (v: unknown): boolean | undefined =>
-  typeof v === 'boolean' ? v : typeof v === 'string' ? v.toLowerCase() === 'true' : undefined;
+const bool = (v: unknown): boolean | undefined => {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  if (v === undefined) return undefined;
+  throw new ScimError(400, `Kein Wahrheitswert: ${JSON.stringify(v).slice(0, 40)}`, 'invalidValue');
+};
+
+/** The objects of a multi-valued attribute; anything else in it is a malformed request. */
+function objects(v: unknown): Json[] {
+  if (!Array.isArray(v)) return [];
+  if (!v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x)))
+    throw new ScimError(400, 'Ungültiger Eintrag in einer Liste (Objekt erwartet)', 'invalidValue');
+  return v as Json[];
+}
+
+/** Who SCIM must not change: people the LDAP sync keeps, and holders of four-eyes roles (administration, register). */
+function guarded(p: PersonRow): void {
+  if (p.managedBy === 'ldap')
+    throw new ScimError(409, 'Diese Person wird über die LDAP-Synchronisation gepflegt, nicht über SCIM', 'mutability');
+  const roles = p.roles.filter(needsFourEyes);
+  if (roles.length)
+    throw new ScimError(
+      409,
+      `Person mit der Rolle ${roles.map((r) => roleLabels[r]).join(', ')}: wird in Wachsam mit Vier-Augen-Freigabe gepflegt, nicht über SCIM`,
+      'mutability',
+    );
+}
 
 /** A simple SCIM filter `attr eq "value"`: what Entra sends to find a user or group before creating it. */
 export function parseFilter(filter: string | undefined): { attr: string; value: string } | null {
@@ -227,11 +253,11 @@ export class Scim {
     if (name.givenName !== undefined) out.firstName = check(Name, name.givenName, 'name.givenName');
     if (name.familyName !== undefined) out.lastName = check(Name, name.familyName, 'name.familyName');
     if (Array.isArray(body.emails)) {
-      const e = (body.emails as Json[]).find((x) => bool(x.primary)) ?? (body.emails as Json[])[0];
+      const e = objects(body.emails).find((x) => bool(x.primary)) ?? objects(body.emails)[0];
       out.email = e?.value ? check(text(320), e.value, 'emails') : null;
     }
     if (Array.isArray(body.phoneNumbers)) {
-      const ph = (body.phoneNumbers as Json[]).find((x) => x.type === 'work') ?? (body.phoneNumbers as Json[])[0];
+      const ph = objects(body.phoneNumbers).find((x) => x.type === 'work') ?? objects(body.phoneNumbers)[0];
       out.phone = ph?.value ? check(Phone, ph.value, 'phoneNumbers') : '';
     }
     if (body.externalId !== undefined) out.externalId = check(text(200).min(1), body.externalId, 'externalId');
@@ -299,12 +325,7 @@ export class Scim {
   private update(caller: { orgId: string; name: string }, id: string, f: ReturnType<Scim['fields']>): Promise<Json> {
     return this.db.transaction(async (tx) => {
       const before = await this.person(tx, caller.orgId, id);
-      if (before.managedBy === 'ldap')
-        throw new ScimError(
-          409,
-          'Diese Person wird über die LDAP-Synchronisation gepflegt, nicht über SCIM',
-          'mutability',
-        );
+      guarded(before);
       if (f.login && f.login !== before.login) {
         const [taken] = await tx
           .select({ id: people.id })
@@ -342,6 +363,7 @@ export class Scim {
   async deleteUser(caller: { orgId: string; name: string }, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const p = await this.person(tx, caller.orgId, id);
+      guarded(p);
       await deactivatePeople(
         tx,
         caller.orgId,
@@ -418,7 +440,7 @@ export class Scim {
     if (!r.success) throw new ScimError(400, `displayName: ${r.error.issues[0]!.message}`, 'invalidValue');
     return this.db.transaction(async (tx) => {
       const [g] = await tx.insert(alarmGroups).values({ orgId: caller.orgId, name: r.data }).returning();
-      const members = Array.isArray(body.members) ? (body.members as Json[]).map((m) => String(m.value)) : [];
+      const members = Array.isArray(body.members) ? objects(body.members).map((m) => String(m.value)) : [];
       await this.addMembers(tx, caller.orgId, g!.id, members);
       await appendAudit(tx, {
         orgId: caller.orgId,
@@ -436,7 +458,7 @@ export class Scim {
       const g = await this.group(tx, caller.orgId, id);
       for (const op of patchOps(body)) {
         const path = op.path?.toLowerCase() ?? '';
-        const values = Array.isArray(op.value) ? (op.value as Json[]).map((m) => String(m.value)) : [];
+        const values = Array.isArray(op.value) ? objects(op.value).map((m) => String(m.value)) : [];
         const filtered = /^members\[value eq "([^"]+)"\]$/i.exec(op.path ?? '');
         if (op.op === 'add' && path === 'members') await this.addMembers(tx, caller.orgId, g.id, values);
         else if (op.op === 'remove' && (path === 'members' || filtered)) {
@@ -601,23 +623,34 @@ export async function scimRoutes(
         parse(req, body.toString(), done),
       );
       s.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+        const taken = uniqueViolation(err);
         const status =
           err instanceof ScimError
             ? err.status
-            : err instanceof SyntaxError || err.statusCode === 400
-              ? 400
+            : taken
+              ? 409
               : err instanceof AppError
                 ? err.status
-                : 500;
+                : err instanceof SyntaxError
+                  ? 400
+                  : err.statusCode && err.statusCode < 500
+                    ? err.statusCode
+                    : 500;
         if (status === 500) req.log.error({ err }, 'SCIM request failed');
+        const detail =
+          status === 500 ? 'Interner Fehler' : taken ? 'Schon vergeben (userName oder externalId)' : err.message;
         void reply
           .status(status)
           .type('application/scim+json')
           .send({
             schemas: [errorSchema],
             status: String(status),
-            detail: status === 500 ? 'Interner Fehler' : err.message,
-            ...(err instanceof ScimError && err.scimType ? { scimType: err.scimType } : {}),
+            detail,
+            ...(err instanceof ScimError && err.scimType
+              ? { scimType: err.scimType }
+              : taken
+                ? { scimType: 'uniqueness' }
+                : {}),
           });
       });
       const who = new WeakMap<FastifyRequest, { orgId: string; name: string }>();

@@ -200,6 +200,38 @@ describe.each(backends)('SCIM 2.0 as Entra ID provisions on %s', (backend) => {
     expect(list.body.Resources).toHaveLength(5);
     const tokens = await api(server.url, 'GET', '/api/admin/scim-tokens', { cookie });
     expect(JSON.stringify(tokens.body)).not.toContain(token.slice(7));
+    // Holders of four-eyes roles (the administration, the register) are Wachsam's to keep, not Entra's.
+    const people = (await api(server.url, 'GET', '/api/admin/people', { cookie })).body as Array<{
+      id: string;
+      login: string;
+    }>;
+    const admin = people.find((p) => p.login === 'it@musterstadt.example')!;
+    const off = await scim(token, 'PATCH', `/Users/${admin.id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'Replace', path: 'active', value: false }],
+    });
+    expect(off).toMatchObject({ status: 409, body: { scimType: 'mutability' } });
+    expect((await scim(token, 'DELETE', `/Users/${admin.id}`)).status).toBe(409);
+    expect((await api(server.url, 'GET', '/api/auth/me', { cookie })).status).toBe(200);
+    // Malformed values are a 400, never a 500 nor a guess.
+    const anna = people.find((p) => p.login === 'anna.schmidt@musterstadt.example')!;
+    const maybe = await scim(token, 'PATCH', `/Users/${anna.id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: 'Replace', path: 'active', value: 'nein' }],
+    });
+    expect(maybe).toMatchObject({ status: 400, body: { scimType: 'invalidValue' } });
+    const nullMail = await scim(token, 'POST', '/Users', {
+      schemas: [userSchema],
+      userName: 'null.mail@stadt.example',
+      name: { givenName: 'Nu', familyName: 'Ll' },
+      emails: [null],
+    });
+    expect(nullMail.status).toBe(400);
+    const one = { schemas: [userSchema], externalId: 'same-external-id', name: { givenName: 'E', familyName: 'X' } };
+    expect((await scim(token, 'POST', '/Users', { ...one, userName: 'ext.one@stadt.example' })).status).toBe(201);
+    const twice = await scim(token, 'POST', '/Users', { ...one, userName: 'ext.two@stadt.example' });
+    expect(twice).toMatchObject({ status: 409, body: { scimType: 'uniqueness' } });
+
     await api(server.url, 'POST', `/api/admin/scim-tokens/${tokenId}/revoke`, { cookie });
     expect((await scim(token, 'GET', '/Users')).status).toBe(401);
   });

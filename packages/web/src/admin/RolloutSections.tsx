@@ -69,10 +69,11 @@ export function EnrolmentTokensSection({ lookups }: { lookups: Lookups }) {
   const [name, setName] = useState('');
   const [days, setDays] = useState('30');
   const [scope, setScope] = useState('organisation');
+  const [terminalServers, setTerminalServers] = useState(false);
   const [created, setCreated] = useState<EnrolmentTokenCreated | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { name: useId(), days: useId(), scope: useId() };
+  const ids = { name: useId(), days: useId(), scope: useId(), ts: useId() };
 
   async function create(e: FormEvent) {
     e.preventDefault();
@@ -90,6 +91,7 @@ export function EnrolmentTokensSection({ lookups }: { lookups: Lookups }) {
               : kind === 'building'
                 ? { kind: 'building', buildingId: id! }
                 : { kind: 'organisation' },
+          terminalServers,
         },
       });
       setCreated(token);
@@ -137,6 +139,15 @@ export function EnrolmentTokensSection({ lookups }: { lookups: Lookups }) {
             </option>
           ))}
         </select>
+        <span>
+          <input
+            id={ids.ts}
+            type="checkbox"
+            checked={terminalServers}
+            onChange={(e) => setTerminalServers(e.target.checked)}
+          />{' '}
+          <label htmlFor={ids.ts}>{t('rollout.tokens.terminalServers')}</label>
+        </span>
         <button type="submit" disabled={busy}>
           {busy ? t('rollout.tokens.creating') : t('rollout.tokens.create')}
         </button>
@@ -182,7 +193,10 @@ export function EnrolmentTokensSection({ lookups }: { lookups: Lookups }) {
                   return (
                     <tr key={tok.id}>
                       <td>{tok.name}</td>
-                      <td>{scopeLabel(tok, lookups, t)}</td>
+                      <td>
+                        {scopeLabel(tok, lookups, t)}
+                        {tok.terminalServers && ` (${t('rollout.tokens.forTerminalServers')})`}
+                      </td>
                       <td>
                         {tok.revokedAt
                           ? t('rollout.tokens.revokedAt', { time: formatTime(tok.revokedAt, i18n.language) })

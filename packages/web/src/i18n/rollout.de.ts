@@ -22,6 +22,9 @@ export const rolloutDe = {
       revokedAt: 'widerrufen ({{time}})',
       uses: 'Registrierte PCs',
       createdBy: 'Erzeugt von',
+      terminalServers:
+        'Für Terminalserver (Citrix, RDS): jede Sitzung registriert ihren Client neu und übernimmt ihn – nur dafür verwenden',
+      forTerminalServers: 'für Terminalserver',
       revoke: 'Widerrufen',
       confirmRevoke:
         'Registrierungsschlüssel „{{name}}“ widerrufen? Neue PCs können sich damit nicht mehr registrieren.',

@@ -25,6 +25,9 @@ export const rolloutEn: Widen<typeof rolloutDe> = {
       revokedAt: 'revoked ({{time}})',
       uses: 'Enrolled PCs',
       createdBy: 'Created by',
+      terminalServers:
+        'For terminal servers (Citrix, RDS): each session enrols its client again and takes it over – use only for that',
+      forTerminalServers: 'for terminal servers',
       revoke: 'Revoke',
       confirmRevoke: 'Revoke enrolment token “{{name}}”? New PCs can no longer enrol with it.',
     },

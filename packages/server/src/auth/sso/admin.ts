@@ -64,6 +64,11 @@ export class SsoAdmin {
     const now = this.clock.now();
     await this.db.transaction(async (tx) => {
       const before = await providerOf(tx, actor.orgId);
+      // The stored secret goes only to the provider it was entered for.
+      if (before?.clientSecret && input.clientSecret === undefined && before.issuer !== input.issuer)
+        throw new AppError('validation_failed', 'Neuer Anbieter (Issuer): bitte das Client-Geheimnis neu eingeben', [
+          { path: 'body.clientSecret', message: 'Geheimnis erneut eingeben' },
+        ]);
       await saveProvider(tx, {
         orgId: actor.orgId,
         enabled: input.enabled,

@@ -20,12 +20,14 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !=
  *    directory sync from Entra sets, and what the first single sign-on records for a person
  *    entered by hand;
  * 2. else the login, lower-cased, from `preferred_username` (Entra's UPN, Keycloak's user name),
- *    then `upn` (ADFS), then `email` (unless the provider says it is not verified): the first of
- *    these that names a person of the organisation.
+ *    then `upn` (ADFS), then `email` (only when the provider says it is verified): the first of
+ *    these that names a person of the organisation not linked to another account.
  */
 export function identityOf(claims: Claims): { externalId: string | null; logins: string[] } {
   const logins = [str(claims.preferred_username), str(claims.upn)];
-  if (claims.email_verified !== false) logins.push(str(claims.email));
+  // An e-mail address counts only when the provider vouches for it (Entra and ADFS do not say,
+  // and let users change theirs).
+  if (claims.email_verified === true) logins.push(str(claims.email));
   return {
     externalId: str(claims.oid),
     logins: [...new Set(logins.filter((l): l is string => l !== null).map((l) => l.toLowerCase()))],
@@ -82,6 +84,15 @@ export async function provision(
         code: 'sso_unknown_person',
         reason: 'Anmeldename gehört zu einer anderen Organisation',
         personId: null,
+      };
+    // A person already linked to another account of the provider is not this one (a reused or
+    // renamed user name): the login alone never moves a person to another account.
+    if (found?.externalId && who.externalId && found.externalId !== who.externalId)
+      return {
+        ok: false,
+        code: 'sso_unknown_person',
+        reason: 'Anmeldename gehört in Wachsam einem anderen Konto des Anbieters',
+        personId: found.id,
       };
     person = found;
   }

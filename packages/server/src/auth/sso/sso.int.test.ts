@@ -196,6 +196,34 @@ describe.each(backends)('single sign-on with OpenID Connect on %s', (backend) =>
     expect(browser.cookie(server.url, 'wachsam_session')).toBeUndefined();
   });
 
+  it('does not move a person to another account of the provider by the user name alone, and trusts an e-mail only when verified', async () => {
+    // Lea was linked to her Entra account at her first login (previous test) or is unknown; a
+    // second account with a new object id and her user name is someone else.
+    idp.accounts.set('linked', {
+      preferred_username: 'stefan.neumann@musterstadt.example',
+      oid: '6f1c2b4e-0000-4000-8000-0000000000aa',
+      groups: [],
+    });
+    const first = await ssoLogin('linked');
+    expect(first.landed.location).toBe(`${server.url}/`);
+    idp.accounts.set('reused', {
+      preferred_username: 'stefan.neumann@musterstadt.example',
+      oid: '6f1c2b4e-0000-4000-8000-0000000000bb',
+      groups: [],
+    });
+    const reused = await ssoLogin('reused');
+    expect(refusedWith(reused.landed.location)).toBe('sso_unknown_person');
+    expect(reused.browser.cookie(server.url, 'wachsam_session')).toBeUndefined();
+    // An address the provider does not vouch for (Entra and ADFS send no `email_verified`) names nobody.
+    idp.accounts.set('mail', {
+      preferred_username: 'unbekannt@extern.example',
+      email: 'anna.schmidt@musterstadt.example',
+      email_verified: undefined,
+      groups: [],
+    });
+    expect(refusedWith((await ssoLogin('mail')).landed.location)).toBe('sso_unknown_person');
+  });
+
   it('creates a person at the first login only when allowed, never while a directory sync owns the people', async () => {
     idp.accounts.set('neu', {
       preferred_username: 'lea.neumann@musterstadt.example',
@@ -226,6 +254,21 @@ describe.each(backends)('single sign-on with OpenID Connect on %s', (backend) =>
     expect((await api(server.url, 'GET', '/api/admin/sso', { cookie: adminCookie })).body.directoryManaged).toBe(true);
     await server.database.db.delete(directorySources).where(eq(directorySources.orgId, org!.orgId));
     await configure({ createPeople: false });
+  });
+
+  it('sends the stored client secret only to the provider it was entered for', async () => {
+    const moved = await api(server.url, 'PUT', '/api/admin/sso', {
+      cookie: adminCookie,
+      body: { enabled: true, issuer: 'https://angreifer.example/', clientId: idp.clientId },
+    });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toContain('Client-Geheimnis neu eingeben');
+    const same = await api(server.url, 'PUT', '/api/admin/sso', {
+      cookie: adminCookie,
+      body: { enabled: true, issuer: idp.issuer, clientId: idp.clientId, rolesClaim: 'groups' },
+    });
+    expect(same.status, JSON.stringify(same.body)).toBe(200);
+    await configure({});
   });
 
   it('switches local passwords off except for the break-glass administrator', async () => {

@@ -15,6 +15,8 @@ export interface TestAccount {
   given_name?: string;
   family_name?: string;
   email?: string;
+  /** Left out: the provider vouches for the address (true); undefined: the claim is not sent, as by Entra and ADFS. */
+  email_verified?: boolean | undefined;
   oid?: string;
   groups?: string[];
 }

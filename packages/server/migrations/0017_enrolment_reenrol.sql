@@ -1,0 +1,1 @@
+ALTER TABLE "enrolment_tokens" ADD COLUMN "reenrol" boolean DEFAULT false NOT NULL;
