@@ -73,7 +73,7 @@ export function EnrolmentTokensSection({ lookups }: { lookups: Lookups }) {
   const [created, setCreated] = useState<EnrolmentTokenCreated | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { name: useId(), days: useId(), scope: useId(), ts: useId() };
+  const ids = { name: useId(), days: useId(), scope: useId() };
 
   async function create(e: FormEvent) {
     e.preventDefault();
@@ -139,15 +139,10 @@ export function EnrolmentTokensSection({ lookups }: { lookups: Lookups }) {
             </option>
           ))}
         </select>
-        <span>
-          <input
-            id={ids.ts}
-            type="checkbox"
-            checked={terminalServers}
-            onChange={(e) => setTerminalServers(e.target.checked)}
-          />{' '}
-          <label htmlFor={ids.ts}>{t('rollout.tokens.terminalServers')}</label>
-        </span>
+        <label className="check">
+          <input type="checkbox" checked={terminalServers} onChange={(e) => setTerminalServers(e.target.checked)} />{' '}
+          {t('rollout.tokens.terminalServers')}
+        </label>
         <button type="submit" disabled={busy}>
           {busy ? t('rollout.tokens.creating') : t('rollout.tokens.create')}
         </button>
@@ -238,7 +233,7 @@ export function ImportSection() {
   const [skipErrors, setSkipErrors] = useState(false);
   const [busy, setBusy] = useState<'preview' | 'apply' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const ids = { kind: useId(), file: useId(), skip: useId() };
+  const ids = { kind: useId(), file: useId() };
 
   async function preview(base64: string, chosen: Record<string, string | null>, apply = false) {
     setError(null);
@@ -354,13 +349,10 @@ export function ImportSection() {
             <p>
               {errors > 0 && (
                 <>
-                  <input
-                    id={ids.skip}
-                    type="checkbox"
-                    checked={skipErrors}
-                    onChange={(e) => setSkipErrors(e.target.checked)}
-                  />{' '}
-                  <label htmlFor={ids.skip}>{t('rollout.import.skipErrors', { count: errors })}</label>{' '}
+                  <label className="check">
+                    <input type="checkbox" checked={skipErrors} onChange={(e) => setSkipErrors(e.target.checked)} />{' '}
+                    {t('rollout.import.skipErrors', { count: errors })}
+                  </label>
                 </>
               )}
               <button
