@@ -48,10 +48,18 @@ function csvField(v: string): string {
   return /[",;\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** Lines of CSV (each ends with CRLF), to be joined after `csvBom`: for a file built in parts. */
+export function csvLines(lines: ReadonlyArray<readonly string[]>): string {
+  return lines.map((cells) => `${cells.map(csvField).join(';')}\r\n`).join('');
+}
+
+/** The byte order mark that makes Excel read a CSV as UTF-8, so umlauts survive. */
+export const csvBom = '\uFEFF';
+
 /**
  * CSV as Excel in German settings opens it with a double click: semicolons, CRLF, and a UTF-8
  * byte order mark so umlauts survive.
  */
 export function csvFile(lines: ReadonlyArray<readonly string[]>): string {
-  return `\uFEFF${lines.map((cells) => cells.map(csvField).join(';')).join('\r\n')}\r\n`;
+  return `${csvBom}${csvLines(lines)}`;
 }

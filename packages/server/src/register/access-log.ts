@@ -13,9 +13,10 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { chainTransaction, makeAnchor, verifyChain, type Anchor } from './chain.js';
 import type { RegisterLogKey } from './log-key.js';
-import { exportLog, holdRows, searchLog } from './log-repository.js';
+import { exportLog, holdRows, searchLog, type LogRow } from './log-repository.js';
 import { dayOf } from '../dates.js';
-import { logCsv, presentLogRow } from './presenter.js';
+import { logCsvLines, presentLogRow } from './presenter.js';
+import { csvBom } from '../http/exports.js';
 
 /** Rows one export carries at most; beyond it the export says it was truncated. */
 export const exportCap = 50_000;
@@ -60,29 +61,46 @@ export class AccessLogService {
     };
   }
 
-  /** One row more than the cap is read: its presence is what tells a full export from a cut one. */
-  private async exported(actor: Actor, f: AccessLogFilter, format: string, cap: number) {
-    const rows = await exportLog(this.db, actor.orgId, f, cap + 1);
-    const truncated = rows.length > cap;
-    const kept = truncated ? rows.slice(0, cap) : rows;
-    await this.audited(actor, 'register.access_log_exported', f, { format, count: kept.length, truncated });
-    return { rows: kept, truncated };
+  /**
+   * The rows of an export, page by page into `take`. One row more than the cap is read: its
+   * presence is what tells a full export from a cut one.
+   */
+  private async exported(
+    actor: Actor,
+    f: AccessLogFilter,
+    format: string,
+    cap: number,
+    take: (rows: LogRow[]) => void,
+  ): Promise<{ count: number; truncated: boolean }> {
+    let count = 0;
+    let truncated = false;
+    for await (const page of exportLog(this.db, actor.orgId, f, cap + 1)) {
+      const kept = page.length > cap - count ? page.slice(0, cap - count) : page;
+      truncated ||= kept.length < page.length;
+      count += kept.length;
+      if (kept.length > 0) take(kept);
+    }
+    await this.audited(actor, 'register.access_log_exported', f, { format, count, truncated });
+    return { count, truncated };
   }
 
   async exportJson(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<AccessLogExport>> {
-    const { rows, truncated } = await this.exported(actor, f, 'json', cap);
-    return { body: { entries: rows.map(presentLogRow), truncated }, truncated };
+    const entries: AccessLogExport['entries'] = [];
+    const { truncated } = await this.exported(actor, f, 'json', cap, (rows) => {
+      for (const r of rows) entries.push(presentLogRow(r));
+    });
+    return { body: { entries, truncated }, truncated };
   }
 
+  /** The CSV is formatted page by page as the rows come, so no step holds the main thread long. */
   async exportCsv(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<string>> {
-    const { rows, truncated } = await this.exported(actor, f, 'csv', cap);
-    const csv = logCsv(rows);
-    return {
-      body: truncated
-        ? `${csv}# GEKÜRZT: nur die ersten ${cap} Einträge; bitte den Zeitraum einschränken und erneut exportieren (truncated)\r\n`
-        : csv,
-      truncated,
-    };
+    const parts = [csvBom, logCsvLines([], true)];
+    const { truncated } = await this.exported(actor, f, 'csv', cap, (rows) => parts.push(logCsvLines(rows, false)));
+    if (truncated)
+      parts.push(
+        `# GEKÜRZT: nur die ersten ${cap} Einträge; bitte den Zeitraum einschränken und erneut exportieren (truncated)\r\n`,
+      );
+    return { body: parts.join(''), truncated };
   }
 
   /** Keep rows beyond the retention while a control needs them; the hold is audited with its reason. */

@@ -9,7 +9,7 @@ import {
   type RegisterEntryInput,
   type RegisterEntrySummary,
 } from '@wachsam/protocol';
-import { csvFile } from '../http/exports.js';
+import { csvLines } from '../http/exports.js';
 import type { LogRow } from './log-repository.js';
 import type { EntryRow, NewEntry } from './repository.js';
 
@@ -141,10 +141,24 @@ export function presentLogRow(r: LogRow): AccessLogEntry {
   };
 }
 
-/** The access log as CSV (semicolon-separated, as German spreadsheets expect; UTF-8 with BOM). */
-export function logCsv(rows: LogRow[]): string {
-  const head = ['seq', 'at', 'actor', 'action', 'purpose', 'caseReference', 'legalBasis', 'query', 'result'];
-  head.push('heldUntil', 'prevHash', 'hash');
+/** The access log's CSV columns. */
+const logCsvHead = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'purpose',
+  'caseReference',
+  'legalBasis',
+  'query',
+  'result',
+  'heldUntil',
+  'prevHash',
+  'hash',
+];
+
+/** Lines of the access log's CSV: the header with `head`, then one line per row. */
+export function logCsvLines(rows: readonly LogRow[], head: boolean): string {
   const lines = rows.map((r) => [
     r.seq.toString(),
     r.at.toISOString(),
@@ -159,5 +173,5 @@ export function logCsv(rows: LogRow[]): string {
     r.prevHash,
     r.hash,
   ]);
-  return csvFile([head, ...lines]);
+  return csvLines(head ? [logCsvHead, ...lines] : lines);
 }
