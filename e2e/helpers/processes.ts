@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { testPasswordHashing } from '@wachsam/server/testing';
 
 const root = new URL('../..', import.meta.url).pathname;
 /** The server under test; WACHSAM_SERVER_MAIN runs the fault tests against another build (e.g. an older commit, to see them fail). */
@@ -45,7 +46,14 @@ export async function startServer(env: Record<string, string>, readyWithinMs = 9
   const port = env.PORT ?? String(await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [serverMain], {
-    env: { ...process.env, LOG_LEVEL: 'warn', PUBLIC_URL: url, ...env, PORT: port },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      PUBLIC_URL: url,
+      ...testPasswordHashing({ PUBLIC_URL: url, ...env }),
+      ...env,
+      PORT: port,
+    },
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

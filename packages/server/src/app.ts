@@ -21,6 +21,7 @@ import { AlarmService } from './alarms/service.js';
 import { authRoutes } from './auth/routes.js';
 import { useSso } from './auth/sso/routes.js';
 import { AuthService } from './auth/service.js';
+import { setPasswordHashCost } from './auth/passwords.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -110,6 +111,7 @@ export async function createWachsam(
   } = {},
 ): Promise<Wachsam> {
   const clock = opts.clock ?? systemClock;
+  setPasswordHashCost(config.passwordHashCost);
   // Everything the server writes (database, key file, lock) is its user's alone.
   privateUmask();
   const app = Fastify({

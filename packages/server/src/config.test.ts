@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { defaultPasswordHashCost, hashPassword, setPasswordHashCost, timingEqualiserHash } from './auth/passwords.js';
 
 describe('configuration', () => {
   it('starts with sensible defaults: embedded database, port 3000, 20 s offline limit', () => {
@@ -69,5 +70,24 @@ describe('the demo and production installations', () => {
     const production = () => loadConfig({ DEMO: 'true', NODE_ENV: 'production' });
     expect(production).toThrow(/nicht erlaubt \(NODE_ENV=production\)/);
     expect(production).toThrow(/refused .*\(NODE_ENV=production\)/);
+  });
+
+  it("hashes passwords at argon2's default cost, and refuses less than OWASP's minimum in production", async () => {
+    expect(loadConfig({}).passwordHashCost).toEqual({ memoryKib: 65_536, passes: 3 });
+    const low = { PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_PASSES: '1' };
+    expect(loadConfig(low).passwordHashCost).toEqual({ memoryKib: 1024, passes: 1 });
+    expect(() => loadConfig({ ...low, NODE_ENV: 'production' })).toThrow(/PASSWORD_HASH_MEMORY_KIB.*19456 KiB/);
+    expect(() => loadConfig({ PASSWORD_HASH_PASSES: '1', PUBLIC_URL: 'https://a.example' })).toThrow(ConfigError);
+    expect(
+      loadConfig({ PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_PASSES: '2', NODE_ENV: 'production' }),
+    ).toMatchObject({ passwordHashCost: { memoryKib: 19_456, passes: 2 } });
+    // New hashes carry the cost set at start; so does the hash that equalises unknown logins' timing.
+    try {
+      setPasswordHashCost({ memoryKib: 2048, passes: 2 });
+      expect(await hashPassword('x')).toMatch(/^\$argon2id\$v=19\$m=2048,p=4,t=2\$/);
+      expect(await timingEqualiserHash()).toMatch(/^\$argon2id\$v=19\$m=2048,p=4,t=2\$/);
+    } finally {
+      setPasswordHashCost(defaultPasswordHashCost);
+    }
   });
 });

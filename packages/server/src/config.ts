@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { PasswordHashCost } from './auth/passwords.js';
 
 /**
  * The whole configuration, read once at start from the environment. A bad value stops the
@@ -63,6 +64,13 @@ const Env = z.object({
     .max(24 * 30)
     .default(12),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /**
+   * Argon2id's cost for new password hashes: memory (KiB) and passes. The defaults are argon2's
+   * (64 MiB, 3 passes); a production installation refuses less than OWASP's minimum (19 MiB,
+   * 2 passes). Test runs lower it: a login there need not withstand an offline attack.
+   */
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
+  PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).max(10).default(3),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   /** All logins from one address per minute (a town hall behind one proxy address shares it). */
   LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(200),
@@ -131,6 +139,7 @@ export interface Config {
   cookieSecure: boolean;
   loginAttemptsPerMinute: number;
   loginAttemptsPerAddressPerMinute: number;
+  passwordHashCost: PasswordHashCost;
   /** Fastify's `trustProxy`: trust all, none, the first n hops (a function), or these addresses. */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
@@ -156,6 +165,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = e.PUBLIC_URL ?? null;
   const production = productionReasons(e.NODE_ENV, publicUrl);
   if (e.DEMO === 'true' && production.length) throw new ConfigError(demoRefused(production));
+  if (production.length && (e.PASSWORD_HASH_MEMORY_KIB < 19_456 || e.PASSWORD_HASH_PASSES < 2))
+    throw new ConfigError(
+      'Ungültige Konfiguration:\n  PASSWORD_HASH_MEMORY_KIB, PASSWORD_HASH_PASSES: in Produktion mindestens 19456 KiB und 2 Durchläufe (OWASP)',
+    );
   if (e.SMS_GATEWAY === 'http' && !e.SMS_GATEWAY_URL)
     throw new ConfigError('Ungültige Konfiguration:\n  SMS_GATEWAY_URL: erforderlich, wenn SMS_GATEWAY=http');
   return {
@@ -177,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: e.COOKIE_SECURE === 'auto' ? (publicUrl?.startsWith('https:') ?? false) : e.COOKIE_SECURE === 'true',
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     loginAttemptsPerAddressPerMinute: e.LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE,
+    passwordHashCost: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, passes: e.PASSWORD_HASH_PASSES },
     trustProxy:
       e.TRUST_PROXY === 'true'
         ? true
@@ -200,7 +214,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Why this is a production installation (empty: it is not): the variables that say so, in German and English. */
-function productionReasons(nodeEnv: string | undefined, publicUrl: string | null): Array<{ de: string; en: string }> {
+/** Why an environment counts as production (NODE_ENV=production, an https PUBLIC_URL); empty when it does not. */
+export function productionReasons(
+  nodeEnv: string | undefined,
+  publicUrl: string | null,
+): Array<{ de: string; en: string }> {
   const reasons: Array<{ de: string; en: string }> = [];
   if (nodeEnv === 'production') reasons.push({ de: 'NODE_ENV=production', en: 'NODE_ENV=production' });
   if (publicUrl?.startsWith('https:'))

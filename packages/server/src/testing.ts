@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import type { ServerFrame } from '@wachsam/protocol';
 import { createWachsam, type Wachsam } from './app.js';
 import type { Clock } from './clock.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, productionReasons, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrationsFolder, openPglite } from './db/pglite.js';
 import type { PushNetwork } from './notify/push-endpoint.js';
@@ -69,6 +69,16 @@ export interface TestServerOptions {
   logStream?: { write(line: string): void };
 }
 
+/**
+ * Argon2id at its smallest cost: a test login is not guarded against an offline attack, and at
+ * argon2's default cost the logins of the suite took a third of its CPU on 2 cores.
+ */
+export function testPasswordHashing(env: Record<string, string | undefined> = {}): Record<string, string> {
+  // A production configuration refuses it: those tests keep argon2's default.
+  if (productionReasons(env.NODE_ENV, env.PUBLIC_URL ?? null).length) return {};
+  return { PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_PASSES: '1' };
+}
+
 let template: Promise<string> | null = null;
 
 /**
@@ -117,6 +127,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     DATA_DIR: join(dataDir, 'db'),
     LOG_LEVEL: 'warn',
     LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+    ...testPasswordHashing(opts.env),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   });

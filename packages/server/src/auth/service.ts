@@ -8,13 +8,9 @@ import { devices, organisations, people, sessions } from '../db/schema.js';
 import { endAccess } from '../delivery/access.js';
 import { AppError } from '../http/errors.js';
 import type { Actor } from './actor.js';
-import { hashPassword, replacePassword } from './passwords.js';
+import { hashPassword, replacePassword, timingEqualiserHash } from './passwords.js';
 import { passwordLoginRefusal } from './sso/repository.js';
 import { newToken, sha256 } from './tokens.js';
-
-// Verifying against this when the login is unknown keeps the answer time the same, so the
-// timing does not tell an attacker which logins exist.
-const dummyHash = hashPassword('wachsam-timing-equaliser');
 
 export class AuthService {
   constructor(
@@ -32,7 +28,7 @@ export class AuthService {
     const [person] = await this.db.select().from(people).where(eq(people.login, login));
     const ok = person?.passwordHash
       ? await argon2.verify(person.passwordHash, password)
-      : (await argon2.verify(await dummyHash, password), false);
+      : (await argon2.verify(await timingEqualiserHash(), password), false);
     const now = this.clock.now();
     if (person && ok && this.refusedPasswords.includes(password)) {
       await appendAudit(this.db, {

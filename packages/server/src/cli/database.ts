@@ -1,3 +1,4 @@
+import { setPasswordHashCost } from '../auth/passwords.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { FolderLockedError } from '../db/folder-lock.js';
@@ -28,6 +29,7 @@ export async function withDatabase(
     print(err.message);
     return exitCodes.badInput;
   }
+  setPasswordHashCost(config.passwordHashCost);
   let database: Database;
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
