@@ -37,7 +37,7 @@ const receiptsDefault = process.env.BENCH_RECEIPTS !== '0';
 const withVariant = process.env.BENCH_VARIANT !== '0' && !quick; // Wachsam again with receivers silent
 let sendReceipts = receiptsDefault;
 const withRefs = process.env.BENCH_REFS !== '0';
-const profDir = process.env.BENCH_PROF; // a folder: CPU profiles of the server while the city is idle go there
+const profDir = process.env.BENCH_PROF; // a folder: CPU profiles of the server while the city is idle and under the isolation load go there
 const mqttUrl = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const pauseMs = 300;
 const started = Date.now();
@@ -686,7 +686,9 @@ async function runIsolation(srv, setup, n, raise) {
       ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`upload${i}`, loop(stop, upload)])),
     };
     await sleep(2000); // every loop is under way
+    if (profDir) await srv.call('profileStart');
     out.loaded = await alarmsNow();
+    if (profDir) await srv.call('profileStop', { file: `${profDir}/isolation-loaded.cpuprofile` });
     stop.now = true;
     await Promise.all(Object.values(loops).map((l) => l.run));
     const sum = (pick) => Object.entries(loops).filter(([k]) => pick(k));

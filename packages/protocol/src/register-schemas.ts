@@ -332,4 +332,5 @@ export type AccessReportRequest = z.infer<typeof AccessReportRequest>;
 
 /** Binary answers: the server sends these with their own content type, not as JSON. */
 export const PdfFile = z.custom<Uint8Array>((v) => v instanceof Uint8Array).describe('application/pdf');
-export const CsvFile = z.string().describe('text/csv');
+/** A CSV file's bytes (UTF-8 with a byte order mark), rendered in parts off the main thread. */
+export const CsvFile = z.custom<Uint8Array>((v) => v instanceof Uint8Array).describe('text/csv');

@@ -29,7 +29,7 @@ import { Hub } from './delivery/hub.js';
 import { isAccessPayload } from './delivery/access.js';
 import { pruneEvents } from './delivery/events.js';
 import { Presence } from './delivery/presence.js';
-import { usePdfWorkers } from './http/pdf-workers.js';
+import { useFileWorkers } from './http/file-workers.js';
 import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
@@ -208,7 +208,7 @@ export async function createWachsam(
   const hub = new Hub(db, clock, app.log);
   const instanceId = randomUUID();
   const presence = new Presence(db, clock, instanceId, config.deviceOfflineSeconds, alarms, devices, app.log);
-  const pdfWorkers = usePdfWorkers();
+  const fileWorkers = useFileWorkers();
   const sockets = new Sockets(db, clock, app.log);
   const messages = new MessageService(db, clock, alarms);
   const phones = new PhoneService(db, clock, alarms, {
@@ -347,7 +347,7 @@ export async function createWachsam(
       await app.close();
       await offlineAlerts.idle();
       await presence.close();
-      await pdfWorkers.release();
+      await fileWorkers.release();
       if (!opts.database) await database.close();
     },
   };

@@ -13,10 +13,11 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../http/errors.js';
 import { chainTransaction, makeAnchor, verifyChain, type Anchor } from './chain.js';
 import type { RegisterLogKey } from './log-key.js';
-import { exportLog, holdRows, searchLog, type LogRow } from './log-repository.js';
+import { exportLog, exportLogJson, holdRows, searchLog } from './log-repository.js';
 import { dayOf } from '../dates.js';
-import { logCsvLines, presentLogRow } from './presenter.js';
+import { presentLogRow } from './presenter.js';
 import { csvBom } from '../http/exports.js';
+import { renderInWorker } from '../http/file-workers.js';
 
 /** Rows one export carries at most; beyond it the export says it was truncated. */
 export const exportCap = 50_000;
@@ -62,23 +63,24 @@ export class AccessLogService {
   }
 
   /**
-   * The rows of an export, page by page into `take`. One row more than the cap is read: its
-   * presence is what tells a full export from a cut one.
+   * An export, page by page into `take` with how many of the page's rows it keeps. One row more
+   * than the cap is read: its presence is what tells a full export from a cut one.
    */
-  private async exported(
+  private async exported<P>(
     actor: Actor,
     f: AccessLogFilter,
     format: string,
     cap: number,
-    take: (rows: LogRow[]) => void,
+    pages: AsyncGenerator<{ page: P; count: number }>,
+    take: (page: P, keep: number) => void,
   ): Promise<{ count: number; truncated: boolean }> {
     let count = 0;
     let truncated = false;
-    for await (const page of exportLog(this.db, actor.orgId, f, cap + 1)) {
-      const kept = page.length > cap - count ? page.slice(0, cap - count) : page;
-      truncated ||= kept.length < page.length;
-      count += kept.length;
-      if (kept.length > 0) take(kept);
+    for await (const { page, count: n } of pages) {
+      const keep = Math.min(n, cap - count);
+      truncated ||= keep < n;
+      count += keep;
+      if (keep > 0) take(page, keep);
     }
     await this.audited(actor, 'register.access_log_exported', f, { format, count, truncated });
     return { count, truncated };
@@ -86,21 +88,27 @@ export class AccessLogService {
 
   async exportJson(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<AccessLogExport>> {
     const entries: AccessLogExport['entries'] = [];
-    const { truncated } = await this.exported(actor, f, 'json', cap, (rows) => {
-      for (const r of rows) entries.push(presentLogRow(r));
+    const pages = exportLog(this.db, actor.orgId, f, cap + 1);
+    const { truncated } = await this.exported(actor, f, 'json', cap, pages, (rows, keep) => {
+      for (const r of rows.slice(0, keep)) entries.push(presentLogRow(r));
     });
     return { body: { entries, truncated }, truncated };
   }
 
-  /** The CSV is formatted page by page as the rows come, so no step holds the main thread long. */
-  async exportCsv(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<string>> {
-    const parts = [csvBom, logCsvLines([], true)];
-    const { truncated } = await this.exported(actor, f, 'csv', cap, (rows) => parts.push(logCsvLines(rows, false)));
-    if (truncated)
-      parts.push(
-        `# GEKÜRZT: nur die ersten ${cap} Einträge; bitte den Zeitraum einschränken und erneut exportieren (truncated)\r\n`,
-      );
-    return { body: parts.join(''), truncated };
+  /**
+   * The CSV: the database writes each page as JSON text, a file worker formats it while the next
+   * page is read. The main thread neither holds the rows as objects nor formats them.
+   */
+  async exportCsv(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<Buffer>> {
+    const parts = [renderInWorker('accessLogCsv', { json: '[]', keep: 0, head: true })];
+    const pages = exportLogJson(this.db, actor.orgId, f, cap + 1);
+    const { truncated } = await this.exported(actor, f, 'csv', cap, pages, (json, keep) =>
+      parts.push(renderInWorker('accessLogCsv', { json, keep, head: false })),
+    );
+    const tail = truncated
+      ? `# GEKÜRZT: nur die ersten ${cap} Einträge; bitte den Zeitraum einschränken und erneut exportieren (truncated)\r\n`
+      : '';
+    return { body: Buffer.concat([Buffer.from(csvBom), ...(await Promise.all(parts)), Buffer.from(tail)]), truncated };
   }
 
   /** Keep rows beyond the retention while a control needs them; the hold is audited with its reason. */

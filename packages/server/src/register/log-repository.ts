@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { AccessLogFilter } from '@wachsam/protocol';
 import type { Executor, Tx } from '../db/client.js';
+import { rawRows } from '../db/raw.js';
 import { registerAccessLog } from '../db/schema.js';
 import { escapeLike } from './repository.js';
 import { normaliseName } from './names.js';
@@ -48,21 +49,38 @@ export async function searchLog(
 export const exportPageRows = 2_000;
 
 /**
- * Export: oldest first, in pages (keyset on seq: each page starts after the last seq read), at
- * most `cap` rows so one request cannot exhaust the server. Rows appended meanwhile come at the
- * end, as in the log itself.
+ * Pages of at most `pageRows` rows up to `cap` rows in all, each starting after the last seq of
+ * the one before (keyset): `fetch` reads one page and says how many rows it had and their last seq.
  */
-export async function* exportLog(
+async function* keysetPages<T>(
+  cap: number,
+  pageRows: number,
+  fetch: (after: bigint | null, want: number) => Promise<{ page: T; count: number; last: bigint | null }>,
+): AsyncGenerator<{ page: T; count: number }> {
+  let read = 0;
+  let after: bigint | null = null;
+  while (read < cap) {
+    const want = Math.min(pageRows, cap - read);
+    const { page, count, last } = await fetch(after, want);
+    if (count > 0) yield { page, count };
+    read += count;
+    if (count < want) return;
+    after = last;
+  }
+}
+
+/**
+ * Export: oldest first, in pages (each with its number of rows), at most `cap` rows so one request cannot exhaust the server.
+ * Rows appended meanwhile come at the end, as in the log itself.
+ */
+export function exportLog(
   ex: Executor,
   orgId: string,
   f: AccessLogFilter,
   cap: number,
   pageRows = exportPageRows,
-): AsyncGenerator<LogRow[]> {
-  let read = 0;
-  let after: bigint | null = null;
-  while (read < cap) {
-    const want = Math.min(pageRows, cap - read);
+): AsyncGenerator<{ page: LogRow[]; count: number }> {
+  return keysetPages(cap, pageRows, async (after, want) => {
     const filter = where(orgId, f);
     const page = await ex
       .select()
@@ -70,11 +88,47 @@ export async function* exportLog(
       .where(after === null ? filter : and(filter, gt(log.seq, after)))
       .orderBy(asc(log.seq))
       .limit(want);
-    if (page.length > 0) yield page;
-    read += page.length;
-    if (page.length < want) return;
-    after = page.at(-1)!.seq;
-  }
+    return { page, count: page.length, last: page.at(-1)?.seq ?? null };
+  });
+}
+
+/**
+ * The same pages as `exportLog`, each as one JSON text the database builds (an array of rows with
+ * the schema's field names; seq as a string): the main thread never holds the rows as objects,
+ * it hands the text to a file worker (the CSV export).
+ */
+export function exportLogJson(
+  ex: Executor,
+  orgId: string,
+  f: AccessLogFilter,
+  cap: number,
+  pageRows = exportPageRows,
+): AsyncGenerator<{ page: string; count: number }> {
+  return keysetPages(cap, pageRows, async (after, want) => {
+    const filter = where(orgId, f);
+    const [row] = await rawRows<{ json: string; count: number; last: string | null }>(
+      ex,
+      sql`select coalesce(json_agg(json_build_object(
+            'seq', p.seq::text, 'orgId', p.org_id, 'at', p.at, 'actorPersonId', p.actor_person_id,
+            'actor', p.actor, 'action', p.action, 'purpose', p.purpose, 'caseReference', p.case_reference,
+            'legalBasis', p.legal_basis, 'query', p.query, 'result', p.result, 'prevSeq', p.prev_seq::text,
+            'prevHash', p.prev_hash, 'hash', p.hash, 'heldUntil', p.held_until) order by p.seq), '[]')::text as json,
+          count(*)::int as count, max(p.seq)::text as last
+        from (select * from ${log} where ${after === null ? filter : and(filter, gt(log.seq, after))}
+              order by ${log.seq} limit ${want}) p`,
+    );
+    return { page: row!.json, count: Number(row!.count), last: row!.last === null ? null : BigInt(row!.last) };
+  });
+}
+
+/** The rows of a page `exportLogJson` wrote, typed as the table's rows again. */
+export function logRowsOfJson(json: string): LogRow[] {
+  return (JSON.parse(json) as Array<Record<string, unknown>>).map((r) => ({
+    ...(r as unknown as LogRow),
+    seq: BigInt(r.seq as string),
+    at: new Date(r.at as string),
+    prevSeq: r.prevSeq === null ? null : BigInt(r.prevSeq as string),
+  }));
 }
 
 /**

@@ -29,7 +29,7 @@ import {
 import { disclosuresOf } from './log-repository.js';
 import { nameKey } from './names.js';
 import type { NotificationLetter } from './pdf.js';
-import { renderInWorker } from '../http/pdf-workers.js';
+import { renderInWorker } from '../http/file-workers.js';
 import { entryData, parseNotification, presentTask } from './presenter.js';
 import * as repo from './repository.js';
 import type { RegisterService } from './service.js';

@@ -2,7 +2,7 @@ import { statsRouteDefs as defs } from '@wachsam/protocol';
 import type { Domain, DomainContext } from '../domain.js';
 import { register } from '../http/register.js';
 import { statsCsv } from './export.js';
-import { renderInWorker } from '../http/pdf-workers.js';
+import { renderInWorker } from '../http/file-workers.js';
 import { organisationName } from './repository.js';
 import { StatsService } from './service.js';
 

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { RenderTask } from './pdf-worker.js';
+import type { RenderTask } from './file-worker.js';
 
 /**
- * PDFs are rendered off the main thread, by a small pool of worker threads: the event loop that
- * fans out alarms never waits for a layout. Started on the first PDF; idle threads end after a
+ * PDFs and CSV are rendered off the main thread, by a small pool of worker threads at the lowest
+ * CPU priority: the event loop that fans out alarms never waits for a layout or a long export. Started on the first PDF; idle threads end after a
  * minute. From the TypeScript sources (tests) the worker runs through tsx; built, it is plain JS.
  */
 const fromSource = import.meta.url.endsWith('.ts');
@@ -12,7 +12,7 @@ let pool: Piscina | null = null;
 
 function workers(): Piscina {
   pool ??= new Piscina({
-    filename: new URL(`./pdf-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+    filename: new URL(`./file-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
     // One thread below the cores: the main thread keeps one for alarms (at least one worker).
     maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
     minThreads: 0,
@@ -22,7 +22,7 @@ function workers(): Piscina {
   return pool;
 }
 
-/** Render one PDF in a worker thread. */
+/** Render one file (a PDF, a part of a CSV) in a worker thread. */
 export async function renderInWorker<K extends RenderTask['kind']>(
   kind: K,
   input: Extract<RenderTask, { kind: K }>['input'],
@@ -37,7 +37,7 @@ let users = 0;
  * A server uses the pool from its start to its close; when the last one closes (tests run several
  * in one process), the worker threads end.
  */
-export function usePdfWorkers(): { release: () => Promise<void> } {
+export function useFileWorkers(): { release: () => Promise<void> } {
   users++;
   let released = false;
   return {
