@@ -62,3 +62,68 @@ describe('blackout of the staff in free text', () => {
     expect(self.names('Anna Schmidt, Frau Schmidt')).toBe('Anna Schmidt, Frau Schmidt');
   });
 });
+
+describe("blackout with a city's staff", () => {
+  const first = ['Anna', 'Jürgen', 'Ayşe', 'Łukasz', 'Zoë', 'Björn', 'Đorđe', 'Søren', 'Marie-Luise', 'Ömer'];
+  const last = [
+    'Schmidt',
+    'Müller',
+    'Yılmaz',
+    'Đorđević',
+    'Weiß',
+    'Groß-Böhm',
+    'de la Cruz',
+    'Ærø',
+    "O'Brien",
+    'Krüger',
+  ];
+  const city: BlackoutSources['staff'] = Array.from({ length: 20_000 }, (_, i) => ({
+    firstName: `${first[i % 10]}${i % 7 === 0 ? '' : String.fromCharCode(97 + (i % 26))}`,
+    lastName: `${last[(i * 7) % 10]}${i}`,
+    login: i % 3 === 0 ? null : `p.${i}@stadt.example`,
+    phone: i % 5 === 0 ? '' : `+49 221 ${String(100000 + i)}`,
+  }));
+  const subject = { lastName: 'Krawallo', firstName: 'Kurt' };
+
+  it('blacks out whom a text names among 20,000 and nothing else', () => {
+    const b = blackoutFor({ staff: city, rooms, subject });
+    const p = (i: number) => city[i]!;
+    expect(b.text(`Frau ${p(17).lastName} rief ${p(17).firstName} ${p(17).lastName}; Kurt Krawallo blieb.`)).toBe(
+      'Frau [geschwärzt] rief [geschwärzt]; Kurt Krawallo blieb.',
+    );
+    expect(b.names(`Mail von p.500@stadt.example, Kürzel p.19999, Ruf 0221 / 11 23 46`)).toBe(
+      'Mail von [geschwärzt], Kürzel [geschwärzt], Ruf [geschwärzt]',
+    );
+    expect(b.names('Termin im Rathaus, Aktenzeichen 4711')).toBe('Termin im Rathaus, Aktenzeichen 4711');
+  });
+
+  it('gives the same text as looking for everyone in every text', () => {
+    const staff = city.slice(0, 150);
+    const fast = blackoutFor({ staff, rooms, subject });
+    const slow = blackoutFor({ staff, rooms, subject }, { prefilter: false });
+    // Texts from pieces of names in every spelling and case, logins, phones with separators, rooms, noise.
+    const pieces = staff.flatMap((s) => [
+      s.firstName,
+      s.lastName,
+      s.lastName.toUpperCase(),
+      `${s.lastName}, ${s.firstName}`,
+      `${s.firstName}  ${s.lastName}`,
+      s.lastName.replace(/ü/g, 'ue').replace(/ö/g, 'oe').replace(/ß/g, 'ss'),
+      s.lastName.normalize('NFKD').replace(/\p{M}/gu, ''),
+      s.login ?? 'niemand',
+      s.phone.replace(/ /g, '-'),
+      s.phone.replace('+49 ', '0'),
+    ]);
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const noise = ['am Schalter E.01', 'Raum', '2026', 'und', '(', ')', ';', 'Herr', 'Frau', '0221', 'x'];
+    for (let t = 0; t < 200; t++) {
+      const words = Array.from({ length: 8 }, () =>
+        next() % 3 === 0 ? noise[next() % noise.length]! : pieces[next() % pieces.length]!,
+      );
+      const text = words.join(next() % 2 ? ' ' : ', ');
+      expect(fast.text(text), text).toBe(slow.text(text));
+      expect(fast.names(text), text).toBe(slow.names(text));
+    }
+  });
+});
