@@ -6,6 +6,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
+import { blackoutFor, type BlackoutSources, type BlackoutSubject } from '../register/blackout.js';
 import { logRowsOfJson } from '../register/log-repository.js';
 import { logCsvLines } from '../register/presenter.js';
 import { notificationLetterPdf, accessReportPdf } from '../register/pdf.js';
@@ -15,6 +16,21 @@ export const renderers = {
   lagebild: lagebildPdf,
   accessReport: accessReportPdf,
   notificationLetter: notificationLetterPdf,
+  /** Texts of an Art. 14/15 answer blacked out (`names` or `text`), as JSON: see `blackedOut` in rights.ts. */
+  blackout: async (t: {
+    staffJson: string;
+    rooms: string[];
+    subject: BlackoutSubject;
+    names: string[];
+    text: string[];
+  }) => {
+    const b = blackoutFor({
+      staff: JSON.parse(t.staffJson) as BlackoutSources['staff'],
+      rooms: t.rooms,
+      subject: t.subject,
+    });
+    return Buffer.from(JSON.stringify({ names: t.names.map(b.names), text: t.text.map(b.text) }));
+  },
   /** The first `keep` rows of a page of the access log as the database wrote it (`exportLogJson`). */
   accessLogCsv: async ({ json, keep, head }: { json: string; keep: number; head: boolean }) =>
     Buffer.from(logCsvLines(logRowsOfJson(json).slice(0, keep), head)),

@@ -8,13 +8,19 @@ import { nameKey, normaliseName } from './names.js';
 
 export const blackedOut = '[geschwärzt]';
 
+export interface BlackoutSubject {
+  lastName: string;
+  firstName: string;
+  aliases?: readonly string[];
+}
+
 export interface BlackoutSources {
   /** Everybody in the organisation. */
   staff: ReadonlyArray<{ firstName: string; lastName: string; login: string | null; phone: string }>;
   /** The organisation's rooms as named in the administration, e.g. "E.01 Bürgerbüro Schalter 1". */
   rooms: readonly string[];
   /** The person the answer is for: their own name and aliases stay, even where a colleague shares a part. */
-  subject: { lastName: string; firstName: string; aliases?: readonly string[] };
+  subject: BlackoutSubject;
 }
 
 /** `names`: names, logins, known phone numbers and rooms. `text` adds desk/room phrases and phone numbers of any kind. */

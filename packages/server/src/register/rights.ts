@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor.js';
 import { germanDate } from '../dates.js';
 import type { Tx } from '../db/client.js';
 import { AppError, notFound } from '../http/errors.js';
-import { blackoutFor, type Blackout } from './blackout.js';
+import type { Blackout, BlackoutSubject } from './blackout.js';
 import { requirePrivacyContacts } from './contacts.js';
 import {
   automatedDecisionsText,
@@ -28,7 +28,6 @@ import {
 } from './legal-texts.js';
 import { disclosuresOf } from './log-repository.js';
 import { nameKey } from './names.js';
-import type { NotificationLetter } from './pdf.js';
 import { renderInWorker } from '../http/file-workers.js';
 import { entryData, parseNotification, presentTask } from './presenter.js';
 import * as repo from './repository.js';
@@ -40,6 +39,36 @@ const art15 = 'Art. 15 DSGVO i. V. m. § 12 DSG NRW';
 
 /** Aktenzeichen of a letter: the prefix from the settings, the article, the access-log row that records it. */
 const letterReference = (prefix: string, article: 14 | 15, logSeq: string) => `${prefix}-${article}-${logSeq}`;
+
+/**
+ * `present` with the staff blacked out, the blackout made in a file worker (with a city's staff it
+ * takes the CPU for a while). The presenters are pure: a first run learns which texts they black
+ * out, the worker blacks those out, a second run gets the answers. A text the first run did not
+ * ask for is never let through unblacked: it stops the answer.
+ */
+async function blackedOut<T>(
+  staff: repo.StaffAndPlaces,
+  subject: BlackoutSubject,
+  present: (blackout: Blackout) => T,
+): Promise<T> {
+  const asked = { names: new Set<string>(), text: new Set<string>() };
+  present({ names: (s) => (asked.names.add(s), s), text: (s) => (asked.text.add(s), s) });
+  const names = [...asked.names];
+  const text = [...asked.text];
+  const done = JSON.parse((await renderInWorker('blackout', { ...staff, subject, names, text })).toString('utf8')) as {
+    names: string[];
+    text: string[];
+  };
+  const answers = (asks: string[], got: string[]) => {
+    const map = new Map(asks.map((a, i) => [a, got[i]!]));
+    return (s: string) => {
+      const out = map.get(s);
+      if (out === undefined) throw new Error('blackout: a text the presenters did not ask for before');
+      return out;
+    };
+  };
+  return present({ names: answers(names, done.names), text: answers(text, done.text) });
+}
 
 /**
  * Data-subject rights on the register: the Art. 14 notification task of every entry, and the
@@ -65,41 +94,39 @@ export class RightsService {
 
   /** The Art. 14 letter of an entry; refused while the controller's or the DPO's contact is missing. */
   async letter(actor: Actor, id: string): Promise<Buffer> {
-    const { letter, logSeq } = await this.register.readLogged(
+    const { read, logSeq } = await this.register.readLogged(
       actor,
       { action: 'art14_letter', purpose: 'data_subject_rights', legalBasis: art14, query: { entryId: id } },
       async (tx) => {
         const contacts = await requirePrivacyContacts(tx, actor.orgId);
         const row = await repo.entryById(tx, actor.orgId, id, this.register.today());
         if (!row) throw notFound('Registereintrag');
-        const d = entryData(row);
-        const blackout = await this.blackout(tx, actor.orgId, { ...row, aliases: d.aliases });
-        const letter: Omit<NotificationLetter, 'reference'> = {
-          date: germanDate(this.register.today()),
+        const read = {
           contacts,
-          person: { lastName: row.lastName, firstName: row.firstName, address: d.address },
-          categories: dataCategories([row], { reports: row.sourceReportId !== null, lookups: true }),
-          legalBases: d.legalBases.map((b) => subjectBasis(b, blackout.names)),
-          retention: retentionText(await repo.settingsOf(tx, actor.orgId)),
-          reviewDue: germanDate(row.reviewAt),
-          deletionDue: germanDate(row.deleteAt),
+          row,
+          settings: await repo.settingsOf(tx, actor.orgId),
+          staff: await repo.staffAndPlaces(tx, actor.orgId),
         };
-        return { answer: { letter }, logged: { entryIds: [row.id] } };
+        return { answer: { read }, logged: { entryIds: [row.id] } };
       },
     );
+    const { contacts, row, settings, staff } = read;
+    const d = entryData(row);
+    const subject = { lastName: row.lastName, firstName: row.firstName, aliases: d.aliases };
+    const letter = await blackedOut(staff, subject, (blackout) => ({
+      date: germanDate(this.register.today()),
+      contacts,
+      person: { lastName: row.lastName, firstName: row.firstName, address: d.address },
+      categories: dataCategories([row], { reports: row.sourceReportId !== null, lookups: true }),
+      legalBases: d.legalBases.map((b) => subjectBasis(b, blackout.names)),
+      retention: retentionText(settings),
+      reviewDue: germanDate(row.reviewAt),
+      deletionDue: germanDate(row.deleteAt),
+    }));
     return renderInWorker('notificationLetter', {
       ...letter,
-      reference: letterReference(letter.contacts.referencePrefix, 14, logSeq),
+      reference: letterReference(contacts.referencePrefix, 14, logSeq),
     });
-  }
-
-  /** Who of the staff, and where, must not appear in what the person is given. */
-  private async blackout(
-    tx: Tx,
-    orgId: string,
-    subject: { lastName: string; firstName: string; aliases: string[] },
-  ): Promise<Blackout> {
-    return blackoutFor({ ...(await repo.staffAndPlaces(tx, orgId)), subject });
   }
 
   async markSent(actor: Actor, id: string, sentAt: string): Promise<EntryNotification> {
@@ -135,7 +162,7 @@ export class RightsService {
   }
 
   async accessReport(actor: Actor, req: AccessReportRequest): Promise<AccessReport> {
-    const { report, prefix, logSeq } = await this.register.readLogged(
+    const { held, logSeq } = await this.register.readLogged(
       actor,
       {
         action: 'art15_report',
@@ -150,18 +177,22 @@ export class RightsService {
         },
       },
       async (tx) => {
-        const { report, prefix, entryIds, reportIds } = await this.gather(tx, actor, req);
-        return { answer: { report, prefix }, logged: { entryIds, reportIds } };
+        const held = await this.gather(tx, actor, req);
+        const logged = { entryIds: held.entries.map((e) => e.id), reportIds: held.reports.map((r) => r.id) };
+        return { answer: { held }, logged };
       },
     );
-    return { reference: letterReference(prefix, 15, logSeq), ...report };
+    // The transaction (and on PGlite the one connection) is free again: the blackout and the
+    // presenters run after it, the blackout in a file worker.
+    const report = await this.compose(held);
+    return { reference: letterReference(held.contacts.referencePrefix, 15, logSeq), ...report };
   }
 
   async accessReportPdf(actor: Actor, req: AccessReportRequest): Promise<Buffer> {
     return renderInWorker('accessReport', await this.accessReport(actor, req));
   }
 
-  /** Everything held about the person, through the allow-list presenters; the ids only for the access log. */
+  /** Everything held about the person, as read in the logged transaction (presented by `compose`). */
   private async gather(tx: Tx, actor: Actor, req: AccessReportRequest) {
     const orgId = actor.orgId;
     const contacts = await requirePrivacyContacts(tx, orgId);
@@ -192,18 +223,24 @@ export class RightsService {
       tx,
       reports.map((r) => r.id),
     );
-    const data = entries.map(entryData);
-    const blackout = await this.blackout(tx, orgId, { ...subject, aliases: data.flatMap((d) => d.aliases) });
     const disclosures = await disclosuresOf(
       tx,
       orgId,
       entries.map((e) => e.id),
     );
-    const s = await repo.settingsOf(tx, orgId);
+    const settings = await repo.settingsOf(tx, orgId);
+    const staff = await repo.staffAndPlaces(tx, orgId);
+    return { contacts, subject, asked, entries, reports, attachments, disclosures, settings, staff };
+  }
+
+  /** The answer, through the allow-list presenters, with the staff blacked out. */
+  private async compose(held: Awaited<ReturnType<RightsService['gather']>>): Promise<Omit<AccessReport, 'reference'>> {
+    const { contacts, subject, asked, entries, reports, attachments, disclosures, settings, staff } = held;
+    const data = entries.map(entryData);
     const controller = contacts.controller.name;
     const askedAddress = asked ? entryData(asked).address : '';
-
-    const report: Omit<AccessReport, 'reference'> = {
+    const own = { lastName: subject.lastName, firstName: subject.firstName, aliases: data.flatMap((d) => d.aliases) };
+    return blackedOut(staff, own, (blackout) => ({
       date: germanDate(this.register.today()),
       controller: contacts.controller,
       dataProtectionOfficer: contacts.dataProtectionOfficer,
@@ -231,14 +268,12 @@ export class RightsService {
       categories: dataCategories(entries, { reports: reports.length > 0, lookups: disclosures.length > 0 }),
       recipients: recipientsText(controller),
       thirdCountries: thirdCountriesText,
-      retention: retentionText(s),
+      retention: retentionText(settings),
       origin: originText(controller),
       automatedDecisions: automatedDecisionsText,
       rights: rightsText,
       complaint: complaintText(contacts.supervisoryAuthority),
       withheld: withheldText,
-    };
-    const ids = { entryIds: entries.map((e) => e.id), reportIds: reports.map((r) => r.id) };
-    return { report, prefix: contacts.referencePrefix, ...ids };
+    }));
   }
 }
