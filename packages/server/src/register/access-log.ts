@@ -100,11 +100,16 @@ export class AccessLogService {
    * page is read. The main thread neither holds the rows as objects nor formats them.
    */
   async exportCsv(actor: Actor, f: AccessLogFilter, cap = exportCap): Promise<LogExport<Buffer>> {
-    const parts = [renderInWorker('accessLogCsv', { json: '[]', keep: 0, head: true })];
+    const parts: Array<Promise<Buffer>> = [];
+    const part = (json: string, keep: number, head: boolean) => {
+      const rendered = renderInWorker('accessLogCsv', { json, keep, head });
+      // Awaited below; should a later page's read fail first, its failure is not left unhandled.
+      rendered.catch(() => undefined);
+      parts.push(rendered);
+    };
+    part('[]', 0, true);
     const pages = exportLogJson(this.db, actor.orgId, f, cap + 1);
-    const { truncated } = await this.exported(actor, f, 'csv', cap, pages, (json, keep) =>
-      parts.push(renderInWorker('accessLogCsv', { json, keep, head: false })),
-    );
+    const { truncated } = await this.exported(actor, f, 'csv', cap, pages, (json, keep) => part(json, keep, false));
     const tail = truncated
       ? `# GEKÜRZT: nur die ersten ${cap} Einträge; bitte den Zeitraum einschränken und erneut exportieren (truncated)\r\n`
       : '';
