@@ -37,6 +37,8 @@ const receiptsDefault = process.env.BENCH_RECEIPTS !== '0';
 const withVariant = process.env.BENCH_VARIANT !== '0' && !quick; // Wachsam again with receivers silent
 let sendReceipts = receiptsDefault;
 const withRefs = process.env.BENCH_REFS !== '0';
+// BENCH_ISOLATION_LOADS: which heavy loads run beside the alarms in the isolation scenario (default all), to see what each costs
+const isolationLoads = (process.env.BENCH_ISOLATION_LOADS ?? 'lagebildPdf,art15Pdf,accessLogCsv,uploads').split(',');
 const profDir = process.env.BENCH_PROF; // a folder: CPU profiles of the server while the city is idle and under the isolation load go there
 const mqttUrl = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const pauseMs = 300;
@@ -630,6 +632,7 @@ async function runIsolation(srv, setup, n, raise) {
   );
   const rounds = quick ? 8 : singles;
   const alarmsNow = async () => {
+    await srv.call('traces'); // resets the server's event loop delay
     const records = [];
     for (let k = 0; k < rounds + 1; k++) {
       const r = await raise(k % setup.senderTokens.length);
@@ -641,6 +644,13 @@ async function runIsolation(srv, setup, n, raise) {
     const out = latencies(records);
     out.expected = records.length * n;
     out.ack = summary(records.map((r) => r.ack));
+    const t = await srv.call('traces');
+    out.serverLoop = t.loopDelay;
+    out.serverCpu = t.cpuShare;
+    const traced = new Map(t.alarms.map((a) => [a.id, a]));
+    const inServer = records.map((r) => traced.get(r.id)).filter(Boolean);
+    out.commit = summary(inServer.map((a) => a.raiseEnd - a.raiseStart));
+    out.sendLoop = summary(inServer.map((a) => a.sendEnd - a.sendStart));
     return out;
   };
   const out = {};
@@ -679,38 +689,32 @@ async function runIsolation(srv, setup, n, raise) {
       if (res.status !== 201) throw new Error(`upload: ${res.status}`);
     };
     const stop = { now: false };
-    const loops = {
-      lagebildPdf: loop(stop, get(`/api/stats/lagebild.pdf?period=${heavy.year}`, stats)),
-      art15Pdf: loop(stop, post('/api/register/access-report/pdf', dp, { lastName: 'Grimmig', firstName: 'Gerd' })),
-      accessLogCsv: loop(stop, get('/api/register/access-log/export.csv', dp)),
-      ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`upload${i}`, loop(stop, upload)])),
+    const loads = {
+      lagebildPdf: [get(`/api/stats/lagebild.pdf?period=${heavy.year}`, stats)],
+      art15Pdf: [post('/api/register/access-report/pdf', dp, { lastName: 'Grimmig', firstName: 'Gerd' })],
+      accessLogCsv: [get('/api/register/access-log/export.csv', dp)],
+      uploads: Array.from({ length: 10 }, () => upload),
     };
+    const loops = {};
+    for (const [name, fns] of Object.entries(loads))
+      if (isolationLoads.includes(name)) fns.forEach((fn, i) => (loops[`${name}${i}`] = loop(stop, fn)));
     await sleep(2000); // every loop is under way
     if (profDir) await srv.call('profileStart');
     out.loaded = await alarmsNow();
     if (profDir) await srv.call('profileStop', { file: `${profDir}/isolation-loaded.cpuprofile` });
     stop.now = true;
     await Promise.all(Object.values(loops).map((l) => l.run));
-    const sum = (pick) => Object.entries(loops).filter(([k]) => pick(k));
-    out.heavy = {
-      lagebildPdf: loops.lagebildPdf.stats,
-      art15Pdf: loops.art15Pdf.stats,
-      accessLogCsv: loops.accessLogCsv.stats,
-      uploads: sum((k) => k.startsWith('upload')).reduce(
-        (a, [, l]) => ({
-          done: a.done + l.stats.done,
-          failed: a.failed + l.stats.failed,
-          error: a.error ?? l.stats.error,
-        }),
-        { done: 0, failed: 0 },
-      ),
-    };
-    for (const k of ['lagebildPdf', 'art15Pdf', 'accessLogCsv']) {
-      out.heavy[k] = {
-        done: out.heavy[k].done,
-        failed: out.heavy[k].failed,
-        error: out.heavy[k].error,
-        ...summary(out.heavy[k].ms),
+    out.heavy = {};
+    for (const name of Object.keys(loads)) {
+      const of = Object.entries(loops)
+        .filter(([k]) => k.startsWith(name))
+        .map(([, l]) => l.stats);
+      if (of.length === 0) continue;
+      out.heavy[name] = {
+        done: of.reduce((a, st) => a + st.done, 0),
+        failed: of.reduce((a, st) => a + st.failed, 0),
+        error: of.find((st) => st.error)?.error,
+        ...(name === 'uploads' ? {} : summary(of.flatMap((st) => st.ms))),
       };
     }
     log(
@@ -727,6 +731,7 @@ async function runIsolation(srv, setup, n, raise) {
 
 // ---------- report ----------
 const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const percent = (share) => (share === null || share === undefined ? '–' : (100 * share).toFixed(0));
 function revision() {
   try {
     const head = execSync('git rev-parse --short HEAD').toString().trim();
@@ -835,7 +840,7 @@ function report(results, pgVersion) {
   const iso = results.isolation;
   if (iso)
     goals.push(
-      `- isolation: alarms to ${iso.n} while a Lagebild PDF, an Art. 15 PDF, the access-log CSV and 10 uploads run, ` +
+      `- isolation: alarms to ${iso.n} while ${Object.keys(iso.heavy).length === 4 ? 'a Lagebild PDF, an Art. 15 PDF, the access-log CSV and 10 uploads' : `only ${Object.keys(iso.heavy).join(', ')}`} run, ` +
         `p99 ${f(iso.loaded.p99)} ms vs 1.5 × idle p99 (${f(1.5 * iso.idle.p99)} ms): **${iso.loaded.p99 <= 1.5 * iso.idle.p99 ? 'met' : 'missed'}**`,
     );
   const so = results.scaleOut;
@@ -875,15 +880,18 @@ function report(results, pgVersion) {
         'and 10 clients each creating a report and uploading 2 MB of evidence. Latency from the start of the raise to each ' +
         'receiver, ms; the heavy requests with how many finished during the alarms and their duration.',
       '',
-      '| phase | p50 | p95 | p99 | max | delivered | 201 p99 |',
-      '|---|---:|---:|---:|---:|---:|---:|',
+      '| phase | p50 | p95 | p99 | max | delivered | 201 p99 | raise→commit p50 / p99 | send loop p50 / p99 | server loop delay p99 / max | server CPU, % of a core: main thread / process |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const [label, r] of [
       ['idle', iso.idle],
       ['under load', iso.loaded],
     ])
       lines.push(
-        `| ${label} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ${r.delivered}/${r.expected} | ${f(r.ack.p99)} |`,
+        `| ${label} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} | ${r.delivered}/${r.expected} | ${f(r.ack.p99)} | ` +
+          `${r.commit ? `${f(r.commit.p50)} / ${f(r.commit.p99)}` : '–'} | ${r.sendLoop ? `${f(r.sendLoop.p50)} / ${f(r.sendLoop.p99)}` : '–'} | ` +
+          `${r.serverLoop ? `${f(r.serverLoop.p99)} / ${f(r.serverLoop.max)}` : '–'} | ` +
+          `${r.serverCpu ? `${percent(r.serverCpu.mainThread)} / ${percent(r.serverCpu.process)}` : '–'} |`,
       );
     lines.push('', '| heavy request | done | failed | p50 ms | p99 ms |', '|---|---:|---:|---:|---:|');
     for (const [k, v] of Object.entries(iso.heavy))

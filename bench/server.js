@@ -4,7 +4,7 @@
 // the server's code, where the time of each alarm goes inside the server (raise, NOTIFY, the
 // fan-out queries and the send loop) by wrapping the instances' methods.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -152,6 +152,16 @@ pg.Client.prototype.query = function (config, values, callback) {
 
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+/** CPU ms of the main thread alone (Linux: utime + stime of the thread whose id is the pid, in clock ticks of 10 ms). */
+const mainThreadCpuMs = () => {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+};
+let cpuMark = { at: performance.now(), main: mainThreadCpuMs(), process: process.cpuUsage() };
 
 // ---- bench data ----
 const [org] = await db.select().from(organisations).limit(1);
@@ -332,9 +342,17 @@ const commands = {
       max: loopDelay.max / 1e6,
     };
     loopDelay.reset();
+    const now = { at: performance.now(), main: mainThreadCpuMs(), process: process.cpuUsage() };
+    const wall = now.at - cpuMark.at;
+    const used = process.cpuUsage(cpuMark.process);
+    const share = {
+      mainThread: now.main === null || cpuMark.main === null ? null : (now.main - cpuMark.main) / wall,
+      process: (used.user + used.system) / 1000 / wall,
+    };
+    cpuMark = now;
     const sqlTimes = [...queries].map(([text, q]) => ({ text, ...q })).sort((a, b) => b.ms - a.ms);
     queries.clear();
-    return { alarms: out, loopDelay: delay, cpu: process.cpuUsage(), sql: sqlTimes };
+    return { alarms: out, loopDelay: delay, cpu: process.cpuUsage(), cpuShare: share, sql: sqlTimes };
   },
   async close() {
     closing = true;

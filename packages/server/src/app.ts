@@ -30,6 +30,7 @@ import { isAccessPayload } from './delivery/access.js';
 import { pruneEvents } from './delivery/events.js';
 import { Presence } from './delivery/presence.js';
 import { useFileWorkers } from './http/file-workers.js';
+import { heavyWorkOf } from './http/heavy.js';
 import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
@@ -199,13 +200,15 @@ export async function createWachsam(
   // On a production installation the demo's published password logs nobody in, whatever
   // accounts still carry it (a demo seeded before the installation went live).
   const auth = new AuthService(db, clock, config.sessionHours, config.production ? [demoPassword] : []);
-  const alarms = new AlarmService(db, clock, config.deviceOfflineSeconds);
+  // Heavy requests and their steps wait while this instance raises or fans out an alarm.
+  const alarmActivity = heavyWorkOf(app).alarms;
+  const alarms = new AlarmService(db, clock, config.deviceOfflineSeconds, alarmActivity);
   const devices = new DeviceService(db, clock, config.deviceOfflineSeconds);
   const org = new OrgService(db, clock);
   const roleRequests = new RoleRequests(db, clock);
   const people = new PeopleService(db, clock, roleRequests);
   const setup = new SetupGate(db, clock);
-  const hub = new Hub(db, clock, app.log);
+  const hub = new Hub(db, clock, app.log, undefined, alarmActivity);
   const instanceId = randomUUID();
   const presence = new Presence(db, clock, instanceId, config.deviceOfflineSeconds, alarms, devices, app.log);
   const fileWorkers = useFileWorkers();

@@ -26,6 +26,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { nearbyAddress, nearestAddress, recentPosition, storeLastPosition } from './positions.js';
 import { presentAlarm, type AlarmRow } from './presenter.js';
 import * as repo from './repository.js';
+import { AlarmActivity } from './activity.js';
 import { AlarmClaims } from './retention.js';
 import { cutoffsFor } from '../retention/policy.js';
 import { resolveTargets } from './targets.js';
@@ -88,6 +89,8 @@ export class AlarmService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly offlineSeconds: number,
+    /** Heavy work waits while a raise is under way (see `AlarmActivity`). */
+    private readonly activity = new AlarmActivity(),
   ) {}
 
   /**
@@ -95,6 +98,15 @@ export class AlarmService {
    * got it can rely on the alarm existing. A repeat with the same key returns the same alarm.
    */
   async raise(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
+    const done = this.activity.begin();
+    try {
+      return await this.raiseAndNotify(actor, req, key);
+    } finally {
+      done();
+    }
+  }
+
+  private async raiseAndNotify(actor: Actor, req: RaiseAlarmRequest, key: string): Promise<RaiseAlarmResponse> {
     const { response: result, alerted } = await this.raiseInTransaction(actor, req, key);
     // Every step the raise alerted (more than one when it widened at once) gets SMS and push
     // for those the raise found offline, without asking the database again.

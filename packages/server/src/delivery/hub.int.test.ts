@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../db/client.js';
 import { organisations } from '../db/schema.js';
 import { seedDemo } from '../org/demo.js';
 import { appendEvents, eventsAfter, lastEventId, replayAfter } from './events.js';
+import { AlarmActivity } from '../alarms/activity.js';
 import { Hub, type Conn, type StreamReads } from './hub.js';
 
 const log = { error: () => undefined } as unknown as ConstructorParameters<typeof Hub>[2];
@@ -154,5 +155,55 @@ describe("this instance's own commit", () => {
     await until(() => c.frames.length === 3);
     expect(calls.eventsAfter).toBeGreaterThan(0);
     expect(c.frames.slice(1).map((f) => JSON.parse(f).event.id)).toEqual(both.rows.map((r) => r.id.toString()));
+  });
+});
+
+describe('fan-out is alarm work that heavy work waits for', () => {
+  let database: Database;
+  afterEach(async () => {
+    await database?.close();
+  });
+
+  it('is under way from the notice until the events are sent, on the fetch path and the handed-over path', async () => {
+    database = await openDatabase({ databaseUrl: null, dataDir: null });
+    await seedDemo(database.db, { dataDir: '/tmp', publicUrl: 'http://127.0.0.1' }).catch(() => null);
+    const [org] = await database.db.select().from(organisations);
+    const orgId = org!.id;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const reads: StreamReads = {
+      lastEventId,
+      replayAfter,
+      eventsAfter: async (...args) => {
+        await held;
+        return eventsAfter(...args);
+      },
+    };
+    const activity = new AlarmActivity();
+    const hub = new Hub(database.db, systemClock, log, reads, activity);
+    const c = conn(orgId);
+    await hub.attach(c, null);
+    const floor = await lastEventId(database.db, orgId);
+
+    // Announced by another instance: fetched, and under way until sent.
+    await announce(database, orgId);
+    hub.onNotify(`${orgId}:${floor + 1n}`);
+    expect(activity.underWay).toBe(1);
+    let quiet = false;
+    void activity.quiet(60_000).then(() => (quiet = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect([quiet, c.frames.length]).toEqual([false, 0]);
+    release();
+    await activity.quiet(60_000);
+    expect(c.frames).toHaveLength(1);
+
+    // Handed over by this instance's commit: under way until the send right after the answer.
+    await announce(database, orgId);
+    const rows = await eventsAfter(database.db, orgId, floor + 1n, 10);
+    hub.onNotify(`${orgId}:${rows[0]!.id}`, { orgId, rows, receivers: new Map() });
+    expect(activity.underWay).toBe(1);
+    await activity.quiet(60_000);
+    expect(c.frames).toHaveLength(2);
+    expect(activity.underWay).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
+import { AlarmActivity } from '../alarms/activity.js';
 import type { Committed } from '../db/commits.js';
 import {
   audience,
@@ -56,6 +57,8 @@ export class Hub {
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
     private readonly reads: StreamReads = streamReads,
+    /** Heavy work waits while a fan-out is under way (see `AlarmActivity`). */
+    private readonly activity = new AlarmActivity(),
   ) {}
 
   get connectionCount(): number {
@@ -141,8 +144,13 @@ export class Hub {
     if (!committed || committed.orgId !== orgId) return this.pump(orgId);
     // Right after the committing request has written its answer (the sender's 201 does not wait
     // for thousands of sends); what is true then decides, so a fetch meanwhile is not doubled.
+    const done = this.activity.begin();
     setImmediate(() => {
-      if (!this.dispatchCommitted(committed)) this.pump(orgId);
+      try {
+        if (!this.dispatchCommitted(committed)) this.pump(orgId);
+      } finally {
+        done();
+      }
     });
   }
 
@@ -197,6 +205,7 @@ export class Hub {
     }
     const state = { again: false };
     this.pumps.set(orgId, state);
+    const done = this.activity.begin();
     const loop = async () => {
       do {
         state.again = false;
@@ -208,7 +217,10 @@ export class Hub {
         this.log.error({ err, orgId }, 'event fan-out failed; retrying');
         setTimeout(() => this.pump(orgId), 200).unref();
       })
-      .finally(() => this.pumps.delete(orgId));
+      .finally(() => {
+        this.pumps.delete(orgId);
+        done();
+      });
   }
 
   private async dispatchNew(orgId: string): Promise<void> {

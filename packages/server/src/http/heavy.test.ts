@@ -25,3 +25,35 @@ describe('heavy requests take their turn', () => {
     expect(gate.queued).toBe(0);
   });
 });
+
+describe('heavy requests wait for the alarms', () => {
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('starts a task whose turn has come only when no alarm is being raised or fanned out', async () => {
+    const gate = new HeavyWork(1);
+    const raise = gate.alarms.begin();
+    const fanOut = gate.alarms.begin();
+    let ran = false;
+    const task = gate.run(async () => {
+      ran = true;
+    });
+    await turn();
+    raise();
+    raise(); // ending twice counts once
+    await turn();
+    expect(ran).toBe(false);
+    fanOut();
+    await task;
+    expect(ran).toBe(true);
+    expect(gate.alarms.underWay).toBe(0);
+  });
+
+  it('waits a bounded time: heavy work still moves during an alarm storm', async () => {
+    const gate = new HeavyWork(1);
+    gate.alarms.begin();
+    const started = Date.now();
+    await gate.alarms.quiet(50);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(gate.alarms.underWay).toBe(1);
+  });
+});

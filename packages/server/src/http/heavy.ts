@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AlarmActivity } from '../alarms/activity.js';
 
 /**
  * Heavy requests (PDFs, exports, the Lagebild, evidence uploads) take their turn: at most this
@@ -8,17 +9,25 @@ import type { FastifyInstance } from 'fastify';
  */
 export const heavyAtOnce = 1;
 
-/** A first-come, first-served gate for `heavyAtOnce` tasks at a time. */
+/**
+ * A first-come, first-served gate for `heavyAtOnce` tasks at a time, behind the alarms: a task
+ * whose turn has come starts when no alarm is being raised or fanned out (`alarms`, which the
+ * alarm service and the hub report to), and its steps can ask the same (`alarms.quiet()`).
+ */
 export class HeavyWork {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly atOnce = heavyAtOnce) {}
+  constructor(
+    private readonly atOnce = heavyAtOnce,
+    readonly alarms = new AlarmActivity(),
+  ) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.atOnce) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
     try {
+      await this.alarms.quiet();
       return await task();
     } finally {
       // The slot passes to the next in line (running stays the same), or is freed.

@@ -37,6 +37,8 @@ export class AccessLogService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly logKey: RegisterLogKey,
+    /** Before each page of an export after the first: waits while an alarm is under way (`AlarmActivity.quiet`). */
+    private readonly pace: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   private async audited(actor: Actor, action: string, f: AccessLogFilter, detail: Record<string, unknown> = {}) {
@@ -81,6 +83,8 @@ export class AccessLogService {
       truncated ||= keep < n;
       count += keep;
       if (keep > 0) take(page, keep);
+      // No transaction is open between pages: waiting here holds no connection an alarm needs.
+      await this.pace();
     }
     await this.audited(actor, 'register.access_log_exported', f, { format, count, truncated });
     return { count, truncated };

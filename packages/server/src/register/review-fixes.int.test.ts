@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../clock.js';
 import { registerAccessLog, zemagSettings } from '../db/schema.js';
 import { api, backends, startTestServer, throwawayPostgres, type TestServer } from '../testing.js';
@@ -194,6 +194,24 @@ describe.each(backends)('register review fixes on %s', (backend) => {
     const viaJson = await api(server.url, 'GET', '/api/register/access-log/export.json', { cookie: dp });
     expect(viaJson.body.truncated).toBe(true);
     expect(viaJson.body.entries).toHaveLength(50_000);
+    // Between pages the export waits while an alarm is under way (`AlarmActivity.quiet`): the
+    // next page is not read until the wait ends.
+    let paces = 0;
+    let held = true;
+    let resume: () => void = () => undefined;
+    const paced = new AccessLogService(db(), clock, RegisterLogKey.available(logKey(server)), () => {
+      paces++;
+      return held ? new Promise<void>((r) => (resume = r)) : Promise.resolve();
+    });
+    const exporting = paced.exportCsv(actor, {}, 5_000);
+    await vi.waitFor(() => expect(paces).toBe(1), { timeout: 30_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(paces).toBe(1);
+    held = false;
+    resume();
+    const pacedCsv = await exporting;
+    expect(pacedCsv.body.toString('utf8').trimEnd().split('\r\n')).toHaveLength(5_000 + 2);
+    expect(paces).toBe(3); // after each of the pages of 2,000, 2,000 and 1,001 rows
     // The log refuses DELETE (rows go only with a prune record): the test's filler goes as the owner.
     await db().transaction(async (tx) => {
       await tx.execute(sql`alter table register_access_log disable trigger register_access_log_no_delete`);

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { routes, truncatedHeader } from '@wachsam/protocol';
 import type { Domain, DomainContext } from '../domain.js';
 import { register } from '../http/register.js';
+import { heavyWorkOf } from '../http/heavy.js';
 import { AccessLogService, type LogExport } from './access-log.js';
 import { PrivacyContactsService } from './contacts.js';
 import { RegisterRetention } from './retention.js';
@@ -24,7 +25,8 @@ function file<T>(reply: FastifyReply, type: string, name: string, body: T): T {
 export function registerDomain(ctx: DomainContext): Domain {
   const { app, auth, db, clock, log, registerLogKey } = ctx;
   const reg = new RegisterService(db, clock, registerLogKey);
-  const accessLog = new AccessLogService(db, clock, registerLogKey);
+  const alarmActivity = heavyWorkOf(app).alarms;
+  const accessLog = new AccessLogService(db, clock, registerLogKey, () => alarmActivity.quiet());
   const rights = new RightsService(reg);
   const contacts = new PrivacyContactsService(db, clock);
   const retention = new RegisterRetention(db, clock, log, registerLogKey);

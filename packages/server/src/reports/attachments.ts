@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { attachmentMaxBytes, attachmentMimePattern, routes, type Attachment } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
@@ -38,6 +37,9 @@ export class AttachmentService {
    * later prove the file is the one that was handed in.
    */
   async upload(actor: Person, reportId: string, name: string, mime: string, bytes: Buffer | null): Promise<Attachment> {
+    // Before the transaction, on libuv's thread pool (WebCrypto): hashing 10 MB on the event loop
+    // would hold it ~20 ms, and inside the transaction it would hold PGlite's one connection.
+    const sha256 = bytes?.length ? Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex') : '';
     return this.db.transaction(async (tx) => {
       const { row } = await loadVisible(tx, actor, reportId, this.clock.now(), true);
       if (row.reporterPersonId !== actor.personId)
@@ -47,7 +49,6 @@ export class AttachmentService {
       if (!bytes || bytes.length === 0 || !attachmentMimePattern.test(mime))
         throw new AppError('bad_request', 'Bitte die Datei als Inhalt senden (Bild, Ton, PDF oder Text)');
       const now = this.clock.now();
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
       const a = await repo.insertAttachment(tx, {
         orgId: actor.orgId,
         reportId,
