@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { attachmentMaxBytes, attachmentMimePattern, routes, type Attachment } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
@@ -39,7 +40,7 @@ export class AttachmentService {
   async upload(actor: Person, reportId: string, name: string, mime: string, bytes: Buffer | null): Promise<Attachment> {
     // Before the transaction, on libuv's thread pool (WebCrypto): hashing 10 MB on the event loop
     // would hold it ~20 ms, and inside the transaction it would hold PGlite's one connection.
-    const sha256 = bytes?.length ? Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex') : '';
+    const sha256 = bytes?.length ? Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex') : '';
     return this.db.transaction(async (tx) => {
       const { row } = await loadVisible(tx, actor, reportId, this.clock.now(), true);
       if (row.reporterPersonId !== actor.personId)
