@@ -10,6 +10,7 @@ export const alarmSources = [
   'network_button',
   'console',
   'mobile',
+  'desk_phone',
 ] as const;
 export const AlarmSource = z.enum(alarmSources);
 export type AlarmSource = z.infer<typeof AlarmSource>;
@@ -22,6 +23,7 @@ export const alarmSourceLabels: Record<AlarmSource, string> = {
   network_button: 'Alarmtaster (Netzwerk)',
   console: 'Alarmkonsole',
   mobile: 'Mobiler Alarm',
+  desk_phone: 'Taste am Tischtelefon',
 };
 
 /**

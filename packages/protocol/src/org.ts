@@ -142,12 +142,38 @@ export const defaultPlanSteps: PlanStep[] = [
   { targets: [{ kind: 'role', role: 'control_centre' }], timeoutSeconds: 120, callPolice: true, minOnline: 1 },
 ];
 
-export const deviceKinds = ['workstation', 'button', 'phone'] as const;
+export const deviceKinds = ['workstation', 'button', 'phone', 'desk_phone'] as const;
 export const DeviceKind = z.enum(deviceKinds);
 export type DeviceKind = z.infer<typeof DeviceKind>;
 
 /** Kinds an administrator sets up; phones are enrolled by their owner in the mobile app. */
-export const administeredDeviceKinds = ['workstation', 'button'] as const;
+export const administeredDeviceKinds = ['workstation', 'button', 'desk_phone'] as const;
+
+/** One address or network (`10.1.2.3`, `10.1.2.0/24`, IPv6 alike). */
+const SourceAddress = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+
+/**
+ * The addresses a desk phone's requests may come from, comma-separated; null: any address (the
+ * phone's secret alone decides).
+ */
+export const AllowedSources = text(500)
+  .nullable()
+  .default(null)
+  .transform((v) =>
+    v === null || v.trim() === ''
+      ? null
+      : v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+          .join(', '),
+  )
+  .refine((v) => v === null || v.split(', ').every((a) => SourceAddress.safeParse(a).success), {
+    message: 'IP-Adressen oder Netze mit Komma trennen, z. B. 10.1.2.30, 10.1.3.0/24',
+  });
+
+/** The addresses of an `AllowedSources` value, for matching. */
+export const sourceAddresses = (v: string | null): string[] => (v ? v.split(', ') : []);
 
 export const DeviceInput = z
   .object({
@@ -158,6 +184,8 @@ export const DeviceInput = z
     personId: Id.nullable().default(null),
     /** For network buttons: the id the button sends over MQTT or HTTP (e.g. its MAC). */
     externalId: text(100).min(1).nullable().default(null),
+    /** Desk phones: the addresses their requests may come from (empty: any). */
+    allowedSources: AllowedSources,
     /** Scheduled function test interval in hours; 0 = only at agent start. */
     functionTestHours: z
       .number()
@@ -170,6 +198,10 @@ export const DeviceInput = z
   .refine((d) => d.roomId !== null || (d.kind === 'button' && d.personId !== null), {
     message: 'Raum angeben (ein Taster ohne Raum muss einer Person zugeordnet sein)',
     path: ['roomId'],
+  })
+  .refine((d) => d.kind === 'desk_phone' || d.allowedSources === null, {
+    message: 'Erlaubte Absender gibt es nur für Tischtelefone',
+    path: ['allowedSources'],
   });
 export type DeviceInput = z.infer<typeof DeviceInput>;
 
@@ -181,6 +213,8 @@ export const Device = z.object({
   roomId: Id.nullable(),
   personId: Id.nullable(),
   externalId: z.string().nullable(),
+  /** Desk phones: the addresses their requests may come from (null: any). */
+  allowedSources: z.string().nullable(),
   /** The PC's name, for one that enrolled with the organisation's token (its room follows the mapping). */
   hostname: z.string().nullable(),
   /** A workstation without a room: "Zuordnung fehlt", an unprotected seat until it is assigned. */
@@ -200,6 +234,19 @@ export const EnrolmentCode = z.object({
   expiresAt: Timestamp,
 });
 export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
+
+/**
+ * A desk phone's action URL, with its secret in the path: shown once, to be entered as the URL of
+ * the phone's function key. A new one replaces the old (and lifts a block).
+ */
+export const DeskPhoneUrl = z.object({
+  deviceId: Id,
+  url: z.string(),
+});
+export type DeskPhoneUrl = z.infer<typeof DeskPhoneUrl>;
+
+/** Where a desk phone's key calls in: `<public URL>/api/desk-phone/<secret>` (GET or POST). */
+export const deskPhonePath = '/api/desk-phone';
 
 /**
  * An agent enrols with the one-time code of its device, or with the organisation's enrolment

@@ -31,6 +31,7 @@ import { pruneEvents } from './delivery/events.js';
 import { Presence } from './delivery/presence.js';
 import { useFileWorkers } from './http/file-workers.js';
 import { heavyWorkOf } from './http/heavy.js';
+import { DeskPhones, deskPhoneRoutes } from './devices/desk-phone.js';
 import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
@@ -233,7 +234,8 @@ export async function createWachsam(
   useSso(app, auth, roleRequests, db, clock, config);
   alarmRoutes(app, auth, alarms, messages);
   mobileRoutes(app, auth, phones, push, config.smsInboundSecret);
-  deviceRoutes(app, auth, devices, alarms, new Rollout(db, clock), config.loginAttemptsPerMinute);
+  deviceRoutes(app, auth, devices, alarms, new Rollout(db, clock), config.loginAttemptsPerMinute, config.publicUrl);
+  deskPhoneRoutes(app, new DeskPhones(db, clock, alarms), config.loginAttemptsPerMinute, app.log);
   await scimRoutes(app, auth, db, clock, config.publicUrl);
   orgRoutes(app, auth, { org, people, roleRequests, setup, csvImport: new CsvImport(db, clock) }, db, clock);
   const realtime = realtimeRoutes(app, auth, hub, presence, sockets, clock);

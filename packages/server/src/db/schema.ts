@@ -209,7 +209,7 @@ export const devices = pgTable(
   {
     id: id(),
     orgId: orgId(),
-    kind: text('kind').$type<'workstation' | 'button' | 'phone'>().notNull(),
+    kind: text('kind').$type<'workstation' | 'button' | 'phone' | 'desk_phone'>().notNull(),
     name: text('name').notNull(),
     /** Null for a phone: it moves with its person. */
     roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'restrict' }),
@@ -229,12 +229,16 @@ export const devices = pgTable(
     smsKey: text('sms_key'),
     /** Phones count triggers in Unix seconds (unique after a storage loss): beyond 2038 as bigint. */
     smsCounter: bigint('sms_counter', { mode: 'number' }).notNull().default(0),
+    /** Desk phones: the SHA-256 of the secret in their action URL, and where their requests may come from (`AllowedSources`). */
+    actionSecretHash: text('action_secret_hash'),
+    allowedSources: text('allowed_sources'),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [
     index('devices_org').on(t.orgId),
     uniqueIndex('devices_sms_code').on(t.smsCode),
     uniqueIndex('devices_token').on(t.tokenHash),
+    uniqueIndex('devices_action_secret').on(t.actionSecretHash),
     uniqueIndex('devices_enrolment_code').on(t.enrolmentCodeHash),
     uniqueIndex('devices_external').on(t.orgId, t.externalId),
     uniqueIndex('devices_hostname').on(t.orgId, t.hostname),

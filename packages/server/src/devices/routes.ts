@@ -15,6 +15,7 @@ export function deviceRoutes(
   alarms: AlarmService,
   rollout: Rollout,
   enrolPerMinute: number,
+  publicUrl: string | null,
 ): void {
   const r = adminResources.devices;
   register(app, auth, r.list, ({ actor }) => devices.list(actor.orgId));
@@ -22,6 +23,10 @@ export function deviceRoutes(
   register(app, auth, r.update, ({ actor, params, body }) => devices.update(actor, params.id, body));
   register(app, auth, r.remove, ({ actor, params }) => devices.remove(actor, params.id));
   register(app, auth, routes.enrolmentCode, ({ actor, params }) => devices.enrolmentCode(actor, params.id));
+  // The phone calls the address the administrator's browser reached, unless PUBLIC_URL names it.
+  register(app, auth, routes.deskPhoneUrl, ({ actor, params, req }) =>
+    devices.deskPhoneUrl(actor, params.id, publicUrl ?? `${req.protocol}://${req.host}`),
+  );
   register(app, auth, routes.revokeDevice, ({ actor, params }) => devices.revoke(actor, params.id));
   register(app, auth, routes.requestFunctionTest, ({ actor, params }) => devices.requestFunctionTest(actor, params.id));
   register(app, auth, routes.listFunctionTests, ({ actor }) => devices.listFunctionTests(actor.orgId));

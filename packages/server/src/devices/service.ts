@@ -1,12 +1,14 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, not, or, sql } from 'drizzle-orm';
-import type {
-  Device,
-  DeviceInput,
-  EnrolResponse,
-  EnrolmentCode,
-  FunctionTest,
-  FunctionTestReport,
-  OfflineDevice,
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, not, notInArray, or, sql } from 'drizzle-orm';
+import {
+  deskPhonePath,
+  type Device,
+  type DeviceInput,
+  type DeskPhoneUrl,
+  type EnrolResponse,
+  type EnrolmentCode,
+  type FunctionTest,
+  type FunctionTestReport,
+  type OfflineDevice,
 } from '@wachsam/protocol';
 import { appendAudit } from '../audit/repository.js';
 import type { Actor } from '../auth/actor.js';
@@ -100,6 +102,24 @@ export class DeviceService {
       await this.audit(tx, actor, 'device.enrolment_code', row, {});
       await endAccess(tx, { scope: 'device', deviceId: row.id }, 'token_revoked');
       return { deviceId: row.id, code, expiresAt: expiresAt.toISOString() };
+    });
+  }
+
+  /**
+   * A desk phone's action URL: a new secret replaces the old one (the old URL stops working) and
+   * lifts a block. Only its hash is kept; the URL is shown this once.
+   */
+  async deskPhoneUrl(actor: Actor, id: string, publicUrl: string): Promise<DeskPhoneUrl> {
+    const secret = newToken();
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(devices)
+        .set({ actionSecretHash: sha256(secret), revokedAt: null })
+        .where(and(eq(devices.orgId, actor.orgId), eq(devices.id, id), eq(devices.kind, 'desk_phone')))
+        .returning();
+      if (!row) throw notFound('Tischtelefon');
+      await this.audit(tx, actor, 'device.action_url', row, {});
+      return { deviceId: row.id, url: `${publicUrl.replace(/\/+$/, '')}${deskPhonePath}/${secret}` };
     });
   }
 
@@ -222,7 +242,7 @@ export class DeviceService {
       for (const d of gone) {
         // A phone is off the network whenever its app is closed or it has no signal: normal,
         // not a fault to report to the desk. Its online flag still follows.
-        if (d.kind === 'phone') continue;
+        if (d.kind === 'phone' || d.kind === 'desk_phone') continue;
         await this.deviceEvent(tx, d, 'device.offline', now);
         await appendAudit(tx, {
           orgId: d.orgId,
@@ -252,7 +272,8 @@ export class DeviceService {
       .where(
         and(
           eq(devices.orgId, orgId),
-          ne(devices.kind, 'phone'),
+          // Phones come and go; a desk phone only calls in when its key is pressed.
+          notInArray(devices.kind, ['phone', 'desk_phone']),
           isNull(devices.revokedAt),
           or(and(eq(devices.online, false), isNotNull(devices.lastSeenAt)), unassigned),
         ),
@@ -422,10 +443,11 @@ export class DeviceService {
         roomId: r.roomId,
         personId: r.personId,
         externalId: r.externalId,
+        allowedSources: r.allowedSources,
         hostname: r.hostname,
         unassigned: r.kind === 'workstation' && r.roomId === null,
         functionTestHours: r.functionTestHours,
-        enrolled: r.tokenHash !== null && r.revokedAt === null,
+        enrolled: (r.kind === 'desk_phone' ? r.actionSecretHash : r.tokenHash) !== null && r.revokedAt === null,
         revokedAt: r.revokedAt?.toISOString() ?? null,
         lastSeenAt: r.lastSeenAt?.toISOString() ?? null,
         online: r.online,

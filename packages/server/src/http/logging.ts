@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { deskPhonePath } from '@wachsam/protocol';
 
 /**
  * What the application log may say about a request and an error. The log is read by whoever
@@ -16,10 +17,14 @@ import type { FastifyRequest } from 'fastify';
 /** The address without its query string. Paths carry ids only, never names. */
 export const pathOnly = (url: string | undefined): string => (url ?? '').split('?')[0]!;
 
+/** A desk phone's secret is in its path (phones call a fixed URL): the log never has it. */
+const withoutSecrets = (path: string): string =>
+  path.startsWith(`${deskPhonePath}/`) ? `${deskPhonePath}/(Geheimnis)` : path;
+
 export function requestForLog(req: FastifyRequest) {
   return {
     method: req.method,
-    url: pathOnly(req.url),
+    url: withoutSecrets(pathOnly(req.url)),
     host: req.host,
     remoteAddress: req.ip,
     remotePort: req.socket?.remotePort,

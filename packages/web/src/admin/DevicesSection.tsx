@@ -1,4 +1,11 @@
-import { adminResources, administeredDeviceKinds, routes, type Device, type EnrolmentCode } from '@wachsam/protocol';
+import {
+  adminResources,
+  administeredDeviceKinds,
+  routes,
+  type DeskPhoneUrl,
+  type Device,
+  type EnrolmentCode,
+} from '@wachsam/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, messageOf } from '../api/http.js';
@@ -9,6 +16,8 @@ import { ResourceSection } from './ResourceSection.js';
 function DeviceActions({ device, isAdmin, reload }: { device: Device; isAdmin: boolean; reload: () => void }) {
   const { t, i18n } = useTranslation();
   const [code, setCode] = useState<EnrolmentCode | null>(null);
+  const [actionUrl, setActionUrl] = useState<DeskPhoneUrl | null>(null);
+  const deskPhone = device.kind === 'desk_phone';
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -24,16 +33,32 @@ function DeviceActions({ device, isAdmin, reload }: { device: Device; isAdmin: b
 
   return (
     <>
+      {isAdmin && deskPhone && (
+        <button
+          type="button"
+          onClick={() =>
+            (!device.enrolled || window.confirm(t('admin.devices.confirmNewUrl', { name: device.name }))) &&
+            void run(async () => {
+              setActionUrl(await call(routes.deskPhoneUrl, { params: { id: device.id } }));
+              reload();
+            })
+          }
+        >
+          {t('admin.devices.actionUrl')}
+        </button>
+      )}
       {isAdmin && !device.revokedAt && (
         <>
-          <button
-            type="button"
-            onClick={() =>
-              void run(async () => setCode(await call(routes.enrolmentCode, { params: { id: device.id } })))
-            }
-          >
-            {t('admin.devices.enrolmentCode')}
-          </button>
+          {!deskPhone && (
+            <button
+              type="button"
+              onClick={() =>
+                void run(async () => setCode(await call(routes.enrolmentCode, { params: { id: device.id } })))
+              }
+            >
+              {t('admin.devices.enrolmentCode')}
+            </button>
+          )}
           <button
             type="button"
             onClick={() =>
@@ -48,7 +73,7 @@ function DeviceActions({ device, isAdmin, reload }: { device: Device; isAdmin: b
           </button>
         </>
       )}
-      {!device.revokedAt && device.enrolled && (
+      {!device.revokedAt && device.enrolled && !deskPhone && (
         <button
           type="button"
           onClick={() =>
@@ -68,6 +93,15 @@ function DeviceActions({ device, isAdmin, reload }: { device: Device; isAdmin: b
           {t('admin.devices.codeExpires', { time: formatTime(code.expiresAt, i18n.language) })}
         </div>
       )}
+      {actionUrl && (
+        <div role="status" className="notice action-url">
+          <label>
+            {t('admin.devices.urlOnce')}
+            <input readOnly value={actionUrl.url} onFocus={(e) => e.currentTarget.select()} />
+          </label>
+          <p>{t('admin.devices.urlHint')}</p>
+        </div>
+      )}
       {message && <p role="status">{message}</p>}
       {error && (
         <p role="alert" className="error">
@@ -83,13 +117,17 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
   const state = (d: Device): string =>
     d.revokedAt
       ? t('admin.devices.revoked')
-      : d.unassigned
-        ? t('admin.devices.unassigned')
-        : !d.enrolled
-          ? t('admin.devices.notEnrolled')
-          : d.online
-            ? t('admin.devices.online')
-            : t('admin.devices.offline');
+      : d.kind === 'desk_phone'
+        ? d.enrolled
+          ? t('admin.devices.ready')
+          : t('admin.devices.noUrl')
+        : d.unassigned
+          ? t('admin.devices.unassigned')
+          : !d.enrolled
+            ? t('admin.devices.notEnrolled')
+            : d.online
+              ? t('admin.devices.online')
+              : t('admin.devices.offline');
   return (
     <ResourceSection
       title={t('admin.sections.devices')}
@@ -104,7 +142,15 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
         {
           header: t('admin.devices.state'),
           cell: (d) => (
-            <span className={d.online && !d.revokedAt && !d.unassigned ? 'state-ok' : 'state-bad'}>{state(d)}</span>
+            <span
+              className={
+                !d.revokedAt && !d.unassigned && (d.kind === 'desk_phone' ? d.enrolled : d.online)
+                  ? 'state-ok'
+                  : 'state-bad'
+              }
+            >
+              {state(d)}
+            </span>
           ),
         },
         { header: t('admin.devices.lastSeen'), cell: (d) => formatTime(d.lastSeenAt, i18n.language) },
@@ -140,15 +186,25 @@ export function DevicesSection({ isAdmin, lookups }: { isAdmin: boolean; lookups
           options: lookups.options.people,
         },
         { name: 'externalId', label: t('admin.devices.externalId'), kind: 'text', nullable: true },
+        { name: 'allowedSources', label: t('admin.devices.allowedSources'), kind: 'text', nullable: true },
         { name: 'functionTestHours', label: t('admin.devices.testHours'), kind: 'number' },
       ]}
-      empty={{ kind: 'workstation', name: '', roomId: '', personId: '', externalId: '', functionTestHours: '24' }}
+      empty={{
+        kind: 'workstation',
+        name: '',
+        roomId: '',
+        personId: '',
+        externalId: '',
+        allowedSources: '',
+        functionTestHours: '24',
+      }}
       toDraft={(d) => ({
         kind: d.kind,
         name: d.name,
         roomId: d.roomId ?? '',
         personId: d.personId ?? '',
         externalId: d.externalId ?? '',
+        allowedSources: d.allowedSources ?? '',
         functionTestHours: String(d.functionTestHours),
       })}
       rowActions={(d, reload) => <DeviceActions device={d} isAdmin={isAdmin} reload={reload} />}

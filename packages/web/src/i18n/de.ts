@@ -305,7 +305,12 @@ export const de = {
     },
     devices: {
       kind: 'Art',
-      kinds: { workstation: 'Arbeitsplatz (Agent)', button: 'Alarmtaster', phone: 'Telefon (mobiler Alarm)' },
+      kinds: {
+        workstation: 'Arbeitsplatz (Agent)',
+        button: 'Alarmtaster',
+        phone: 'Telefon (mobiler Alarm)',
+        desk_phone: 'Tischtelefon (Taste)',
+      },
       person: 'Person',
       room: 'Raum (leer: persönlicher Taster, einer Person zugeordnet)',
       noRoom: '– kein Raum (persönlicher Taster) –',
@@ -325,6 +330,14 @@ export const de = {
       codeExpires: 'gültig bis {{time}}',
       revoke: 'Sperren',
       confirmRevoke: 'Gerät „{{name}}“ wirklich sperren? Es kann dann keinen Alarm mehr auslösen.',
+      actionUrl: 'Aktions-URL erzeugen',
+      confirmNewUrl: 'Neue Aktions-URL für „{{name}}“ erzeugen? Die bisherige URL löst dann keinen Alarm mehr aus.',
+      urlOnce: 'Aktions-URL (wird nur jetzt angezeigt):',
+      urlHint:
+        'Als URL der Funktionstaste des Telefons eintragen (siehe README: Tischtelefon). Mit ?test=1 angehängt löst die Taste einen Testalarm aus.',
+      ready: 'bereit',
+      noUrl: 'Aktions-URL fehlt',
+      allowedSources: 'Erlaubte Absender (nur Tischtelefon: IP-Adressen oder Netze, mit Komma; leer = alle)',
       requestTest: 'Funktionstest anfordern',
       testRequested: 'Funktionstest angefordert.',
     },

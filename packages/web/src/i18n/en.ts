@@ -107,6 +107,7 @@ export const en: Messages = {
       network_button: 'Alarm button (network)',
       console: 'Alarm console',
       mobile: 'Mobile alarm',
+      desk_phone: 'Key on the desk phone',
     },
   },
   overview: {
@@ -320,7 +321,12 @@ export const en: Messages = {
     },
     devices: {
       kind: 'Kind',
-      kinds: { workstation: 'Workstation (agent)', button: 'Alarm button', phone: 'Phone (mobile alarm)' },
+      kinds: {
+        workstation: 'Workstation (agent)',
+        button: 'Alarm button',
+        phone: 'Phone (mobile alarm)',
+        desk_phone: 'Desk phone (key)',
+      },
       person: 'Person',
       room: 'Room (empty: personal button, bound to a person)',
       noRoom: '– no room (personal button) –',
@@ -340,6 +346,14 @@ export const en: Messages = {
       codeExpires: 'valid until {{time}}',
       revoke: 'Revoke',
       confirmRevoke: 'Really revoke device "{{name}}"? It can then no longer raise alarms.',
+      actionUrl: 'Create action URL',
+      confirmNewUrl: 'Create a new action URL for “{{name}}”? The current URL will no longer raise an alarm.',
+      urlOnce: 'Action URL (shown only now):',
+      urlHint:
+        "Enter it as the URL of the phone's function key (see README: desk phone). With ?test=1 appended, the key raises a test alarm.",
+      ready: 'ready',
+      noUrl: 'no action URL',
+      allowedSources: 'Allowed senders (desk phones only: IP addresses or networks, comma-separated; empty = any)',
       requestTest: 'Request function test',
       testRequested: 'Function test requested.',
     },
