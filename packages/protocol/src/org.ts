@@ -152,28 +152,23 @@ export const administeredDeviceKinds = ['workstation', 'button', 'desk_phone'] a
 /** One address or network (`10.1.2.3`, `10.1.2.0/24`, IPv6 alike). */
 const SourceAddress = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
 
+/** The entries of an allowed-senders text (`10.1.2.30, 10.1.3.0/24`). */
+export const sourceAddresses = (v: string | null): string[] =>
+  (v ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+
 /**
- * The addresses a desk phone's requests may come from, comma-separated; null: any address (the
- * phone's secret alone decides).
+ * The addresses a desk phone's requests may come from, comma-separated; null or empty: any address
+ * (the phone's secret alone decides). The server keeps them as `a, b`.
  */
 export const AllowedSources = text(500)
-  .nullable()
-  .default(null)
-  .transform((v) =>
-    v === null || v.trim() === ''
-      ? null
-      : v
-          .split(',')
-          .map((a) => a.trim())
-          .filter(Boolean)
-          .join(', '),
-  )
-  .refine((v) => v === null || v.split(', ').every((a) => SourceAddress.safeParse(a).success), {
+  .refine((v) => sourceAddresses(v).every((a) => SourceAddress.safeParse(a).success), {
     message: 'IP-Adressen oder Netze mit Komma trennen, z. B. 10.1.2.30, 10.1.3.0/24',
-  });
-
-/** The addresses of an `AllowedSources` value, for matching. */
-export const sourceAddresses = (v: string | null): string[] => (v ? v.split(', ') : []);
+  })
+  .nullable()
+  .default(null);
 
 export const DeviceInput = z
   .object({
@@ -184,7 +179,7 @@ export const DeviceInput = z
     personId: Id.nullable().default(null),
     /** For network buttons: the id the button sends over MQTT or HTTP (e.g. its MAC). */
     externalId: text(100).min(1).nullable().default(null),
-    /** Desk phones: the addresses their requests may come from (empty: any). */
+    /** Desk phones: the addresses their requests may come from (empty: any); ignored for other kinds. */
     allowedSources: AllowedSources,
     /** Scheduled function test interval in hours; 0 = only at agent start. */
     functionTestHours: z
@@ -198,10 +193,6 @@ export const DeviceInput = z
   .refine((d) => d.roomId !== null || (d.kind === 'button' && d.personId !== null), {
     message: 'Raum angeben (ein Taster ohne Raum muss einer Person zugeordnet sein)',
     path: ['roomId'],
-  })
-  .refine((d) => d.kind === 'desk_phone' || d.allowedSources === null, {
-    message: 'Erlaubte Absender gibt es nur für Tischtelefone',
-    path: ['allowedSources'],
   });
 export type DeviceInput = z.infer<typeof DeviceInput>;
 

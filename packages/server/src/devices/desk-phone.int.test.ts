@@ -132,6 +132,12 @@ describe.each(backends)('the desk phone as a trigger on %s', (backend) => {
           allowedSources,
         },
       });
+    // Other kinds keep no senders: the form sends the field for every kind.
+    const button = await api(server.url, 'POST', '/api/admin/devices', {
+      cookie,
+      body: { kind: 'button', name: 'Taster E.01', roomId: room.id, allowedSources: '10.1.2.3' },
+    });
+    expect([button.status, button.body.allowedSources]).toEqual([201, null]);
     const bad = await update('10.1.2.3, Bürgerbüro');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('IP-Adressen oder Netze mit Komma trennen');

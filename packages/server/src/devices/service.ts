@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, not, notInArray, or, sql } from 'drizzle-orm';
 import {
   deskPhonePath,
+  sourceAddresses,
   type Device,
   type DeviceInput,
   type DeskPhoneUrl,
@@ -26,6 +27,12 @@ type DeviceRow = typeof devices.$inferSelect;
 type TestRow = typeof functionTests.$inferSelect;
 
 const enrolmentHours = 24;
+
+/** The input as stored: allowed senders only for desk phones, as `a, b` (null: any address). */
+const stored = (input: DeviceInput) => ({
+  ...input,
+  allowedSources: input.kind === 'desk_phone' ? sourceAddresses(input.allowedSources).join(', ') || null : null,
+});
 /** A requested function test that got no answer in this time has failed. */
 const functionTestAnswerMs = 120_000;
 
@@ -48,7 +55,7 @@ export class DeviceService {
       await this.checkRefs(tx, actor.orgId, input);
       const [row] = await tx
         .insert(devices)
-        .values({ ...input, orgId: actor.orgId })
+        .values({ ...stored(input), orgId: actor.orgId })
         .returning();
       await this.audit(tx, actor, 'device.created', row!, { name: input.name });
       return (await this.presentMany([row!], tx))[0]!;
@@ -60,7 +67,7 @@ export class DeviceService {
       await this.checkRefs(tx, actor.orgId, input);
       const [row] = await tx
         .update(devices)
-        .set(input)
+        .set(stored(input))
         .where(and(eq(devices.orgId, actor.orgId), eq(devices.id, id)))
         .returning();
       if (!row) throw notFound('Gerät');

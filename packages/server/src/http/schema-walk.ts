@@ -155,6 +155,7 @@ const stringCandidates = [
   'beispiel-schluessel-123456',
   'beispiel@musterstadt.example',
   'ldaps://verzeichnis.musterstadt.example:636',
+  '10.1.2.30',
 ];
 
 /**
