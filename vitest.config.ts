@@ -12,7 +12,8 @@ export default defineConfig({
     // Vitest's default is one worker per core minus one: a single worker on the 2-core CI
     // machine. Integration tests mostly wait on PostgreSQL, PGlite and their server's sockets,
     // so three at once finish the tier in about half the time. The process tiers run after
-    // them, one file at a time (groupOrder), so their timing is never shared with that load.
+    // them (groupOrder), so their timing is never shared with that load: the end-to-end files
+    // two at a time, the fault files one at a time.
     maxWorkers: 3,
     projects: [
       {
@@ -60,7 +61,9 @@ export default defineConfig({
           include: ['e2e/**/*.e2e.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time: each starts its own servers on free ports with its own
+          // databases, and most of their time is spent waiting (timers, reconnects, a browser).
+          maxWorkers: 2,
         },
       },
     ],
