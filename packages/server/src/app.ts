@@ -32,6 +32,8 @@ import { Presence } from './delivery/presence.js';
 import { useFileWorkers } from './http/file-workers.js';
 import { heavyWorkOf } from './http/heavy.js';
 import { DeskPhones, deskPhoneRoutes } from './devices/desk-phone.js';
+import { FunctionTestSummary } from './devices/test-summary.js';
+import { SmtpMailer } from './notify/mail.js';
 import { Sockets } from './delivery/sockets.js';
 import { realtimeRoutes, realtimeSocketError } from './delivery/routes.js';
 import { deviceRoutes } from './devices/routes.js';
@@ -220,6 +222,7 @@ export async function createWachsam(
     holdMs: config.mobileHoldMs,
   });
   const push = new PushService(db, clock, config.pushSubject, app.log, { ...publicNetwork(), ...opts.pushNetwork });
+  const mailer = config.mail ? new SmtpMailer(config.mail.url, config.mail.from) : null;
   const offlineAlerts = new OfflineAlerts(
     db,
     clock,
@@ -227,7 +230,9 @@ export async function createWachsam(
     smsGateway(config.smsGateway, app.log),
     push,
     app.log,
+    mailer && { mailer, publicUrl: config.publicUrl, controlCentre: config.mail!.controlCentre },
   );
+  const testSummary = mailer ? new FunctionTestSummary(database.bulk, clock, mailer, app.log) : null;
   alarms.onAlerted((alarmId, step, known) => offlineAlerts.alerted(alarmId, step, known));
 
   authRoutes(app, auth, config);
@@ -312,6 +317,7 @@ export async function createWachsam(
     await pruneStream();
     for (const d of domains) if (d.job) await d.job();
     await retention.job();
+    if (testSummary) await testSummary.run();
   });
   const timers: NodeJS.Timeout[] = [];
 
@@ -351,6 +357,7 @@ export async function createWachsam(
       if (mqtt) await mqtt.stop();
       await app.close();
       await offlineAlerts.idle();
+      mailer?.close();
       await presence.close();
       await fileWorkers.release();
       if (!opts.database) await database.close();

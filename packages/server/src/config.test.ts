@@ -41,6 +41,22 @@ describe('configuration', () => {
     });
   });
 
+  it('takes SMTP for e-mail only with a sender, and the control centre only as addresses', () => {
+    expect(loadConfig({}).mail).toBeNull();
+    const smtp = { SMTP_URL: 'smtp://mail.stadt.example:587', MAIL_FROM: 'Wachsam <wachsam@stadt.example>' };
+    expect(
+      loadConfig({ ...smtp, ALARM_MAIL_CONTROL_CENTRE: ' leitstelle@stadt.example , lage@stadt.example' }).mail,
+    ).toEqual({
+      url: 'smtp://mail.stadt.example:587',
+      from: 'Wachsam <wachsam@stadt.example>',
+      controlCentre: ['leitstelle@stadt.example', 'lage@stadt.example'],
+    });
+    expect(() => loadConfig({ SMTP_URL: smtp.SMTP_URL })).toThrow(/MAIL_FROM/);
+    expect(() => loadConfig({ ...smtp, SMTP_URL: 'https://mail.stadt.example' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ ...smtp, ALARM_MAIL_CONTROL_CENTRE: 'Leitstelle' })).toThrow(/ALARM_MAIL_CONTROL_CENTRE/);
+    expect(() => loadConfig({ ALARM_MAIL_CONTROL_CENTRE: 'leitstelle@stadt.example' })).toThrow(/braucht SMTP_URL/);
+  });
+
   it('sets secure cookies when the public URL is https', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://alarm.stadt.example' }).cookieSecure).toBe(true);
   });

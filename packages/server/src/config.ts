@@ -6,6 +6,13 @@ import type { PasswordHashCost } from './auth/passwords.js';
  * The whole configuration, read once at start from the environment. A bad value stops the
  * process with the variable's name and what is expected; nothing runs on a half-read config.
  */
+/** The addresses of a comma-separated list. */
+const mailList = (v: string): string[] =>
+  v
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -100,6 +107,15 @@ const Env = z.object({
   SMS_GATEWAY_URL: z.url().optional(),
   /** Optional bearer token for SMS_GATEWAY_URL. */
   SMS_GATEWAY_TOKEN: z.string().optional(),
+  /** SMTP for alarm e-mails and the daily function-test summary (`smtp://user:pass@host:587`, `smtps://…`); without it no e-mail. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'muss mit smtp:// oder smtps:// beginnen' }).optional(),
+  /** The sender of those e-mails; required with SMTP_URL. */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** Addresses (comma-separated) that get every real alarm by e-mail when it reaches the step that asks to call the police. */
+  ALARM_MAIL_CONTROL_CENTRE: z
+    .string()
+    .refine((v) => mailList(v).every((a) => z.email().safeParse(a).success), 'E-Mail-Adressen mit Komma trennen')
+    .optional(),
   /** Press-and-hold time of the phone app's alarm button (ms; at most 2 s, per the requirement). */
   MOBILE_HOLD_MS: z.coerce.number().int().min(0).max(2000).default(1500),
   /** VAPID subject (contact of the operator) for Web Push. */
@@ -148,6 +164,8 @@ export interface Config {
   smsInboundSecret: string | null;
   smsGateway: { kind: 'log' } | { kind: 'none' } | { kind: 'http'; url: string; token: string | null };
   mobileHoldMs: number;
+  /** E-mail: the SMTP server and sender, and the control centre's addresses (empty: none). */
+  mail: { url: string; from: string; controlCentre: string[] } | null;
   pushSubject: string;
   /** Extra CAs (PEM file) trusted for OpenID providers; read at start. */
   oidcCaFile: string | null;
@@ -171,6 +189,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   if (e.SMS_GATEWAY === 'http' && !e.SMS_GATEWAY_URL)
     throw new ConfigError('Ungültige Konfiguration:\n  SMS_GATEWAY_URL: erforderlich, wenn SMS_GATEWAY=http');
+  if (e.SMTP_URL && !e.MAIL_FROM)
+    throw new ConfigError('Ungültige Konfiguration:\n  MAIL_FROM: erforderlich, wenn SMTP_URL gesetzt ist');
+  if (e.ALARM_MAIL_CONTROL_CENTRE && !e.SMTP_URL)
+    throw new ConfigError('Ungültige Konfiguration:\n  ALARM_MAIL_CONTROL_CENTRE: braucht SMTP_URL');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -208,6 +230,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { kind: 'http', url: e.SMS_GATEWAY_URL!, token: e.SMS_GATEWAY_TOKEN ?? null }
         : { kind: e.SMS_GATEWAY },
     mobileHoldMs: e.MOBILE_HOLD_MS,
+    mail: e.SMTP_URL
+      ? {
+          url: e.SMTP_URL,
+          from: e.MAIL_FROM!,
+          controlCentre: mailList(e.ALARM_MAIL_CONTROL_CENTRE ?? ''),
+        }
+      : null,
     pushSubject: e.PUSH_SUBJECT,
     oidcCaFile: e.OIDC_CA_FILE ?? null,
   };

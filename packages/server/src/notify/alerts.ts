@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { onlineSince, onlineSql } from '../delivery/presence.js';
 import { alarms, people } from '../db/schema.js';
+import type { Mailer } from './mail.js';
 import type { PushService } from './push.js';
 import type { SmsGateway } from './sms.js';
 
@@ -27,6 +28,32 @@ export function alarmSms(a: Pick<AlarmRow, 'sender' | 'location' | 'position' | 
   return `ALARM: ${name}, ${placeOf(a)}, ${clockTime.format(a.raisedAt)} Uhr.${back}`;
 }
 
+/**
+ * The alarm as an e-mail: who, where, when, a call-back number and the link into the console.
+ * `why` says why this address gets it (no connection, the control centre's step).
+ */
+export function alarmMail(
+  a: Pick<AlarmRow, 'id' | 'sender' | 'location' | 'position' | 'raisedAt' | 'test'>,
+  publicUrl: string | null,
+  why: string,
+): { subject: string; text: string } {
+  const name = `${a.sender.firstName} ${a.sender.lastName}`.trim();
+  const address = a.location.address ? ` (${a.location.address})` : '';
+  return {
+    subject: `${a.test ? 'TESTALARM – keine Gefahr: ' : 'ALARM: '}${name} braucht Hilfe – ${placeOf(a)}`,
+    text: [
+      a.test ? 'TESTALARM – KEINE GEFAHR. Bitte nicht ausrücken.' : `Stiller Alarm: ${name} braucht Hilfe.`,
+      '',
+      `Ort: ${placeOf(a)}${address}`,
+      `Ausgelöst: ${clockTime.format(a.raisedAt)} Uhr`,
+      ...(a.sender.phone ? [`Rückruf: ${a.sender.phone}`] : []),
+      ...(publicUrl ? [`In Wachsam öffnen: ${publicUrl.replace(/\/+$/, '')}/?alarm=${a.id}`] : []),
+      '',
+      why,
+    ].join('\n'),
+  };
+}
+
 export function alarmPush(a: Pick<AlarmRow, 'id' | 'sender' | 'location' | 'position' | 'test'>): PushPayload {
   return {
     alarmId: a.id,
@@ -37,12 +64,22 @@ export function alarmPush(a: Pick<AlarmRow, 'id' | 'sender' | 'location' | 'posi
   };
 }
 
+/** E-mail as a channel: the SMTP server, the console's address for links, and the control centre's mailbox. */
+export interface AlarmMail {
+  mailer: Mailer;
+  publicUrl: string | null;
+  /** Addresses that get every real alarm when it reaches a step that asks to call the police (the control centre's step). */
+  controlCentre: string[];
+}
+
 /**
  * Alerts outside the realtime stream for receivers who have no live connection: one SMS (when
- * they have a phone number and a gateway is configured) and a push to each of their
- * subscriptions. Runs after the commit, never inside the alarm's transaction; a failure is
- * logged and not retried, the realtime alert and the escalation stay the backbone.
- * Test alarms get a push marked as test, but no SMS: an SMS costs money and wakes people.
+ * they have a phone number and a gateway is configured), an e-mail (when they have an address
+ * and SMTP is configured) and a push to each of their subscriptions. A step that asks to call the
+ * police also goes by e-mail to the control centre's mailbox. Runs after the commit, never
+ * inside the alarm's transaction; a failure is logged and not retried, the realtime alert and
+ * the escalation stay the backbone. Test alarms get a push and an e-mail marked as test, but no
+ * SMS (an SMS costs money and wakes people) and nothing to the control centre.
  */
 export class OfflineAlerts {
   private readonly running = new Set<Promise<void>>();
@@ -54,6 +91,7 @@ export class OfflineAlerts {
     private readonly sms: SmsGateway | null,
     private readonly push: PushService,
     private readonly log: FastifyBaseLogger,
+    private readonly mail: AlarmMail | null = null,
   ) {}
 
   /**
@@ -73,11 +111,15 @@ export class OfflineAlerts {
   }
 
   private async send(alarmId: string, step: number, known?: AlertedKnown): Promise<void> {
-    if (known && known.offline.length === 0) return;
+    const controlCentre = this.mail?.controlCentre.length ? this.mail : null;
+    if (known && known.offline.length === 0 && !controlCentre) return;
     const alarm = known?.alarm ?? (await this.db.select().from(alarms).where(eq(alarms.id, alarmId)))[0];
     if (!alarm || alarm.resolvedAt) return;
+    if (controlCentre && !alarm.test && alarm.steps[step - 1]?.callPolice)
+      await this.mailTo(controlCentre.controlCentre, alarm, 'Diese Alarmstufe sieht vor, die Polizei (110) zu rufen.');
+    if (known && known.offline.length === 0) return;
     const offline = await this.db
-      .select({ personId: people.id, phone: people.phone })
+      .select({ personId: people.id, phone: people.phone, email: people.email })
       .from(people)
       .where(
         known
@@ -92,7 +134,16 @@ export class OfflineAlerts {
     if (offline.length === 0) return;
     const texts = this.sms && !alarm.test ? offline.filter((r) => r.phone.trim() !== '') : [];
     const text = alarmSms(alarm);
+    const mails = this.mail ? offline.filter((r) => r.email?.trim()) : [];
     await Promise.all([
+      // One e-mail each: receivers do not learn each other's addresses.
+      ...mails.map((r) =>
+        this.mailTo(
+          [r.email!],
+          alarm,
+          'Sie erhalten diese E-Mail, weil der Alarm Sie benachrichtigt und Wachsam bei Ihnen gerade keine Verbindung hat.',
+        ),
+      ),
       ...texts.map((r) =>
         this.sms!.send(r.phone, text).catch((err: unknown) =>
           this.log.warn({ err, alarmId, personId: r.personId }, 'alarm SMS not sent'),
@@ -104,6 +155,16 @@ export class OfflineAlerts {
         alarmPush(alarm),
       ),
     ]);
-    this.log.info({ alarmId, step, offline: offline.length, sms: texts.length }, 'offline receivers alerted');
+    this.log.info(
+      { alarmId, step, offline: offline.length, sms: texts.length, mail: mails.length },
+      'offline receivers alerted',
+    );
+  }
+
+  private async mailTo(to: string[], alarm: AlarmRow, why: string): Promise<void> {
+    const mail = this.mail!;
+    await mail.mailer
+      .send({ to, ...alarmMail(alarm, mail.publicUrl, why) })
+      .catch((err: unknown) => this.log.warn({ err, alarmId: alarm.id }, 'alarm e-mail not sent'));
   }
 }
