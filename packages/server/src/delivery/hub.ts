@@ -144,7 +144,7 @@ export class Hub {
     if (!committed || committed.orgId !== orgId) return this.pump(orgId);
     // Right after the committing request has written its answer (the sender's 201 does not wait
     // for thousands of sends); what is true then decides, so a fetch meanwhile is not doubled.
-    const done = this.activity.begin();
+    const done = this.alarmWork(committed.rows);
     setImmediate(() => {
       try {
         if (!this.dispatchCommitted(committed)) this.pump(orgId);
@@ -205,7 +205,6 @@ export class Hub {
     }
     const state = { again: false };
     this.pumps.set(orgId, state);
-    const done = this.activity.begin();
     const loop = async () => {
       do {
         state.again = false;
@@ -217,10 +216,7 @@ export class Hub {
         this.log.error({ err, orgId }, 'event fan-out failed; retrying');
         setTimeout(() => this.pump(orgId), 200).unref();
       })
-      .finally(() => {
-        this.pumps.delete(orgId);
-        done();
-      });
+      .finally(() => this.pumps.delete(orgId));
   }
 
   private async dispatchNew(orgId: string): Promise<void> {
@@ -228,19 +224,32 @@ export class Hub {
     for (;;) {
       const rows = await this.reads.eventsAfter(this.db, orgId, from, batch);
       if (rows.length === 0) return;
-      const receivers = await receiversOf(this.db, audienceAlarmIdsOf(rows));
-      const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));
-      for (const row of rows)
-        this.fanOut(
-          orgId,
-          row,
-          row.alarmId ? receivers.get(row.alarmId) : undefined,
-          row.alarmId ? (senders.get(row.alarmId) ?? null) : null,
-        );
+      const done = this.alarmWork(rows);
+      try {
+        const receivers = await receiversOf(this.db, audienceAlarmIdsOf(rows));
+        const senders = await sendersOf(this.db, messageAlarmIdsOf(rows));
+        for (const row of rows)
+          this.fanOut(
+            orgId,
+            row,
+            row.alarmId ? receivers.get(row.alarmId) : undefined,
+            row.alarmId ? (senders.get(row.alarmId) ?? null) : null,
+          );
+      } finally {
+        done();
+      }
       from = rows[rows.length - 1]!.id;
       this.advance(orgId, from);
       if (rows.length < batch) return;
     }
+  }
+
+  /**
+   * Events of alarms are alarm work (heavy work waits while they go out); a device coming online
+   * or a presence change is not: with thousands of agents those never stop.
+   */
+  private alarmWork(rows: readonly EventRow[]): () => void {
+    return rows.some((r) => r.alarmId) ? this.activity.begin() : () => undefined;
   }
 
   private fanOut(
