@@ -298,6 +298,8 @@ export async function createWachsam(
   // housekeeping (offline sweep, function tests, retention), and a slow housekeeping run only
   // delays the next housekeeping run.
   const escalation = new Job('escalation', app.log, () => alarms.escalateDue());
+  // Its own job: a mail server that does not answer never holds up housekeeping.
+  const summary = new Job('function-test summary', app.log, async () => testSummary?.run());
   const revalidateSockets = everyAtMost(clock, 60_000, () => sockets.revalidate());
   const closeFunctionTests = everyAtMost(clock, 60_000, () => alarms.closeStaleFunctionTests().then(() => undefined));
   const pruneStream = everyAtMost(clock, 3600_000, (now) => pruneEvents(database.bulk, now).then(() => undefined));
@@ -317,7 +319,6 @@ export async function createWachsam(
     await pruneStream();
     for (const d of domains) if (d.job) await d.job();
     await retention.job();
-    if (testSummary) await testSummary.run();
   });
   const timers: NodeJS.Timeout[] = [];
 
@@ -339,12 +340,14 @@ export async function createWachsam(
       if (opts.timers !== false) {
         timers.push(setInterval(() => escalation.run(), config.escalationPollMs));
         timers.push(setInterval(() => housekeeping.run(), Math.max(config.escalationPollMs, 1000)));
+        if (testSummary) timers.push(setInterval(() => summary.run(), 60_000));
       }
       return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     },
     async tick() {
       await escalation.now();
       await housekeeping.now();
+      await summary.now();
     },
     openSetup: () => setup.open(),
     markReady() {
@@ -352,7 +355,7 @@ export async function createWachsam(
     },
     async close() {
       for (const t of timers) clearInterval(t);
-      await Promise.all([escalation.idle(), housekeeping.idle()]);
+      await Promise.all([escalation.idle(), housekeeping.idle(), summary.idle()]);
       realtime.stop();
       if (mqtt) await mqtt.stop();
       await app.close();

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Alarm } from '@wachsam/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../db/schema.js';
+import { FakeClock } from '../clock.js';
 import { api, backends, startTestServer, TestRealtime, type TestServer } from '../testing.js';
 import { sourceAllowed } from './desk-phone.js';
 
@@ -28,6 +29,7 @@ const answer = async (res: Response) => ({ status: res.status, text: await res.t
 
 describe.each(backends)('the desk phone as a trigger on %s', (backend) => {
   let server: TestServer;
+  const clock = new FakeClock();
   let cookie: string;
   let desk: string;
   const logLines: string[] = [];
@@ -40,6 +42,8 @@ describe.each(backends)('the desk phone as a trigger on %s', (backend) => {
     // Request lines are logged at info: the secret in the path must not reach them.
     server = await startTestServer({
       backend,
+      // The 30 s in which a repeat is the same alarm run on this clock, not on a loaded machine's.
+      clock,
       // A guesser is stopped after 10 wrong secrets a minute (the test server's default is 1,000).
       env: { LOG_LEVEL: 'info', LOGIN_ATTEMPTS_PER_MINUTE: '10' },
       logStream: { write: (l) => logLines.push(l) },
@@ -97,6 +101,16 @@ describe.each(backends)('the desk phone as a trigger on %s', (backend) => {
     expect(both.map((a) => a.status)).toEqual([200, 200]);
     expect((await alarmsOf()).filter((a) => a.deviceId === phoneId)).toHaveLength(1);
 
+    // Still open 31 s later, a press is a new alarm: somebody needs help again.
+    clock.advance(31_000);
+    expect(await answer(await phone.yealink(url))).toEqual({ status: 200, text: 'Alarm ausgelöst' });
+    const [again] = await alarmsOf();
+    expect(again!.id).not.toBe(raised!.id);
+    await api(server.url, 'POST', `/api/alarms/${again!.id}/resolve`, {
+      cookie: desk,
+      body: { outcome: 'false_alarm' },
+    });
+
     // Resolved, the next press is a new alarm (from a Snom's plain GET).
     const resolved = await api(server.url, 'POST', `/api/alarms/${raised!.id}/resolve`, {
       cookie: desk,
@@ -104,7 +118,7 @@ describe.each(backends)('the desk phone as a trigger on %s', (backend) => {
     });
     expect(resolved.status).toBe(200);
     expect(await answer(await phone.snom(url))).toEqual({ status: 200, text: 'Alarm ausgelöst' });
-    expect((await alarmsOf()).filter((a) => a.deviceId === phoneId && !a.test)).toHaveLength(2);
+    expect((await alarmsOf()).filter((a) => a.deviceId === phoneId && !a.test)).toHaveLength(3);
   });
 
   it('raises a test alarm from a POST form with test=1, and from ?test=1', async () => {
@@ -115,6 +129,11 @@ describe.each(backends)('the desk phone as a trigger on %s', (backend) => {
     expect(await answer(await phone.snom(`${url}?test=1`))).toEqual({ status: 200, text: 'Testalarm läuft bereits' });
     const tests = (await alarmsOf()).filter((a) => a.deviceId === phoneId && a.test);
     expect(tests).toHaveLength(1);
+    // The test key is the phone's function test.
+    const listed = (await api(server.url, 'GET', '/api/admin/devices', { cookie })).body.find(
+      (d: { id: string }) => d.id === phoneId,
+    );
+    expect(listed.lastFunctionTest).toMatchObject({ result: 'passed' });
   });
 
   it('refuses a wrong secret, an address not allowed and a revoked phone, and audits the refusals', async () => {
@@ -175,13 +194,15 @@ describe.each(backends)('the desk phone as a trigger on %s', (backend) => {
     expect(offline.map((d) => d.id)).not.toContain(phoneId);
   });
 
-  it('answers a guesser 429 after the allowed number of wrong secrets in a minute, also for a right one then', async () => {
+  it('answers a guesser 429 after the allowed number of wrong requests in a minute, never the phone itself', async () => {
     const wrong = () => phone.snom(`${server.url}/api/desk-phone/${crypto.randomUUID()}`);
-    // Two wrong ones came from this address before (a wrong secret, the replaced URL): 8 more.
+    // Four wrong requests came from this address before (two unknown secrets, two refusals).
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await wrong()).status);
-    expect(statuses).toEqual([...Array<number>(8).fill(404), 429, 429]);
-    expect(await answer(await phone.snom(url))).toEqual({ status: 429, text: 'Zu viele Versuche; bitte warten' });
+    for (let i = 0; i < 8; i++) statuses.push((await wrong()).status);
+    expect(statuses).toEqual([...Array<number>(6).fill(404), 429, 429]);
+    // The phone with its secret, from the same address, still raises its alarm.
+    clock.advance(31_000);
+    expect(await answer(await phone.snom(url))).toEqual({ status: 200, text: 'Alarm ausgelöst' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +9,7 @@ import { AttemptCounter } from '../auth/throttle.js';
 import { sha256 } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { alarms, devices } from '../db/schema.js';
+import { alarms, devices, functionTests } from '../db/schema.js';
 
 /**
  * A second press of the key, or the phone sending its request again after a timeout, within this
@@ -58,12 +59,15 @@ export class DeskPhones {
     private readonly alarmService: AlarmService,
   ) {}
 
-  async press(secret: string, from: string, test: boolean): Promise<PressAnswer> {
+  /** `limited`: the address is over its budget of wrong requests; only a right, allowed phone gets through. */
+  async press(secret: string, from: string, test: boolean, limited = false): Promise<PressAnswer> {
     const [phone] = await this.db
       .select()
       .from(devices)
       .where(and(eq(devices.actionSecretHash, sha256(secret)), eq(devices.kind, 'desk_phone')));
-    if (!phone) return { status: 404, text: 'Unbekanntes Telefon' };
+    const tooMany = { status: 429 as const, text: 'Zu viele Versuche; bitte warten' };
+    if (!phone) return limited ? tooMany : { status: 404, text: 'Unbekanntes Telefon' };
+    if (limited && (phone.revokedAt || !sourceAllowed(sourceAddresses(phone.allowedSources), from))) return tooMany;
     const refuse = async (reason: 'revoked' | 'source') => {
       await appendAudit(this.db, {
         orgId: phone.orgId,
@@ -111,7 +115,7 @@ export class DeskPhones {
       )
       .orderBy(desc(alarms.raisedAt))
       .limit(1);
-    const key = open?.key ?? `desk_phone:${test ? 'test' : 'alarm'}:${now.getTime()}`;
+    const key = open?.key ?? `desk_phone:${test ? 'test' : 'alarm'}:${now.getTime()}:${randomUUID()}`;
     const raised = await this.alarmService.raise(
       {
         kind: 'device',
@@ -124,11 +128,23 @@ export class DeskPhones {
       { source: 'desk_phone', test, functionTest: false },
       key,
     );
-    // When the phone last called in (it keeps no connection, so it is never "online").
+    // When the phone last called in (it keeps no connection, so it is never "online"); a test
+    // press that raised its test alarm is the phone's function test, passed.
     await this.db
-      .update(devices)
-      .set({ lastSeenAt: now })
-      .where(eq(devices.id, phone.id))
+      .transaction(async (tx) => {
+        await tx.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, phone.id));
+        if (test && !raised.replayed)
+          await tx.insert(functionTests).values({
+            orgId: phone.orgId,
+            deviceId: phone.id,
+            trigger: 'manual',
+            requestedAt: now,
+            completedAt: now,
+            result: 'passed',
+            detail: 'Testtaste am Tischtelefon',
+            alarmId: raised.alarm.id,
+          });
+      })
       .catch(() => undefined);
     const what = test ? 'Testalarm' : 'Alarm';
     return {
@@ -164,14 +180,16 @@ export function deskPhoneRoutes(
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => done(null, body));
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
       const key = `desk-phone:${req.ip}`;
-      let answer: PressAnswer;
-      if (misses.exhausted(key, perMinute)) answer = { status: 429, text: 'Zu viele Versuche; bitte warten' };
-      else {
-        const { secret } = req.params as { secret: string };
-        answer = await phones.press(secret, req.ip, testPress(req));
-        if (answer.status === 404) misses.take(key, perMinute);
-        else if (answer.status === 200) log.info({ alarm: answer.alarmId }, 'desk phone press');
-      }
+      const { secret } = req.params as { secret: string };
+      // A phone with its right secret is never throttled: a guesser on the same address (or
+      // behind the same proxy) must not be able to silence it. Misses and refusals are counted;
+      // over the limit they are answered 429 without a lookup or an audit entry.
+      const limited = misses.exhausted(key, perMinute);
+      let answer = await phones.press(secret, req.ip, testPress(req), limited);
+      if (answer.status === 404 || answer.status === 403) {
+        if (!misses.take(key, perMinute)) answer = { status: 429, text: 'Zu viele Versuche; bitte warten' };
+      } else if (answer.status === 429) log.warn({ address: req.ip }, 'desk phone: too many wrong requests');
+      else log.info({ alarm: answer.alarmId }, 'desk phone press');
       return reply.status(answer.status).type('text/plain; charset=utf-8').send(answer.text);
     };
     const opts = { schema: { hide: true } as object };

@@ -60,8 +60,17 @@ export class FunctionTestSummary {
     let sent = 0;
     for (const org of await this.db.select().from(organisations)) {
       const key = `function_test_summary:${org.id}`;
-      const [done] = await this.db.select().from(settings).where(eq(settings.key, key));
-      if ((done?.value as { day?: string } | undefined)?.day === day) continue;
+      // Claimed in one statement: of several instances, one sends.
+      const claimed = await this.db
+        .insert(settings)
+        .values({ key, value: { day } })
+        .onConflictDoUpdate({
+          target: settings.key,
+          set: { value: { day } },
+          setWhere: sql`${settings.value}->>'day' is distinct from ${day}`,
+        })
+        .returning({ key: settings.key });
+      if (claimed.length === 0) continue;
       const admins = await this.db
         .select({ email: people.email })
         .from(people)
@@ -73,21 +82,18 @@ export class FunctionTestSummary {
             isNotNull(people.email),
           ),
         );
-      const to = admins.map((a) => a.email!.trim()).filter(Boolean);
-      if (to.length) {
-        const text = await this.summary(org.id, org.name, now);
-        const subject = `Wachsam: Funktionstests der letzten 24 Stunden – ${org.name}`;
-        // One e-mail each, as for alarms; one that fails does not hold up the others.
-        for (const address of to)
-          await this.mailer
-            .send({ to: [address], subject, text })
-            .then(() => sent++)
-            .catch((err: unknown) => this.log.warn({ err, orgId: org.id }, 'function-test summary not sent'));
-      }
-      await this.db
-        .insert(settings)
-        .values({ key, value: { day } })
-        .onConflictDoUpdate({ target: settings.key, set: { value: { day } } });
+      const to = admins.map((a) => a.email!);
+      if (to.length === 0) continue;
+      const text = await this.summary(org.id, org.name, now);
+      const subject = `Wachsam: Funktionstests der letzten 24 Stunden – ${org.name}`;
+      // One e-mail each, as for alarms; one that fails does not hold up the others.
+      const results = await Promise.allSettled(to.map((address) => this.mailer.send({ to: [address], subject, text })));
+      const ok = results.filter((r) => r.status === 'fulfilled').length;
+      sent += ok;
+      if (ok < to.length)
+        this.log.warn({ orgId: org.id, failed: to.length - ok }, 'function-test summary not sent to all');
+      // Nobody got it: the claim goes, the next run tries again.
+      if (ok === 0) await this.db.delete(settings).where(eq(settings.key, key));
     }
     return sent;
   }

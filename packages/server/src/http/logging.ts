@@ -17,14 +17,19 @@ import { deskPhonePath } from '@wachsam/protocol';
 /** The address without its query string. Paths carry ids only, never names. */
 export const pathOnly = (url: string | undefined): string => (url ?? '').split('?')[0]!;
 
-/** A desk phone's secret is in its path (phones call a fixed URL): the log never has it. */
-const withoutSecrets = (path: string): string =>
-  path.startsWith(`${deskPhonePath}/`) ? `${deskPhonePath}/(Geheimnis)` : path;
+/**
+ * A desk phone's secret is in its path (phones call a fixed URL): the log never has it, whatever
+ * spelling of the path the router took for that route (`%2D` for `-` included).
+ */
+const withoutSecrets = (req: FastifyRequest, path: string): string =>
+  path.startsWith(`${deskPhonePath}/`) || req.routeOptions?.url === `${deskPhonePath}/:secret`
+    ? `${deskPhonePath}/(Geheimnis)`
+    : path;
 
 export function requestForLog(req: FastifyRequest) {
   return {
     method: req.method,
-    url: withoutSecrets(pathOnly(req.url)),
+    url: withoutSecrets(req, pathOnly(req.url)),
     host: req.host,
     remoteAddress: req.ip,
     remotePort: req.socket?.remotePort,

@@ -115,8 +115,19 @@ export class OfflineAlerts {
     if (known && known.offline.length === 0 && !controlCentre) return;
     const alarm = known?.alarm ?? (await this.db.select().from(alarms).where(eq(alarms.id, alarmId)))[0];
     if (!alarm || alarm.resolvedAt) return;
-    if (controlCentre && !alarm.test && alarm.steps[step - 1]?.callPolice)
-      await this.mailTo(controlCentre.controlCentre, alarm, 'Diese Alarmstufe sieht vor, die Polizei (110) zu rufen.');
+    // Beside the SMS and pushes, never before them: a slow mail server must not hold them up.
+    const centre =
+      controlCentre && !alarm.test && alarm.steps[step - 1]?.callPolice
+        ? this.mailTo(controlCentre.controlCentre, alarm, 'Diese Alarmstufe sieht vor, die Polizei (110) zu rufen.')
+        : Promise.resolve();
+    try {
+      await this.sendOffline(alarm, alarmId, step, known);
+    } finally {
+      await centre;
+    }
+  }
+
+  private async sendOffline(alarm: AlarmRow, alarmId: string, step: number, known?: AlertedKnown): Promise<void> {
     if (known && known.offline.length === 0) return;
     const offline = await this.db
       .select({ personId: people.id, phone: people.phone, email: people.email })
@@ -165,6 +176,9 @@ export class OfflineAlerts {
     const mail = this.mail!;
     await mail.mailer
       .send({ to, ...alarmMail(alarm, mail.publicUrl, why) })
-      .catch((err: unknown) => this.log.warn({ err, alarmId: alarm.id }, 'alarm e-mail not sent'));
+      .catch((err: { code?: string; responseCode?: number }) =>
+        // The server's answer may quote the address: only its codes go to the log.
+        this.log.warn({ code: err.code, responseCode: err.responseCode, alarmId: alarm.id }, 'alarm e-mail not sent'),
+      );
   }
 }

@@ -67,6 +67,7 @@ describe('e-mail to those not on a screen, against a real SMTP server', () => {
     await setMail('jonas.becker', 'jonas.becker@post.musterstadt.example');
     await setMail('pforte', 'pforte@post.musterstadt.example');
     await setMail('it', 'it@post.musterstadt.example');
+    await setMail('leitstelle', 'leitstelle@post.musterstadt.example');
   });
   afterAll(async () => {
     await server?.close();
@@ -108,16 +109,45 @@ describe('e-mail to those not on a screen, against a real SMTP server', () => {
     });
   });
 
-  it('marks a test alarm as such and leaves the control centre out', async () => {
+  it('marks a test alarm as such and leaves the control centre out, also where its step comes first', async () => {
+    // A counter whose plan alerts the control centre at once (the step asks to call 110).
+    const it = await server.login(login('it'));
+    const rooms = (await api(server.url, 'GET', '/api/admin/rooms', { cookie: it })).body as Array<{
+      id: string;
+      name: string;
+    }>;
+    const plan = await api(server.url, 'POST', '/api/admin/plans', {
+      cookie: it,
+      body: {
+        name: 'Schalter: Leitstelle sofort',
+        scope: { kind: 'room', roomId: rooms.find((r) => r.name.startsWith('E.01'))!.id },
+        steps: [
+          { targets: [{ kind: 'role', role: 'control_centre' }], timeoutSeconds: 120, callPolice: true, minOnline: 1 },
+        ],
+      },
+    });
+    expect(plan.status).toBe(201);
+    const centre = () => smtp.to('leitstelle-postfach').length;
+    const centreBefore = centre();
+
     const before = smtp.received.length;
-    const raised = await raise('anna.schmidt', true);
-    expect(raised.status).toBe(201);
+    expect((await raise('anna.schmidt', true)).status).toBe(201);
     await server.wachsam.services.offlineAlerts.idle();
     await vi.waitFor(() => expect(smtp.received.length).toBeGreaterThan(before), { timeout: 30_000 });
     const mails = smtp.received.slice(before);
     expect(mails.every((m) => m.subject?.startsWith('TESTALARM – keine Gefahr: '))).toBe(true);
     expect(mails.some((m) => m.text?.includes('TESTALARM – KEINE GEFAHR. Bitte nicht ausrücken.'))).toBe(true);
-    expect(mails.some((m) => JSON.stringify(m.to).includes('leitstelle-postfach'))).toBe(false);
+    expect(centre()).toBe(centreBefore);
+
+    // The same alarm for real reaches the mailbox at once.
+    const real = await raise('anna.schmidt');
+    await server.wachsam.services.offlineAlerts.idle();
+    await vi.waitFor(() => expect(centre()).toBe(centreBefore + 1), { timeout: 30_000 });
+    await api(server.url, 'POST', `/api/alarms/${real.body.alarm.id}/resolve`, {
+      cookie: await server.login(login('pforte')),
+      body: { outcome: 'false_alarm' },
+    });
+    await api(server.url, 'DELETE', `/api/admin/plans/${plan.body.id}`, { cookie: it });
   });
 
   it('sends administration the function tests of the last 24 hours once a day from 7:00', async () => {

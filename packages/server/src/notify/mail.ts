@@ -1,4 +1,8 @@
 import { createTransport, type Transporter } from 'nodemailer';
+import { z } from 'zod';
+
+/** An address as it may be sent to: one address, nothing a mail library would split into several. */
+const Address = z.email();
 
 /** One e-mail: plain text, German, to one or more addresses. */
 export interface Mail {
@@ -25,17 +29,31 @@ export class SmtpMailer implements Mailer {
     url: string,
     private readonly from: string,
   ) {
+    // Pooled: an alarm to many offline receivers reuses a few connections (relays cap them).
     this.transport = createTransport({
       url,
+      pool: true,
+      maxConnections: 5,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 20_000,
     });
   }
 
+  /**
+   * Addresses come from people's records (entered, imported, synchronised): one that is not a
+   * single valid address (`a@x, b@y`) is refused, never split into recipients nobody approved.
+   */
   async send(mail: Mail): Promise<void> {
-    if (mail.to.length === 0) return;
-    await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text });
+    const to = mail.to.map((a) => a.trim());
+    if (to.length === 0) return;
+    if (!to.every((a) => Address.safeParse(a).success)) throw new Error('not a single valid e-mail address');
+    await this.transport.sendMail({
+      from: this.from,
+      to: to.map((address) => ({ name: '', address })),
+      subject: mail.subject,
+      text: mail.text,
+    });
   }
 
   close(): void {
