@@ -17,6 +17,9 @@ import {
  * says so and never hides the other alarms, and a press that waited in an outbox shows both its
  * press time and its arrival time.
  */
+
+/** A time as the console shows it: with the date when it is not today. */
+const at = String.raw`(\d{2}\.\d{2}\.\d{4}, )?\d{2}:\d{2}:\d{2}`;
 describe('full-screen alert with alarms queued', () => {
   let server: TestServer;
   let browser: Browser;
@@ -64,7 +67,8 @@ describe('full-screen alert with alarms queued', () => {
     const openClaudia = dialog.getByRole('button', { name: /^Öffnen: Claudia Hartmann – E\.02/ });
     await openClaudia.waitFor();
     // Press time and arrival time, because they are minutes apart.
-    await dialog.getByText(/^Ausgelöst \d{2}:\d{2}:\d{2} · eingegangen \d{2}:\d{2}:\d{2}$/).waitFor();
+    // Times of another day than today carry the date (a run across midnight).
+    await dialog.getByText(new RegExp(`^Ausgelöst ${at} · eingegangen ${at}$`)).waitFor();
 
     // The database is briefly away: "Ich komme" gets a 503 with the server's own error body.
     await page.route(`**/api/alarms/${annaId}/respond`, (route) =>
@@ -152,7 +156,7 @@ describe('full-screen alert with alarms queued', () => {
     await dialog.getByRole('button', { name: 'Polizei verständigt' }).click();
     await dialog.waitFor({ state: 'detached' });
     const card = page.getByRole('article').filter({ hasText: 'Anna Schmidt' });
-    await card.getByText(/Ausgelöst \d{2}:\d{2}:\d{2} · eingegangen \d{2}:\d{2}:\d{2}/).waitFor();
+    await card.getByText(new RegExp(`Ausgelöst ${at} · eingegangen ${at}`)).waitFor();
     // "Polizei verständigt" is not "Hilfe unterwegs".
     await card.getByText('Rückmeldungen: Polizei verständigt (Petra Hoffmann)').waitFor();
     expect(await card.getByText('Hilfe unterwegs').count()).toBe(0);

@@ -17,8 +17,9 @@ interface ListedAlarm {
   sender: { firstName: string; lastName: string };
 }
 
+// With the date when the press was on another day than today (a run across midnight).
 const tooOldText =
-  /^Ihr Alarm von \d{2}:\d{2} Uhr konnte nicht gesendet werden und wird nicht mehr automatisch gesendet \(älter als 15 Minuten\)\. Wenn noch Hilfe nötig ist: neu auslösen oder 110 anrufen\.$/;
+  /^Ihr Alarm von (\d{2}\.\d{2}\.\d{4}, )?\d{2}:\d{2} Uhr konnte nicht gesendet werden und wird nicht mehr automatisch gesendet \(älter als 15 Minuten\)\. Wenn noch Hilfe nötig ist: neu auslösen oder 110 anrufen\.$/;
 
 /**
  * What the person who raised sees: a press the outbox could not deliver within 15 minutes is
