@@ -35,5 +35,18 @@ describe('heavy work sees the alarms of its server', () => {
     watching = false;
     expect(seen).toBeGreaterThanOrEqual(1);
     expect(activity.underWay).toBe(0);
+
+    // A raise that fails (here: its key reused for another request) leaves nothing under way,
+    // or every heavy request would wait its full second from then on.
+    const key = randomUUID();
+    const send = (test: boolean) =>
+      api(server.url, 'POST', '/api/alarms', {
+        cookie,
+        body: { source: 'console', test },
+        headers: { 'idempotency-key': key },
+      });
+    expect((await send(true)).status).toBe(201);
+    expect((await send(false)).status).toBe(409);
+    expect(activity.underWay).toBe(0);
   });
 });

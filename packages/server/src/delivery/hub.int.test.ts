@@ -37,32 +37,21 @@ function failingOnce(name: keyof StreamReads): StreamReads {
   return reads;
 }
 
-async function announce(database: Database, orgId: string): Promise<void> {
+/** A device coming online, or (with `alarm`) an event of an alarm: the hub only looks at its alarm id and passes the body on. */
+async function announce(database: Database, orgId: string, alarm = false): Promise<void> {
+  const at = new Date().toISOString();
   await database.db.transaction((tx) =>
     appendEvents(tx, orgId, [
-      {
-        body: {
-          type: 'device.online',
-          at: new Date().toISOString(),
-          device: { id: randomUUID(), name: 'PC', room: '' },
-        },
-      },
-    ]),
-  );
-}
-
-/** An event of an alarm (the hub only looks at its alarm id and passes the body on). */
-async function announceAlarm(database: Database, orgId: string): Promise<void> {
-  await database.db.transaction((tx) =>
-    appendEvents(tx, orgId, [
-      {
-        body: {
-          type: 'alarm.resolved',
-          at: new Date().toISOString(),
-          alarm: { deviceId: null, functionTest: false, sender: { personId: null } },
-        } as unknown as EventBody,
-        alarmId: randomUUID(),
-      },
+      alarm
+        ? {
+            body: {
+              type: 'alarm.resolved',
+              at,
+              alarm: { deviceId: null, functionTest: false, sender: { personId: null } },
+            } as unknown as EventBody,
+            alarmId: randomUUID(),
+          }
+        : { body: { type: 'device.online', at, device: { id: randomUUID(), name: 'PC', room: '' } } },
     ]),
   );
 }
@@ -202,7 +191,7 @@ describe('fan-out is alarm work that heavy work waits for', () => {
     const floor = await lastEventId(database.db, orgId);
 
     // Handed over by this instance's commit: under way until the send right after the answer.
-    await announceAlarm(database, orgId);
+    await announce(database, orgId, true);
     const rows = await eventsAfter(database.db, orgId, floor, 10);
     // With who the alarm alerted (nobody here): handed over as it is, without a fetch.
     const receivers = new Map([[rows[0]!.alarmId!, new Set<string>()]]);
@@ -213,7 +202,7 @@ describe('fan-out is alarm work that heavy work waits for', () => {
     expect(activity.underWay).toBe(0);
 
     // Announced by another instance: fetched, and under way from the read until sent.
-    await announceAlarm(database, orgId);
+    await announce(database, orgId, true);
     let read = false;
     const holding = reads.eventsAfter;
     reads.eventsAfter = async (...args) => {

@@ -121,13 +121,14 @@ export class OfflineAlerts {
         ? this.mailTo(controlCentre.controlCentre, alarm, 'Diese Alarmstufe sieht vor, die Polizei (110) zu rufen.')
         : Promise.resolve();
     try {
-      await this.sendOffline(alarm, alarmId, step, known);
+      await this.sendOffline(alarm, step, known);
     } finally {
       await centre;
     }
   }
 
-  private async sendOffline(alarm: AlarmRow, alarmId: string, step: number, known?: AlertedKnown): Promise<void> {
+  private async sendOffline(alarm: AlarmRow, step: number, known?: AlertedKnown): Promise<void> {
+    const alarmId = alarm.id;
     if (known && known.offline.length === 0) return;
     const offline = await this.db
       .select({ personId: people.id, phone: people.phone, email: people.email })

@@ -4,7 +4,10 @@ import { eq } from 'drizzle-orm';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FastifyBaseLogger } from 'fastify';
 import { FakeClock } from '../clock.js';
+import { FunctionTestSummary } from '../devices/test-summary.js';
+import { SmtpMailer } from './mail.js';
 import { devices, functionTests, people } from '../db/schema.js';
 import { api, startTestServer, TestRealtime, type TestServer } from '../testing.js';
 
@@ -180,6 +183,22 @@ describe('e-mail to those not on a screen, against a real SMTP server', () => {
     clock.advance(23 * 3600_000);
     await server.wachsam.tick();
     await vi.waitFor(() => expect(summaries()).toHaveLength(2), { timeout: 30_000 });
+    // Several instances on one database: one of them sends (the day is claimed in one statement).
+    clock.advance(24 * 3600_000);
+    const log = { warn: () => undefined } as unknown as FastifyBaseLogger;
+    const mailer = new SmtpMailer(smtp.url, 'Wachsam <wachsam@musterstadt.example>');
+    const instances = [1, 2, 3].map(() => new FunctionTestSummary(server.database.db, clock, mailer, log));
+    const sent = await Promise.all(instances.map((i) => i.run()));
+    mailer.close();
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(1);
+    await vi.waitFor(() => expect(summaries()).toHaveLength(3), { timeout: 30_000 });
+    // When the mail server takes nobody's, the day is not given up: the next run sends it.
+    clock.advance(24 * 3600_000);
+    const refusing = { send: () => Promise.reject(new Error('421 try later')), close: () => undefined };
+    expect(await new FunctionTestSummary(server.database.db, clock, refusing, log).run()).toBe(0);
+    await server.wachsam.tick();
+    await vi.waitFor(() => expect(summaries()).toHaveLength(4), { timeout: 30_000 });
+
     // Receivers and the mailbox of the control centre do not get it.
     expect(smtp.to('jonas.becker@post').some((m) => m.subject?.startsWith('Wachsam: Funktionstests'))).toBe(false);
   });
